@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need and is missing; a no-op when all is there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config tzdata sqlite3
+  libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
+  libhowardhinnant-date-dev libxlsxwriter-dev libsodium-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
