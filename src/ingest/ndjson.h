@@ -24,6 +24,8 @@ struct ParsedBatch {
 // Parses NDJSON (blank lines are skipped; "\r\n" accepted) into records, checking syntax and
 // each record's own fields: required members, types, enums, timestamps, amounts.
 // `first_line` numbers the first line of `text` (for streaming a big file in chunks).
+// A record takes about half a kilobyte; chunks of ~10k lines keep parsing at millions a second.
+// Ids given as JSON integers become their decimal text; a UTF-8 byte order mark is skipped.
 ParsedBatch ParseNdjson(std::string_view text, int64_t first_line = 1);
 
 // Checks references across the batch and against what is stored: stages and pipelines

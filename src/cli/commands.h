@@ -1,0 +1,19 @@
+// Subcommands of the `voronka` command. Each adds itself to the app and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace voronka::cli {
+
+void AddServeCommand(CLI::App& app);
+void AddImportCommand(CLI::App& app);
+void AddDemoCommand(CLI::App& app);
+void AddReportCommand(CLI::App& app);
+void AddTokenCommand(CLI::App& app);
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 1;
+inline constexpr int kExitFailure = 2;
+
+}  // namespace voronka::cli

@@ -1,0 +1,87 @@
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "server/server.h"
+
+namespace voronka::cli {
+
+namespace {
+
+HttpServer* running_server = nullptr;
+
+void StopOnSignal(int) {
+  if (running_server != nullptr) running_server->Stop();
+}
+
+struct ServeOptions {
+  std::string data_dir;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string web_root = VORONKA_WEB_ROOT;
+};
+
+int Serve(const ServeOptions& options) {
+  auto runtime = Runtime::Open(options.data_dir);
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "voronka serve: %s\n", runtime.message().c_str());
+    return kExitFailure;
+  }
+  SqliteStore& store = runtime.value()->store();
+  int64_t workspace = runtime.value()->default_workspace();
+  if (!store.HasIngestToken(workspace)) {
+    auto token = store.CreateIngestToken(workspace);
+    if (!token.ok()) {
+      std::fprintf(stderr, "voronka serve: %s\n", token.message().c_str());
+      return kExitFailure;
+    }
+    std::printf(
+        "Ingest token for the workspace (shown once, keep it):\n  %s\n"
+        "Send records with: curl -H 'Authorization: Bearer %s' --data-binary @file.ndjson "
+        "http://%s:%d/api/v1/events\n",
+        token.value().c_str(), token.value().c_str(), options.host.c_str(), options.port);
+  }
+  HttpServer server(*runtime.value());
+  running_server = &server;
+  std::signal(SIGINT, StopOnSignal);
+  std::signal(SIGTERM, StopOnSignal);
+  ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.web_root = options.web_root;
+  std::printf("Voronka is serving %s on http://%s:%d\n", options.data_dir.c_str(),
+              options.host.c_str(), options.port);
+  std::fflush(stdout);
+  Status status = server.Run(server_options);
+  running_server = nullptr;
+  if (!status.ok()) {
+    std::fprintf(stderr, "voronka serve: %s\n", status.message().c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "Serve the dashboard and the HTTP API over a data directory.\n"
+      "On first start it creates a workspace and prints its ingest token once.\n"
+      "Example: voronka serve --data /var/lib/voronka --port 8080");
+  command->add_option("--data", options->data_dir, "data directory (created when missing)")
+      ->required();
+  command->add_option("--host", options->host, "address to listen on (loopback by default)")
+      ->capture_default_str();
+  command->add_option("--port", options->port, "TCP port")->capture_default_str();
+  command->add_option("--web", options->web_root, "folder of the dashboard's static files")
+      ->capture_default_str();
+  command->callback([options] {
+    int code = Serve(*options);
+    if (code != kExitOk) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace voronka::cli

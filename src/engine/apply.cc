@@ -1,0 +1,390 @@
+// Applying canonical records to the columnar tables. Every record is an upsert keyed by its id;
+// attribute values follow "the latest `at` wins" through VersionedColumn keys, and the stage
+// history of a deal is kept sorted, so the result does not depend on arrival order.
+#include <algorithm>
+#include <type_traits>
+
+#include "engine/deal_state.h"
+#include "engine/engine.h"
+
+namespace voronka {
+
+namespace {
+
+size_t Row(int32_t id) {
+  return static_cast<size_t>(id);
+}
+
+int32_t EnsureUser(Tables& t, std::string_view id) {
+  int32_t row = t.users.ids.Intern(id);
+  if (Row(row) >= t.users.name.size()) {
+    t.users.name.emplace_back(id);
+    t.users.department.push_back(kNone);
+    t.users.active.push_back(1);
+    t.users.capacity.push_back(kNone);
+  }
+  return row;
+}
+
+int32_t EnsureDepartment(Tables& t, std::string_view id) {
+  int32_t row = t.departments.ids.Intern(id);
+  if (Row(row) >= t.departments.name.size()) {
+    t.departments.name.emplace_back(id);
+    t.departments.parent.push_back(kNone);
+    t.departments.head.push_back(kNone);
+  }
+  return row;
+}
+
+int32_t EnsureStage(Tables& t, std::string_view id) {
+  int32_t row = t.stages.ids.Intern(id);
+  if (Row(row) >= t.stages.name.size()) {
+    t.stages.name.emplace_back(id);
+    t.stages.pipeline.push_back(kNone);
+    t.stages.semantic.push_back(StageSemantic::kOpen);
+    t.stages.position.push_back(kNone);
+  }
+  return row;
+}
+
+int32_t EnsureNamed(NamedTable& table, std::string_view id) {
+  int32_t row = table.ids.Intern(id);
+  if (Row(row) >= table.name.size()) table.name.emplace_back(id);
+  return row;
+}
+
+int32_t EnsureCompany(Tables& t, std::string_view id) {
+  return EnsureNamed(t.companies, id);
+}
+
+int32_t EnsureContact(Tables& t, std::string_view id) {
+  int32_t row = EnsureNamed(t.contacts, id);
+  if (Row(row) >= t.contact_company.size()) t.contact_company.push_back(kNone);
+  return row;
+}
+
+int32_t EnsureDeal(Tables& t, std::string_view id) {
+  DealTable& d = t.deals;
+  int32_t row = d.ids.Intern(id);
+  size_t rows = Row(row) + 1;
+  if (rows > d.defined.size()) {
+    d.defined.resize(rows, 0);
+    d.entity.resize(rows, Entity::kDeal);
+    d.created_at.resize(rows, 0);
+    d.title.Grow(rows, std::string());
+    d.amount.Grow(rows, 0);
+    for (auto* column : {&d.responsible, &d.company, &d.contact, &d.source, &d.deal_type,
+                         &d.loss_reason, &d.converted_to}) {
+      column->Grow(rows, kNone);
+    }
+    d.fields.resize(rows);
+    d.history.resize(rows);
+    d.latest.resize(rows);
+    d.last_change_at.resize(rows, kNoTime);
+  }
+  return row;
+}
+
+int32_t EnsureTask(Tables& t, std::string_view id) {
+  TaskTable& tasks = t.tasks;
+  int32_t row = tasks.ids.Intern(id);
+  size_t rows = Row(row) + 1;
+  if (rows > tasks.defined.size()) {
+    tasks.defined.resize(rows, 0);
+    tasks.deal.resize(rows, kNone);
+    tasks.title.resize(rows);
+    tasks.created_at.resize(rows, 0);
+    tasks.user.Grow(rows, kNone);
+    tasks.deadline.Grow(rows, kNoTime);
+    tasks.completed_at.Grow(rows, kNoTime);
+  }
+  return row;
+}
+
+int32_t OptionalUser(Tables& t, const std::optional<std::string>& id) {
+  return id.has_value() ? EnsureUser(t, *id) : kNone;
+}
+int32_t OptionalValue(Tables& t, const std::optional<std::string>& text) {
+  return text.has_value() ? t.values.Intern(*text) : kNone;
+}
+int32_t OptionalCompany(Tables& t, const std::optional<std::string>& id) {
+  return id.has_value() ? EnsureCompany(t, *id) : kNone;
+}
+int32_t OptionalContact(Tables& t, const std::optional<std::string>& id) {
+  return id.has_value() ? EnsureContact(t, *id) : kNone;
+}
+
+// The value ids a custom field contributes to group keys and filters: one per list item,
+// the text as written for strings and numbers, "true"/"false" for booleans, none for null.
+std::vector<int32_t> FieldValueIds(Tables& t, const FieldValue& value) {
+  std::vector<int32_t> ids;
+  switch (value.kind) {
+    case FieldValue::Kind::kNull:
+      break;
+    case FieldValue::Kind::kString:
+    case FieldValue::Kind::kNumber:
+      ids.push_back(t.values.Intern(value.text));
+      break;
+    case FieldValue::Kind::kBool:
+      ids.push_back(t.values.Intern(value.boolean ? "true" : "false"));
+      break;
+    case FieldValue::Kind::kList:
+      for (const std::string& item : value.items) ids.push_back(t.values.Intern(item));
+      break;
+  }
+  return ids;
+}
+
+void SetFields(Tables& t, int32_t deal, const std::vector<CustomField>& fields, int64_t key) {
+  std::vector<FieldSlot>& slots = t.deals.fields[Row(deal)];
+  for (const CustomField& field : fields) {
+    int32_t name = t.field_names.Intern(field.name);
+    auto slot = std::find_if(slots.begin(), slots.end(),
+                             [&](const FieldSlot& s) { return s.field == name; });
+    if (slot == slots.end()) slot = slots.insert(slots.end(), FieldSlot{name, kNoTime, {}});
+    if (key < slot->key) continue;
+    slot->key = key;
+    slot->values = FieldValueIds(t, field.value);
+  }
+}
+
+void RefreshDerived(Tables& t, int32_t deal) {
+  size_t row = Row(deal);
+  t.deals.latest[row] = DealStateLatest(t, deal);
+  int64_t last = t.deals.history[row].empty() ? kNoTime : t.deals.history[row].back().at;
+  if (t.deals.converted_to.value[row] != kNone) {
+    last = std::max(last, t.deals.converted_to.key[row] >> 1);
+  }
+  t.deals.last_change_at[row] = last;
+}
+
+bool EntryBefore(const StageEntry& a, const StageEntry& b) {
+  if (a.at != b.at) return a.at < b.at;
+  if (a.creation != b.creation) return a.creation;
+  return a.seq < b.seq;
+}
+
+void InsertEntry(std::vector<StageEntry>& history, const StageEntry& entry) {
+  history.insert(std::upper_bound(history.begin(), history.end(), entry, EntryBefore), entry);
+}
+
+void ApplyWorkspace(Tables& t, const WorkspaceRecord& r) {
+  WorkspaceSettings& s = t.settings;
+  if (r.name) s.name = *r.name;
+  if (r.time_zone) {
+    Result<TimeZone> zone = TimeZone::Find(*r.time_zone);
+    if (zone.ok()) s.time_zone = zone.value();
+  }
+  if (r.currency) s.currency = *r.currency;
+  if (r.locale) s.locale = *r.locale;
+  if (r.deal_url) s.deal_url = *r.deal_url;
+  if (r.forgotten_days) s.forgotten_days = *r.forgotten_days;
+}
+
+void ApplyUser(Tables& t, const UserRecord& r) {
+  size_t row = Row(EnsureUser(t, r.id));
+  t.users.name[row] = r.name;
+  t.users.department[row] = r.department_id ? EnsureDepartment(t, *r.department_id) : kNone;
+  t.users.active[row] = r.active ? 1 : 0;
+  t.users.capacity[row] = r.capacity.value_or(kNone);
+}
+
+void ApplyDepartment(Tables& t, const DepartmentRecord& r) {
+  size_t row = Row(EnsureDepartment(t, r.id));
+  t.departments.name[row] = r.name;
+  t.departments.parent[row] = r.parent_id ? EnsureDepartment(t, *r.parent_id) : kNone;
+  t.departments.head[row] = OptionalUser(t, r.head_id);
+}
+
+void ApplyPipeline(Tables& t, const PipelineRecord& r) {
+  PipelineTable& p = t.pipelines;
+  int32_t id = p.ids.Intern(r.id);
+  if (Row(id) >= p.name.size()) {
+    p.name.emplace_back();
+    p.entity.push_back(Entity::kDeal);
+    p.stages.emplace_back();
+    p.open_stage_count.push_back(0);
+  }
+  for (int32_t old_stage : p.stages[Row(id)]) t.stages.pipeline[Row(old_stage)] = kNone;
+  p.name[Row(id)] = r.name;
+  p.entity[Row(id)] = r.entity;
+  std::vector<int32_t> stages;
+  int32_t open_count = 0;
+  for (const StageDef& def : r.stages) {
+    int32_t stage = EnsureStage(t, def.id);
+    t.stages.name[Row(stage)] = def.name;
+    t.stages.semantic[Row(stage)] = def.semantic;
+    t.stages.pipeline[Row(stage)] = id;
+    t.stages.position[Row(stage)] = def.semantic == StageSemantic::kOpen ? open_count++ : kNone;
+    stages.push_back(stage);
+  }
+  for (int32_t stage : stages) {
+    if (t.stages.semantic[Row(stage)] == StageSemantic::kWon) {
+      t.stages.position[Row(stage)] = open_count;
+    }
+  }
+  p.stages[Row(id)] = std::move(stages);
+  p.open_stage_count[Row(id)] = open_count;
+  // Semantics may have changed (a stage became won): every deal's derived state is refreshed.
+  for (int32_t deal = 0; deal < t.deals.size(); ++deal) RefreshDerived(t, deal);
+}
+
+void ApplyDeal(Tables& t, const DealRecord& r) {
+  int32_t deal = EnsureDeal(t, r.id);
+  size_t row = Row(deal);
+  DealTable& d = t.deals;
+  d.defined[row] = 1;
+  d.entity[row] = r.entity;
+  d.created_at[row] = r.created_at.micros;
+  int64_t key = BaseKey(r.created_at);
+  d.title.Set(row, r.title, key);
+  d.amount.Set(row, r.amount, key);
+  d.responsible.Set(row, OptionalUser(t, r.responsible_id), key);
+  d.company.Set(row, OptionalCompany(t, r.company_id), key);
+  d.contact.Set(row, OptionalContact(t, r.contact_id), key);
+  d.source.Set(row, OptionalValue(t, r.source), key);
+  d.deal_type.Set(row, OptionalValue(t, r.deal_type), key);
+  d.loss_reason.Set(row, OptionalValue(t, r.loss_reason), key);
+  d.converted_to.Set(row, OptionalValue(t, r.converted_to), key);
+  SetFields(t, deal, r.fields, key);
+  std::vector<StageEntry>& history = d.history[row];
+  std::erase_if(history, [](const StageEntry& e) { return e.creation; });
+  InsertEntry(history, StageEntry{r.created_at.micros, EnsureStage(t, r.stage_id), kNone,
+                                  t.next_seq++, true});
+  RefreshDerived(t, deal);
+}
+
+// Applies an optional<optional<string>> member of deal_update.set to a column.
+template <typename Ensure>
+void SetOptional(VersionedColumn<int32_t>& column, size_t row,
+                 const std::optional<std::optional<std::string>>& member, int64_t key,
+                 Ensure&& ensure) {
+  if (!member.has_value()) return;
+  column.Set(row, member->has_value() ? ensure(**member) : kNone, key);
+}
+
+void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
+  int32_t deal = EnsureDeal(t, r.id);
+  size_t row = Row(deal);
+  DealTable& d = t.deals;
+  int64_t key = UpdateKey(r.at);
+  if (r.title) d.title.Set(row, *r.title, key);
+  if (r.amount) d.amount.Set(row, *r.amount, key);
+  auto user = [&](const std::string& id) { return EnsureUser(t, id); };
+  auto value = [&](const std::string& text) { return t.values.Intern(text); };
+  auto company = [&](const std::string& id) { return EnsureCompany(t, id); };
+  auto contact = [&](const std::string& id) { return EnsureContact(t, id); };
+  SetOptional(d.responsible, row, r.responsible_id, key, user);
+  SetOptional(d.company, row, r.company_id, key, company);
+  SetOptional(d.contact, row, r.contact_id, key, contact);
+  SetOptional(d.source, row, r.source, key, value);
+  SetOptional(d.deal_type, row, r.deal_type, key, value);
+  SetOptional(d.loss_reason, row, r.loss_reason, key, value);
+  SetOptional(d.converted_to, row, r.converted_to, key, value);
+  SetFields(t, deal, r.fields, key);
+  if (r.converted_to.has_value()) RefreshDerived(t, deal);
+}
+
+void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
+  int32_t deal = EnsureDeal(t, r.deal_id);
+  int32_t stage = EnsureStage(t, r.to);
+  std::vector<StageEntry>& history = t.deals.history[Row(deal)];
+  for (const StageEntry& e : history) {
+    if (!e.creation && e.at == r.at.micros && e.stage == stage) return;  // a re-sent change
+  }
+  InsertEntry(history, StageEntry{r.at.micros, stage, OptionalUser(t, r.by), t.next_seq++, false});
+  RefreshDerived(t, deal);
+}
+
+void ApplyActivity(Tables& t, const ActivityRecord& r) {
+  ActivityTable& a = t.activities;
+  int32_t id = a.ids.Intern(r.id);
+  if (Row(id) >= a.kind.size()) {
+    a.kind.push_back(r.kind);
+    a.direction.push_back(r.direction);
+    a.deal.push_back(kNone);
+    a.contact.push_back(kNone);
+    a.company.push_back(kNone);
+    a.user.push_back(kNone);
+    a.at.push_back(0);
+    a.duration_s.push_back(0);
+    a.source.push_back(kNone);
+    a.score.push_back(-1);
+  }
+  size_t row = Row(id);
+  a.kind[row] = r.kind;
+  a.direction[row] = r.direction;
+  a.deal[row] = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  a.contact[row] = OptionalContact(t, r.contact_id);
+  a.company[row] = OptionalCompany(t, r.company_id);
+  a.user[row] = OptionalUser(t, r.user_id);
+  a.at[row] = r.at.micros;
+  a.duration_s[row] = r.duration_s.value_or(0);
+  a.source[row] = OptionalValue(t, r.source);
+  a.score[row] = static_cast<int8_t>(r.score.value_or(-1));
+}
+
+void ApplyTask(Tables& t, const TaskRecord& r) {
+  int32_t id = EnsureTask(t, r.id);
+  size_t row = Row(id);
+  TaskTable& tasks = t.tasks;
+  tasks.defined[row] = 1;
+  tasks.deal[row] = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  tasks.title[row] = r.title.value_or("");
+  tasks.created_at[row] = r.created_at.micros;
+  int64_t key = BaseKey(r.created_at);
+  tasks.user.Set(row, OptionalUser(t, r.user_id), key);
+  tasks.deadline.Set(row, r.deadline ? r.deadline->micros : kNoTime, key);
+  tasks.completed_at.Set(row, r.completed_at ? r.completed_at->micros : kNoTime, key);
+}
+
+void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
+  int32_t id = EnsureTask(t, r.id);
+  size_t row = Row(id);
+  int64_t key = UpdateKey(r.at);
+  auto time_of = [](const std::optional<Instant>& at) { return at ? at->micros : kNoTime; };
+  if (r.completed_at) t.tasks.completed_at.Set(row, time_of(*r.completed_at), key);
+  if (r.deadline) t.tasks.deadline.Set(row, time_of(*r.deadline), key);
+  if (r.user_id) t.tasks.user.Set(row, OptionalUser(t, *r.user_id), key);
+}
+
+void ApplyGoal(Tables& t, const GoalRecord& r) {
+  int32_t id = t.goal_ids.Intern(r.id);
+  if (Row(id) >= t.goals.size()) t.goals.emplace_back();
+  t.goals[Row(id)] = r;
+}
+
+void ApplyCompany(Tables& t, const CompanyRecord& r) {
+  t.companies.name[Row(EnsureCompany(t, r.id))] = r.name;
+}
+
+void ApplyContact(Tables& t, const ContactRecord& r) {
+  size_t row = Row(EnsureContact(t, r.id));
+  t.contacts.name[row] = r.name;
+  t.contact_company[row] = OptionalCompany(t, r.company_id);
+}
+
+}  // namespace
+
+void ApplyRecord(Tables& tables, const RecordBody& body) {
+  std::visit(
+      [&](const auto& record) {
+        using T = std::decay_t<decltype(record)>;
+        if constexpr (std::is_same_v<T, WorkspaceRecord>) ApplyWorkspace(tables, record);
+        if constexpr (std::is_same_v<T, UserRecord>) ApplyUser(tables, record);
+        if constexpr (std::is_same_v<T, DepartmentRecord>) ApplyDepartment(tables, record);
+        if constexpr (std::is_same_v<T, PipelineRecord>) ApplyPipeline(tables, record);
+        if constexpr (std::is_same_v<T, DealRecord>) ApplyDeal(tables, record);
+        if constexpr (std::is_same_v<T, DealUpdateRecord>) ApplyDealUpdate(tables, record);
+        if constexpr (std::is_same_v<T, StageChangeRecord>) ApplyStageChange(tables, record);
+        if constexpr (std::is_same_v<T, ActivityRecord>) ApplyActivity(tables, record);
+        if constexpr (std::is_same_v<T, TaskRecord>) ApplyTask(tables, record);
+        if constexpr (std::is_same_v<T, TaskUpdateRecord>) ApplyTaskUpdate(tables, record);
+        if constexpr (std::is_same_v<T, GoalRecord>) ApplyGoal(tables, record);
+        if constexpr (std::is_same_v<T, CompanyRecord>) ApplyCompany(tables, record);
+        if constexpr (std::is_same_v<T, ContactRecord>) ApplyContact(tables, record);
+      },
+      body);
+}
+
+}  // namespace voronka

@@ -1,0 +1,45 @@
+// Engine: the in-memory, columnar state of one workspace, updated incrementally by canonical
+// records and read by the metrics layer.
+#pragma once
+
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "engine/tables.h"
+#include "model/records.h"
+
+namespace voronka {
+
+class Engine {
+ public:
+  // A consistent view of the tables; holds a shared lock while it lives, so keep it short.
+  class ReadView {
+   public:
+    const Tables& tables() const { return *tables_; }
+
+   private:
+    friend class Engine;
+    ReadView(std::shared_mutex& mutex, const Tables& tables) : lock_(mutex), tables_(&tables) {}
+    std::shared_lock<std::shared_mutex> lock_;
+    const Tables* tables_;
+  };
+
+  // Applies canonical records (any order in time, any split into batches; a record referring
+  // to a deal or task not seen yet creates its row, filled in when the deal arrives). A record
+  // whose event_id was applied before is skipped. Readers see all of a batch or none of it.
+  void Apply(const std::vector<Record>& records);
+
+  // Opens a read view. Writers wait for open views and views wait for a running Apply; both
+  // hold the lock only for the length of a batch or a report scan.
+  ReadView Read() const { return ReadView(mutex_, tables_); }
+
+ private:
+  mutable std::shared_mutex mutex_;
+  Tables tables_;
+};
+
+// Applies one record to the tables (no locking, no event_id check).
+void ApplyRecord(Tables& tables, const RecordBody& body);
+
+}  // namespace voronka

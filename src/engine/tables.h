@@ -1,0 +1,198 @@
+// The columnar tables of one workspace: dimensions (users, departments, pipelines, stages,
+// companies, contacts), facts (deals with their stage history, activities, tasks) and goals.
+// Ids are interned to dense int32 row numbers; strings of open vocabularies (source, deal
+// type, loss reason, custom-field values) are dictionary-encoded; times are int64 UTC micros;
+// money is int64 minor units. Tables are plain data: the Engine owns and locks them.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/dictionary.h"
+#include "model/records.h"
+#include "model/time.h"
+
+namespace voronka {
+
+// "No time" in every int64 time column (an open deal's close time, a task never completed).
+inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+
+// Order keys for "the value set by the latest `at` wins". A base record (deal, task) at t has
+// key 2t and an update at t has 2t+1, so an update beats the base at the same instant, and a
+// re-sent base record replaces the earlier copy of itself.
+inline int64_t BaseKey(Instant at) {
+  return at.micros * 2;
+}
+inline int64_t UpdateKey(Instant at) {
+  return at.micros * 2 + 1;
+}
+
+// A column whose every cell remembers the key of the record that set it.
+template <typename T>
+struct VersionedColumn {
+  std::vector<T> value;
+  std::vector<int64_t> key;
+
+  void Grow(size_t rows, const T& empty) {
+    value.resize(rows, empty);
+    key.resize(rows, kNoTime);
+  }
+  // Sets the cell when `order_key` is not older than what set it before; true when set.
+  bool Set(size_t row, T new_value, int64_t order_key) {
+    if (order_key < key[row]) return false;
+    value[row] = std::move(new_value);
+    key[row] = order_key;
+    return true;
+  }
+};
+
+struct WorkspaceSettings {
+  std::string name;
+  TimeZone time_zone;
+  std::string currency;
+  std::string locale = "en";
+  std::string deal_url;  // with {id}
+  int32_t forgotten_days = 14;
+};
+
+struct UserTable {
+  Dictionary ids;
+  std::vector<std::string> name;
+  std::vector<int32_t> department;
+  std::vector<uint8_t> active;
+  std::vector<int32_t> capacity;  // kNone: no capacity set
+};
+
+struct DepartmentTable {
+  Dictionary ids;
+  std::vector<std::string> name;
+  std::vector<int32_t> parent;
+  std::vector<int32_t> head;
+};
+
+struct StageTable {
+  Dictionary ids;
+  std::vector<std::string> name;
+  std::vector<int32_t> pipeline;  // kNone until a pipeline lists the stage
+  std::vector<StageSemantic> semantic;
+  // SPEC §4 positions: open stages 0..K-1 in pipeline order, won stages K, lost kNone.
+  std::vector<int32_t> position;
+};
+
+struct PipelineTable {
+  Dictionary ids;
+  std::vector<std::string> name;
+  std::vector<Entity> entity;
+  std::vector<std::vector<int32_t>> stages;  // stage ids in pipeline order
+  std::vector<int32_t> open_stage_count;     // K
+};
+
+struct NamedTable {
+  Dictionary ids;
+  std::vector<std::string> name;
+};
+
+// One entry of a deal's stage history: its creation stage, or a stage change.
+struct StageEntry {
+  int64_t at = 0;
+  int32_t stage = kNone;
+  int32_t by = kNone;  // user
+  uint64_t seq = 0;    // arrival order; breaks ties between entries at the same instant
+  bool creation = false;
+};
+
+// A custom field's current value on one deal. `values` are ids in Tables::values; a
+// multi-list has several, null has none.
+struct FieldSlot {
+  int32_t field = kNone;
+  int64_t key = kNoTime;
+  std::vector<int32_t> values;
+};
+
+enum class Outcome : uint8_t { kNotCreated, kOpen, kWon, kLost };
+
+// The state of a deal at some moment, built from its history.
+struct DealMoment {
+  Outcome outcome = Outcome::kNotCreated;
+  int32_t stage = kNone;
+  int64_t entered = kNoTime;  // start of the current visit to `stage`
+  int64_t close = kNoTime;    // close time when won or lost
+};
+
+struct DealTable {
+  Dictionary ids;
+  std::vector<uint8_t> defined;  // its deal record has arrived
+  std::vector<Entity> entity;
+  std::vector<int64_t> created_at;
+  VersionedColumn<std::string> title;
+  VersionedColumn<int64_t> amount;
+  VersionedColumn<int32_t> responsible;   // user id
+  VersionedColumn<int32_t> company;       // company id
+  VersionedColumn<int32_t> contact;       // contact id
+  VersionedColumn<int32_t> source;        // value id
+  VersionedColumn<int32_t> deal_type;     // value id
+  VersionedColumn<int32_t> loss_reason;   // value id
+  VersionedColumn<int32_t> converted_to;  // value id (a deal id as text)
+  std::vector<std::vector<FieldSlot>> fields;
+  // Stage history sorted by (at, creation first, seq); kept sorted as entries arrive.
+  std::vector<std::vector<StageEntry>> history;
+  // Derived from the whole history, refreshed whenever the deal's history changes:
+  std::vector<DealMoment> latest;
+  std::vector<int64_t> last_change_at;  // the latest instant `latest` depends on
+
+  int32_t size() const { return ids.size(); }
+};
+
+struct ActivityTable {
+  Dictionary ids;
+  std::vector<ActivityKind> kind;
+  std::vector<Direction> direction;
+  std::vector<int32_t> deal;     // deal id or kNone
+  std::vector<int32_t> contact;  // contact id or kNone
+  std::vector<int32_t> company;  // company id or kNone
+  std::vector<int32_t> user;     // user id or kNone
+  std::vector<int64_t> at;
+  std::vector<int32_t> duration_s;
+  std::vector<int32_t> source;  // value id or kNone
+  std::vector<int8_t> score;    // nps 0..10, -1 none
+
+  int32_t size() const { return ids.size(); }
+};
+
+struct TaskTable {
+  Dictionary ids;
+  std::vector<uint8_t> defined;
+  std::vector<int32_t> deal;  // deal id or kNone
+  std::vector<std::string> title;
+  std::vector<int64_t> created_at;
+  VersionedColumn<int32_t> user;
+  VersionedColumn<int64_t> deadline;      // kNoTime: none
+  VersionedColumn<int64_t> completed_at;  // kNoTime: open
+
+  int32_t size() const { return ids.size(); }
+};
+
+struct Tables {
+  WorkspaceSettings settings;
+  UserTable users;
+  DepartmentTable departments;
+  PipelineTable pipelines;
+  StageTable stages;
+  NamedTable companies;
+  NamedTable contacts;
+  std::vector<int32_t> contact_company;
+  Dictionary values;       // source, deal type, loss reason, custom-field values
+  Dictionary field_names;  // custom-field names
+  DealTable deals;
+  ActivityTable activities;
+  TaskTable tasks;
+  Dictionary goal_ids;
+  std::vector<GoalRecord> goals;
+  std::unordered_set<std::string> applied_events;
+  uint64_t next_seq = 0;
+};
+
+}  // namespace voronka

@@ -1,0 +1,150 @@
+// Activity metrics: activities (and tasks, stage changes for the index) with `at` in P, their
+// own user as `responsible`, deal filters through the deal they belong to (SPEC §4).
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/deal_state.h"
+#include "metrics/scans.h"
+
+namespace voronka {
+
+namespace {
+
+size_t Row(int32_t id) {
+  return static_cast<size_t>(id);
+}
+
+Item ActivityItem(const Tables& t, int32_t a) {
+  return Item{ItemKind::kActivity, a, t.activities.deal[Row(a)], t.activities.user[Row(a)],
+              kNoTime};
+}
+
+// Default activity-index weights in half points: call 1, email 1, meeting 3, comment 0.5,
+// any other kind 0.5; a completed task and a stage change weigh 1.
+int64_t HalfPoints(ActivityKind kind) {
+  switch (kind) {
+    case ActivityKind::kCall:
+    case ActivityKind::kEmail:
+      return 2;
+    case ActivityKind::kMeeting:
+      return 6;
+    default:
+      return 1;
+  }
+}
+
+void ScanActivityIndex(const ScanContext& c, Collector& out) {
+  const Tables& t = *c.tables;
+  for (int32_t a = 0; a < t.activities.size(); ++a) {
+    int64_t at = t.activities.at[Row(a)];
+    if (at >= c.horizon || !c.ActivityPasses(a)) continue;
+    out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at),
+            {HalfPoints(t.activities.kind[Row(a)]), 0, 0});
+  }
+  for (int32_t k = 0; k < t.tasks.size(); ++k) {
+    int64_t completed = t.tasks.completed_at.value[Row(k)];
+    if (completed == kNoTime || completed >= c.horizon || !c.TaskPasses(k)) continue;
+    Item item{ItemKind::kTask, k, t.tasks.deal[Row(k)], t.tasks.user.value[Row(k)], kNoTime};
+    out.Add(item, kNone, c.buckets->IndexOf(completed), {2, 0, 0});
+  }
+  if (c.kind_filter.active || c.direction_filter.active) return;  // only activities have kinds
+  for (int32_t d = 0; d < t.deals.size(); ++d) {
+    ForEachVisit(t, d, c.horizon, [&](const Visit& visit) {
+      if (visit.end == kNoTime || visit.by == kNone || !c.UserThingPasses(visit.by, d)) return;
+      Item change{ItemKind::kStageChange, d, d, visit.by, visit.end};
+      out.Add(change, kNone, c.buckets->IndexOf(visit.end), {2, 0, 0});
+    });
+  }
+}
+
+bool IsIncomingMessage(ActivityKind kind) {
+  return kind == ActivityKind::kCall || kind == ActivityKind::kEmail ||
+         kind == ActivityKind::kSms || kind == ActivityKind::kChat ||
+         kind == ActivityKind::kWebform;
+}
+
+// The conversation an activity belongs to: its deal, else its contact; -1 for neither.
+int64_t ThreadKey(const Tables& t, int32_t a) {
+  if (t.activities.deal[Row(a)] != kNone) return t.activities.deal[Row(a)];
+  if (t.activities.contact[Row(a)] != kNone) {
+    return int64_t{t.deals.size()} + t.activities.contact[Row(a)];
+  }
+  return -1;
+}
+
+void ScanResponseTime(const ScanContext& c, Collector& out) {
+  const Tables& t = *c.tables;
+  std::unordered_map<int64_t, std::vector<int64_t>> outgoing;  // thread -> sorted times
+  for (int32_t a = 0; a < t.activities.size(); ++a) {
+    int64_t key = ThreadKey(t, a);
+    if (key < 0 || t.activities.direction[Row(a)] != Direction::kOut ||
+        t.activities.at[Row(a)] >= c.horizon) {
+      continue;
+    }
+    outgoing[key].push_back(t.activities.at[Row(a)]);
+  }
+  for (auto& [key, times] : outgoing) std::sort(times.begin(), times.end());
+  for (int32_t a = 0; a < t.activities.size(); ++a) {
+    int64_t at = t.activities.at[Row(a)];
+    if (t.activities.direction[Row(a)] != Direction::kIn ||
+        !IsIncomingMessage(t.activities.kind[Row(a)]) || at >= c.horizon || !c.ActivityPasses(a)) {
+      continue;
+    }
+    auto thread = outgoing.find(ThreadKey(t, a));
+    if (thread == outgoing.end()) continue;
+    auto answer = std::lower_bound(thread->second.begin(), thread->second.end(), at);
+    if (answer == thread->second.end()) continue;  // not answered before T
+    double minutes = static_cast<double>(*answer - at) / static_cast<double>(kMicrosPerMinute);
+    out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at), {0, 1, minutes});
+  }
+}
+
+}  // namespace
+
+void ScanActivity(const ScanContext& c, Collector& out) {
+  const Tables& t = *c.tables;
+  switch (c.metric->id) {
+    case MetricId::kActivityIndex:
+      ScanActivityIndex(c, out);
+      return;
+    case MetricId::kResponseTime:
+      ScanResponseTime(c, out);
+      return;
+    default:
+      break;
+  }
+  bool nps = c.metric->id == MetricId::kNps;
+  for (int32_t a = 0; a < t.activities.size(); ++a) {
+    int64_t at = t.activities.at[Row(a)];
+    if (at >= c.horizon || !c.ActivityPasses(a)) continue;
+    if (!nps) {
+      out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at), {1, 0, 0});
+      continue;
+    }
+    int32_t score = t.activities.score[Row(a)];
+    if (t.activities.kind[Row(a)] != ActivityKind::kNps || score < 0) continue;
+    int64_t sign = score >= 9 ? 1 : (score <= 6 ? -1 : 0);  // promoter, detractor, passive
+    out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at), {sign, 1, 0});
+  }
+}
+
+void RunScan(const ScanContext& c, Collector& out) {
+  switch (c.metric->family) {
+    case MetricFamily::kOutcome:
+      ScanOutcome(c, out);
+      return;
+    case MetricFamily::kState:
+      ScanState(c, out);
+      return;
+    case MetricFamily::kMovement:
+      ScanMovement(c, out);
+      return;
+    case MetricFamily::kActivity:
+      ScanActivity(c, out);
+      return;
+    case MetricFamily::kGoal:
+      return;
+  }
+}
+
+}  // namespace voronka

@@ -1,0 +1,202 @@
+// RunDrilldown: the same scan as the report, with a listing collector that keeps the items
+// behind one row (or the total), so the list and the number can never disagree.
+#include <algorithm>
+
+#include "metrics/format.h"
+#include "metrics/report.h"
+#include "metrics/scans.h"
+#include "model/money.h"
+
+namespace voronka {
+
+namespace {
+
+using nlohmann::json;
+
+size_t Row(int32_t id) {
+  return static_cast<size_t>(id);
+}
+
+json TimeOrNull(int64_t micros) {
+  return micros == kNoTime ? json(nullptr) : json(FormatInstant(Instant{micros}));
+}
+
+json DealUrl(const Tables& t, int32_t deal) {
+  const std::string& pattern = t.settings.deal_url;
+  if (deal == kNone || pattern.empty()) return nullptr;
+  std::string url = pattern;
+  size_t at = url.find("{id}");
+  if (at != std::string::npos) url.replace(at, 4, t.deals.ids.Text(deal));
+  return url;
+}
+
+json DealJson(const ScanContext& c, int32_t deal, const std::vector<int64_t>& last_touch) {
+  const Tables& t = *c.tables;
+  size_t row = Row(deal);
+  const DealMoment& m = c.state[row];
+  double day = static_cast<double>(kMicrosPerDay);
+  return {{"type", "deal"},
+          {"id", t.deals.ids.Text(deal)},
+          {"title", t.deals.title.value[row]},
+          {"amount", FormatMoney(t.deals.amount.value[row])},
+          {"stage", t.stages.ids.Text(m.stage)},
+          {"stage_name", m.stage == kNone ? "" : t.stages.name[Row(m.stage)]},
+          {"responsible", t.users.ids.Text(t.deals.responsible.value[row])},
+          {"created_at", TimeOrNull(t.deals.created_at[row])},
+          {"closed_at", TimeOrNull(m.close)},
+          {"days_on_stage", m.entered == kNoTime
+                                ? json(nullptr)
+                                : json(RoundTo(static_cast<double>(c.as_of - m.entered) / day, 2))},
+          {"days_since_touch",
+           last_touch[row] == kNoTime
+               ? json(nullptr)
+               : json(RoundTo(static_cast<double>(c.as_of - last_touch[row]) / day, 2))},
+          {"url", DealUrl(t, deal)}};
+}
+
+json ItemJson(const ScanContext& c, const Item& item, const std::vector<int64_t>& last_touch) {
+  const Tables& t = *c.tables;
+  size_t row = Row(item.row);
+  switch (item.kind) {
+    case ItemKind::kDeal:
+      return DealJson(c, item.row, last_touch);
+    case ItemKind::kStageChange: {
+      json deal = DealJson(c, item.row, last_touch);
+      deal["type"] = "stage_change";
+      deal["changed_at"] = TimeOrNull(item.at);
+      deal["by"] = t.users.ids.Text(item.user);
+      return deal;
+    }
+    case ItemKind::kActivity: {
+      const ActivityTable& a = t.activities;
+      return {{"type", "activity"},
+              {"id", a.ids.Text(item.row)},
+              {"kind", ActivityKindName(a.kind[row])},
+              {"direction", DirectionName(a.direction[row])},
+              {"at", TimeOrNull(a.at[row])},
+              {"responsible", t.users.ids.Text(a.user[row])},
+              {"deal_id", t.deals.ids.Text(a.deal[row])},
+              {"title", a.deal[row] == kNone ? "" : t.deals.title.value[Row(a.deal[row])]},
+              {"url", DealUrl(t, a.deal[row])}};
+    }
+    case ItemKind::kTask: {
+      const TaskTable& k = t.tasks;
+      return {{"type", "task"},
+              {"id", k.ids.Text(item.row)},
+              {"title", k.title[row]},
+              {"responsible", t.users.ids.Text(k.user.value[row])},
+              {"deal_id", t.deals.ids.Text(k.deal[row])},
+              {"created_at", TimeOrNull(k.created_at[row])},
+              {"deadline", TimeOrNull(k.deadline.value[row])},
+              {"completed_at", TimeOrNull(k.completed_at.value[row])},
+              {"url", DealUrl(t, k.deal[row])}};
+    }
+  }
+  return nullptr;
+}
+
+// Orders JSON values of one member: numbers by value, strings as text, money strings by amount,
+// null last.
+bool Less(const json& a, const json& b) {
+  if (a.is_null() || b.is_null()) return !a.is_null() && b.is_null();
+  if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
+  if (a.is_string() && b.is_string()) return a.get<std::string>() < b.get<std::string>();
+  return a.is_number();
+}
+
+json SortKey(const json& item, const std::string& field) {
+  if (!item.contains(field)) return nullptr;
+  const json& value = item[field];
+  if (field == "amount" && value.is_string()) {
+    Result<int64_t> minor = ParseMoney(value.get<std::string>());
+    if (minor.ok()) return minor.value();
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
+                          const Visibility& visibility) {
+  Engine::ReadView view = engine.Read();
+  const Tables& tables = view.tables();
+  Result<ReportRequest> parsed = ParseRequest(body, now, tables);
+  if (!parsed.ok()) return parsed.status();
+  ReportRequest& request = parsed.value();
+  if (request.metric->family == MetricFamily::kGoal) {
+    return Status::Error("goal_progress has no drill-down; drill into its metric instead");
+  }
+  if (request.metric->id == MetricId::kLoad && request.group_by.empty()) {
+    request.group_by.push_back(DimensionRef{Dimension::kResponsible, kNone, "responsible"});
+  }
+  Result<ScanContext> made = ScanContext::Make(tables, request, visibility);
+  if (!made.ok()) return made.status();
+  ScanContext& c = made.value();
+  Buckets buckets(request.period, request.granularity, tables.settings.time_zone);
+  c.buckets = &buckets;
+
+  GroupKey targets;
+  targets.fill(Collector::kAny);
+  for (const auto& [name, value] : request.drill_group.items()) {
+    std::string text = value.is_string() ? value.get<std::string>() : "";
+    if (!value.is_string() && !value.is_null()) {
+      return Status::Error("group." + name + ": expected a string");
+    }
+    if (name == "stage" && !c.row_stage.empty()) {
+      int32_t stage = tables.stages.ids.Find(text);
+      auto row = std::find(c.row_stage.begin(), c.row_stage.end(), stage);
+      if (stage == kNone || row == c.row_stage.end()) {
+        return Status::Error("group.stage: '" + text + "' is not a row of " +
+                             std::string(c.metric->name));
+      }
+      targets[0] = static_cast<int32_t>(row - c.row_stage.begin());
+      continue;
+    }
+    auto key = std::find_if(request.group_by.begin(), request.group_by.end(),
+                            [&](const DimensionRef& d) { return d.name == name; });
+    if (key == request.group_by.end()) {
+      return Status::Error("group." + name + ": not a group_by key of the request");
+    }
+    targets[static_cast<size_t>(key - request.group_by.begin()) + 1] =
+        DimensionValueId(tables, *key, text);
+  }
+  int32_t bucket = -1;
+  if (request.drill_bucket && request.granularity != Granularity::kNone) {
+    for (int32_t b = 0; b < buckets.count(); ++b) {
+      if (buckets.Label(b) == *request.drill_bucket) bucket = b;
+    }
+    if (bucket < 0)
+      return Status::Error("bucket '" + *request.drill_bucket + "' is not in the period");
+  }
+  bool total = request.drill_group.empty() && bucket < 0;
+  Collector collector(c, targets, bucket, total);
+  RunScan(c, collector);
+
+  std::vector<int64_t> last_touch = LastTouchBefore(tables, c.horizon);
+  std::vector<json> items;
+  items.reserve(collector.items().size());
+  for (const Item& item : collector.items()) items.push_back(ItemJson(c, item, last_touch));
+  std::string field = request.sort.empty() ? "id" : request.sort;
+  bool descending = field[0] == '-';
+  if (descending) field.erase(0, 1);
+  // Ties fall back to id, then the time of a stage change, so the order never depends on
+  // the order records arrived in.
+  std::stable_sort(items.begin(), items.end(), [&](const json& a, const json& b) {
+    json x = SortKey(a, field), y = SortKey(b, field);
+    if (x != y) return descending ? Less(y, x) : Less(x, y);
+    if (a["id"] != b["id"]) return Less(a["id"], b["id"]);
+    return Less(SortKey(a, "changed_at"), SortKey(b, "changed_at"));
+  });
+  json page = json::array();
+  size_t first =
+      static_cast<size_t>(std::min<int64_t>(request.offset, static_cast<int64_t>(items.size())));
+  size_t last = static_cast<size_t>(
+      std::min<int64_t>(request.offset + request.limit, static_cast<int64_t>(items.size())));
+  for (size_t i = first; i < last; ++i) page.push_back(std::move(items[i]));
+  return json{{"metric", c.metric->name},
+              {"total", static_cast<int64_t>(items.size())},
+              {"offset", request.offset},
+              {"items", std::move(page)}};
+}
+
+}  // namespace voronka

@@ -1,0 +1,22 @@
+// goal_progress (SPEC §4 "Plans and forecasts"): each goal whose period overlaps the
+// request's, with its actual, target, percent, previous-period actual and run-rate projection.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "engine/tables.h"
+#include "metrics/request.h"
+#include "metrics/visibility.h"
+#include "model/status.h"
+
+namespace voronka {
+
+// The goal_progress answer: {"metric", "rows": [{"group": {"goal": id}, "value", "target",
+// "percent", "previous", "projection", ...}], "total": null, "labels"}.
+Result<nlohmann::json> GoalProgress(const Tables& tables, const ReportRequest& request,
+                                    const Visibility& visibility);
+
+// "2024-03", "2024-Q1" or "2024" as a period of local dates.
+Result<Period> GoalPeriod(const std::string& text);
+
+}  // namespace voronka

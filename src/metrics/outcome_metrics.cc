@@ -1,0 +1,126 @@
+// Outcome metrics: by each deal's state at T and its close time (SPEC §4).
+#include <unordered_map>
+
+#include "metrics/scans.h"
+
+namespace voronka {
+
+namespace {
+
+size_t Row(int32_t id) {
+  return static_cast<size_t>(id);
+}
+
+// The customer a deal belongs to for repeat/new: its company, else its contact, else none.
+// Companies and contacts share one key space: contacts come after companies.
+int64_t CustomerKey(const Tables& t, int32_t deal) {
+  int32_t company = t.deals.company.value[Row(deal)];
+  if (company != kNone) return company;
+  int32_t contact = t.deals.contact.value[Row(deal)];
+  if (contact != kNone) return int64_t{t.companies.ids.size()} + contact;
+  return kNone;
+}
+
+// Per customer and entity, the earliest won close time at T over all deals (filters do not
+// apply: being a repeat customer is a fact about the customer). A won deal is repeat when
+// that minimum is strictly earlier than its own close time.
+std::vector<int64_t> EarliestWinByCustomer(const ScanContext& c) {
+  const Tables& t = *c.tables;
+  size_t keys = Row(t.companies.ids.size() + t.contacts.ids.size());
+  std::vector<int64_t> earliest(keys * 2, kNoTime);
+  for (int32_t d = 0; d < t.deals.size(); ++d) {
+    const DealMoment& m = c.state[Row(d)];
+    int64_t key = CustomerKey(t, d);
+    if (m.outcome != Outcome::kWon || key == kNone) continue;
+    int64_t& slot =
+        earliest[static_cast<size_t>(key) * 2 + static_cast<size_t>(t.deals.entity[Row(d)])];
+    if (slot == kNoTime || m.close < slot) slot = m.close;
+  }
+  return earliest;
+}
+
+}  // namespace
+
+Item DealItem(const ScanContext& c, int32_t deal) {
+  return Item{ItemKind::kDeal, deal, deal, c.tables->deals.responsible.value[Row(deal)], kNoTime};
+}
+
+void ScanOutcome(const ScanContext& c, Collector& out) {
+  const Tables& t = *c.tables;
+  const Buckets& buckets = *c.buckets;
+  MetricId metric = c.metric->id;
+  bool repeat_metric = metric == MetricId::kRepeatWonCount || metric == MetricId::kNewWonCount ||
+                       metric == MetricId::kRepeatShare;
+  std::vector<int64_t> earliest_win;
+  if (repeat_metric) earliest_win = EarliestWinByCustomer(c);
+
+  for (int32_t d = 0; d < t.deals.size(); ++d) {
+    size_t row = Row(d);
+    if (!c.deal_pass[row]) continue;
+    const DealMoment& m = c.state[row];
+    int64_t amount = t.deals.amount.value[row];
+    int64_t created = t.deals.created_at[row];
+    bool won = m.outcome == Outcome::kWon;
+    bool lost = m.outcome == Outcome::kLost;
+    int32_t created_bucket = buckets.IndexOf(created);
+    int32_t close_bucket = won || lost ? buckets.IndexOf(m.close) : -1;
+    Item item = DealItem(c, d);
+    switch (metric) {
+      case MetricId::kCreatedCount:
+        out.Add(item, kNone, created_bucket, {1, 0, 0});
+        break;
+      case MetricId::kWonCount:
+        if (won) out.Add(item, kNone, close_bucket, {1, 0, 0});
+        break;
+      case MetricId::kWonAmount:
+        if (won) out.Add(item, kNone, close_bucket, {amount, 0, 0});
+        break;
+      case MetricId::kLostCount:
+        if (lost) out.Add(item, kNone, close_bucket, {1, 0, 0});
+        break;
+      case MetricId::kLostAmount:
+        if (lost) out.Add(item, kNone, close_bucket, {amount, 0, 0});
+        break;
+      case MetricId::kAvgCheck:
+        if (won) out.Add(item, kNone, close_bucket, {amount, 1, 0});
+        break;
+      case MetricId::kAvgCycleDays:
+        if (won) {
+          double days = static_cast<double>(m.close - created) / static_cast<double>(kMicrosPerDay);
+          out.Add(item, kNone, close_bucket, {0, 1, days});
+        }
+        break;
+      case MetricId::kConversionRate:
+        // won_count / created_count of the same period: two contributions, each in its bucket.
+        if (won) out.Add(item, kNone, close_bucket, {1, 0, 0});
+        out.Add(item, kNone, created_bucket, {0, 1, 0});
+        break;
+      case MetricId::kCohortWinRate:
+        out.Add(item, kNone, created_bucket, {won ? 1 : 0, 1, 0});
+        break;
+      case MetricId::kLostShare:
+        if (won || lost) out.Add(item, kNone, close_bucket, {lost ? 1 : 0, 1, 0});
+        break;
+      case MetricId::kRepeatWonCount:
+      case MetricId::kNewWonCount:
+      case MetricId::kRepeatShare: {
+        if (!won) break;
+        int64_t key = CustomerKey(t, d);
+        bool repeat =
+            key != kNone &&
+            earliest_win[static_cast<size_t>(key) * 2 + static_cast<size_t>(t.deals.entity[row])] <
+                m.close;
+        if (metric == MetricId::kRepeatShare) {
+          out.Add(item, kNone, close_bucket, {repeat ? 1 : 0, 1, 0});
+        } else if (repeat == (metric == MetricId::kRepeatWonCount)) {
+          out.Add(item, kNone, close_bucket, {1, 0, 0});
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace voronka

@@ -1,0 +1,503 @@
+#include "metrics/scan.h"
+
+#include <algorithm>
+
+#include "engine/deal_state.h"
+
+namespace voronka {
+
+namespace {
+
+size_t Row(int32_t id) {
+  return static_cast<size_t>(id);
+}
+
+// The number of ids a dimension has (the size of a filter bitmap over it).
+int32_t IdSpace(const Tables& t, Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kResponsible:
+      return t.users.ids.size();
+    case Dimension::kDepartment:
+      return t.departments.ids.size();
+    case Dimension::kPipeline:
+      return t.pipelines.ids.size();
+    case Dimension::kStage:
+      return t.stages.ids.size();
+    case Dimension::kCompany:
+      return t.companies.ids.size();
+    case Dimension::kSource:
+    case Dimension::kDealType:
+    case Dimension::kLossReason:
+    case Dimension::kField:
+      return t.values.size();
+    case Dimension::kEntity:
+      return 2;
+    case Dimension::kKind:
+      return 10;
+    case Dimension::kDirection:
+      return 3;
+  }
+  return 0;
+}
+
+DimensionFilter MakeFilter(const Tables& t, const Filter& filter) {
+  DimensionFilter out;
+  out.active = true;
+  out.accepts.assign(Row(IdSpace(t, filter.on.dimension)), 0);
+  for (const std::string& text : filter.values) {
+    int32_t id = DimensionValueId(t, filter.on, text);
+    if (id == kNone) out.accepts_none = true;
+    if (id >= 0) out.accepts[Row(id)] = 1;
+  }
+  if (filter.on.dimension == Dimension::kDepartment) {
+    // A department filter includes every sub-department: accept d when an ancestor is listed.
+    std::vector<uint8_t> listed = out.accepts;
+    for (int32_t d = 0; d < t.departments.ids.size(); ++d) {
+      int32_t at = d;
+      for (int32_t steps = 0; at != kNone && steps <= t.departments.ids.size(); ++steps) {
+        if (listed[Row(at)]) {
+          out.accepts[Row(d)] = 1;
+          break;
+        }
+        at = t.departments.parent[Row(at)];
+      }
+    }
+  }
+  return out;
+}
+
+struct FieldFilter {
+  int32_t field;
+  DimensionFilter values;
+};
+
+bool FieldPasses(const Tables& t, int32_t deal, const FieldFilter& filter) {
+  for (const FieldSlot& slot : t.deals.fields[Row(deal)]) {
+    if (slot.field != filter.field) continue;
+    if (slot.values.empty()) return filter.values.accepts_none;
+    for (int32_t value : slot.values) {
+      if (filter.values.Accepts(value)) return true;
+    }
+    return false;
+  }
+  return filter.values.accepts_none;
+}
+
+}  // namespace
+
+Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& request,
+                                      const Visibility& visibility) {
+  ScanContext c;
+  c.tables = &t;
+  c.request = &request;
+  c.metric = request.metric;
+  c.as_of = request.as_of.micros;
+  c.horizon = c.as_of + 1;
+  bool per_stage = c.metric->stage_rows != StageRows::kNone;
+
+  const DealTable& deals = t.deals;
+  c.state.resize(Row(deals.size()));
+  for (int32_t d = 0; d < deals.size(); ++d) {
+    bool latest_holds = deals.defined[Row(d)] && deals.created_at[Row(d)] < c.horizon &&
+                        deals.last_change_at[Row(d)] < c.horizon;
+    c.state[Row(d)] = latest_holds ? deals.latest[Row(d)] : DealStateBefore(t, d, c.horizon);
+  }
+
+  DimensionFilter responsible, department, pipeline, stage, source, deal_type, company, loss_reason,
+      entity;
+  std::vector<FieldFilter> fields;
+  std::vector<std::string> pipeline_ids;
+  for (const Filter& filter : request.filters) {
+    DimensionFilter made = MakeFilter(t, filter);
+    switch (filter.on.dimension) {
+      case Dimension::kResponsible:
+        responsible = made;
+        break;
+      case Dimension::kDepartment:
+        department = made;
+        break;
+      case Dimension::kPipeline:
+        pipeline = made;
+        pipeline_ids = filter.values;
+        break;
+      case Dimension::kStage:
+        stage = made;
+        break;
+      case Dimension::kSource:
+        source = made;
+        break;
+      case Dimension::kDealType:
+        deal_type = made;
+        break;
+      case Dimension::kCompany:
+        company = made;
+        break;
+      case Dimension::kLossReason:
+        loss_reason = made;
+        break;
+      case Dimension::kEntity:
+        entity = made;
+        break;
+      case Dimension::kField:
+        fields.push_back(FieldFilter{filter.on.field, made});
+        break;
+      case Dimension::kKind:
+        c.kind_filter = made;
+        break;
+      case Dimension::kDirection:
+        c.direction_filter = made;
+        break;
+    }
+  }
+
+  if (per_stage) {
+    if (pipeline_ids.size() > 1) {
+      return Status::Error("filters.pipeline: " + std::string(c.metric->name) +
+                           " takes one pipeline");
+    }
+    c.pipeline = pipeline_ids.empty() ? DefaultPipeline(t) : t.pipelines.ids.Find(pipeline_ids[0]);
+    if (c.pipeline == kNone) {
+      return Status::Error(pipeline_ids.empty() ? "no pipeline is defined"
+                                                : "pipeline '" + pipeline_ids[0] + "' is unknown");
+    }
+    pipeline = DimensionFilter{};  // chooses the pipeline; deals are taken wherever they are
+    const std::vector<int32_t>& stages = t.pipelines.stages[Row(c.pipeline)];
+    int32_t open_count = t.pipelines.open_stage_count[Row(c.pipeline)];
+    auto add_rows = [&](StageSemantic semantic) {
+      for (int32_t s : stages) {
+        if (t.stages.semantic[Row(s)] == semantic) c.row_stage.push_back(s);
+      }
+    };
+    add_rows(StageSemantic::kOpen);
+    if (c.metric->stage_rows == StageRows::kOpenThenWon) add_rows(StageSemantic::kWon);
+    if (c.metric->stage_rows == StageRows::kPositions) {
+      // Row j-1 is the boundary between positions j-1 and j, labelled by the stage at j.
+      c.row_stage.erase(c.row_stage.begin());
+      for (int32_t s : stages) {
+        if (t.stages.semantic[Row(s)] == StageSemantic::kWon) {
+          if (open_count > 0) c.row_stage.push_back(s);
+          break;
+        }
+      }
+    }
+    c.stage_row.assign(Row(t.stages.ids.size()), kNone);
+    for (size_t r = 0; r < c.row_stage.size(); ++r) {
+      if (c.metric->stage_rows != StageRows::kPositions) {
+        c.stage_row[Row(c.row_stage[r])] = static_cast<int32_t>(r);
+      }
+    }
+  }
+
+  c.user_filtered = responsible.active || department.active;
+  c.user_pass.assign(Row(t.users.ids.size()), 1);
+  for (int32_t u = 0; u < t.users.ids.size(); ++u) {
+    c.user_pass[Row(u)] = responsible.Accepts(u) && department.Accepts(t.users.department[Row(u)]);
+  }
+  c.all_visible = visibility.all;
+  c.user_visible.assign(Row(t.users.ids.size()), visibility.all ? 1 : 0);
+  for (const std::string& id : visibility.user_ids) {
+    int32_t u = t.users.ids.Find(id);
+    if (u != kNone) c.user_visible[Row(u)] = 1;
+  }
+
+  c.deal_attr_filtered = pipeline.active || stage.active || source.active || deal_type.active ||
+                         company.active || loss_reason.active || entity.active || !fields.empty();
+  bool deals_only = !request.entity_chosen && !per_stage;
+  c.deal_attrs.assign(Row(deals.size()), 0);
+  c.deal_pass.assign(Row(deals.size()), 0);
+  bool none_user_passes = (!responsible.active || responsible.accepts_none) &&
+                          (!department.active || department.accepts_none);
+  for (int32_t d = 0; d < deals.size(); ++d) {
+    size_t row = Row(d);
+    int32_t current = c.state[row].stage;
+    int32_t current_pipeline = current == kNone ? kNone : t.stages.pipeline[Row(current)];
+    bool attrs = pipeline.Accepts(current_pipeline) && stage.Accepts(current) &&
+                 source.Accepts(deals.source.value[row]) &&
+                 deal_type.Accepts(deals.deal_type.value[row]) &&
+                 company.Accepts(deals.company.value[row]) &&
+                 loss_reason.Accepts(deals.loss_reason.value[row]) &&
+                 entity.Accepts(static_cast<int32_t>(deals.entity[row]));
+    for (const FieldFilter& field : fields) attrs = attrs && FieldPasses(t, d, field);
+    c.deal_attrs[row] = attrs ? 1 : 0;
+    int32_t owner = deals.responsible.value[row];
+    bool owner_passes = owner == kNone ? none_user_passes : c.user_pass[Row(owner)] != 0;
+    bool exists = c.state[row].outcome != Outcome::kNotCreated;
+    bool kind_ok = !deals_only || deals.entity[row] == Entity::kDeal;
+    c.deal_pass[row] = exists && attrs && owner_passes && kind_ok && c.DealVisible(d) ? 1 : 0;
+  }
+  return c;
+}
+
+bool ScanContext::DealVisible(int32_t deal) const {
+  if (all_visible) return true;
+  int32_t owner = tables->deals.responsible.value[Row(deal)];
+  return owner != kNone && user_visible[Row(owner)];
+}
+
+bool ScanContext::UserThingPasses(int32_t user, int32_t deal) const {
+  if (user_filtered && (user == kNone || !user_pass[Row(user)])) return false;
+  if (deal_attr_filtered && (deal == kNone || !deal_attrs[Row(deal)])) return false;
+  if (!all_visible) {
+    bool own = user != kNone && user_visible[Row(user)];
+    if (!own && (deal == kNone || !DealVisible(deal))) return false;
+  }
+  return true;
+}
+
+bool ScanContext::ActivityPasses(int32_t activity) const {
+  const ActivityTable& a = tables->activities;
+  size_t row = Row(activity);
+  return kind_filter.Accepts(static_cast<int32_t>(a.kind[row])) &&
+         direction_filter.Accepts(static_cast<int32_t>(a.direction[row])) &&
+         UserThingPasses(a.user[row], a.deal[row]);
+}
+
+bool ScanContext::TaskPasses(int32_t task) const {
+  const TaskTable& tasks = tables->tasks;
+  size_t row = Row(task);
+  return tasks.defined[row] && UserThingPasses(tasks.user.value[row], tasks.deal[row]);
+}
+
+int32_t ScanContext::Position(int32_t stage) const {
+  if (stage == kNone || tables->stages.pipeline[Row(stage)] != pipeline) return kNone;
+  return tables->stages.position[Row(stage)];
+}
+
+void ResolveDimension(const ScanContext& c, const DimensionRef& dimension, const Item& item,
+                      std::vector<int32_t>& out) {
+  const Tables& t = *c.tables;
+  out.clear();
+  int32_t deal = item.deal;
+  size_t row = Row(deal);
+  switch (dimension.dimension) {
+    case Dimension::kResponsible:
+      out.push_back(item.user);
+      return;
+    case Dimension::kDepartment:
+      out.push_back(item.user == kNone ? kNone : t.users.department[Row(item.user)]);
+      return;
+    case Dimension::kKind:
+    case Dimension::kDirection:
+      if (item.kind != ItemKind::kActivity) {
+        out.push_back(kNone);
+      } else if (dimension.dimension == Dimension::kKind) {
+        out.push_back(static_cast<int32_t>(t.activities.kind[Row(item.row)]));
+      } else {
+        out.push_back(static_cast<int32_t>(t.activities.direction[Row(item.row)]));
+      }
+      return;
+    default:
+      break;
+  }
+  if (deal == kNone) {
+    out.push_back(kNone);
+    return;
+  }
+  switch (dimension.dimension) {
+    case Dimension::kPipeline: {
+      int32_t stage = c.state[row].stage;
+      out.push_back(stage == kNone ? kNone : t.stages.pipeline[Row(stage)]);
+      return;
+    }
+    case Dimension::kStage:
+      out.push_back(c.state[row].stage);
+      return;
+    case Dimension::kSource:
+      out.push_back(t.deals.source.value[row]);
+      return;
+    case Dimension::kDealType:
+      out.push_back(t.deals.deal_type.value[row]);
+      return;
+    case Dimension::kCompany:
+      out.push_back(t.deals.company.value[row]);
+      return;
+    case Dimension::kLossReason:
+      out.push_back(t.deals.loss_reason.value[row]);
+      return;
+    case Dimension::kEntity:
+      out.push_back(static_cast<int32_t>(t.deals.entity[row]));
+      return;
+    case Dimension::kField:
+      for (const FieldSlot& slot : t.deals.fields[row]) {
+        if (slot.field == dimension.field) out = slot.values;
+      }
+      if (out.empty()) out.push_back(kNone);
+      return;
+    default:
+      out.push_back(kNone);
+      return;
+  }
+}
+
+std::string DimensionValueText(const Tables& t, const DimensionRef& dimension, int32_t id) {
+  if (id == kNone) return "";
+  switch (dimension.dimension) {
+    case Dimension::kResponsible:
+      return t.users.ids.Text(id);
+    case Dimension::kDepartment:
+      return t.departments.ids.Text(id);
+    case Dimension::kPipeline:
+      return t.pipelines.ids.Text(id);
+    case Dimension::kStage:
+      return t.stages.ids.Text(id);
+    case Dimension::kCompany:
+      return t.companies.ids.Text(id);
+    case Dimension::kSource:
+    case Dimension::kDealType:
+    case Dimension::kLossReason:
+    case Dimension::kField:
+      return t.values.Text(id);
+    case Dimension::kEntity:
+      return EntityName(static_cast<Entity>(id));
+    case Dimension::kKind:
+      return ActivityKindName(static_cast<ActivityKind>(id));
+    case Dimension::kDirection:
+      return DirectionName(static_cast<Direction>(id));
+  }
+  return "";
+}
+
+std::string DimensionValueLabel(const Tables& t, const DimensionRef& dimension, int32_t id) {
+  if (id == kNone) return "";
+  switch (dimension.dimension) {
+    case Dimension::kResponsible:
+      return t.users.name[Row(id)];
+    case Dimension::kDepartment:
+      return t.departments.name[Row(id)];
+    case Dimension::kPipeline:
+      return t.pipelines.name[Row(id)];
+    case Dimension::kStage:
+      return t.stages.name[Row(id)];
+    case Dimension::kCompany:
+      return t.companies.name[Row(id)];
+    default:
+      return DimensionValueText(t, dimension, id);
+  }
+}
+
+int32_t DimensionValueId(const Tables& t, const DimensionRef& dimension, const std::string& text) {
+  if (text.empty()) return kNone;
+  int32_t id = kNone;
+  switch (dimension.dimension) {
+    case Dimension::kResponsible:
+      id = t.users.ids.Find(text);
+      break;
+    case Dimension::kDepartment:
+      id = t.departments.ids.Find(text);
+      break;
+    case Dimension::kPipeline:
+      id = t.pipelines.ids.Find(text);
+      break;
+    case Dimension::kStage:
+      id = t.stages.ids.Find(text);
+      break;
+    case Dimension::kCompany:
+      id = t.companies.ids.Find(text);
+      break;
+    case Dimension::kSource:
+    case Dimension::kDealType:
+    case Dimension::kLossReason:
+    case Dimension::kField:
+      id = t.values.Find(text);
+      break;
+    case Dimension::kEntity: {
+      auto parsed = ParseEntity(text);
+      id = parsed ? static_cast<int32_t>(*parsed) : kNone;
+      break;
+    }
+    case Dimension::kKind: {
+      auto parsed = ParseActivityKind(text);
+      id = parsed ? static_cast<int32_t>(*parsed) : kNone;
+      break;
+    }
+    case Dimension::kDirection: {
+      auto parsed = ParseDirection(text);
+      id = parsed ? static_cast<int32_t>(*parsed) : kNone;
+      break;
+    }
+  }
+  return id == kNone ? kUnknownValue : id;
+}
+
+Collector::Collector(const ScanContext& context)
+    : context_(&context), keep_samples_(context.metric->kind == ValueKind::kMinutesMean) {}
+
+Collector::Collector(const ScanContext& context, const GroupKey& key_targets, int32_t bucket,
+                     bool total)
+    : context_(&context),
+      listing_(true),
+      listing_total_(total),
+      targets_(key_targets),
+      target_bucket_(bucket) {}
+
+void Collector::ResolveKeys(const Item& item) {
+  const auto& group_by = context_->request->group_by;
+  for (size_t k = 0; k < group_by.size(); ++k) {
+    ResolveDimension(*context_, group_by[k], item, resolved_[k]);
+  }
+}
+
+void Collector::Add(const Item& item, int32_t stage_row, int32_t bucket, const Contribution& value,
+                    Target target) {
+  if (bucket < 0) return;
+  if (listing_) {
+    bool wanted;
+    if (listing_total_) {
+      wanted = target != Target::kRowOnly;
+    } else {
+      wanted = target != Target::kTotalOnly && (target_bucket_ < 0 || bucket == target_bucket_) &&
+               (targets_[0] == kAny || targets_[0] == stage_row);
+      if (wanted) {
+        ResolveKeys(item);
+        for (size_t k = 0; k < context_->request->group_by.size() && wanted; ++k) {
+          if (targets_[k + 1] == kAny) continue;
+          const auto& values = resolved_[k];
+          wanted = std::find(values.begin(), values.end(), targets_[k + 1]) != values.end();
+        }
+      }
+    }
+    if (!wanted) return;
+    int64_t at = item.kind == ItemKind::kStageChange ? item.at : 0;
+    if (seen_.insert({static_cast<uint8_t>(item.kind), item.row, at}).second)
+      items_.push_back(item);
+    return;
+  }
+  if (target != Target::kRowOnly) {
+    total_.a += value.a;
+    total_.b += value.b;
+    total_.x += value.x;
+    if (keep_samples_) total_.samples.push_back(value.x);
+  }
+  if (target == Target::kTotalOnly) return;
+  const auto& group_by = context_->request->group_by;
+  GroupKey key;
+  key.fill(kNone);
+  key[0] = stage_row;
+  if (group_by.empty()) {
+    AddToRows(item, key, bucket, value);
+    return;
+  }
+  ResolveKeys(item);
+  // Every combination of the keys' values: a multi-list field counts in each of its values.
+  std::array<size_t, 4> index{};
+  while (true) {
+    for (size_t k = 0; k < group_by.size(); ++k) key[k + 1] = resolved_[k][index[k]];
+    AddToRows(item, key, bucket, value);
+    size_t k = 0;
+    while (k < group_by.size() && ++index[k] == resolved_[k].size()) index[k++] = 0;
+    if (k == group_by.size()) break;
+  }
+}
+
+void Collector::AddToRows(const Item&, const GroupKey& key, int32_t bucket,
+                          const Contribution& value) {
+  std::vector<Cell>& cells = rows_[key];
+  if (cells.empty()) cells.resize(static_cast<size_t>(context_->buckets->count()));
+  Cell& cell = cells[static_cast<size_t>(bucket)];
+  cell.a += value.a;
+  cell.b += value.b;
+  cell.x += value.x;
+  if (keep_samples_) cell.samples.push_back(value.x);
+}
+
+}  // namespace voronka

@@ -1,0 +1,159 @@
+// The scan machinery shared by every metric: per-request filter bitmaps and deal states
+// (ScanContext), and the Collector that metric scans feed with contributions, which either
+// aggregates them into (group, bucket) cells or lists the items behind one cell.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/tables.h"
+#include "metrics/catalog.h"
+#include "metrics/period.h"
+#include "metrics/request.h"
+#include "metrics/visibility.h"
+#include "model/status.h"
+
+namespace voronka {
+
+// One thing behind a number: a deal, an activity, a task, or a deal's stage change.
+struct Item {
+  ItemKind kind = ItemKind::kDeal;
+  int32_t row = kNone;   // deal, activity or task row (the deal for a stage change)
+  int32_t deal = kNone;  // the deal it belongs to, if any
+  int32_t user = kNone;  // the user `responsible` and `department` mean for it
+  int64_t at = kNoTime;  // a stage change's time
+};
+
+// What one item adds to a cell; the metric's ValueKind says how a, b and x are read.
+struct Contribution {
+  int64_t a = 0;
+  int64_t b = 0;
+  double x = 0;
+};
+
+// Whether a contribution counts in its row, in the request's total, or both.
+enum class Target : uint8_t { kRowAndTotal, kRowOnly, kTotalOnly };
+
+struct Cell {
+  int64_t a = 0;
+  int64_t b = 0;
+  double x = 0;
+  std::vector<double> samples;  // response_time keeps its values for the median
+};
+
+// A filter on one dimension, as a bitmap over that dimension's ids.
+struct DimensionFilter {
+  bool active = false;
+  std::vector<uint8_t> accepts;  // by id
+  bool accepts_none = false;     // "" was listed
+  bool Accepts(int32_t id) const {
+    if (!active) return true;
+    if (id == kNone) return accepts_none;
+    return static_cast<size_t>(id) < accepts.size() && accepts[static_cast<size_t>(id)];
+  }
+};
+
+class ScanContext {
+ public:
+  // Resolves filters, visibility, the pipeline of per-stage metrics and every deal's state at
+  // the request's as_of. Errors: a per-stage metric given several pipelines, an unknown one.
+  static Result<ScanContext> Make(const Tables& tables, const ReportRequest& request,
+                                  const Visibility& visibility);
+
+  const Tables* tables = nullptr;
+  const ReportRequest* request = nullptr;
+  const MetricInfo* metric = nullptr;
+  int64_t as_of = 0;                 // T
+  int64_t horizon = 0;               // T + 1 µs: history at or after it is ignored
+  const Buckets* buckets = nullptr;  // the period being scanned (main or compared)
+
+  std::vector<DealMoment> state;    // each deal at T
+  std::vector<uint8_t> deal_pass;   // the deal exists at T, is visible and passes all filters
+  std::vector<uint8_t> deal_attrs;  // the deal passes the deal-attribute filters
+  bool deal_attr_filtered = false;  // some deal-attribute filter is set
+  std::vector<uint8_t> user_pass;   // a user passes the responsible/department filters
+  bool user_filtered = false;
+  std::vector<uint8_t> user_visible;
+  bool all_visible = true;
+  DimensionFilter kind_filter;
+  DimensionFilter direction_filter;
+
+  // Per-stage metrics: the pipeline, its rows, and each stage's row (kNone when not a row).
+  int32_t pipeline = kNone;
+  std::vector<int32_t> row_stage;
+  std::vector<int32_t> stage_row;
+
+  // Whether an activity, a task, or a thing done by `user` on `deal` exists for the request
+  // (own-user filters, deal-attribute filters through the deal, visibility).
+  bool ActivityPasses(int32_t activity) const;
+  bool TaskPasses(int32_t task) const;
+  bool UserThingPasses(int32_t user, int32_t deal) const;
+  // The deal's position on the request's pipeline, or kNone (lost, another pipeline).
+  int32_t Position(int32_t stage) const;
+  bool DealVisible(int32_t deal) const;
+};
+
+// A combination of group-key values: [0] is the stage row of per-stage metrics, then one id
+// per group_by key, kNone for "".
+using GroupKey = std::array<int32_t, 5>;
+struct GroupKeyHash {
+  size_t operator()(const GroupKey& key) const {
+    size_t h = 0;
+    for (int32_t v : key) h = h * 1000003u ^ static_cast<uint32_t>(v);
+    return h;
+  }
+};
+
+class Collector {
+ public:
+  // An aggregating collector: cells per group key and bucket, and the total.
+  explicit Collector(const ScanContext& context);
+  // A listing collector: the items behind the row matching `key_targets` (per key index, the id
+  // wanted, or kAny) and `bucket` (-1 any); with `total`, the items behind the total.
+  static constexpr int32_t kAny = -3;
+  Collector(const ScanContext& context, const GroupKey& key_targets, int32_t bucket, bool total);
+
+  // Adds a contribution of `item` to stage row `stage_row` (kNone when not per-stage) and
+  // bucket `bucket` (-1: outside the period, ignored).
+  void Add(const Item& item, int32_t stage_row, int32_t bucket, const Contribution& value,
+           Target target = Target::kRowAndTotal);
+
+  const std::unordered_map<GroupKey, std::vector<Cell>, GroupKeyHash>& rows() const {
+    return rows_;
+  }
+  const Cell& total() const { return total_; }
+  const std::vector<Item>& items() const { return items_; }
+
+ private:
+  void ResolveKeys(const Item& item);
+  void AddToRows(const Item& item, const GroupKey& key, int32_t bucket, const Contribution& value);
+
+  const ScanContext* context_;
+  bool listing_ = false;
+  bool listing_total_ = false;
+  GroupKey targets_{};
+  int32_t target_bucket_ = -1;
+  bool keep_samples_ = false;
+  std::unordered_map<GroupKey, std::vector<Cell>, GroupKeyHash> rows_;
+  Cell total_;
+  std::vector<Item> items_;
+  std::set<std::tuple<uint8_t, int32_t, int64_t>> seen_;  // listed items
+  std::array<std::vector<int32_t>, 4> resolved_;          // per group key, reused between calls
+};
+
+// The values of one dimension for an item (several for a multi-list field, kNone for none).
+void ResolveDimension(const ScanContext& context, const DimensionRef& dimension, const Item& item,
+                      std::vector<int32_t>& out);
+// The request text of a dimension value id ("" for kNone), and its display label.
+std::string DimensionValueText(const Tables& tables, const DimensionRef& dimension, int32_t id);
+std::string DimensionValueLabel(const Tables& tables, const DimensionRef& dimension, int32_t id);
+// The id of a request text in a dimension, kNone for "", kUnknownValue when there is none.
+inline constexpr int32_t kUnknownValue = -2;
+int32_t DimensionValueId(const Tables& tables, const DimensionRef& dimension,
+                         const std::string& text);
+
+}  // namespace voronka

@@ -1,0 +1,29 @@
+// The metric scans: each walks the columns its metric needs once and feeds a Collector.
+#pragma once
+
+#include "metrics/scan.h"
+
+namespace voronka {
+
+// Outcome metrics: created, won, lost, averages, conversion, repeat/new (SPEC §4).
+void ScanOutcome(const ScanContext& context, Collector& out);
+// State metrics: in work, per stage, forgotten, no task, overdue tasks, load, forecast.
+void ScanState(const ScanContext& context, Collector& out);
+// Movement metrics: funnel, funnel_conversion, stage_movement, lost_from_stage, stage time
+// and stage conversion.
+void ScanMovement(const ScanContext& context, Collector& out);
+// Activity metrics: activity_count, activity_index, response_time, nps.
+void ScanActivity(const ScanContext& context, Collector& out);
+
+// The scan of the context's metric.
+void RunScan(const ScanContext& context, Collector& out);
+
+// Each deal's last touch strictly before `limit` (kNoTime when none): its creation, stage
+// changes, activities on it, its tasks created or completed. One pass over the touch columns,
+// because it depends on the moment asked about.
+std::vector<int64_t> LastTouchBefore(const Tables& tables, int64_t limit);
+
+// A deal as an item, its responsible as its user.
+Item DealItem(const ScanContext& context, int32_t deal);
+
+}  // namespace voronka

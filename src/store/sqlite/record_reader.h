@@ -1,0 +1,22 @@
+// Reads a workspace's stored records back as canonical records (the inverse of RecordWriter).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "model/records.h"
+#include "model/status.h"
+
+namespace voronka::sqlite {
+
+// Calls `visit` for every record of the workspace, definitions before their use: the
+// workspace settings, departments, users, pipelines, companies, contacts, deals, then
+// deal_updates, stage_changes, activities, tasks, task_updates, goals. Within a kind: records
+// with an id by id, updates in the order they were stored, stage changes by deal and time.
+// Runs in one read transaction, so it sees one snapshot.
+Status ReadRecords(sqlite3* db, int64_t workspace_id,
+                   const std::function<void(const Record&)>& visit);
+
+}  // namespace voronka::sqlite

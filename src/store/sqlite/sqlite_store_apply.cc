@@ -1,0 +1,160 @@
+// SqliteStore: applying batches (Apply, BulkLoad) and replaying them (Load).
+#include <string>
+
+#include "store/sqlite/id_catalog.h"
+#include "store/sqlite/record_reader.h"
+#include "store/sqlite/record_writer.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/statement.h"
+
+namespace voronka {
+
+namespace {
+
+ApplyResult Failed(std::vector<std::string> errors) {
+  ApplyResult result;
+  result.errors = std::move(errors);
+  return result;
+}
+
+ApplyResult Failed(std::string error) {
+  return Failed(std::vector<std::string>{std::move(error)});
+}
+
+std::string LineOf(const ParsedBatch& batch, size_t index) {
+  int64_t line = index < batch.lines.size() ? batch.lines[index] : static_cast<int64_t>(index) + 1;
+  return "line " + std::to_string(line);
+}
+
+std::string UnknownWorkspace(int64_t workspace_id) {
+  return "no workspace with id " + std::to_string(workspace_id);
+}
+
+}  // namespace
+
+ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
+                                    bool& workspace_changed) {
+  if (!batch.ok()) return Failed(batch.errors);
+  std::lock_guard lock(catalog_mutex_);
+  auto found = catalogs_.find(workspace_id);
+  if (found == catalogs_.end()) return Failed(UnknownWorkspace(workspace_id));
+  sqlite::IdCatalog& catalog = *found->second;
+
+  ValidateReferences(batch, catalog);
+  if (!batch.ok()) return Failed(batch.errors);
+
+  ApplyResult result;
+  result.applied_indices.reserve(batch.records.size());
+  for (size_t index = 0; index < batch.records.size(); ++index) {
+    const Record& record = batch.records[index];
+    Result<bool> stored = writer_->Write(workspace_id, record, catalog);
+    if (!stored.ok()) {
+      return Failed(LineOf(batch, index) + ": " + RecordTypeName(record.body) + ": " +
+                    stored.message());
+    }
+    if (*stored) {
+      ++result.applied;
+      result.applied_indices.push_back(static_cast<uint32_t>(index));
+      if (std::holds_alternative<WorkspaceRecord>(record.body)) workspace_changed = true;
+    } else {
+      ++result.skipped;
+    }
+  }
+  return result;
+}
+
+void SqliteStore::RollBack(int64_t workspace_id) {
+  writer_db_->Exec("ROLLBACK");
+  // The catalog learnt the ids of the rolled-back records as they were written; rebuilding it
+  // from what is committed is simpler than undoing, and this is the rare path.
+  std::lock_guard lock(catalog_mutex_);
+  auto found = catalogs_.find(workspace_id);
+  if (found != catalogs_.end()) ReloadCatalog(workspace_id, *found->second);
+}
+
+Status SqliteStore::Commit(int64_t workspace_id, bool workspace_changed) {
+  if (Status status = writer_db_->Exec("COMMIT"); !status.ok()) {
+    RollBack(workspace_id);
+    return status;
+  }
+  if (workspace_changed) return ReloadWorkspaces();
+  return Status::Ok();
+}
+
+Status SqliteStore::BeginWrite(int64_t workspace_id) {
+  // IMMEDIATE takes the file's write lock now, so a batch never fails half-way because
+  // another process is writing; it waits (busy timeout) instead.
+  if (Status status = writer_db_->Exec("BEGIN IMMEDIATE"); !status.ok()) return status;
+  Status status = CatchUpWithOtherWriters();
+  if (status.ok() && !WorkspaceExists(workspace_id)) {
+    status = Status::Error(UnknownWorkspace(workspace_id));
+  }
+  if (!status.ok()) RollBack(workspace_id);
+  return status;
+}
+
+ApplyResult SqliteStore::Apply(int64_t workspace_id, ParsedBatch& batch) {
+  if (!batch.ok()) return Failed(batch.errors);
+  std::lock_guard turn(write_mutex_);
+  if (Status status = BeginWrite(workspace_id); !status.ok()) return Failed(status.message());
+  bool workspace_changed = false;
+  ApplyResult result = WriteBatch(workspace_id, batch, workspace_changed);
+  if (!result.ok()) {
+    RollBack(workspace_id);
+    return result;
+  }
+  if (Status status = Commit(workspace_id, workspace_changed); !status.ok()) {
+    return Failed(status.message());
+  }
+  return result;
+}
+
+Result<std::unique_ptr<SqliteStore::BulkLoad>> SqliteStore::BeginBulk(int64_t workspace_id) {
+  std::unique_lock turn(write_mutex_);
+  if (Status status = BeginWrite(workspace_id); !status.ok()) return status;
+  return std::unique_ptr<BulkLoad>(new BulkLoad(this, workspace_id, std::move(turn)));
+}
+
+SqliteStore::BulkLoad::~BulkLoad() {
+  if (open_) store_->RollBack(workspace_id_);
+}
+
+ApplyResult SqliteStore::BulkLoad::Add(ParsedBatch& batch) {
+  if (!open_) {
+    return Failed(failed_ ? "bulk load: rolled back after an earlier error"
+                          : "bulk load: committed already");
+  }
+  ApplyResult result = store_->WriteBatch(workspace_id_, batch, workspace_changed_);
+  if (!result.ok()) {
+    store_->RollBack(workspace_id_);
+    open_ = false;
+    failed_ = true;
+    turn_.unlock();
+  }
+  return result;
+}
+
+Status SqliteStore::BulkLoad::Commit() {
+  if (!open_) {
+    return Status::Error(failed_ ? "bulk load: rolled back after an earlier error"
+                                 : "bulk load: committed already");
+  }
+  open_ = false;
+  Status status = store_->Commit(workspace_id_, workspace_changed_);
+  failed_ = !status.ok();
+  turn_.unlock();
+  return status;
+}
+
+Status SqliteStore::Load(int64_t workspace_id,
+                         const std::function<void(const Record&)>& visit) const {
+  if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
+  // A connection of its own: the read runs on a WAL snapshot beside any writer, and a long
+  // replay at start-up holds no lock that Apply or a token check waits for.
+  Result<std::unique_ptr<sqlite::Connection>> db =
+      sqlite::Connection::Open(db_path_, /*read_only=*/false);
+  if (!db.ok()) return db.status();
+  return sqlite::ReadRecords((*db)->get(), workspace_id, visit);
+}
+
+}  // namespace voronka

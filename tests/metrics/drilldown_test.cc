@@ -1,0 +1,108 @@
+// Drill-down (SPEC §3): the list behind every number has exactly that many items.
+#include <gtest/gtest.h>
+
+#include "metrics/metric_test_util.h"
+
+namespace voronka::testing {
+namespace {
+
+using nlohmann::json;
+
+// A mixed March 2024: won, lost, reopened, moved, with activities and tasks.
+constexpr std::string_view kHistory = R"(
+{"type":"deal","id":"D1","title":"Order 1","pipeline_id":"p1","stage_id":"taken","amount":"150000","responsible_id":"u1","company_id":"c1","created_at":"2024-03-01T10:00:00+03:00","fields":{"tags":["vip","b2b"]}}
+{"type":"stage_change","deal_id":"D1","to":"request","at":"2024-03-04T10:00:00+03:00","by":"u1"}
+{"type":"stage_change","deal_id":"D1","to":"paid","at":"2024-03-10T10:00:00+03:00","by":"u1"}
+{"type":"deal","id":"D2","title":"Order 2","pipeline_id":"p1","stage_id":"invoice","amount":"50000","responsible_id":"u2","company_id":"c1","created_at":"2024-03-02T10:00:00+03:00","fields":{"tags":["b2b"]}}
+{"type":"stage_change","deal_id":"D2","to":"paid","at":"2024-03-05T10:00:00+03:00","by":"u2"}
+{"type":"stage_change","deal_id":"D2","to":"awaiting","at":"2024-03-06T10:00:00+03:00","by":"u2"}
+{"type":"deal","id":"D3","title":"Order 3","pipeline_id":"p1","stage_id":"request","amount":"30000","responsible_id":"u1","created_at":"2024-02-20T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"D3","to":"failed","at":"2024-03-15T10:00:00+03:00","by":"u1"}
+{"type":"deal","id":"D4","title":"Order 4","pipeline_id":"p1","stage_id":"taken","amount":"20000","responsible_id":"u3","company_id":"c1","created_at":"2024-03-03T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"D4","to":"paid","at":"2024-03-20T10:00:00+03:00","by":"u3"}
+{"type":"deal","id":"D5","title":"Order 5","pipeline_id":"p1","stage_id":"taken","amount":"10000","responsible_id":"u2","created_at":"2024-03-12T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"D5","to":"r_new","at":"2024-03-13T10:00:00+03:00","by":"u2"}
+{"type":"activity","id":"a1","kind":"call","direction":"out","deal_id":"D2","user_id":"u2","at":"2024-03-07T10:00:00+03:00"}
+{"type":"activity","id":"a2","kind":"email","direction":"in","deal_id":"D5","user_id":"u1","at":"2024-03-14T10:00:00+03:00"}
+{"type":"task","id":"t1","deal_id":"D2","user_id":"u2","created_at":"2024-03-07T10:00:00+03:00","deadline":"2024-03-09T10:00:00+03:00","completed_at":"2024-03-11T10:00:00+03:00"}
+)";
+
+constexpr const char* kCounting[] = {
+    "created_count",  "won_count",       "lost_count",    "repeat_won_count", "new_won_count",
+    "in_work_count",  "forgotten_count", "no_task_count", "overdue_tasks",    "load",
+    "activity_count", "funnel",          "stage_count",   "lost_from_stage"};
+
+TEST(Drilldown, CountEqualsTheNumberForEveryCountingMetric) {
+  auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
+  for (const char* metric : kCounting) {
+    for (const char* group_by : {"responsible", "fields.tags"}) {
+      json request = {{"metric", metric},
+                      {"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}},
+                      {"as_of", "2024-03-31T12:00:00+03:00"},
+                      {"granularity", "week"},
+                      {"group_by", {group_by}},
+                      {"forgotten_days", 3}};
+      json answer = Report(*engine, request.dump());
+      int64_t nonzero = 0;
+      for (const json& row : answer["rows"]) {
+        json drill = request;
+        drill["group"] = row["group"];
+        drill["bucket"] = row["bucket"];
+        json items = Drill(*engine, drill.dump());
+        EXPECT_EQ(items["total"], row["value"]) << metric << " " << row.dump();
+        nonzero += row["value"].get<int64_t>() != 0;
+      }
+      if (std::string(metric) == "created_count") {
+        EXPECT_GT(nonzero, 0);
+      }
+      if (answer["rows"][0]["group"].contains("stage")) continue;  // per-stage totals differ
+      json total = Drill(*engine, request.dump());
+      EXPECT_EQ(total["total"], answer["total"]) << metric;
+    }
+  }
+}
+
+TEST(Drilldown, ItemsCarryDealDetailsAndDeepLinks) {
+  auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
+  // Won in March: D1 (150000) and D4 (20000); sorted by amount, largest first.
+  json drill =
+      Drill(*engine, R"({"metric":"won_amount","period":{"from":"2024-03-01","to":"2024-04-01"},
+      "as_of":"2024-04-01T12:00:00+03:00","sort":"-amount"})");
+  ASSERT_EQ(drill["total"], 2);
+  const json& first = drill["items"][0];
+  EXPECT_EQ(first["id"], "D1");
+  EXPECT_EQ(first["title"], "Order 1");
+  EXPECT_EQ(first["amount"], "150000.00");
+  EXPECT_EQ(first["stage"], "paid");
+  EXPECT_EQ(first["responsible"], "u1");
+  EXPECT_EQ(first["created_at"], "2024-03-01T07:00:00Z");
+  EXPECT_EQ(first["closed_at"], "2024-03-10T07:00:00Z");
+  EXPECT_EQ(first["url"], "https://crm.example/deal/D1/");
+  // As of 04-01 12:00 Moscow D1 has been on paid since 03-10 10:00: 22 days 2 hours.
+  EXPECT_EQ(first["days_on_stage"], 22.08);
+  // offset/limit page the list; total stays the full count.
+  json page =
+      Drill(*engine, R"({"metric":"won_amount","period":{"from":"2024-03-01","to":"2024-04-01"},
+      "as_of":"2024-04-01T12:00:00+03:00","sort":"-amount","offset":1,"limit":5})");
+  EXPECT_EQ(page["total"], 2);
+  ASSERT_EQ(page["items"].size(), 1u);
+  EXPECT_EQ(page["items"][0]["id"], "D4");
+}
+
+TEST(Drilldown, VisibilityLimitsNumbersAndLists) {
+  // A manager u2 sees only D2 and D5 (their deals): created in March = 2.
+  auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
+  Visibility u2{false, {"u2"}};
+  std::string request =
+      R"({"metric":"created_count","period":{"from":"2024-03-01","to":"2024-04-01"},"as_of":"2024-04-01T12:00:00+03:00"})";
+  EXPECT_EQ(Report(*engine, request, u2)["total"], 2);
+  EXPECT_EQ(Drill(*engine, request, u2)["total"], 2);
+  // Activities: a1 (u2's own) and a2 (u1's, but on u2's deal D5) are both visible.
+  std::string activities =
+      R"({"metric":"activity_count","period":{"from":"2024-03-01","to":"2024-04-01"},"as_of":"2024-04-01T12:00:00+03:00"})";
+  EXPECT_EQ(Report(*engine, activities, u2)["total"], 2);
+  EXPECT_EQ(Report(*engine, activities, Visibility{false, {"u3"}})["total"], 0);
+}
+
+}  // namespace
+}  // namespace voronka::testing

@@ -1,0 +1,117 @@
+// Readers beside writers: Load, token checks and the catalog never wait for a writer's turn.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store_test_util.h"
+
+namespace voronka {
+namespace {
+
+using testing::LoadAll;
+using testing::OpenStore;
+using testing::Parse;
+using testing::TempDir;
+
+constexpr std::string_view kPipeline =
+    R"({"type":"pipeline","id":"p1","name":"B2B","stages":[{"id":"a","name":"A","semantic":"open"},{"id":"b","name":"B","semantic":"won"}]})";
+
+std::string Deal(int i) {
+  return R"({"type":"deal","id":"D)" + std::to_string(i) +
+         R"(","title":"t","pipeline_id":"p1","stage_id":"a","amount":"1","created_at":"2024-03-01T10:00:00Z"})";
+}
+
+TEST(SqliteStoreConcurrencyTest, ReadsSeeCommittedDataWhileABulkLoadIsOpen) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  int64_t workspace = store->EnsureDefaultWorkspace().value();
+  std::string token = store->CreateIngestToken(workspace).value();
+  ParsedBatch first = Parse(kPipeline);
+  ASSERT_TRUE(store->Apply(workspace, first).ok());
+
+  auto bulk = store->BeginBulk(workspace);
+  ASSERT_TRUE(bulk.ok());
+  ParsedBatch chunk = Parse(Deal(1));
+  ASSERT_TRUE((*bulk)->Add(chunk).ok());
+  // On the same thread, with the writer's turn held by the load: nothing here may block.
+  EXPECT_EQ(LoadAll(*store, workspace).size(), 2u);  // settings + pipeline, not the deal
+  EXPECT_EQ(store->WorkspaceOfToken(token), workspace);
+  EXPECT_EQ(store->Workspaces().size(), 1u);
+  EXPECT_EQ(store->CatalogOf(workspace).PipelineOfStage("b"), "p1");
+  ASSERT_TRUE((*bulk)->Commit().ok());
+  EXPECT_EQ(LoadAll(*store, workspace).size(), 3u);
+}
+
+TEST(SqliteStoreConcurrencyTest, ParallelWritersAndReadersKeepEveryBatch) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  int64_t workspace = store->EnsureDefaultWorkspace().value();
+  std::string token = store->CreateIngestToken(workspace).value();
+  ParsedBatch first = Parse(kPipeline);
+  ASSERT_TRUE(store->Apply(workspace, first).ok());
+
+  // Two writers of 40 single-deal batches each, with disjoint deal ids; one reader loading
+  // and checking the token all the while.
+  constexpr int kBatches = 40;
+  std::atomic<bool> writing{true};
+  std::atomic<int> failures{0};
+  auto writer = [&](int offset) {
+    for (int i = 0; i < kBatches; ++i) {
+      ParsedBatch batch = ParseNdjson(Deal(offset + i));
+      if (!store->Apply(workspace, batch).ok()) ++failures;
+    }
+  };
+  std::thread reader([&] {
+    size_t last = 0;
+    while (writing) {
+      size_t count = 0;
+      if (!store->Load(workspace, [&](const Record&) { ++count; }).ok()) ++failures;
+      if (count < last) ++failures;  // a committed batch never disappears
+      last = count;
+      if (store->WorkspaceOfToken(token) != workspace) ++failures;
+    }
+  });
+  std::thread one(writer, 0);
+  std::thread two(writer, 1000);
+  one.join();
+  two.join();
+  writing = false;
+  reader.join();
+  EXPECT_EQ(failures, 0);
+  // settings + pipeline + 80 deals
+  EXPECT_EQ(LoadAll(*store, workspace).size(), 82u);
+  EXPECT_TRUE(store->CatalogOf(workspace).HasDeal("D1039"));
+}
+
+TEST(SqliteStoreConcurrencyTest, TwoStoresOnOneDirectorySeeEachOthersWrites) {
+  // As `voronka import` writing while `voronka serve` runs on the same data directory.
+  TempDir dir;
+  auto server = OpenStore(dir.path());
+  int64_t workspace = server->EnsureDefaultWorkspace().value();
+  auto importer = OpenStore(dir.path());
+  EXPECT_EQ(importer->EnsureDefaultWorkspace().value(), workspace);
+
+  ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1));
+  ASSERT_TRUE(importer->Apply(workspace, history).ok());
+  std::string token = importer->CreateIngestToken(workspace).value();
+  int64_t other = importer->CreateWorkspace("acme").value();
+
+  // A token issued by the other store opens at once.
+  EXPECT_EQ(server->WorkspaceOfToken(token), workspace);
+  EXPECT_TRUE(server->HasIngestToken(workspace));
+  // The deal, the stage and the new workspace are known to the next write.
+  ParsedBatch change =
+      Parse(R"({"type":"stage_change","deal_id":"D1","to":"b","at":"2024-03-02T10:00:00Z"})");
+  ApplyResult result = server->Apply(workspace, change);
+  for (const std::string& error : result.errors) ADD_FAILURE() << error;
+  EXPECT_EQ(result.applied, 1);
+  ParsedBatch elsewhere = Parse(kPipeline);
+  EXPECT_TRUE(server->Apply(other, elsewhere).ok());
+  EXPECT_EQ(server->Workspaces().size(), 2u);
+  EXPECT_EQ(LoadAll(*importer, workspace).size(), 4u);  // settings, pipeline, deal, change
+}
+
+}  // namespace
+}  // namespace voronka
