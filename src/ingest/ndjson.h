@@ -31,7 +31,8 @@ ParsedBatch ParseNdjson(std::string_view text, int64_t first_line = 1);
 // Checks references across the batch and against what is stored: stages and pipelines
 // exist (a pipeline defined in the same batch counts), a stage_change/deal_update/activity/
 // task names a known deal, task_update a known task, no id defined twice in one batch.
-// Appends errors to `batch.errors` with the record's line.
+// Appends errors to `batch.errors` with the record's line; with the parser's errors already
+// there, the whole list ends up in the order of the input.
 void ValidateReferences(ParsedBatch& batch, const Catalog& stored);
 
 }  // namespace voronka

@@ -191,9 +191,28 @@ class ReferenceChecker {
 
 }  // namespace
 
+// The line number an error message starts with ("line 12: ..."); every error has one.
+static int64_t LineOfError(const std::string& error) {
+  constexpr std::string_view kPrefix = "line ";
+  int64_t line = 0;
+  for (size_t i = kPrefix.size(); i < error.size() && error[i] >= '0' && error[i] <= '9'; ++i) {
+    line = line * 10 + (error[i] - '0');
+  }
+  return line;
+}
+
 void ValidateReferences(ParsedBatch& batch, const Catalog& stored) {
+  bool had_errors = !batch.errors.empty();
   for (LineError& error : ReferenceChecker(batch, stored).Run()) {
     batch.errors.push_back(std::move(error.message));
+  }
+  // Syntax errors found by the parser and reference errors found here read as one list in
+  // the order of the input.
+  if (had_errors) {
+    std::stable_sort(batch.errors.begin(), batch.errors.end(),
+                     [](const std::string& a, const std::string& b) {
+                       return LineOfError(a) < LineOfError(b);
+                     });
   }
 }
 

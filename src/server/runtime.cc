@@ -51,11 +51,9 @@ IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
     outcome.errors.push_back("unknown workspace " + std::to_string(workspace_id));
     return outcome;
   }
+  // Even with syntax errors the batch goes to the store, which checks its references too and
+  // refuses it with every error listed.
   ParsedBatch batch = ParseNdjson(ndjson);
-  if (!batch.ok()) {
-    outcome.errors = std::move(batch.errors);
-    return outcome;
-  }
   std::lock_guard lock(workspace->ingest_mutex);
   ApplyResult applied = store_->Apply(workspace_id, batch);
   if (!applied.ok()) {

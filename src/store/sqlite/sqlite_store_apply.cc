@@ -34,7 +34,8 @@ std::string UnknownWorkspace(int64_t workspace_id) {
 
 ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
                                     bool& workspace_changed) {
-  if (!batch.ok()) return Failed(batch.errors);
+  // A batch with syntax errors is still checked for references, so that one answer lists
+  // every error of the batch.
   std::lock_guard lock(catalog_mutex_);
   auto found = catalogs_.find(workspace_id);
   if (found == catalogs_.end()) return Failed(UnknownWorkspace(workspace_id));
@@ -94,7 +95,6 @@ Status SqliteStore::BeginWrite(int64_t workspace_id) {
 }
 
 ApplyResult SqliteStore::Apply(int64_t workspace_id, ParsedBatch& batch) {
-  if (!batch.ok()) return Failed(batch.errors);
   std::lock_guard turn(write_mutex_);
   if (Status status = BeginWrite(workspace_id); !status.ok()) return Failed(status.message());
   bool workspace_changed = false;
