@@ -81,8 +81,22 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
     d.history.resize(rows);
     d.latest.resize(rows);
     d.last_change_at.resize(rows, kNoTime);
+    d.last_touch.resize(rows, kNoTime);
+    d.touch_stale.resize(rows, 0);
   }
   return row;
+}
+
+// Records a touch of `deal` at `at` in the last-touch column.
+void Touch(Tables& t, int32_t deal, int64_t at) {
+  if (deal == kNone || at == kNoTime) return;
+  int64_t& last = t.deals.last_touch[Row(deal)];
+  if (at > last) last = at;
+}
+
+// A touch of `deal` may have been withdrawn: its last-touch maximum is no longer trusted.
+void WithdrawTouch(Tables& t, int32_t deal) {
+  if (deal != kNone) t.deals.touch_stale[Row(deal)] = 1;
 }
 
 int32_t EnsureTask(Tables& t, std::string_view id) {
@@ -156,6 +170,8 @@ void RefreshDerived(Tables& t, int32_t deal) {
     last = std::max(last, t.deals.converted_to.key[row] >> 1);
   }
   t.deals.last_change_at[row] = last;
+  int64_t changed = t.deals.defined[row] ? std::max(last, t.deals.created_at[row]) : last;
+  t.deals.latest_change_at = std::max(t.deals.latest_change_at, changed);
 }
 
 bool EntryBefore(const StageEntry& a, const StageEntry& b) {
@@ -233,9 +249,11 @@ void ApplyDeal(Tables& t, const DealRecord& r) {
   int32_t deal = EnsureDeal(t, r.id);
   size_t row = Row(deal);
   DealTable& d = t.deals;
+  if (d.defined[row] && d.created_at[row] != r.created_at.micros) WithdrawTouch(t, deal);
   d.defined[row] = 1;
   d.entity[row] = r.entity;
   d.created_at[row] = r.created_at.micros;
+  Touch(t, deal, r.created_at.micros);
   int64_t key = BaseKey(r.created_at);
   d.title.Set(row, r.title, key);
   d.amount.Set(row, r.amount, key);
@@ -293,6 +311,7 @@ void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
     if (!e.creation && e.at == r.at.micros && e.stage == stage) return;  // a re-sent change
   }
   InsertEntry(history, StageEntry{r.at.micros, stage, OptionalUser(t, r.by), t.next_seq++, false});
+  Touch(t, deal, r.at.micros);
   RefreshDerived(t, deal);
 }
 
@@ -312,9 +331,14 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
     a.score.push_back(-1);
   }
   size_t row = Row(id);
+  int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  if (a.deal[row] != kNone && (a.deal[row] != deal || a.at[row] != r.at.micros)) {
+    WithdrawTouch(t, a.deal[row]);  // a re-sent activity moved in time or to another deal
+  }
+  Touch(t, deal, r.at.micros);
   a.kind[row] = r.kind;
   a.direction[row] = r.direction;
-  a.deal[row] = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  a.deal[row] = deal;
   a.contact[row] = OptionalContact(t, r.contact_id);
   a.company[row] = OptionalCompany(t, r.company_id);
   a.user[row] = OptionalUser(t, r.user_id);
@@ -328,14 +352,23 @@ void ApplyTask(Tables& t, const TaskRecord& r) {
   int32_t id = EnsureTask(t, r.id);
   size_t row = Row(id);
   TaskTable& tasks = t.tasks;
+  int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  int64_t old_completed = tasks.completed_at.value[row];
+  int64_t key = BaseKey(r.created_at);
+  tasks.completed_at.Set(row, r.completed_at ? r.completed_at->micros : kNoTime, key);
+  if (tasks.defined[row] &&
+      (tasks.deal[row] != deal || tasks.created_at[row] != r.created_at.micros ||
+       (old_completed != kNoTime && old_completed != tasks.completed_at.value[row]))) {
+    WithdrawTouch(t, tasks.deal[row]);
+  }
   tasks.defined[row] = 1;
-  tasks.deal[row] = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  tasks.deal[row] = deal;
   tasks.title[row] = r.title.value_or("");
   tasks.created_at[row] = r.created_at.micros;
-  int64_t key = BaseKey(r.created_at);
   tasks.user.Set(row, OptionalUser(t, r.user_id), key);
   tasks.deadline.Set(row, r.deadline ? r.deadline->micros : kNoTime, key);
-  tasks.completed_at.Set(row, r.completed_at ? r.completed_at->micros : kNoTime, key);
+  Touch(t, deal, r.created_at.micros);
+  Touch(t, deal, tasks.completed_at.value[row]);
 }
 
 void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
@@ -343,7 +376,16 @@ void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
   size_t row = Row(id);
   int64_t key = UpdateKey(r.at);
   auto time_of = [](const std::optional<Instant>& at) { return at ? at->micros : kNoTime; };
-  if (r.completed_at) t.tasks.completed_at.Set(row, time_of(*r.completed_at), key);
+  if (r.completed_at) {
+    int64_t old_completed = t.tasks.completed_at.value[row];
+    if (t.tasks.completed_at.Set(row, time_of(*r.completed_at), key) && t.tasks.defined[row]) {
+      int64_t completed = t.tasks.completed_at.value[row];
+      if (old_completed != kNoTime && old_completed != completed) {
+        WithdrawTouch(t, t.tasks.deal[row]);
+      }
+      Touch(t, t.tasks.deal[row], completed);
+    }
+  }
   if (r.deadline) t.tasks.deadline.Set(row, time_of(*r.deadline), key);
   if (r.user_id) t.tasks.user.Set(row, OptionalUser(t, *r.user_id), key);
 }

@@ -10,35 +10,41 @@ StageSemantic SemanticOf(const Tables& tables, int32_t stage) {
 
 }  // namespace
 
-DealMoment DealStateBefore(const Tables& tables, int32_t deal, int64_t limit) {
-  const DealTable& deals = tables.deals;
-  size_t row = static_cast<size_t>(deal);
+DealStateCursor::DealStateCursor(const Tables& tables, int32_t deal)
+    : tables_(&tables), row_(static_cast<size_t>(deal)) {}
+
+DealMoment DealStateCursor::Advance(int64_t limit) {
+  const DealTable& deals = tables_->deals;
   DealMoment moment;
-  if (!deals.defined[row] || deals.created_at[row] >= limit) return moment;
-  for (const StageEntry& entry : deals.history[row]) {
-    if (entry.at >= limit) break;
-    if (entry.stage == moment.stage && moment.outcome != Outcome::kNotCreated) continue;
-    moment.stage = entry.stage;
-    moment.entered = entry.at;
-    moment.outcome = Outcome::kOpen;
+  if (!deals.defined[row_] || deals.created_at[row_] >= limit) return moment;
+  const std::vector<StageEntry>& history = deals.history[row_];
+  for (; next_ < history.size() && history[next_].at < limit; ++next_) {
+    const StageEntry& entry = history[next_];
+    if (entered_any_ && entry.stage == stage_) continue;  // a repeated entry: same visit
+    stage_ = entry.stage;
+    entered_ = entry.at;
+    entered_any_ = true;
   }
-  if (moment.outcome == Outcome::kNotCreated) {
-    // Created before `limit` but its first stage entry is later (bad data): open, no stage.
-    moment.outcome = Outcome::kOpen;
-    return moment;
-  }
-  StageSemantic semantic = SemanticOf(tables, moment.stage);
+  moment.outcome = Outcome::kOpen;
+  if (!entered_any_) return moment;  // created before `limit`, first entry later (bad data)
+  moment.stage = stage_;
+  moment.entered = entered_;
+  StageSemantic semantic = SemanticOf(*tables_, stage_);
   if (semantic != StageSemantic::kOpen) {
     moment.outcome = semantic == StageSemantic::kWon ? Outcome::kWon : Outcome::kLost;
     moment.close = moment.entered;
-  } else if (deals.entity[row] == Entity::kLead && deals.converted_to.value[row] != kNone) {
-    int64_t converted_at = deals.converted_to.key[row] >> 1;  // keys are 2t or 2t+1
+  } else if (deals.entity[row_] == Entity::kLead && deals.converted_to.value[row_] != kNone) {
+    int64_t converted_at = deals.converted_to.key[row_] >> 1;  // keys are 2t or 2t+1
     if (converted_at < limit) {
       moment.outcome = Outcome::kWon;
       moment.close = converted_at;
     }
   }
   return moment;
+}
+
+DealMoment DealStateBefore(const Tables& tables, int32_t deal, int64_t limit) {
+  return DealStateCursor(tables, deal).Advance(limit);
 }
 
 DealMoment DealStateLatest(const Tables& tables, int32_t deal) {

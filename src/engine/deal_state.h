@@ -16,6 +16,23 @@ DealMoment DealStateBefore(const Tables& tables, int32_t deal, int64_t limit);
 // The same computed from the whole history, ignoring any limit (what `DealTable::latest` holds).
 DealMoment DealStateLatest(const Tables& tables, int32_t deal);
 
+// A deal's state at a series of non-decreasing limits: Advance(limit) answers exactly what
+// DealStateBefore(tables, deal, limit) does, but the history is walked once for the whole
+// series (a snapshot per bucket costs one pass per deal, not one per bucket).
+class DealStateCursor {
+ public:
+  DealStateCursor(const Tables& tables, int32_t deal);
+  DealMoment Advance(int64_t limit);
+
+ private:
+  const Tables* tables_;
+  size_t row_;
+  size_t next_ = 0;  // the first history entry not yet walked
+  int32_t stage_ = kNone;
+  int64_t entered_ = kNoTime;
+  bool entered_any_ = false;
+};
+
 // A stay of a deal on one stage. Consecutive entries into the same stage extend one visit.
 struct Visit {
   int32_t stage = kNone;

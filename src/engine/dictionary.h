@@ -2,10 +2,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <unordered_map>  // kept for includers that relied on it
 #include <vector>
 
 namespace voronka {
@@ -24,12 +23,19 @@ class Dictionary {
   int32_t size() const { return static_cast<int32_t>(texts_.size()); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  // Open addressing over ids (linear probing, at most half full): 8 bytes a slot instead of a
+  // node per string, because activity ids alone are tens of millions per workspace. A slot
+  // keeps 32 bits of its text's hash, so a probe compares text only when those bits match
+  // (a text compare is a cache miss into `texts_`).
+  struct Slot {
+    int32_t id = kNone;  // kNone: empty
+    uint32_t hash = 0;
   };
-  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> ids_;
+  size_t SlotOf(std::string_view text, uint32_t hash) const;
+  void Grow();
+
   std::vector<std::string> texts_;
+  std::vector<Slot> slots_;  // size a power of two
 };
 
 }  // namespace voronka

@@ -11,6 +11,18 @@
 
 namespace voronka {
 
+// Concurrency. Readers and the writer share one std::shared_mutex: a report holds the read
+// side for its scan, Apply holds the write side for one batch. DESIGN.md asks that readers
+// never wait for writers; what the measurements (docs/performance.md) say about the cost of
+// each way there:
+//  - a double-buffered published view (two copies, swap on apply) doubles resident memory,
+//    which the 80 bytes per record budget does not allow at ~33M records;
+//  - an epoch/snapshot of append-only columns needs every column chunked (no reallocation
+//    under a reader) and copy-on-write pages for the small per-deal state; it is the way to
+//    go, and is not done yet.
+// Until then the bound is what one batch costs: applying 1 000 records takes a few ms, so a
+// report waits at most that long, and the start-up load applies 64k-record chunks, so reports
+// interleave with it. Readers never wait for each other.
 class Engine {
  public:
   // A consistent view of the tables; holds a shared lock while it lives, so keep it short.

@@ -142,6 +142,15 @@ struct DealTable {
   // Derived from the whole history, refreshed whenever the deal's history changes:
   std::vector<DealMoment> latest;
   std::vector<int64_t> last_change_at;  // the latest instant `latest` depends on
+  // The latest of every deal's created_at and last_change_at: an as_of after it sees `latest`
+  // for every deal, so a report reads that column instead of rebuilding states. Only grows.
+  int64_t latest_change_at = kNoTime;
+  // The latest touch (SPEC §4: created, stage change, activity, task created or completed) of
+  // each deal, maintained on apply. It is a maximum, so it cannot forget a touch that an
+  // upsert withdrew (an activity moved to another time or deal, a completion cleared); such a
+  // deal is marked `touch_stale` and readers fall back to computing its touches.
+  std::vector<int64_t> last_touch;
+  std::vector<uint8_t> touch_stale;
 
   int32_t size() const { return ids.size(); }
 };

@@ -93,7 +93,37 @@ void ReadTaskSet(MemberReader& in, JsonObject set, TaskUpdateRecord& out) {
   in.set_prefix("");
 }
 
+// deal_update and task_update share their envelope: id, at and a `set` read by `read_set`.
+template <typename Update>
+void ReadUpdate(MemberReader& in, JsonObject object, Update& out,
+                void (*read_set)(MemberReader&, JsonObject, Update&)) {
+  bool has_id = false, has_at = false, has_set = false;
+  for (auto [key, value] : object) {
+    if (IsEnvelope(key)) continue;
+    if (key == "id") {
+      has_id = true;
+      in.Id(value, key, out.id);
+    } else if (key == "at") {
+      has_at = true;
+      in.Time(value, key, out.at);
+    } else if (key == "set") {
+      has_set = true;
+      JsonObject set;
+      if (GetSet(in, value, set)) read_set(in, set, out);
+    } else {
+      in.Unknown(key);
+    }
+  }
+  in.Require(has_id, "id");
+  in.Require(has_at, "at");
+  in.Require(has_set, "set");
+}
+
 }  // namespace
+
+void ReadDealUpdate(MemberReader& in, JsonObject object, DealUpdateRecord& out) {
+  ReadUpdate(in, object, out, &ReadDealSet);
+}
 
 void ReadDeal(MemberReader& in, JsonObject object, DealRecord& out) {
   bool has_id = false, has_pipeline = false, has_stage = false, has_created = false;
@@ -153,28 +183,6 @@ void ReadDeal(MemberReader& in, JsonObject object, DealRecord& out) {
   in.Require(has_created, "created_at");
 }
 
-void ReadDealUpdate(MemberReader& in, JsonObject object, DealUpdateRecord& out) {
-  bool has_id = false, has_at = false, has_set = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "at") {
-      has_at = true;
-      in.Time(value, key, out.at);
-    } else if (key == "set") {
-      has_set = true;
-      JsonObject set;
-      if (GetSet(in, value, set)) ReadDealSet(in, set, out);
-    } else {
-      in.Unknown(key);
-    }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_at, "at");
-  in.Require(has_set, "set");
-}
 
 void ReadStageChange(MemberReader& in, JsonObject object, StageChangeRecord& out) {
   bool has_deal = false, has_to = false, has_at = false;
@@ -276,26 +284,7 @@ void ReadTask(MemberReader& in, JsonObject object, TaskRecord& out) {
 }
 
 void ReadTaskUpdate(MemberReader& in, JsonObject object, TaskUpdateRecord& out) {
-  bool has_id = false, has_at = false, has_set = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "at") {
-      has_at = true;
-      in.Time(value, key, out.at);
-    } else if (key == "set") {
-      has_set = true;
-      JsonObject set;
-      if (GetSet(in, value, set)) ReadTaskSet(in, set, out);
-    } else {
-      in.Unknown(key);
-    }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_at, "at");
-  in.Require(has_set, "set");
+  ReadUpdate(in, object, out, &ReadTaskSet);
 }
 
 }  // namespace voronka::ingest

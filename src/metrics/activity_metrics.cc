@@ -114,6 +114,7 @@ void ScanActivity(const ScanContext& c, Collector& out) {
       break;
   }
   bool nps = c.metric->id == MetricId::kNps;
+  c.Scanned(t.activities.size(), 18);
   for (int32_t a = 0; a < t.activities.size(); ++a) {
     int64_t at = t.activities.at[Row(a)];
     if (at >= c.horizon || !c.ActivityPasses(a)) continue;

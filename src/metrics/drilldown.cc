@@ -30,10 +30,11 @@ json DealUrl(const Tables& t, int32_t deal) {
   return url;
 }
 
-json DealJson(const ScanContext& c, int32_t deal, const std::vector<int64_t>& last_touch) {
+json DealJson(const ScanContext& c, int32_t deal, LastTouchReader& last_touch) {
   const Tables& t = *c.tables;
   size_t row = Row(deal);
   const DealMoment& m = c.state[row];
+  int64_t touched = last_touch.Get(deal);
   double day = static_cast<double>(kMicrosPerDay);
   return {{"type", "deal"},
           {"id", t.deals.ids.Text(deal)},
@@ -48,13 +49,12 @@ json DealJson(const ScanContext& c, int32_t deal, const std::vector<int64_t>& la
                                 ? json(nullptr)
                                 : json(RoundTo(static_cast<double>(c.as_of - m.entered) / day, 2))},
           {"days_since_touch",
-           last_touch[row] == kNoTime
-               ? json(nullptr)
-               : json(RoundTo(static_cast<double>(c.as_of - last_touch[row]) / day, 2))},
+           touched == kNoTime ? json(nullptr)
+                              : json(RoundTo(static_cast<double>(c.as_of - touched) / day, 2))},
           {"url", DealUrl(t, deal)}};
 }
 
-json ItemJson(const ScanContext& c, const Item& item, const std::vector<int64_t>& last_touch) {
+json ItemJson(const ScanContext& c, const Item& item, LastTouchReader& last_touch) {
   const Tables& t = *c.tables;
   size_t row = Row(item.row);
   switch (item.kind) {
@@ -114,10 +114,39 @@ json SortKey(const json& item, const std::string& field) {
   return value;
 }
 
+// The text id an item is listed under.
+std::string_view ItemId(const Tables& t, const Item& item) {
+  switch (item.kind) {
+    case ItemKind::kDeal:
+    case ItemKind::kStageChange:
+      return t.deals.ids.Text(item.row);
+    case ItemKind::kActivity:
+      return t.activities.ids.Text(item.row);
+    case ItemKind::kTask:
+      return t.tasks.ids.Text(item.row);
+  }
+  return {};
+}
+
+json ChangedAt(const Item& item) {
+  return item.kind == ItemKind::kStageChange ? TimeOrNull(item.at) : json(nullptr);
+}
+
+// What SortKey(ItemJson(item), field) gives, without building the item's JSON when the field
+// is the amount of a deal (the usual sort of a long list).
+json SortKeyOf(const ScanContext& c, const Item& item, const std::string& field,
+               LastTouchReader& last_touch) {
+  bool deal_like = item.kind == ItemKind::kDeal || item.kind == ItemKind::kStageChange;
+  if (field == "amount") {
+    return deal_like ? json(c.tables->deals.amount.value[Row(item.row)]) : json(nullptr);
+  }
+  return SortKey(ItemJson(c, item, last_touch), field);
+}
+
 }  // namespace
 
 Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
-                          const Visibility& visibility) {
+                          const Visibility& visibility, ScanStats* stats) {
   Engine::ReadView view = engine.Read();
   const Tables& tables = view.tables();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
@@ -172,27 +201,39 @@ Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
   Collector collector(c, targets, bucket, total);
   RunScan(c, collector);
 
-  std::vector<int64_t> last_touch = LastTouchBefore(tables, c.horizon);
-  std::vector<json> items;
-  items.reserve(collector.items().size());
-  for (const Item& item : collector.items()) items.push_back(ItemJson(c, item, last_touch));
+  LastTouchReader last_touch(tables, c.horizon);
+  std::vector<Item> items = collector.TakeItems();
   std::string field = request.sort.empty() ? "id" : request.sort;
   bool descending = field[0] == '-';
   if (descending) field.erase(0, 1);
+  // Sort keys are built natively for the usual fields (the id, the amount) and from the
+  // item's JSON for any other; JSON of whole items is built for the page only.
+  std::vector<json> keys;
+  if (field != "id") {
+    keys.reserve(items.size());
+    for (const Item& item : items) keys.push_back(SortKeyOf(c, item, field, last_touch));
+  }
+  std::vector<uint32_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
   // Ties fall back to id, then the time of a stage change, so the order never depends on
   // the order records arrived in.
-  std::stable_sort(items.begin(), items.end(), [&](const json& a, const json& b) {
-    json x = SortKey(a, field), y = SortKey(b, field);
-    if (x != y) return descending ? Less(y, x) : Less(x, y);
-    if (a["id"] != b["id"]) return Less(a["id"], b["id"]);
-    return Less(SortKey(a, "changed_at"), SortKey(b, "changed_at"));
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    std::string_view id_a = ItemId(tables, items[a]), id_b = ItemId(tables, items[b]);
+    if (field != "id" && keys[a] != keys[b]) {
+      return descending ? Less(keys[b], keys[a]) : Less(keys[a], keys[b]);
+    }
+    if (id_a != id_b) {
+      return field == "id" && descending ? id_b < id_a : id_a < id_b;
+    }
+    return Less(ChangedAt(items[a]), ChangedAt(items[b]));
   });
+  if (stats != nullptr) stats->bytes_scanned = c.scanned_bytes;
   json page = json::array();
   size_t first =
       static_cast<size_t>(std::min<int64_t>(request.offset, static_cast<int64_t>(items.size())));
   size_t last = static_cast<size_t>(
       std::min<int64_t>(request.offset + request.limit, static_cast<int64_t>(items.size())));
-  for (size_t i = first; i < last; ++i) page.push_back(std::move(items[i]));
+  for (size_t i = first; i < last; ++i) page.push_back(ItemJson(c, items[order[i]], last_touch));
   return json{{"metric", c.metric->name},
               {"total", static_cast<int64_t>(items.size())},
               {"offset", request.offset},

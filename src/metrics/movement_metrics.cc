@@ -19,6 +19,7 @@ void ScanFunnel(const ScanContext& c, Collector& out) {
   int32_t open_count = t.pipelines.open_stage_count[Row(c.pipeline)];
   int32_t rows = static_cast<int32_t>(c.row_stage.size());
   std::vector<uint8_t> won_reached(Row(rows), 0);
+  c.Scanned(t.deals.size(), 9);
   for (int32_t d = 0; d < t.deals.size(); ++d) {
     if (!c.deal_pass[Row(d)]) continue;
     int32_t bucket = c.buckets->IndexOf(t.deals.created_at[Row(d)]);

@@ -53,6 +53,7 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
                        metric == MetricId::kRepeatShare;
   std::vector<int64_t> earliest_win;
   if (repeat_metric) earliest_win = EarliestWinByCustomer(c);
+  c.Scanned(t.deals.size(), 53);
 
   for (int32_t d = 0; d < t.deals.size(); ++d) {
     size_t row = Row(d);

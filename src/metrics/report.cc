@@ -27,7 +27,8 @@ std::vector<GroupKey> OrderedKeys(const ScanContext& c, const Collector& main,
   std::set<GroupKey> keys;
   std::set<GroupKey> groups;  // the keys without their stage row
   auto take = [&](const Collector& collector) {
-    for (const auto& [key, cells] : collector.rows()) {
+    for (const Collector::GroupRow& row : collector.rows()) {
+      const GroupKey& key = row.key;
       keys.insert(key);
       GroupKey group = key;
       group[0] = kNone;
@@ -97,7 +98,7 @@ json PeriodJson(const Period& period) {
 }  // namespace
 
 Result<json> RunReport(const Engine& engine, const json& body, Instant now,
-                       const Visibility& visibility) {
+                       const Visibility& visibility, ScanStats* stats) {
   Engine::ReadView view = engine.Read();
   const Tables& tables = view.tables();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
@@ -153,13 +154,8 @@ Result<json> RunReport(const Engine& engine, const json& body, Instant now,
       labels[group_by[k].name][text] = DimensionValueLabel(tables, group_by[k], key[k + 1]);
       group[group_by[k].name] = std::move(text);
     }
-    auto found = main.rows().find(key);
-    const std::vector<Cell>* cells = found == main.rows().end() ? nullptr : &found->second;
-    const std::vector<Cell>* compared_cells = nullptr;
-    if (compared) {
-      auto other = compared->rows().find(key);
-      if (other != compared->rows().end()) compared_cells = &other->second;
-    }
+    const std::vector<Cell>* cells = main.Find(key);
+    const std::vector<Cell>* compared_cells = compared ? compared->Find(key) : nullptr;
     for (int32_t b = 0; b < buckets.count(); ++b) {
       const Cell& cell = cells ? (*cells)[Row(b)] : kEmpty;
       json row = {{"group", group}};
@@ -175,6 +171,7 @@ Result<json> RunReport(const Engine& engine, const json& body, Instant now,
     }
   }
 
+  if (stats != nullptr) stats->bytes_scanned = c.scanned_bytes;
   json answer = {{"metric", c.metric->name},
                  {"period", PeriodJson(request.period)},
                  {"as_of", FormatInstant(request.as_of)},

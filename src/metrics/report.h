@@ -10,17 +10,24 @@
 
 namespace voronka {
 
+// What a request read: the bytes of the columns its scans walked (for benchmarks; an estimate
+// by column widths times rows visited, not a hardware counter).
+struct ScanStats {
+  int64_t bytes_scanned = 0;
+};
+
 // Runs a report request of SPEC §3 (JSON as in the spec); `now` is the real now, used when
 // the request has no as_of. Answers {"metric", "period", "as_of", "rows", "total", "labels"};
 // errors (unknown metric, bad period, ...) as Status.
 Result<nlohmann::json> RunReport(const Engine& engine, const nlohmann::json& request, Instant now,
-                                 const Visibility& visibility = {});
+                                 const Visibility& visibility = {}, ScanStats* stats = nullptr);
 
 // SPEC §3 drill-down: the same request plus "group" and "bucket" of a row (neither: the
 // total), "offset", "limit", "sort" -> {"total": N, "items": [...]}: deals with id, title,
 // amount, stage, responsible, created_at, closed_at, days_on_stage, days_since_touch, url;
 // activities or tasks for their metrics. For every counting metric N equals the number shown.
 Result<nlohmann::json> RunDrilldown(const Engine& engine, const nlohmann::json& request,
-                                    Instant now, const Visibility& visibility = {});
+                                    Instant now, const Visibility& visibility = {},
+                                    ScanStats* stats = nullptr);
 
 }  // namespace voronka

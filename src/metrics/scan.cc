@@ -96,11 +96,17 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
   bool per_stage = c.metric->stage_rows != StageRows::kNone;
 
   const DealTable& deals = t.deals;
-  c.state.resize(Row(deals.size()));
-  for (int32_t d = 0; d < deals.size(); ++d) {
-    bool latest_holds = deals.defined[Row(d)] && deals.created_at[Row(d)] < c.horizon &&
-                        deals.last_change_at[Row(d)] < c.horizon;
-    c.state[Row(d)] = latest_holds ? deals.latest[Row(d)] : DealStateBefore(t, d, c.horizon);
+  if (deals.latest_change_at < c.horizon) {
+    c.state.Borrow(deals.latest);
+  } else {
+    // T in the past: deals that changed since T are rebuilt from their history.
+    std::vector<DealMoment>& state = c.state.Own(Row(deals.size()));
+    c.Scanned(deals.size(), 17 + sizeof(DealMoment) * 2);
+    for (int32_t d = 0; d < deals.size(); ++d) {
+      bool latest_holds = deals.defined[Row(d)] && deals.created_at[Row(d)] < c.horizon &&
+                          deals.last_change_at[Row(d)] < c.horizon;
+      state[Row(d)] = latest_holds ? deals.latest[Row(d)] : DealStateBefore(t, d, c.horizon);
+    }
   }
 
   DimensionFilter responsible, department, pipeline, stage, source, deal_type, company, loss_reason,
@@ -207,6 +213,17 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
   c.deal_pass.assign(Row(deals.size()), 0);
   bool none_user_passes = (!responsible.active || responsible.accepts_none) &&
                           (!department.active || department.accepts_none);
+  c.Scanned(deals.size(), sizeof(DealMoment) + 1);
+  if (!c.deal_attr_filtered && !c.user_filtered && c.all_visible) {
+    // No filter: a plain pass over state and entity (the dashboard's usual request).
+    for (int32_t d = 0; d < deals.size(); ++d) {
+      bool exists = c.state[Row(d)].outcome != Outcome::kNotCreated;
+      c.deal_attrs[Row(d)] = 1;
+      c.deal_pass[Row(d)] = exists && (!deals_only || deals.entity[Row(d)] == Entity::kDeal);
+    }
+    return c;
+  }
+  c.Scanned(deals.size(), 26);
   for (int32_t d = 0; d < deals.size(); ++d) {
     size_t row = Row(d);
     int32_t current = c.state[row].stage;
@@ -420,7 +437,89 @@ int32_t DimensionValueId(const Tables& t, const DimensionRef& dimension, const s
 }
 
 Collector::Collector(const ScanContext& context)
-    : context_(&context), keep_samples_(context.metric->kind == ValueKind::kMinutesMean) {}
+    : context_(&context), keep_samples_(context.metric->kind == ValueKind::kMinutesMean) {
+  PlanDenseIndex();
+}
+
+std::vector<Item> Collector::TakeItems() {
+  auto identity = [](const Item& item) {
+    return std::make_tuple(static_cast<uint8_t>(item.kind), item.row,
+                           item.kind == ItemKind::kStageChange ? item.at : 0);
+  };
+  std::vector<Item> items = std::move(items_);
+  items_.clear();
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const Item& a, const Item& b) { return identity(a) < identity(b); });
+  items.erase(std::unique(items.begin(), items.end(),
+                          [&](const Item& a, const Item& b) { return identity(a) == identity(b); }),
+              items.end());
+  return items;
+}
+
+void Collector::PlanDenseIndex() {
+  constexpr int64_t kMaxDenseSlots = int64_t{1} << 18;  // 1 MB of row numbers at most
+  const auto& group_by = context_->request->group_by;
+  dense_space_.fill(1);
+  // Slot 0 of every key is kNone, id i is slot i + 1.
+  dense_space_[0] = static_cast<int64_t>(context_->row_stage.size()) + 1;
+  int64_t slots = dense_space_[0];
+  for (size_t k = 0; k < group_by.size(); ++k) {
+    dense_space_[k + 1] = int64_t{IdSpace(*context_->tables, group_by[k].dimension)} + 1;
+    slots *= dense_space_[k + 1];
+    if (slots > kMaxDenseSlots) return;
+  }
+  dense_ = true;
+  dense_rows_.assign(static_cast<size_t>(slots), kNone);
+}
+
+const std::vector<Cell>* Collector::Find(const GroupKey& key) const {
+  if (dense_) {
+    int64_t slot = 0;
+    for (size_t k = 0; k < key.size(); ++k) {
+      int64_t id = int64_t{key[k]} + 1;
+      if (id < 0 || id >= dense_space_[k]) return nullptr;
+      slot = slot * dense_space_[k] + id;
+    }
+    int32_t row = dense_rows_[static_cast<size_t>(slot)];
+    return row == kNone ? nullptr : &rows_[static_cast<size_t>(row)].cells;
+  }
+  auto found = hashed_rows_.find(key);
+  return found == hashed_rows_.end() ? nullptr : &rows_[static_cast<size_t>(found->second)].cells;
+}
+
+int32_t Collector::RowIndex(const GroupKey& key) {
+  int32_t* slot_row = nullptr;
+  if (dense_) {
+    int64_t slot = 0;
+    for (size_t k = 0; k < key.size(); ++k) {
+      int64_t id = int64_t{key[k]} + 1;
+      if (id < 0 || id >= dense_space_[k]) {
+        slot = -1;
+        break;
+      }
+      slot = slot * dense_space_[k] + id;
+    }
+    if (slot >= 0) slot_row = &dense_rows_[static_cast<size_t>(slot)];
+  }
+  if (slot_row == nullptr) {
+    // Out of the planned id spaces (cannot happen while the tables are unchanged) or sparse.
+    dense_ = false;
+    if (hashed_rows_.empty()) {
+      for (size_t r = 0; r < rows_.size(); ++r) {
+        hashed_rows_.emplace(rows_[r].key, static_cast<int32_t>(r));
+      }
+    }
+    auto [found, added] = hashed_rows_.emplace(key, static_cast<int32_t>(rows_.size()));
+    if (!added) return found->second;
+    slot_row = &found->second;
+  } else if (*slot_row != kNone) {
+    return *slot_row;
+  }
+  *slot_row = static_cast<int32_t>(rows_.size());
+  rows_.push_back(
+      GroupRow{key, std::vector<Cell>(static_cast<size_t>(context_->buckets->count()))});
+  return *slot_row;
+}
 
 Collector::Collector(const ScanContext& context, const GroupKey& key_targets, int32_t bucket,
                      bool total)
@@ -456,10 +555,7 @@ void Collector::Add(const Item& item, int32_t stage_row, int32_t bucket, const C
         }
       }
     }
-    if (!wanted) return;
-    int64_t at = item.kind == ItemKind::kStageChange ? item.at : 0;
-    if (seen_.insert({static_cast<uint8_t>(item.kind), item.row, at}).second)
-      items_.push_back(item);
+    if (wanted) items_.push_back(item);  // duplicates go at TakeItems, not per row
     return;
   }
   if (target != Target::kRowOnly) {
@@ -474,7 +570,7 @@ void Collector::Add(const Item& item, int32_t stage_row, int32_t bucket, const C
   key.fill(kNone);
   key[0] = stage_row;
   if (group_by.empty()) {
-    AddToRows(item, key, bucket, value);
+    AddToRows(key, bucket, value);
     return;
   }
   ResolveKeys(item);
@@ -482,18 +578,15 @@ void Collector::Add(const Item& item, int32_t stage_row, int32_t bucket, const C
   std::array<size_t, 4> index{};
   while (true) {
     for (size_t k = 0; k < group_by.size(); ++k) key[k + 1] = resolved_[k][index[k]];
-    AddToRows(item, key, bucket, value);
+    AddToRows(key, bucket, value);
     size_t k = 0;
     while (k < group_by.size() && ++index[k] == resolved_[k].size()) index[k++] = 0;
     if (k == group_by.size()) break;
   }
 }
 
-void Collector::AddToRows(const Item&, const GroupKey& key, int32_t bucket,
-                          const Contribution& value) {
-  std::vector<Cell>& cells = rows_[key];
-  if (cells.empty()) cells.resize(static_cast<size_t>(context_->buckets->count()));
-  Cell& cell = cells[static_cast<size_t>(bucket)];
+void Collector::AddToRows(const GroupKey& key, int32_t bucket, const Contribution& value) {
+  Cell& cell = rows_[static_cast<size_t>(RowIndex(key))].cells[static_cast<size_t>(bucket)];
   cell.a += value.a;
   cell.b += value.b;
   cell.x += value.x;

@@ -57,6 +57,33 @@ struct DimensionFilter {
   }
 };
 
+// Every deal's state at a request's T: the engine's `latest` column itself when T is after
+// every change (the usual "now": nothing is copied), else a column built for T.
+class DealStates {
+ public:
+  DealStates() = default;
+  DealStates(const DealStates& other) { *this = other; }
+  DealStates& operator=(const DealStates& other) {
+    own_ = other.own_;
+    data_ = other.data_ == other.own_.data() ? own_.data() : other.data_;
+    return *this;
+  }
+  void Borrow(const std::vector<DealMoment>& states) {
+    own_.clear();
+    data_ = states.data();
+  }
+  std::vector<DealMoment>& Own(size_t rows) {
+    own_.assign(rows, DealMoment{});
+    data_ = own_.data();
+    return own_;
+  }
+  const DealMoment& operator[](size_t row) const { return data_[row]; }
+
+ private:
+  std::vector<DealMoment> own_;
+  const DealMoment* data_ = nullptr;
+};
+
 class ScanContext {
  public:
   // Resolves filters, visibility, the pipeline of per-stage metrics and every deal's state at
@@ -71,7 +98,7 @@ class ScanContext {
   int64_t horizon = 0;               // T + 1 µs: history at or after it is ignored
   const Buckets* buckets = nullptr;  // the period being scanned (main or compared)
 
-  std::vector<DealMoment> state;    // each deal at T
+  DealStates state;                 // each deal at T
   std::vector<uint8_t> deal_pass;   // the deal exists at T, is visible and passes all filters
   std::vector<uint8_t> deal_attrs;  // the deal passes the deal-attribute filters
   bool deal_attr_filtered = false;  // some deal-attribute filter is set
@@ -86,6 +113,12 @@ class ScanContext {
   int32_t pipeline = kNone;
   std::vector<int32_t> row_stage;
   std::vector<int32_t> stage_row;
+
+  // Bytes of columns the scans read (ScanStats); scans add rows x row width once per column.
+  mutable int64_t scanned_bytes = 0;
+  void Scanned(int64_t rows, size_t row_bytes) const {
+    scanned_bytes += rows * static_cast<int64_t>(row_bytes);
+  }
 
   // Whether an activity, a task, or a thing done by `user` on `deal` exists for the request
   // (own-user filters, deal-attribute filters through the deal, visibility).
@@ -122,15 +155,24 @@ class Collector {
   void Add(const Item& item, int32_t stage_row, int32_t bucket, const Contribution& value,
            Target target = Target::kRowAndTotal);
 
-  const std::unordered_map<GroupKey, std::vector<Cell>, GroupKeyHash>& rows() const {
-    return rows_;
-  }
+  // One aggregated row: its group key and a cell per bucket.
+  struct GroupRow {
+    GroupKey key;
+    std::vector<Cell> cells;
+  };
+  // The rows in order of first contribution, and the row of a key (null when none).
+  const std::vector<GroupRow>& rows() const { return rows_; }
+  const std::vector<Cell>* Find(const GroupKey& key) const;
   const Cell& total() const { return total_; }
-  const std::vector<Item>& items() const { return items_; }
+  // The listed items, each once (the first contribution of an item that contributed several
+  // times), ordered by kind, row and time; the collector's list is left empty.
+  std::vector<Item> TakeItems();
 
  private:
   void ResolveKeys(const Item& item);
-  void AddToRows(const Item& item, const GroupKey& key, int32_t bucket, const Contribution& value);
+  void AddToRows(const GroupKey& key, int32_t bucket, const Contribution& value);
+  int32_t RowIndex(const GroupKey& key);
+  void PlanDenseIndex();
 
   const ScanContext* context_;
   bool listing_ = false;
@@ -138,11 +180,17 @@ class Collector {
   GroupKey targets_{};
   int32_t target_bucket_ = -1;
   bool keep_samples_ = false;
-  std::unordered_map<GroupKey, std::vector<Cell>, GroupKeyHash> rows_;
+  std::vector<GroupRow> rows_;
+  // Row lookup. Group keys are dense interned ids, so while the product of the keys' id spaces
+  // is small the row of a key is found in a flat array (no hashing per contribution); wider
+  // keys (companies, custom fields) fall back to a hash map.
+  bool dense_ = false;
+  std::array<int64_t, 5> dense_space_{};
+  std::vector<int32_t> dense_rows_;  // kNone: no row yet
+  std::unordered_map<GroupKey, int32_t, GroupKeyHash> hashed_rows_;
   Cell total_;
   std::vector<Item> items_;
-  std::set<std::tuple<uint8_t, int32_t, int64_t>> seen_;  // listed items
-  std::array<std::vector<int32_t>, 4> resolved_;          // per group key, reused between calls
+  std::array<std::vector<int32_t>, 4> resolved_;  // per group key, reused between calls
 };
 
 // The values of one dimension for an item (several for a multi-list field, kNone for none).

@@ -23,6 +23,20 @@ void RunScan(const ScanContext& context, Collector& out);
 // because it depends on the moment asked about.
 std::vector<int64_t> LastTouchBefore(const Tables& tables, int64_t limit);
 
+// Each deal's last touch strictly before `limit`, one deal at a time: the engine's last-touch
+// column when it holds (nothing touched the deal since `limit` and no touch was withdrawn),
+// else LastTouchBefore, computed once on first need.
+class LastTouchReader {
+ public:
+  LastTouchReader(const Tables& tables, int64_t limit);
+  int64_t Get(int32_t deal);
+
+ private:
+  const Tables* tables_;
+  int64_t limit_;
+  std::vector<int64_t> computed_;
+};
+
 // A deal as an item, its responsible as its user.
 Item DealItem(const ScanContext& context, int32_t deal);
 

@@ -99,6 +99,55 @@ std::vector<int64_t> LastTouchBefore(const Tables& t, int64_t limit) {
   return last;
 }
 
+LastTouchReader::LastTouchReader(const Tables& tables, int64_t limit)
+    : tables_(&tables), limit_(limit) {}
+
+int64_t LastTouchReader::Get(int32_t deal) {
+  const DealTable& deals = tables_->deals;
+  int64_t last = deals.last_touch[Row(deal)];
+  if (!deals.touch_stale[Row(deal)] && last < limit_) return last;
+  if (computed_.empty()) computed_ = LastTouchBefore(*tables_, limit_);
+  return computed_[Row(deal)];
+}
+
+namespace {
+
+// Whether the deal was touched at some t with lo < t < hi through an activity or a task:
+// one pass over those columns for a window of a snapshot in the past.
+std::vector<uint8_t> TouchedByActivityOrTask(const ScanContext& c, int64_t lo, int64_t hi) {
+  const Tables& t = *c.tables;
+  std::vector<uint8_t> touched(Row(t.deals.size()), 0);
+  const ActivityTable& a = t.activities;
+  c.Scanned(a.size(), sizeof(int64_t));
+  for (int32_t k = 0; k < a.size(); ++k) {
+    int64_t at = a.at[Row(k)];
+    if (at > lo && at < hi && a.deal[Row(k)] != kNone) touched[Row(a.deal[Row(k)])] = 1;
+  }
+  const TaskTable& tasks = t.tasks;
+  c.Scanned(tasks.size(), 17);
+  for (int32_t k = 0; k < tasks.size(); ++k) {
+    int64_t created = tasks.created_at[Row(k)];
+    int64_t completed = tasks.completed_at.value[Row(k)];
+    bool in_window = (created > lo && created < hi) || (completed > lo && completed < hi);
+    if (in_window && tasks.defined[Row(k)] && tasks.deal[Row(k)] != kNone) {
+      touched[Row(tasks.deal[Row(k)])] = 1;
+    }
+  }
+  return touched;
+}
+
+// Whether the deal's own history (creation, stage changes) has a touch in (lo, hi).
+bool HistoryTouchedIn(const Tables& t, int32_t deal, int64_t lo, int64_t hi) {
+  int64_t created = t.deals.created_at[Row(deal)];
+  if (t.deals.defined[Row(deal)] && created > lo && created < hi) return true;
+  for (const StageEntry& entry : t.deals.history[Row(deal)]) {
+    if (entry.at > lo && entry.at < hi) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void ScanState(const ScanContext& c, Collector& out) {
   const Tables& t = *c.tables;
   MetricId metric = c.metric->id;
@@ -106,41 +155,70 @@ void ScanState(const ScanContext& c, Collector& out) {
     ScanOverdueTasks(c, out);
     return;
   }
-  bool forgotten = metric == MetricId::kForgottenCount || metric == MetricId::kForgottenAmount;
   StageOdds odds;
   if (metric == MetricId::kForecast) odds = MeasureOdds(c);
   int64_t forgotten_span = int64_t{c.request->forgotten_days} * kMicrosPerDay;
 
-  // The total is the snapshot at M = min(end of period, T): the last bucket that has one.
-  int32_t last_bucket = 0;
-  while (last_bucket + 1 < c.buckets->count() && c.buckets->Begin(last_bucket + 1) < c.horizon) {
-    ++last_bucket;
+  // Snapshots: bucket b at limit min(End(b), T + 1); buckets starting after T have none. The
+  // total is the snapshot at M = min(end of period, T): the last bucket that has one.
+  std::vector<int64_t> limits;
+  std::vector<int64_t> moments;
+  for (int32_t b = 0; b < c.buckets->count() && c.buckets->Begin(b) < c.horizon; ++b) {
+    limits.push_back(std::min(c.buckets->End(b), c.horizon));
+    moments.push_back(std::min(c.buckets->End(b), c.as_of));
   }
-  for (int32_t b = 0; b <= last_bucket; ++b) {
-    if (c.buckets->Begin(b) >= c.horizon) break;  // a period after T has no snapshot
-    Target target = b == last_bucket ? Target::kRowAndTotal : Target::kRowOnly;
-    int64_t limit = std::min(c.buckets->End(b), c.horizon);
-    int64_t moment = std::min(c.buckets->End(b), c.as_of);
-    bool at_horizon = limit == c.horizon;
-    std::vector<int64_t> last_touch;
-    std::vector<int32_t> open_tasks;
-    if (forgotten) last_touch = LastTouchBefore(t, limit);
-    if (metric == MetricId::kNoTaskCount) open_tasks = OpenTasksAt(t, limit);
+  if (limits.empty()) return;
+  int32_t last_bucket = static_cast<int32_t>(limits.size()) - 1;
+  std::vector<std::vector<int32_t>> open_tasks(limits.size());
+  if (metric == MetricId::kNoTaskCount) {
+    for (size_t b = 0; b < limits.size(); ++b) open_tasks[b] = OpenTasksAt(t, limits[b]);
+    c.Scanned(t.tasks.size() * static_cast<int64_t>(limits.size()), 21);
+  }
+  // Forgotten in a snapshot: no touch in (M - N days, limit). The last-touch column answers
+  // for deals not touched since the limit; the others need the window's activities and tasks,
+  // read once per snapshot and only when some deal needs them.
+  std::vector<std::vector<uint8_t>> window_touched(limits.size());
+  auto touched_in_window = [&](int32_t d, size_t b) {
+    int64_t lo = moments[b] - forgotten_span;
+    if (HistoryTouchedIn(t, d, lo, limits[b])) return true;
+    if (window_touched[b].empty()) window_touched[b] = TouchedByActivityOrTask(c, lo, limits[b]);
+    return window_touched[b][Row(d)] != 0;
+  };
 
-    for (int32_t d = 0; d < t.deals.size(); ++d) {
-      size_t row = Row(d);
-      if (!c.deal_pass[row]) continue;
-      DealMoment m = at_horizon ? c.state[row] : DealStateBefore(t, d, limit);
+  const DealTable& deals = t.deals;
+  c.Scanned(deals.size(), 1 + 8 + 8 + sizeof(DealMoment) + 8 + 4);
+  for (int32_t d = 0; d < deals.size(); ++d) {
+    size_t row = Row(d);
+    if (!c.deal_pass[row]) continue;
+    int64_t created = deals.created_at[row];
+    // Snapshots before the deal existed see nothing; the rest walk its history once.
+    size_t first = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), created) -
+                                       limits.begin());
+    if (first == limits.size()) continue;
+    DealStateCursor cursor(t, d);
+    int64_t amount = deals.amount.value[row];
+    Item item = DealItem(c, d);
+    for (size_t b = first; b < limits.size(); ++b) {
+      int64_t limit = limits[b];
+      int64_t moment = moments[b];
+      DealMoment m;
+      if (limit == c.horizon) {
+        m = c.state[row];
+      } else if (deals.last_change_at[row] < limit) {
+        m = deals.latest[row];  // nothing changed between the limit and now
+      } else {
+        m = cursor.Advance(limit);
+      }
       if (m.outcome != Outcome::kOpen) continue;
-      int64_t amount = t.deals.amount.value[row];
-      Item item = DealItem(c, d);
+      int32_t bucket = static_cast<int32_t>(b);
+      Target target = bucket == last_bucket ? Target::kRowAndTotal : Target::kRowOnly;
       switch (metric) {
         case MetricId::kInWorkCount:
         case MetricId::kLoad:
-          out.Add(item, kNone, b, {1, 0, 0}, target);
+          out.Add(item, kNone, bucket, {1, 0, 0}, target);
           break;
         case MetricId::kInWorkAmount:
-          out.Add(item, kNone, b, {amount, 0, 0}, target);
+          out.Add(item, kNone, bucket, {amount, 0, 0}, target);
           break;
         case MetricId::kStageCount:
         case MetricId::kStageAmount:
@@ -148,31 +226,35 @@ void ScanState(const ScanContext& c, Collector& out) {
           int32_t stage_row = m.stage == kNone ? kNone : c.stage_row[Row(m.stage)];
           if (stage_row == kNone) break;
           if (metric == MetricId::kStageCount) {
-            out.Add(item, stage_row, b, {1, 0, 0}, target);
+            out.Add(item, stage_row, bucket, {1, 0, 0}, target);
           } else if (metric == MetricId::kStageAmount) {
-            out.Add(item, stage_row, b, {amount, 0, 0}, target);
+            out.Add(item, stage_row, bucket, {amount, 0, 0}, target);
           } else {
             double days =
                 static_cast<double>(moment - m.entered) / static_cast<double>(kMicrosPerDay);
-            out.Add(item, stage_row, b, {0, 1, days}, target);
+            out.Add(item, stage_row, bucket, {0, 1, days}, target);
           }
           break;
         }
         case MetricId::kForgottenCount:
-        case MetricId::kForgottenAmount:
-          if (moment - last_touch[row] >= forgotten_span) {
-            out.Add(item, kNone, b, {metric == MetricId::kForgottenCount ? 1 : amount, 0, 0},
+        case MetricId::kForgottenAmount: {
+          int64_t last = deals.last_touch[row];
+          bool fresh = !deals.touch_stale[row] && last < limit ? moment - last < forgotten_span
+                                                               : touched_in_window(d, b);
+          if (!fresh) {
+            out.Add(item, kNone, bucket, {metric == MetricId::kForgottenCount ? 1 : amount, 0, 0},
                     target);
           }
           break;
+        }
         case MetricId::kNoTaskCount:
-          if (open_tasks[row] == 0) out.Add(item, kNone, b, {1, 0, 0}, target);
+          if (open_tasks[b][row] == 0) out.Add(item, kNone, bucket, {1, 0, 0}, target);
           break;
         case MetricId::kForecast: {
           int64_t weighted =
               m.stage == kNone ? 0
                                : Weighted(amount, odds.won[Row(m.stage)], odds.lost[Row(m.stage)]);
-          out.Add(item, kNone, b, {amount, weighted, 0}, target);
+          out.Add(item, kNone, bucket, {amount, weighted, 0}, target);
           break;
         }
         default:

@@ -1,0 +1,385 @@
+// The analytics engine's speed on a realistic history: load time, resident memory per record,
+// then the overview set, single grouped metrics, drill-down and small-batch apply, each as the
+// median of warm runs with the bytes its scans read (docs/performance.md has the figures).
+//
+//   engine_bench [--deals N] [--data DIR] [--runs R] [--end-date YYYY-MM-DD]
+//
+// Without --data the demo history of N deals (default 1 000 000) is generated in memory, parsed
+// in chunks and applied to an engine; with --data the workspace is loaded from a data dir the
+// way the server starts (SqliteStore::Load, Engine::Apply in chunks of 65 536 records).
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "demo/generator.h"
+#include "engine/engine.h"
+#include "ingest/ndjson.h"
+#include "metrics/report.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace voronka {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct Options {
+  int64_t deals = 1'000'000;
+  std::string data;
+  int runs = 7;
+  std::string end_date = "2026-10-31";
+};
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string ProcField(const char* path, const char* key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) {
+      size_t colon = line.find(':');
+      size_t start = line.find_first_not_of(" \t", colon + 1);
+      return start == std::string::npos ? "" : line.substr(start);
+    }
+  }
+  return "?";
+}
+
+// Resident memory of this process in bytes (freed heap returned to the OS first).
+int64_t ResidentBytes() {
+  malloc_trim(0);
+  std::ifstream in("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+// Loads the demo history: generated text is cut at line ends into ~4 MB chunks, each parsed
+// and applied as one batch. Returns the number of records applied.
+int64_t LoadDemo(Engine& engine, const Options& options, double& apply_seconds) {
+  DemoOptions demo;
+  demo.deals = options.deals;
+  demo.end_date = ParseDate(options.end_date).value();
+  std::string pending;
+  int64_t records = 0;
+  auto consume = [&](bool final) {
+    size_t end = final ? pending.size() : pending.rfind('\n');
+    if (end == std::string::npos || end == 0) return;
+    ParsedBatch batch = ParseNdjson(std::string_view(pending).substr(0, end));
+    if (!batch.ok()) {
+      std::fprintf(stderr, "demo history does not parse: %s\n", batch.errors[0].c_str());
+      std::exit(1);
+    }
+    auto start = Clock::now();
+    engine.Apply(batch.records);
+    apply_seconds += Seconds(start);
+    records += static_cast<int64_t>(batch.records.size());
+    pending.erase(0, final ? pending.size() : end + 1);
+  };
+  Status status = GenerateDemo(demo, [&](std::string_view chunk) {
+    pending.append(chunk);
+    if (pending.size() >= (4u << 20)) consume(false);
+  });
+  if (!status.ok()) {
+    std::fprintf(stderr, "demo: %s\n", status.message().c_str());
+    std::exit(1);
+  }
+  consume(true);
+  return records;
+}
+
+// Loads the first workspace of a data dir as the server does at start.
+int64_t LoadDataDir(Engine& engine, const std::string& dir, double& apply_seconds) {
+  auto store = SqliteStore::Open(dir);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", store.message().c_str());
+    std::exit(1);
+  }
+  int64_t workspace = (*store)->EnsureDefaultWorkspace().value();
+  constexpr size_t kChunk = 65536;
+  std::vector<Record> chunk;
+  chunk.reserve(kChunk);
+  int64_t records = 0;
+  auto apply = [&] {
+    auto start = Clock::now();
+    engine.Apply(chunk);
+    apply_seconds += Seconds(start);
+    records += static_cast<int64_t>(chunk.size());
+    chunk.clear();
+  };
+  Status loaded = (*store)->Load(workspace, [&](const Record& record) {
+    chunk.push_back(record);
+    if (chunk.size() == kChunk) apply();
+  });
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "%s\n", loaded.message().c_str());
+    std::exit(1);
+  }
+  apply();
+  return records;
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+struct Query {
+  std::string name;
+  json request;
+  bool drilldown = false;
+};
+
+struct Timing {
+  double median_ms = 0;
+  int64_t bytes = 0;
+};
+
+// Runs a query once; exits on an error (a benchmark of a failing request measures nothing).
+int64_t RunOnce(const Engine& engine, const Query& query) {
+  ScanStats stats;
+  Result<json> answer = query.drilldown
+                            ? RunDrilldown(engine, query.request, Instant{0}, {}, &stats)
+                            : RunReport(engine, query.request, Instant{0}, {}, &stats);
+  if (!answer.ok()) {
+    std::fprintf(stderr, "%s: %s\n", query.name.c_str(), answer.message().c_str());
+    std::exit(1);
+  }
+  return stats.bytes_scanned;
+}
+
+void PrintRow(const std::string& name, double ms, int64_t bytes) {
+  double gbps = ms > 0 ? static_cast<double>(bytes) / (ms / 1000.0) / 1e9 : 0;
+  std::printf("  %-44s %9.2f ms %10.1f MB %7.2f GB/s\n", name.c_str(), ms,
+              static_cast<double>(bytes) / 1e6, gbps);
+}
+
+Timing Measure(const Engine& engine, const std::vector<Query>& queries, int runs) {
+  Timing timing;
+  RunOnce(engine, queries[0]);  // warm-up
+  std::vector<double> times;
+  for (int r = 0; r < runs; ++r) {
+    int64_t bytes = 0;
+    auto start = Clock::now();
+    for (const Query& query : queries) bytes += RunOnce(engine, query);
+    times.push_back(Seconds(start) * 1000);
+    timing.bytes = bytes;
+  }
+  timing.median_ms = Median(times);
+  return timing;
+}
+
+json Period(const std::string& from, const std::string& to) {
+  return {{"from", from}, {"to", to}};
+}
+
+// A batch of `size` new records in the demo's vocabulary: deals, their stage changes,
+// activities and tasks, with ids no earlier batch used.
+std::string NewBatch(const Tables& t, int round, int size) {
+  std::string text;
+  const std::string stage = t.stages.ids.Text(t.pipelines.stages[0][0]);
+  const std::string next = t.stages.ids.Text(t.pipelines.stages[0][1]);
+  const std::string pipeline = t.pipelines.ids.Text(0);
+  const std::string user = t.users.ids.Text(t.users.ids.size() / 2);
+  for (int i = 0; i < size; i += 10) {
+    std::string deal = "bench-" + std::to_string(round) + "-" + std::to_string(i);
+    text += R"({"type":"deal","id":")" + deal + R"(","pipeline_id":")" + pipeline +
+            R"(","stage_id":")" + stage + R"(","amount":"1000.00","responsible_id":")" + user +
+            R"(","created_at":"2026-10-30T10:00:00Z"})" + "\n";
+    text += R"({"type":"stage_change","deal_id":")" + deal + R"(","to":")" + next +
+            R"(","at":"2026-10-30T11:00:00Z","by":")" + user + "\"}\n";
+    for (int a = 0; a < 7; ++a) {
+      text += R"({"type":"activity","id":")" + deal + "-a" + std::to_string(a) +
+              R"(","kind":"call","direction":"out","deal_id":")" + deal + R"(","user_id":")" +
+              user + R"(","at":"2026-10-30T12:0)" + std::to_string(a) + ":00Z\"}\n";
+    }
+    text += R"({"type":"task","id":")" + deal + R"(-t","deal_id":")" + deal + R"(","user_id":")" +
+            user + R"(","created_at":"2026-10-30T12:00:00Z","deadline":"2026-11-02T12:00:00Z"})" +
+            "\n";
+  }
+  return text;
+}
+
+int Run(const Options& options) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when piped to a file
+  std::printf("machine: %u cores, %s RAM, %s\n", std::thread::hardware_concurrency(),
+              ProcField("/proc/meminfo", "MemTotal").c_str(),
+              ProcField("/proc/cpuinfo", "model name").c_str());
+  int64_t rss_before = ResidentBytes();
+  Engine engine;
+  double apply_seconds = 0;
+  auto start = Clock::now();
+  int64_t records = options.data.empty() ? LoadDemo(engine, options, apply_seconds)
+                                         : LoadDataDir(engine, options.data, apply_seconds);
+  double load_seconds = Seconds(start);
+  int64_t rss = ResidentBytes() - rss_before;
+  {
+    Engine::ReadView view = engine.Read();
+    const Tables& t = view.tables();
+    std::printf("history: %s; %lld records: %d deals, %d activities, %d tasks, %d users\n",
+                options.data.empty() ? ("demo, " + std::to_string(options.deals) + " deals").c_str()
+                                     : options.data.c_str(),
+                static_cast<long long>(records), t.deals.size(), t.activities.size(),
+                t.tasks.size(), t.users.ids.size());
+  }
+  std::printf("load: %.1f s (%s), of which Engine::Apply %.1f s\n", load_seconds,
+              options.data.empty() ? "generate + parse + apply" : "SQLite read + apply",
+              apply_seconds);
+  std::printf("resident: %.0f MB = %.1f bytes per record\n", static_cast<double>(rss) / 1e6,
+              static_cast<double>(rss) / static_cast<double>(std::max<int64_t>(records, 1)));
+
+  // The demo's last month and the 24 months up to it; as_of right after the history ends.
+  LocalDate end = ParseDate(options.end_date).value();
+  LocalDate next_day{end.days + 1};
+  CivilDate civil = CivilFromDate(next_day);
+  LocalDate month_end = DateFromCivil({civil.year, civil.month, 1});
+  if (month_end < next_day) month_end = AddMonths(month_end, 1);
+  std::string to = FormatDate(month_end);
+  std::string month_from = FormatDate(AddMonths(month_end, -1));
+  std::string year2_from = FormatDate(AddMonths(month_end, -24));
+  std::string as_of = to + "T00:00:00Z";
+  json month = Period(month_from, to);
+  json two_years = Period(year2_from, to);
+
+  std::vector<Query> overview;
+  for (const char* metric :
+       {"created_count", "won_count", "won_amount", "avg_check", "avg_cycle_days", "in_work_count",
+        "forgotten_count", "lost_count", "conversion_rate"}) {
+    overview.push_back({std::string("headline ") + metric,
+                        {{"metric", metric},
+                         {"period", month},
+                         {"as_of", as_of},
+                         {"compare", "previous_period"}}});
+  }
+  for (const char* metric : {"funnel", "funnel_conversion"}) {
+    overview.push_back({std::string("funnel ") + metric,
+                        {{"metric", metric}, {"period", month}, {"as_of", as_of}}});
+  }
+  for (const char* metric :
+       {"created_count", "won_count", "won_amount", "avg_check", "avg_cycle_days",
+        "conversion_rate", "in_work_count", "in_work_amount", "lost_count", "lost_share"}) {
+    overview.push_back(
+        {std::string("manager table ") + metric,
+         {{"metric", metric}, {"period", month}, {"as_of", as_of}, {"group_by", {"responsible"}}}});
+  }
+  overview.push_back({"trend won_amount by month, 24 months",
+                      {{"metric", "won_amount"},
+                       {"period", two_years},
+                       {"as_of", as_of},
+                       {"granularity", "month"}}});
+
+  std::vector<Query> singles;
+  for (const char* metric : {"won_amount", "created_count", "avg_cycle_days", "lost_count",
+                             "in_work_count", "forgotten_count", "activity_count"}) {
+    singles.push_back({std::string(metric) + " by manager, month x 24",
+                       {{"metric", metric},
+                        {"period", two_years},
+                        {"as_of", as_of},
+                        {"granularity", "month"},
+                        {"group_by", {"responsible"}}}});
+  }
+  singles.push_back({"activity_count by manager, month x 1",
+                     {{"metric", "activity_count"},
+                      {"period", month},
+                      {"as_of", as_of},
+                      {"granularity", "month"},
+                      {"group_by", {"responsible"}}}});
+  std::vector<Query> drills = {
+      {"drill-down won_count, 1000 rows by -amount",
+       {{"metric", "won_count"},
+        {"period", two_years},
+        {"as_of", as_of},
+        {"limit", 1000},
+        {"sort", "-amount"}},
+       true},
+      {"drill-down created_count, 1000 rows by id",
+       {{"metric", "created_count"}, {"period", month}, {"as_of", as_of}, {"limit", 1000}},
+       true},
+      {"drill-down forgotten_count, 1000 rows",
+       {{"metric", "forgotten_count"}, {"period", month}, {"as_of", as_of}, {"limit", 1000}},
+       true},
+  };
+
+  std::printf("\nqueries (median of %d warm runs)            median      scanned     rate\n",
+              options.runs);
+  double sum = 0;
+  for (const Query& query : overview) {
+    Timing timing = Measure(engine, {query}, options.runs);
+    sum += timing.median_ms;
+    PrintRow(query.name, timing.median_ms, timing.bytes);
+  }
+  Timing whole = Measure(engine, overview, options.runs);
+  PrintRow("OVERVIEW SET (" + std::to_string(overview.size()) + " reports)", whole.median_ms,
+           whole.bytes);
+  for (const Query& query : singles) {
+    Timing timing = Measure(engine, {query}, options.runs);
+    PrintRow(query.name, timing.median_ms, timing.bytes);
+  }
+  for (const Query& query : drills) {
+    Timing timing = Measure(engine, {query}, options.runs);
+    PrintRow(query.name, timing.median_ms, timing.bytes);
+  }
+
+  // Small batches applied to the loaded engine (parsing not timed: the server parses before it
+  // takes the engine's write side).
+  std::vector<double> apply_ms;
+  for (int round = 0; round < std::max(options.runs, 5); ++round) {
+    std::string text;
+    {
+      Engine::ReadView view = engine.Read();
+      text = NewBatch(view.tables(), round, 1000);
+    }
+    ParsedBatch batch = ParseNdjson(text);
+    if (!batch.ok()) {
+      std::fprintf(stderr, "bench batch: %s\n", batch.errors[0].c_str());
+      return 1;
+    }
+    auto begin = Clock::now();
+    engine.Apply(batch.records);
+    apply_ms.push_back(Seconds(begin) * 1000);
+  }
+  std::printf("  %-44s %9.2f ms (max %.2f ms)\n", "apply a batch of 1000 records", Median(apply_ms),
+              *std::max_element(apply_ms.begin(), apply_ms.end()));
+  return 0;
+}
+
+}  // namespace
+}  // namespace voronka
+
+int main(int argc, char** argv) {
+  voronka::Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", arg.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--deals") {
+      options.deals = std::atoll(value().c_str());
+    } else if (arg == "--data") {
+      options.data = value();
+    } else if (arg == "--runs") {
+      options.runs = std::max(5, std::atoi(value().c_str()));
+    } else if (arg == "--end-date") {
+      options.end_date = value();
+    } else {
+      std::fprintf(stderr,
+                   "usage: engine_bench [--deals N] [--data DIR] [--runs R] [--end-date DATE]\n");
+      return 2;
+    }
+  }
+  return voronka::Run(options);
+}
