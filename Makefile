@@ -12,6 +12,8 @@ all: build
 
 deps:
 	@scripts/deps.sh
+	@[ -d node_modules/echarts ] && [ -d node_modules/gridstack ] && [ -d node_modules/playwright-core ] \
+	  || npm ci --no-audit --no-fund --loglevel=error
 
 $(RELEASE)/Makefile: CMakeLists.txt
 	cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -25,17 +27,20 @@ build: deps $(RELEASE)/Makefile
 build-asan: deps $(ASAN)/Makefile
 	cmake --build $(ASAN) -j $(JOBS)
 
-# Every test twice: the optimised build, then ASan+UBSan.
+# Every test twice: the optimised build, then ASan+UBSan; then the dashboard in a real browser.
 test: build build-asan
 	cd $(RELEASE) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+	scripts/e2e.sh $(RELEASE)/src/cli/voronka
 
 # Two years of generated history in a fresh data dir, served on http://127.0.0.1:$(PORT).
 demo: build
 	rm -rf $(DEMO_DATA)
 	$(RELEASE)/src/cli/voronka demo --deals $(DEMO_DEALS) --out $(DEMO_DATA).ndjson
 	$(RELEASE)/src/cli/voronka import --data $(DEMO_DATA) $(DEMO_DATA).ndjson
+	$(RELEASE)/src/cli/voronka user add --data $(DEMO_DATA) --login admin --password demo --role admin
+	@echo "Open http://127.0.0.1:$(PORT) and log in as admin / demo"
 	$(RELEASE)/src/cli/voronka serve --data $(DEMO_DATA) --port $(PORT)
 
 bench: build

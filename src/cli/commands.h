@@ -10,6 +10,8 @@ void AddImportCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddTokenCommand(CLI::App& app);
+void AddUserCommand(CLI::App& app);
+void AddWorkspaceCommand(CLI::App& app);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -7,7 +7,8 @@ int main(int argc, char** argv) {
       "  voronka demo --out demo.ndjson        generate a realistic CRM history\n"
       "  voronka import --data DIR FILE         load NDJSON records into a data dir\n"
       "  voronka serve --data DIR               serve the dashboard and the API\n"
-      "  voronka report --data DIR --request F  answer a report request as JSON",
+      "  voronka report --data DIR --request F  answer a report request as JSON\n"
+      "  voronka user add --data DIR --login L --password-stdin --role admin",
       "voronka"};
   app.require_subcommand(1);
   voronka::cli::AddServeCommand(app);
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
   voronka::cli::AddDemoCommand(app);
   voronka::cli::AddReportCommand(app);
   voronka::cli::AddTokenCommand(app);
+  voronka::cli::AddUserCommand(app);
+  voronka::cli::AddWorkspaceCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,5 +1,6 @@
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.h"
@@ -20,6 +21,10 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string web_root = VORONKA_WEB_ROOT;
+  // The npm packages of the source tree, beside web/.
+  std::string vendor_root =
+      (std::filesystem::path(VORONKA_WEB_ROOT).parent_path() / "node_modules").string();
+  bool secure_cookie = false;
 };
 
 int Serve(const ServeOptions& options) {
@@ -42,7 +47,7 @@ int Serve(const ServeOptions& options) {
         "http://%s:%d/api/v1/events\n",
         token.value().c_str(), token.value().c_str(), options.host.c_str(), options.port);
   }
-  HttpServer server(*runtime.value());
+  HttpServer server(*runtime.value(), SessionPolicy{}, options.secure_cookie);
   running_server = &server;
   std::signal(SIGINT, StopOnSignal);
   std::signal(SIGTERM, StopOnSignal);
@@ -50,6 +55,7 @@ int Serve(const ServeOptions& options) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.web_root = options.web_root;
+  server_options.vendor_root = options.vendor_root;
   std::printf("Voronka is serving %s on http://%s:%d\n", options.data_dir.c_str(),
               options.host.c_str(), options.port);
   std::fflush(stdout);
@@ -66,11 +72,11 @@ int Serve(const ServeOptions& options) {
 
 void AddServeCommand(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
-  CLI::App* command = app.add_subcommand(
-      "serve",
-      "Serve the dashboard and the HTTP API over a data directory.\n"
-      "On first start it creates a workspace and prints its ingest token once.\n"
-      "Example: voronka serve --data /var/lib/voronka --port 8080");
+  CLI::App* command =
+      app.add_subcommand("serve",
+                         "Serve the dashboard and the HTTP API over a data directory.\n"
+                         "On first start it creates a workspace and prints its ingest token once.\n"
+                         "Example: voronka serve --data /var/lib/voronka --port 8080");
   command->add_option("--data", options->data_dir, "data directory (created when missing)")
       ->required();
   command->add_option("--host", options->host, "address to listen on (loopback by default)")
@@ -78,6 +84,12 @@ void AddServeCommand(CLI::App& app) {
   command->add_option("--port", options->port, "TCP port")->capture_default_str();
   command->add_option("--web", options->web_root, "folder of the dashboard's static files")
       ->capture_default_str();
+  command
+      ->add_option("--vendor", options->vendor_root,
+                   "node_modules folder: echarts and gridstack are served under /vendor/")
+      ->capture_default_str();
+  command->add_flag("--secure-cookie", options->secure_cookie,
+                    "mark the session cookie Secure (when a TLS proxy is in front)");
   command->callback([options] {
     int code = Serve(*options);
     if (code != kExitOk) throw CLI::RuntimeError(code);

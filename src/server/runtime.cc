@@ -1,5 +1,7 @@
 #include "server/runtime.h"
 
+#include <chrono>
+
 #include "ingest/ndjson.h"
 
 namespace voronka {
@@ -9,6 +11,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir) {
   if (!store.ok()) return store.status();
   auto runtime = std::unique_ptr<Runtime>(new Runtime());
   runtime->store_ = std::move(store.value());
+  auto accounts = AccountStore::Open(runtime->store_->path());
+  if (!accounts.ok()) return accounts.status();
+  runtime->accounts_ = std::move(accounts.value());
   auto default_workspace = runtime->store_->EnsureDefaultWorkspace();
   if (!default_workspace.ok()) return default_workspace.status();
   runtime->default_workspace_ = default_workspace.value();
@@ -29,6 +34,11 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir) {
     });
     if (!loaded.ok()) return loaded;
     if (!chunk.empty()) workspace->engine->Apply(chunk);
+    // The start time in microseconds: larger than any version of an earlier run (which grew
+    // by one per batch), so a dashboard polling across a restart sees the number move on.
+    workspace->data_version.store(std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
     runtime->workspaces_.emplace(info.id, std::move(workspace));
   }
   return runtime;
@@ -42,6 +52,11 @@ Runtime::Workspace* Runtime::Find(int64_t workspace_id) const {
 const Engine* Runtime::engine(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
   return workspace == nullptr ? nullptr : workspace->engine.get();
+}
+
+int64_t Runtime::DataVersion(int64_t workspace_id) const {
+  Workspace* workspace = Find(workspace_id);
+  return workspace == nullptr ? 0 : workspace->data_version.load();
 }
 
 IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
@@ -65,7 +80,10 @@ IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
   std::vector<Record> stored;
   stored.reserve(applied.applied_indices.size());
   for (uint32_t index : applied.applied_indices) stored.push_back(std::move(batch.records[index]));
-  if (!stored.empty()) workspace->engine->Apply(stored);
+  if (!stored.empty()) {
+    workspace->engine->Apply(stored);
+    workspace->data_version.fetch_add(1);
+  }
   return outcome;
 }
 

@@ -2,6 +2,7 @@
 // workspace, kept in step. Every way in (HTTP, CLI) ingests and reads through it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "model/status.h"
+#include "store/sqlite/account_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace voronka {
@@ -29,6 +31,8 @@ class Runtime {
   static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir);
 
   SqliteStore& store() { return *store_; }
+  // Accounts, sessions, layouts, saved filters and token revocation, in the same database.
+  AccountStore& accounts() { return *accounts_; }
   // The workspace created on first start (or the first one).
   int64_t default_workspace() const { return default_workspace_; }
 
@@ -40,14 +44,21 @@ class Runtime {
   // The engine of a workspace, or null for an unknown one. Safe to read while others ingest.
   const Engine* engine(int64_t workspace_id) const;
 
+  // A number that grows whenever the workspace's data changes (every batch that stored
+  // something); 0 for an unknown workspace. Starts at the start time
+  // in microseconds, so it also moves on across a restart.
+  int64_t DataVersion(int64_t workspace_id) const;
+
  private:
   struct Workspace {
     std::mutex ingest_mutex;  // serialises store commit + engine apply for this workspace
     std::unique_ptr<Engine> engine;
+    std::atomic<int64_t> data_version{0};
   };
   Workspace* Find(int64_t workspace_id) const;
 
   std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<AccountStore> accounts_;
   int64_t default_workspace_ = 0;
   std::map<int64_t, std::unique_ptr<Workspace>> workspaces_;  // filled at Open, never shrinks
 };

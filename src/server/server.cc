@@ -2,47 +2,48 @@
 
 #include <httplib.h>
 
-#include <chrono>
-#include <nlohmann/json.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
-#include "metrics/report.h"
+#include "access/secret.h"
+#include "server/api.h"
+#include "server/http_util.h"
+#include "server/routes.h"
 
 namespace voronka {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr size_t kMaxBodyBytes = size_t{256} << 20;  // one ingest batch at most
+constexpr std::string_view kSessionCookie = "voronka_session";
+constexpr std::string_view kLoginRequired = "login required";
 
-void SendJson(httplib::Response& response, int status, const json& body) {
-  response.status = status;
-  response.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
-                       "application/json; charset=utf-8");
+// Sent with every answer, static files included. The dashboard loads only its own scripts
+// and styles (no inline script); ECharts sets inline styles on the elements it draws.
+httplib::Headers SecurityHeaders() {
+  return {
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+  };
 }
 
-void SendError(httplib::Response& response, int status, const std::string& message) {
-  SendJson(response, status, json{{"error", message}});
-}
-
-std::string BearerToken(const httplib::Request& request) {
-  std::string header = request.get_header_value("Authorization");
-  constexpr std::string_view kPrefix = "Bearer ";
-  if (header.size() <= kPrefix.size() || header.compare(0, kPrefix.size(), kPrefix) != 0) {
-    return "";
-  }
-  return header.substr(kPrefix.size());
-}
-
-Instant Now() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return Instant{std::chrono::duration_cast<std::chrono::microseconds>(now).count()};
+bool ChangesState(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
 }
 
 }  // namespace
 
-HttpServer::HttpServer(Runtime& runtime)
-    : runtime_(runtime), http_(std::make_unique<httplib::Server>()) {
+HttpServer::HttpServer(Runtime& runtime, SessionPolicy policy, bool secure_cookie)
+    : runtime_(runtime),
+      sessions_(runtime.accounts(), policy),
+      api_(std::make_unique<Api>(runtime, sessions_, ApiOptions{secure_cookie})),
+      http_(std::make_unique<httplib::Server>()) {
   Route();
 }
 
@@ -50,71 +51,103 @@ HttpServer::~HttpServer() = default;
 
 void HttpServer::Route() {
   http_->set_payload_max_length(kMaxBodyBytes);
+  http_->set_default_headers(SecurityHeaders());
 
-  http_->Get("/api/v1/health", [](const httplib::Request&, httplib::Response& response) {
-    SendJson(response, 200, json{{"status", "ok"}});
-  });
-
-  // Machines ingest with a workspace's token; the token alone decides the workspace.
-  auto workspace_of_caller = [this](const httplib::Request& request,
-                                    httplib::Response& response) -> std::optional<int64_t> {
-    std::string token = BearerToken(request);
-    std::optional<int64_t> workspace =
-        token.empty() ? std::nullopt : runtime_.store().WorkspaceOfToken(token);
-    if (!workspace) {
-      response.set_header("WWW-Authenticate", "Bearer");
-      SendError(response, 401, "a valid API token is required (Authorization: Bearer ...)");
+  std::map<std::string, RouteHandler> handlers = api_->Handlers();
+  for (const RouteSpec& spec : ApiRoutes()) {
+    std::string key = std::string(spec.method) + " " + std::string(spec.pattern);
+    auto found = handlers.find(key);
+    if (found == handlers.end()) {
+      std::fprintf(stderr, "server: no handler for the listed route %s\n", key.c_str());
+      std::abort();
     }
-    return workspace;
-  };
-
-  http_->Post("/api/v1/events", [this, workspace_of_caller](const httplib::Request& request,
-                                                             httplib::Response& response) {
-    std::optional<int64_t> workspace = workspace_of_caller(request, response);
-    if (!workspace) return;
-    IngestOutcome outcome = runtime_.Ingest(*workspace, request.body);
-    if (!outcome.ok()) {
-      SendJson(response, 400, json{{"errors", outcome.errors}});
-      return;
-    }
-    SendJson(response, 200, json{{"applied", outcome.applied}, {"skipped", outcome.skipped}});
-  });
-
-  auto report_route = [this, workspace_of_caller](auto run) {
-    return [this, workspace_of_caller, run](const httplib::Request& request,
-                                            httplib::Response& response) {
-      std::optional<int64_t> workspace = workspace_of_caller(request, response);
-      if (!workspace) return;
-      json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-      if (body.is_discarded() || !body.is_object()) {
-        SendError(response, 400, "the request body must be a JSON object");
-        return;
+    RouteHandler handler = std::move(found->second);
+    handlers.erase(found);
+    RouteAccess access = spec.access;
+    auto wrapped = [this, access, handler](const httplib::Request& request,
+                                           httplib::Response& response) {
+      RouteContext context{request, response};
+      context.now = NowMicros();
+      response.set_header("Cache-Control", "no-store");
+      if (access == RouteAccess::kIngest) {
+        std::string token = BearerToken(request);
+        std::optional<int64_t> workspace =
+            token.empty() ? std::nullopt
+                          : runtime_.accounts().WorkspaceOfIngestTokenHash(SecretHash(token));
+        if (!workspace) {
+          response.set_header("WWW-Authenticate", "Bearer");
+          return SendError(response, 401,
+                           "a valid ingest token is required (Authorization: Bearer ...)");
+        }
+        context.workspace_id = *workspace;
+        return handler(context);
       }
-      const Engine* engine = runtime_.engine(*workspace);
-      if (engine == nullptr) {
-        SendError(response, 404, "no such workspace");
-        return;
+      std::optional<Caller> caller;
+      if (access == RouteAccess::kSession) {
+        caller = sessions_.Authenticate(CookieValue(request, kSessionCookie), context.now);
+        if (!caller) return SendError(response, 401, kLoginRequired);
+        if (ChangesState(request.method) &&
+            !EqualInConstantTime(request.get_header_value("X-CSRF-Token"), caller->csrf_token)) {
+          return SendError(response, 403, "missing or wrong CSRF token");
+        }
+        context.caller = &*caller;
+        context.workspace_id = caller->account.workspace_id;
       }
-      Result<json> answer = run(*engine, body, Now());
-      if (!answer.ok()) {
-        SendError(response, 400, answer.message());
-        return;
-      }
-      SendJson(response, 200, answer.value());
+      handler(context);
     };
+    std::string pattern(spec.pattern);
+    if (spec.method == "GET") {
+      http_->Get(pattern, wrapped);
+    } else if (spec.method == "POST") {
+      http_->Post(pattern, wrapped);
+    } else if (spec.method == "PUT") {
+      http_->Put(pattern, wrapped);
+    } else if (spec.method == "DELETE") {
+      http_->Delete(pattern, wrapped);
+    }
+  }
+  if (!handlers.empty()) {
+    std::fprintf(stderr, "server: handler %s is not in ApiRoutes()\n",
+                 handlers.begin()->first.c_str());
+    std::abort();
+  }
+
+  // Any other /api path: 401 without a session (nothing is said about what exists), 404 with.
+  auto unknown = [this](const httplib::Request& request, httplib::Response& response) {
+    response.set_header("Cache-Control", "no-store");
+    if (!sessions_.Authenticate(CookieValue(request, kSessionCookie), NowMicros())) {
+      return SendError(response, 401, kLoginRequired);
+    }
+    SendError(response, 404, "not found");
   };
-  http_->Post("/api/v1/report", report_route([](const Engine& engine, const json& body,
-                                                Instant now) {
-    return RunReport(engine, body, now);
-  }));
-  http_->Post("/api/v1/drilldown", report_route([](const Engine& engine, const json& body,
-                                                   Instant now) {
-    return RunDrilldown(engine, body, now);
-  }));
+  http_->Get("/api/.*", unknown);
+  http_->Post("/api/.*", unknown);
+  http_->Put("/api/.*", unknown);
+  http_->Delete("/api/.*", unknown);
+}
+
+Status HttpServer::MountStatic(const ServerOptions& options) {
+  namespace fs = std::filesystem;
+  // Longer prefixes first: httplib takes the first mount point that matches.
+  if (!options.vendor_root.empty()) {
+    for (const char* package : {"echarts", "gridstack"}) {
+      fs::path dist = fs::path(options.vendor_root) / package / "dist";
+      if (!fs::is_directory(dist)) continue;  // the dashboard then shows what it can
+      if (!http_->set_mount_point(std::string("/vendor/") + package, dist.string())) {
+        return Status::Error("cannot serve " + dist.string());
+      }
+    }
+  }
+  if (!options.web_root.empty() && fs::is_directory(options.web_root)) {
+    if (!http_->set_mount_point("/", options.web_root)) {
+      return Status::Error("cannot serve " + options.web_root);
+    }
+  }
+  return Status::Ok();
 }
 
 Status HttpServer::Run(const ServerOptions& options) {
-  if (!options.web_root.empty()) http_->set_mount_point("/", options.web_root);
+  if (Status mounted = MountStatic(options); !mounted.ok()) return mounted;
   if (!http_->bind_to_port(options.host.c_str(), options.port)) {
     return Status::Error("cannot listen on " + options.host + ":" + std::to_string(options.port));
   }
@@ -132,6 +165,8 @@ Status HttpServer::Serve() {
   return Status::Ok();
 }
 
-void HttpServer::Stop() { http_->stop(); }
+void HttpServer::Stop() {
+  http_->stop();
+}
 
 }  // namespace voronka

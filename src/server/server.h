@@ -1,9 +1,12 @@
-// The HTTP API of `voronka serve`: routes, authentication of the caller, JSON in and out.
+// The HTTP side of `voronka serve`: the API routes of server/routes.h with the caller
+// authenticated (session cookie + CSRF token, or ingest token), the dashboard's static files,
+// and security headers on every answer.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "access/sessions.h"
 #include "model/status.h"
 #include "server/runtime.h"
 
@@ -13,19 +16,26 @@ class Server;
 
 namespace voronka {
 
+class Api;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string web_root;  // static files of the dashboard; empty: none served
+  std::string web_root;        // static files of the dashboard; empty: none served
+  std::string vendor_root;     // a node_modules folder served under /vendor/; empty: none
+  bool secure_cookie = false;  // mark the session cookie Secure (behind a TLS proxy)
 };
 
 class HttpServer {
  public:
-  explicit HttpServer(Runtime& runtime);
+  // `policy` sets session lifetimes and login throttling.
+  explicit HttpServer(Runtime& runtime, SessionPolicy policy = {}, bool secure_cookie = false);
   ~HttpServer();
 
   // Binds and serves until Stop(); an error when the address cannot be bound.
   Status Run(const ServerOptions& options);
+  // Mounts the static folders of `options` (Run does it itself).
+  Status MountStatic(const ServerOptions& options);
   // Binds to a free port on `host` (for tests); returns it. Call Serve() after.
   Result<int> BindAnyPort(const std::string& host);
   Status Serve();
@@ -35,6 +45,8 @@ class HttpServer {
   void Route();
 
   Runtime& runtime_;
+  SessionManager sessions_;
+  std::unique_ptr<Api> api_;
   std::unique_ptr<httplib::Server> http_;
 };
 

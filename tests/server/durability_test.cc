@@ -11,8 +11,8 @@
 #include <set>
 
 #include "ingest/ndjson.h"
-#include "testing/process.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/process.h"
 
 namespace voronka {
 namespace {
@@ -34,9 +34,10 @@ std::string MakeBatch(const std::string& name) {
   std::string body;
   for (int k = 0; k < kDealsPerBatch; ++k) {
     std::string id = name + "_" + std::to_string(k);
-    body += R"({"type":"deal","id":")" + id +
-            R"(","pipeline_id":"p1","stage_id":"new","amount":"100.00","responsible_id":"u1","created_at":"2024-03-01T10:00:00Z"})"
-            "\n";
+    body +=
+        R"({"type":"deal","id":")" + id +
+        R"(","pipeline_id":"p1","stage_id":"new","amount":"100.00","responsible_id":"u1","created_at":"2024-03-01T10:00:00Z"})"
+        "\n";
     body += R"({"type":"stage_change","deal_id":")" + id +
             R"(","to":"won","at":"2024-03-02T10:00:00Z"})"
             "\n";
@@ -85,7 +86,8 @@ TEST(DurabilityTest, AcknowledgedBatchesSurviveKill9) {
           std::lock_guard lock(mutex);
           sent.push_back(name);
         }
-        auto response = http.Post("/api/v1/events", headers, MakeBatch(name), "application/x-ndjson");
+        auto response =
+            http.Post("/api/v1/events", headers, MakeBatch(name), "application/x-ndjson");
         if (!response) break;  // the server is gone: this batch's fate is unknown
         ASSERT_EQ(response->status, 200) << response->body;
         std::lock_guard lock(mutex);
@@ -116,9 +118,9 @@ TEST(DurabilityTest, AcknowledgedBatchesSurviveKill9) {
       std::array<int, 3> counts = it == stored.end() ? std::array<int, 3>{0, 0, 0} : it->second;
       bool whole = counts == std::array<int, 3>{kDealsPerBatch, kDealsPerBatch, kDealsPerBatch};
       bool absent = counts == std::array<int, 3>{0, 0, 0};
-      EXPECT_TRUE(whole || absent) << "batch " << name << " is partly stored: " << counts[0]
-                                   << " deals, " << counts[1] << " stage changes, " << counts[2]
-                                   << " activities";
+      EXPECT_TRUE(whole || absent)
+          << "batch " << name << " is partly stored: " << counts[0] << " deals, " << counts[1]
+          << " stage changes, " << counts[2] << " activities";
       if (acknowledged.count(name) != 0) {
         EXPECT_TRUE(whole) << "acknowledged batch " << name << " was lost";
       }

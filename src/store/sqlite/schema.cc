@@ -232,6 +232,54 @@ CREATE TABLE goals (
   PRIMARY KEY (workspace_id, id)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 2: people and their sessions, per-user dashboard state, revocable ingest tokens.
+    // Logins are unique across workspaces (the login page does not ask for a workspace).
+    // A session is found by the hash of its id; the id itself is only in the browser's cookie.
+    R"sql(
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  crm_user_id TEXT,
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  id_hash BLOB PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_by_account ON sessions(account_id);
+
+-- scope 'account' (owner = account id) or 'role' (owner = role name, the admin's default).
+CREATE TABLE layouts (
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  scope TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  page TEXT NOT NULL,
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, scope, owner, page)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE saved_filters (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX saved_filters_by_account ON saved_filters(account_id);
+
+ALTER TABLE ingest_tokens ADD COLUMN revoked_at INTEGER;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -1,0 +1,179 @@
+// `voronka user`: the accounts people log in with.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "access/password.h"
+#include "access/role.h"
+#include "cli/commands.h"
+#include "store/sqlite/account_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace voronka::cli {
+
+namespace {
+
+struct UserOptions {
+  std::string data_dir;
+  std::string login;
+  std::string password;
+  bool password_stdin = false;
+  std::string role;
+  std::string crm_user;
+  std::string name;
+  std::string workspace;
+};
+
+[[noreturn]] void Fail(const char* command, const std::string& message, int code) {
+  std::fprintf(stderr, "voronka user %s: %s\n", command, message.c_str());
+  throw CLI::RuntimeError(code);
+}
+
+struct Stores {
+  std::unique_ptr<SqliteStore> records;
+  std::unique_ptr<AccountStore> accounts;
+};
+
+Stores OpenStores(const char* command, const std::string& data_dir) {
+  auto store = SqliteStore::Open(data_dir);
+  if (!store.ok()) Fail(command, store.message(), kExitFailure);
+  auto accounts = AccountStore::Open(store.value()->path());
+  if (!accounts.ok()) Fail(command, accounts.message(), kExitFailure);
+  return {std::move(store).value(), std::move(accounts).value()};
+}
+
+// The password from --password or, with --password-stdin, the first line of stdin.
+std::string ReadPassword(const char* command, const UserOptions& options) {
+  std::string password = options.password;
+  if (options.password_stdin) {
+    if (!options.password.empty())
+      Fail(command, "give --password or --password-stdin", kExitBadInput);
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  }
+  if (password.empty()) Fail(command, "a password is required", kExitBadInput);
+  return password;
+}
+
+void AddUser(const UserOptions& options) {
+  std::optional<Role> role = ParseRole(options.role);
+  if (!role) Fail("add", "--role must be admin, head or manager", kExitBadInput);
+  if (*role != Role::kAdmin && options.crm_user.empty()) {
+    Fail("add", "a head or a manager needs --crm-user (the CRM user whose deals they see)",
+         kExitBadInput);
+  }
+  std::string password = ReadPassword("add", options);
+  Stores stores = OpenStores("add", options.data_dir);
+  int64_t workspace_id = 0;
+  if (options.workspace.empty()) {
+    auto workspace = stores.records->EnsureDefaultWorkspace();
+    if (!workspace.ok()) Fail("add", workspace.message(), kExitFailure);
+    workspace_id = workspace.value();
+  } else {
+    for (const WorkspaceInfo& info : stores.records->Workspaces()) {
+      if (info.name == options.workspace) workspace_id = info.id;
+    }
+    if (workspace_id == 0) Fail("add", "no workspace named " + options.workspace, kExitBadInput);
+  }
+  auto hash = HashPassword(password);
+  if (!hash.ok()) Fail("add", hash.message(), kExitFailure);
+  Account account;
+  account.workspace_id = workspace_id;
+  account.login = options.login;
+  account.name = options.name.empty() ? options.login : options.name;
+  account.role = std::string(RoleName(*role));
+  account.crm_user_id = options.crm_user;
+  account.password_hash = hash.value();
+  account.created_at = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  auto id = stores.accounts->AddAccount(account);
+  if (!id.ok()) Fail("add", id.message(), kExitBadInput);
+  std::printf("added %s (%s) to workspace %lld\n", account.login.c_str(), account.role.c_str(),
+              static_cast<long long>(workspace_id));
+}
+
+void ListUsers(const UserOptions& options) {
+  Stores stores = OpenStores("list", options.data_dir);
+  std::printf("%-6s %-20s %-10s %-10s %-12s %-7s %s\n", "id", "login", "role", "workspace",
+              "crm_user", "active", "name");
+  for (const Account& account : stores.accounts->Accounts()) {
+    std::printf("%-6lld %-20s %-10s %-10lld %-12s %-7s %s\n", static_cast<long long>(account.id),
+                account.login.c_str(), account.role.c_str(),
+                static_cast<long long>(account.workspace_id), account.crm_user_id.c_str(),
+                account.active ? "yes" : "no", account.name.c_str());
+  }
+}
+
+void SetPassword(const UserOptions& options) {
+  std::string password = ReadPassword("password", options);
+  Stores stores = OpenStores("password", options.data_dir);
+  std::optional<Account> account = stores.accounts->FindAccountByLogin(options.login);
+  if (!account) Fail("password", "no account " + options.login, kExitBadInput);
+  auto hash = HashPassword(password);
+  if (!hash.ok()) Fail("password", hash.message(), kExitFailure);
+  if (Status status = stores.accounts->SetPasswordHash(account->id, hash.value()); !status.ok()) {
+    Fail("password", status.message(), kExitFailure);
+  }
+  std::printf("password of %s changed; their sessions are ended\n", account->login.c_str());
+}
+
+void SetActive(const UserOptions& options, bool active) {
+  const char* command = active ? "enable" : "disable";
+  Stores stores = OpenStores(command, options.data_dir);
+  std::optional<Account> account = stores.accounts->FindAccountByLogin(options.login);
+  if (!account) Fail(command, "no account " + options.login, kExitBadInput);
+  if (Status status = stores.accounts->SetActive(account->id, active); !status.ok()) {
+    Fail(command, status.message(), kExitFailure);
+  }
+  std::printf("%s %s\n", account->login.c_str(), active ? "enabled" : "disabled, sessions ended");
+}
+
+}  // namespace
+
+void AddUserCommand(CLI::App& app) {
+  CLI::App* user = app.add_subcommand("user", "Manage the accounts people log in with.");
+  user->require_subcommand(1);
+  auto options = std::make_shared<UserOptions>();
+
+  CLI::App* add = user->add_subcommand(
+      "add",
+      "Add an account. Example:\n"
+      "  voronka user add --data /var/lib/voronka --login anna --password-stdin --role manager "
+      "--crm-user u12 --name 'Anna P.'");
+  add->add_option("--data", options->data_dir, "data directory")->required();
+  add->add_option("--login", options->login, "login (unique, case-insensitive)")->required();
+  add->add_option("--password", options->password, "password (prefer --password-stdin)");
+  add->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
+  add->add_option("--role", options->role, "admin | head | manager")->required();
+  add->add_option("--crm-user", options->crm_user,
+                  "the CRM user id this person is (required for head and manager)");
+  add->add_option("--name", options->name, "display name (default: the login)");
+  add->add_option("--workspace", options->workspace, "workspace name (default: the first)");
+  add->callback([options] { AddUser(*options); });
+
+  CLI::App* list = user->add_subcommand("list", "List the accounts of every workspace.");
+  list->add_option("--data", options->data_dir, "data directory")->required();
+  list->callback([options] { ListUsers(*options); });
+
+  CLI::App* password =
+      user->add_subcommand("password", "Set an account's password (ends its sessions).");
+  password->add_option("--data", options->data_dir, "data directory")->required();
+  password->add_option("--login", options->login, "login")->required();
+  password->add_option("--password", options->password, "password (prefer --password-stdin)");
+  password->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
+  password->callback([options] { SetPassword(*options); });
+
+  CLI::App* disable = user->add_subcommand("disable", "Stop an account from logging in.");
+  disable->add_option("--data", options->data_dir, "data directory")->required();
+  disable->add_option("--login", options->login, "login")->required();
+  disable->callback([options] { SetActive(*options, false); });
+
+  CLI::App* enable = user->add_subcommand("enable", "Let a disabled account log in again.");
+  enable->add_option("--data", options->data_dir, "data directory")->required();
+  enable->add_option("--login", options->login, "login")->required();
+  enable->callback([options] { SetActive(*options, true); });
+}
+
+}  // namespace voronka::cli

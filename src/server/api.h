@@ -1,0 +1,72 @@
+// The handlers behind the routes of server/routes.h. HttpServer authenticates the caller
+// (session and CSRF, or ingest token) before a handler runs; a handler applies the caller's
+// workspace and visibility to everything it answers.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "access/sessions.h"
+#include "metrics/visibility.h"
+#include "server/runtime.h"
+
+namespace voronka {
+
+// What a handler knows about the request. `caller` is set on session routes;
+// `workspace_id` on session and ingest routes.
+struct RouteContext {
+  const httplib::Request& request;
+  httplib::Response& response;
+  const Caller* caller = nullptr;
+  int64_t workspace_id = 0;
+  int64_t now = 0;  // micros UTC
+};
+
+using RouteHandler = std::function<void(RouteContext&)>;
+
+struct ApiOptions {
+  bool secure_cookie = false;  // add `Secure` to the session cookie (served over TLS)
+};
+
+class Api {
+ public:
+  Api(Runtime& runtime, SessionManager& sessions, ApiOptions options)
+      : runtime_(runtime), sessions_(sessions), options_(options) {}
+
+  // Handlers keyed "METHOD pattern", one per entry of ApiRoutes().
+  std::map<std::string, RouteHandler> Handlers();
+
+ private:
+  // api_session.cc
+  void Health(RouteContext& context);
+  void Login(RouteContext& context);
+  void Logout(RouteContext& context);
+  void Me(RouteContext& context);
+  // api_data.cc
+  void Meta(RouteContext& context);
+  void Version(RouteContext& context);
+  void Report(RouteContext& context);
+  void Drilldown(RouteContext& context);
+  void Export(RouteContext& context);
+  void Events(RouteContext& context);
+  // api_personal.cc
+  void GetLayout(RouteContext& context);
+  void PutLayout(RouteContext& context);
+  void GetFilters(RouteContext& context);
+  void AddFilter(RouteContext& context);
+  void DeleteFilter(RouteContext& context);
+
+  // The engine of the caller's workspace, or null (and a 503 answered).
+  const Engine* EngineOf(RouteContext& context);
+  // The caller's visibility over its workspace (SPEC §6).
+  Visibility VisibilityOf(const Engine& engine, const Caller& caller);
+
+  Runtime& runtime_;
+  SessionManager& sessions_;
+  ApiOptions options_;
+};
+
+}  // namespace voronka

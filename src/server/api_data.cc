@@ -1,0 +1,158 @@
+// The read routes (meta, version, report, drill-down, export) and ingest (events).
+#include "access/visibility_of.h"
+#include "metrics/report.h"
+#include "server/api.h"
+#include "server/export.h"
+#include "server/http_util.h"
+#include "server/meta.h"
+
+namespace voronka {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kExportRowLimit = 200000;  // a drill-down export without its own limit
+
+// RFC 5987 percent-encoding for filename*=.
+std::string PercentEncoded(const std::string& text) {
+  static const char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  return out;
+}
+
+// A file name from a title: no path separators, quotes or control characters.
+std::string FileStem(const std::string& title) {
+  std::string stem;
+  for (unsigned char c : title) {
+    bool bad = c < 0x20 || c == '/' || c == '\\' || c == '"' || c == ':' || c == '*' || c == '?' ||
+               c == '<' || c == '>' || c == '|';
+    stem += bad ? '_' : static_cast<char>(c);
+  }
+  if (stem.size() > 120)
+    stem.resize(120);  // may cut a UTF-8 sequence; the encoding keeps it valid bytes
+  return stem.empty() ? "export" : stem;
+}
+
+}  // namespace
+
+void Api::Meta(RouteContext& context) {
+  const Engine* engine = EngineOf(context);
+  if (engine == nullptr) return;
+  Engine::ReadView view = engine->Read();
+  Visibility visibility = VisibilityOfAccount(context.caller->account, view.tables());
+  SendJson(context.response, 200, BuildMeta(view.tables(), context.caller->account, visibility));
+}
+
+void Api::Version(RouteContext& context) {
+  SendJson(context.response, 200, json{{"version", runtime_.DataVersion(context.workspace_id)}});
+}
+
+void Api::Report(RouteContext& context) {
+  std::optional<json> body = ParseBodyObject(context.request, context.response);
+  if (!body) return;
+  const Engine* engine = EngineOf(context);
+  if (engine == nullptr) return;
+  Visibility visibility = VisibilityOf(*engine, *context.caller);
+  Result<json> answer = RunReport(*engine, *body, Instant{context.now}, visibility);
+  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+  SendJson(context.response, 200, answer.value());
+}
+
+void Api::Drilldown(RouteContext& context) {
+  std::optional<json> body = ParseBodyObject(context.request, context.response);
+  if (!body) return;
+  const Engine* engine = EngineOf(context);
+  if (engine == nullptr) return;
+  Visibility visibility = VisibilityOf(*engine, *context.caller);
+  Result<json> answer = RunDrilldown(*engine, *body, Instant{context.now}, visibility);
+  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+  SendJson(context.response, 200, answer.value());
+}
+
+void Api::Export(RouteContext& context) {
+  std::optional<json> body = ParseBodyObject(context.request, context.response);
+  if (!body) return;
+  std::string format = body->value("format", "");
+  if (format != "xlsx" && format != "csv") {
+    return SendError(context.response, 400, "format: expected \"xlsx\" or \"csv\"");
+  }
+  std::string title = body->contains("title") && (*body)["title"].is_string()
+                          ? (*body)["title"].get<std::string>()
+                          : "Voronka";
+  bool is_report = body->contains("report") && (*body)["report"].is_object();
+  bool is_drilldown = body->contains("drilldown") && (*body)["drilldown"].is_object();
+  if (is_report == is_drilldown) {
+    return SendError(context.response, 400, "give exactly one of \"report\" and \"drilldown\"");
+  }
+  const Engine* engine = EngineOf(context);
+  if (engine == nullptr) return;
+  Visibility visibility = VisibilityOf(*engine, *context.caller);
+  ExportTable table;
+  if (is_report) {
+    const json& request = (*body)["report"];
+    Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
+    if (!answer.ok()) return SendError(context.response, 400, answer.message());
+    table = TableOfReport(answer.value(), request);
+  } else {
+    json request = (*body)["drilldown"];
+    if (!request.contains("limit")) request["limit"] = kExportRowLimit;
+    Result<json> answer = RunDrilldown(*engine, request, Instant{context.now}, visibility);
+    if (!answer.ok()) return SendError(context.response, 400, answer.message());
+    // Names of the users the items name; items are already limited to visible ones.
+    std::map<std::string, std::string> names;
+    {
+      Engine::ReadView view = engine->Read();
+      const UserTable& users = view.tables().users;
+      for (const json& item : answer.value().value("items", json::array())) {
+        std::string id = item.value("responsible", "");
+        int32_t user = id.empty() ? kNone : users.ids.Find(id);
+        if (user != kNone) names[id] = users.name[static_cast<size_t>(user)];
+      }
+    }
+    table = TableOfDrilldown(answer.value(), [&](const std::string& id) {
+      auto found = names.find(id);
+      return found == names.end() ? std::string() : found->second;
+    });
+  }
+  TimeZone zone = TimeZone::Utc();
+  {
+    Engine::ReadView view = engine->Read();
+    zone = view.tables().settings.time_zone;
+  }
+  std::string stem = FileStem(title);
+  std::string content;
+  std::string content_type;
+  if (format == "csv") {
+    content = WriteCsv(table, zone);
+    content_type = "text/csv; charset=utf-8";
+  } else {
+    Result<std::string> workbook = WriteXlsx(title, table, zone);
+    if (!workbook.ok()) return SendError(context.response, 500, workbook.message());
+    content = std::move(workbook).value();
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  }
+  context.response.set_header("Content-Disposition", "attachment; filename=\"export." + format +
+                                                         "\"; filename*=UTF-8''" +
+                                                         PercentEncoded(stem + "." + format));
+  context.response.set_header("Cache-Control", "no-store");
+  context.response.status = 200;
+  context.response.set_content(content, content_type.c_str());
+}
+
+void Api::Events(RouteContext& context) {
+  IngestOutcome outcome = runtime_.Ingest(context.workspace_id, context.request.body);
+  if (!outcome.ok()) return SendJson(context.response, 400, json{{"errors", outcome.errors}});
+  SendJson(context.response, 200, json{{"applied", outcome.applied}, {"skipped", outcome.skipped}});
+}
+
+}  // namespace voronka

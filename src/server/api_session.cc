@@ -1,0 +1,155 @@
+// Health, login, logout and /me.
+#include "access/visibility_of.h"
+#include "server/api.h"
+#include "server/http_util.h"
+
+namespace voronka {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kCookie = "voronka_session";
+constexpr std::string_view kRefused = "wrong login or password";
+
+std::string SessionCookie(std::string_view value, int64_t max_age_seconds, bool secure) {
+  std::string cookie =
+      std::string(kCookie) + "=" + std::string(value) +
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds);
+  if (secure) cookie += "; Secure";
+  return cookie;
+}
+
+}  // namespace
+
+std::map<std::string, RouteHandler> Api::Handlers() {
+  auto bind = [this](void (Api::*method)(RouteContext&)) {
+    return [this, method](RouteContext& context) { (this->*method)(context); };
+  };
+  return {
+      {"GET /api/v1/health", bind(&Api::Health)},
+      {"POST /api/v1/login", bind(&Api::Login)},
+      {"POST /api/v1/logout", bind(&Api::Logout)},
+      {"GET /api/v1/me", bind(&Api::Me)},
+      {"GET /api/v1/meta", bind(&Api::Meta)},
+      {"GET /api/v1/version", bind(&Api::Version)},
+      {"POST /api/v1/report", bind(&Api::Report)},
+      {"POST /api/v1/drilldown", bind(&Api::Drilldown)},
+      {"POST /api/v1/export", bind(&Api::Export)},
+      {"GET /api/v1/layout", bind(&Api::GetLayout)},
+      {"PUT /api/v1/layout", bind(&Api::PutLayout)},
+      {"GET /api/v1/filters", bind(&Api::GetFilters)},
+      {"POST /api/v1/filters", bind(&Api::AddFilter)},
+      {R"(DELETE /api/v1/filters/(\d+))", bind(&Api::DeleteFilter)},
+      {"POST /api/v1/events", bind(&Api::Events)},
+  };
+}
+
+const Engine* Api::EngineOf(RouteContext& context) {
+  const Engine* engine = runtime_.engine(context.workspace_id);
+  if (engine == nullptr) {
+    SendError(context.response, 503,
+              "the workspace is not loaded yet; restart the server after adding a workspace");
+  }
+  return engine;
+}
+
+Visibility Api::VisibilityOf(const Engine& engine, const Caller& caller) {
+  Engine::ReadView view = engine.Read();
+  return VisibilityOfAccount(caller.account, view.tables());
+}
+
+void Api::Health(RouteContext& context) {
+  SendJson(context.response, 200, json{{"status", "ok"}});
+}
+
+void Api::Login(RouteContext& context) {
+  std::optional<json> body = ParseBodyObject(context.request, context.response);
+  if (!body) return;
+  if (!(*body)["login"].is_string() || !(*body)["password"].is_string()) {
+    SendError(context.response, 400, "login and password are required");
+    return;
+  }
+  LoginResult result =
+      sessions_.Login((*body)["login"].get<std::string>(), (*body)["password"].get<std::string>(),
+                      context.request.remote_addr, context.now);
+  switch (result.outcome) {
+    case LoginResult::Outcome::kThrottled:
+      context.response.set_header(
+          "Retry-After",
+          std::to_string(sessions_.policy().failure_window_micros / kMicrosPerSecond));
+      SendError(context.response, 429, "too many failed logins; try again later");
+      return;
+    case LoginResult::Outcome::kRefused:
+      SendError(context.response, 401, kRefused);
+      return;
+    case LoginResult::Outcome::kFailed:
+      SendError(context.response, 500, "the session could not be stored");
+      return;
+    case LoginResult::Outcome::kOk:
+      break;
+  }
+  context.response.set_header(
+      "Set-Cookie",
+      SessionCookie(result.session_id, sessions_.policy().absolute_micros / kMicrosPerSecond,
+                    options_.secure_cookie));
+  const Account& account = result.account;
+  SendJson(context.response, 200,
+           json{{"user",
+                 {{"login", account.login},
+                  {"name", account.name},
+                  {"role", account.role},
+                  {"crm_user_id", account.crm_user_id}}},
+                {"csrf_token", result.csrf_token}});
+}
+
+void Api::Logout(RouteContext& context) {
+  (void)sessions_.Logout(CookieValue(context.request, kCookie));
+  context.response.set_header("Set-Cookie", SessionCookie("", 0, options_.secure_cookie));
+  SendJson(context.response, 200, json{{"status", "logged out"}});
+}
+
+void Api::Me(RouteContext& context) {
+  const Account& account = context.caller->account;
+  std::optional<WorkspaceInfo> info = runtime_.store().FindWorkspace(account.workspace_id);
+  json workspace = {{"id", account.workspace_id}};
+  std::string department;
+  if (const Engine* engine = runtime_.engine(account.workspace_id); engine != nullptr) {
+    Engine::ReadView view = engine->Read();
+    const WorkspaceSettings& settings = view.tables().settings;
+    department = DepartmentOfAccount(account, view.tables());
+    workspace["name"] = !settings.name.empty() ? settings.name : (info ? info->name : "");
+    workspace["time_zone"] = settings.time_zone.name();
+    workspace["currency"] = settings.currency;
+    workspace["locale"] = settings.locale;
+    workspace["deal_url"] = settings.deal_url;
+    workspace["forgotten_days"] = settings.forgotten_days;
+  }
+  if (info) {
+    // The store's settings where the engine has none yet (an empty workspace).
+    const WorkspaceRecord& stored = info->settings;
+    if (!workspace.contains("name") || workspace["name"] == "") {
+      workspace["name"] = stored.name.value_or(info->name);
+    }
+    if (!workspace.contains("time_zone")) workspace["time_zone"] = stored.time_zone.value_or("UTC");
+    if (workspace["currency"].is_null() || workspace["currency"] == "") {
+      workspace["currency"] = stored.currency.value_or("");
+    }
+    if (!workspace.contains("locale")) workspace["locale"] = stored.locale.value_or("ru");
+    if (!workspace.contains("deal_url")) workspace["deal_url"] = stored.deal_url.value_or("");
+    if (!workspace.contains("forgotten_days")) {
+      workspace["forgotten_days"] = stored.forgotten_days.value_or(14);
+    }
+  }
+  SendJson(context.response, 200,
+           json{{"user",
+                 {{"login", account.login},
+                  {"name", account.name},
+                  {"role", account.role},
+                  {"crm_user_id", account.crm_user_id},
+                  {"department_id", department}}},
+                {"workspace", workspace},
+                {"csrf_token", context.caller->csrf_token}});
+}
+
+}  // namespace voronka

@@ -1,0 +1,18 @@
+// GET /api/v1/meta: what the filter bar and labels need, limited to what an account may see.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "engine/tables.h"
+#include "metrics/visibility.h"
+#include "store/sqlite/account_store.h"
+
+namespace voronka {
+
+// {"users","departments","pipelines","sources","deal_types","loss_reasons","fields"}: users and
+// departments the account sees; pipelines with their stages (structure, not data); sources,
+// deal types, loss reasons and custom-field values as they occur on visible deals.
+nlohmann::json BuildMeta(const Tables& tables, const Account& account,
+                         const Visibility& visibility);
+
+}  // namespace voronka

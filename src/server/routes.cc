@@ -1,0 +1,26 @@
+#include "server/routes.h"
+
+namespace voronka {
+
+const std::vector<RouteSpec>& ApiRoutes() {
+  static const std::vector<RouteSpec> routes = {
+      {"GET", "/api/v1/health", "/api/v1/health", RouteAccess::kPublic},
+      {"POST", "/api/v1/login", "/api/v1/login", RouteAccess::kPublic},
+      {"POST", "/api/v1/logout", "/api/v1/logout", RouteAccess::kSession},
+      {"GET", "/api/v1/me", "/api/v1/me", RouteAccess::kSession},
+      {"GET", "/api/v1/meta", "/api/v1/meta", RouteAccess::kSession},
+      {"GET", "/api/v1/version", "/api/v1/version", RouteAccess::kSession},
+      {"POST", "/api/v1/report", "/api/v1/report", RouteAccess::kSession},
+      {"POST", "/api/v1/drilldown", "/api/v1/drilldown", RouteAccess::kSession},
+      {"POST", "/api/v1/export", "/api/v1/export", RouteAccess::kSession},
+      {"GET", "/api/v1/layout", "/api/v1/layout?page=overview", RouteAccess::kSession},
+      {"PUT", "/api/v1/layout", "/api/v1/layout?page=overview", RouteAccess::kSession},
+      {"GET", "/api/v1/filters", "/api/v1/filters", RouteAccess::kSession},
+      {"POST", "/api/v1/filters", "/api/v1/filters", RouteAccess::kSession},
+      {"DELETE", R"(/api/v1/filters/(\d+))", "/api/v1/filters/1", RouteAccess::kSession},
+      {"POST", "/api/v1/events", "/api/v1/events", RouteAccess::kIngest},
+  };
+  return routes;
+}
+
+}  // namespace voronka

@@ -1,0 +1,366 @@
+#include "store/sqlite/account_store.h"
+
+#include "store/sqlite/statement.h"
+
+namespace voronka {
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr const char* kAccountColumns =
+    "id, workspace_id, login, name, role, crm_user_id, password_hash, active, created_at";
+
+Account ReadAccount(const Statement& row) {
+  Account account;
+  account.id = row.Int(0);
+  account.workspace_id = row.Int(1);
+  account.login = row.String(2);
+  account.name = row.String(3);
+  account.role = row.String(4);
+  account.crm_user_id = row.OptString(5).value_or("");
+  account.password_hash = row.String(6);
+  account.active = row.Int(7) != 0;
+  account.created_at = row.Int(8);
+  return account;
+}
+
+void BindBlob(Statement& statement, int index, std::string_view bytes) {
+  statement.BindBlob(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+std::string Hex(const void* data, int size) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (int i = 0; i < size; ++i) {
+    out.push_back(kDigits[bytes[i] >> 4]);
+    out.push_back(kDigits[bytes[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+AccountStore::~AccountStore() = default;
+
+Result<std::unique_ptr<AccountStore>> AccountStore::Open(const std::string& db_path) {
+  Result<std::unique_ptr<Connection>> db = Connection::Open(db_path, /*read_only=*/false);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<AccountStore> store(new AccountStore());
+  store->db_ = std::move(db).value();
+  // Sessions and layouts are small and written rarely; the same durability as records.
+  if (Status status = store->db_->Exec("PRAGMA synchronous = FULL;"); !status.ok()) return status;
+  return store;
+}
+
+Result<int64_t> AccountStore::AddAccount(const Account& account) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> insert = Statement::Prepare(
+      db_->get(),
+      "INSERT INTO accounts (workspace_id, login, name, role, crm_user_id, password_hash, "
+      "active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, account.workspace_id);
+  insert->Bind(2, std::string_view(account.login));
+  insert->Bind(3, std::string_view(account.name));
+  insert->Bind(4, std::string_view(account.role));
+  if (account.crm_user_id.empty()) {
+    insert->BindNull(5);
+  } else {
+    insert->Bind(5, std::string_view(account.crm_user_id));
+  }
+  insert->Bind(6, std::string_view(account.password_hash));
+  insert->Bind(7, int64_t{account.active ? 1 : 0});
+  insert->Bind(8, account.created_at);
+  int rc = insert->Step();
+  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    return Status::Error("an account with login '" + account.login + "' exists already");
+  }
+  if (rc != SQLITE_DONE) return db_->Error("account");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->get()));
+}
+
+std::optional<Account> AccountStore::FindAccountByLogin(std::string_view login) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> query = Statement::Prepare(
+      db_->get(), std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE login = ?1");
+  if (!query.ok()) return std::nullopt;
+  query->Bind(1, login);
+  if (query->Step() != SQLITE_ROW) return std::nullopt;
+  return ReadAccount(*query);
+}
+
+std::optional<Account> AccountStore::FindAccount(int64_t id) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> query = Statement::Prepare(
+      db_->get(), std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?1");
+  if (!query.ok()) return std::nullopt;
+  query->Bind(1, id);
+  if (query->Step() != SQLITE_ROW) return std::nullopt;
+  return ReadAccount(*query);
+}
+
+std::vector<Account> AccountStore::Accounts(std::optional<int64_t> workspace_id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Account> accounts;
+  Result<Statement> query = Statement::Prepare(
+      db_->get(), std::string("SELECT ") + kAccountColumns +
+                      " FROM accounts WHERE ?1 IS NULL OR workspace_id = ?1 ORDER BY id");
+  if (!query.ok()) return accounts;
+  query->Bind(1, workspace_id);
+  while (query->Step() == SQLITE_ROW) accounts.push_back(ReadAccount(*query));
+  return accounts;
+}
+
+Status AccountStore::SetPasswordHash(int64_t account_id, std::string_view password_hash) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> update =
+      Statement::Prepare(db_->get(), "UPDATE accounts SET password_hash = ?2 WHERE id = ?1;");
+  if (!update.ok()) return update.status();
+  update->Bind(1, account_id);
+  update->Bind(2, password_hash);
+  if (update->Step() != SQLITE_DONE) return db_->Error("account password");
+  Result<Statement> end =
+      Statement::Prepare(db_->get(), "DELETE FROM sessions WHERE account_id = ?1");
+  if (!end.ok()) return end.status();
+  end->Bind(1, account_id);
+  if (end->Step() != SQLITE_DONE) return db_->Error("account sessions");
+  return Status::Ok();
+}
+
+Status AccountStore::SetActive(int64_t account_id, bool active) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> update =
+      Statement::Prepare(db_->get(), "UPDATE accounts SET active = ?2 WHERE id = ?1");
+  if (!update.ok()) return update.status();
+  update->Bind(1, account_id);
+  update->Bind(2, int64_t{active ? 1 : 0});
+  if (update->Step() != SQLITE_DONE) return db_->Error("account active");
+  if (active) return Status::Ok();
+  Result<Statement> end =
+      Statement::Prepare(db_->get(), "DELETE FROM sessions WHERE account_id = ?1");
+  if (!end.ok()) return end.status();
+  end->Bind(1, account_id);
+  if (end->Step() != SQLITE_DONE) return db_->Error("account sessions");
+  return Status::Ok();
+}
+
+Status AccountStore::CreateSession(const SessionRow& session) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> insert = Statement::Prepare(
+      db_->get(),
+      "INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, last_seen_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.status();
+  BindBlob(*insert, 1, session.id_hash);
+  insert->Bind(2, session.account_id);
+  insert->Bind(3, std::string_view(session.csrf_token));
+  insert->Bind(4, session.created_at);
+  insert->Bind(5, session.last_seen_at);
+  if (insert->Step() != SQLITE_DONE) return db_->Error("session");
+  return Status::Ok();
+}
+
+std::optional<SessionRow> AccountStore::FindSession(std::string_view id_hash) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> query = Statement::Prepare(
+      db_->get(),
+      "SELECT account_id, csrf_token, created_at, last_seen_at FROM sessions WHERE id_hash = ?1");
+  if (!query.ok()) return std::nullopt;
+  BindBlob(*query, 1, id_hash);
+  if (query->Step() != SQLITE_ROW) return std::nullopt;
+  SessionRow session;
+  session.id_hash = std::string(id_hash);
+  session.account_id = query->Int(0);
+  session.csrf_token = query->String(1);
+  session.created_at = query->Int(2);
+  session.last_seen_at = query->Int(3);
+  return session;
+}
+
+Status AccountStore::TouchSession(std::string_view id_hash, int64_t at) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> update =
+      Statement::Prepare(db_->get(), "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1");
+  if (!update.ok()) return update.status();
+  BindBlob(*update, 1, id_hash);
+  update->Bind(2, at);
+  if (update->Step() != SQLITE_DONE) return db_->Error("session");
+  return Status::Ok();
+}
+
+Status AccountStore::DeleteSession(std::string_view id_hash) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> remove =
+      Statement::Prepare(db_->get(), "DELETE FROM sessions WHERE id_hash = ?1");
+  if (!remove.ok()) return remove.status();
+  BindBlob(*remove, 1, id_hash);
+  if (remove->Step() != SQLITE_DONE) return db_->Error("session");
+  return Status::Ok();
+}
+
+Status AccountStore::DeleteExpiredSessions(int64_t idle_before, int64_t created_before) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> remove = Statement::Prepare(
+      db_->get(), "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2");
+  if (!remove.ok()) return remove.status();
+  remove->Bind(1, idle_before);
+  remove->Bind(2, created_before);
+  if (remove->Step() != SQLITE_DONE) return db_->Error("sessions");
+  return Status::Ok();
+}
+
+std::optional<std::string> AccountStore::Layout(int64_t workspace_id, std::string_view scope,
+                                                std::string_view owner,
+                                                std::string_view page) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> query = Statement::Prepare(
+      db_->get(),
+      "SELECT body FROM layouts WHERE workspace_id = ?1 AND scope = ?2 AND owner = ?3 AND "
+      "page = ?4");
+  if (!query.ok()) return std::nullopt;
+  query->Bind(1, workspace_id);
+  query->Bind(2, scope);
+  query->Bind(3, owner);
+  query->Bind(4, page);
+  if (query->Step() != SQLITE_ROW) return std::nullopt;
+  return query->String(0);
+}
+
+Status AccountStore::PutLayout(int64_t workspace_id, std::string_view scope, std::string_view owner,
+                               std::string_view page, std::string_view body, int64_t at) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> upsert = Statement::Prepare(
+      db_->get(),
+      "INSERT INTO layouts (workspace_id, scope, owner, page, body, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (workspace_id, scope, owner, page) "
+      "DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at");
+  if (!upsert.ok()) return upsert.status();
+  upsert->Bind(1, workspace_id);
+  upsert->Bind(2, scope);
+  upsert->Bind(3, owner);
+  upsert->Bind(4, page);
+  upsert->Bind(5, body);
+  upsert->Bind(6, at);
+  if (upsert->Step() != SQLITE_DONE) return db_->Error("layout");
+  return Status::Ok();
+}
+
+std::vector<SavedFilter> AccountStore::SavedFilters(int64_t account_id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<SavedFilter> filters;
+  Result<Statement> query = Statement::Prepare(
+      db_->get(),
+      "SELECT id, name, body, created_at FROM saved_filters WHERE account_id = ?1 ORDER BY id");
+  if (!query.ok()) return filters;
+  query->Bind(1, account_id);
+  while (query->Step() == SQLITE_ROW) {
+    SavedFilter filter;
+    filter.id = query->Int(0);
+    filter.account_id = account_id;
+    filter.name = query->String(1);
+    filter.body = query->String(2);
+    filter.created_at = query->Int(3);
+    filters.push_back(std::move(filter));
+  }
+  return filters;
+}
+
+Result<int64_t> AccountStore::AddSavedFilter(int64_t workspace_id, const SavedFilter& filter) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> insert = Statement::Prepare(
+      db_->get(),
+      "INSERT INTO saved_filters (workspace_id, account_id, name, body, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, workspace_id);
+  insert->Bind(2, filter.account_id);
+  insert->Bind(3, std::string_view(filter.name));
+  insert->Bind(4, std::string_view(filter.body));
+  insert->Bind(5, filter.created_at);
+  if (insert->Step() != SQLITE_DONE) return db_->Error("saved filter");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->get()));
+}
+
+Result<bool> AccountStore::DeleteSavedFilter(int64_t account_id, int64_t filter_id) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> remove =
+      Statement::Prepare(db_->get(), "DELETE FROM saved_filters WHERE id = ?1 AND account_id = ?2");
+  if (!remove.ok()) return remove.status();
+  remove->Bind(1, filter_id);
+  remove->Bind(2, account_id);
+  if (remove->Step() != SQLITE_DONE) return db_->Error("saved filter");
+  return sqlite3_changes(db_->get()) > 0;
+}
+
+std::optional<int64_t> AccountStore::WorkspaceOfIngestTokenHash(std::string_view token_hash) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> query = Statement::Prepare(
+      db_->get(),
+      "SELECT workspace_id FROM ingest_tokens WHERE token_hash = ?1 AND revoked_at IS NULL");
+  if (!query.ok()) return std::nullopt;
+  BindBlob(*query, 1, token_hash);
+  if (query->Step() != SQLITE_ROW) return std::nullopt;
+  return query->Int(0);
+}
+
+std::vector<IngestTokenInfo> AccountStore::IngestTokens() const {
+  std::lock_guard lock(mutex_);
+  std::vector<IngestTokenInfo> tokens;
+  Result<Statement> query = Statement::Prepare(
+      db_->get(),
+      "SELECT token_hash, workspace_id, created_at, revoked_at FROM ingest_tokens "
+      "ORDER BY created_at");
+  if (!query.ok()) return tokens;
+  while (query->Step() == SQLITE_ROW) {
+    IngestTokenInfo info;
+    info.id = Hex(sqlite3_column_blob(query->get(), 0), sqlite3_column_bytes(query->get(), 0))
+                  .substr(0, 16);
+    info.workspace_id = query->Int(1);
+    info.created_at = query->Int(2);
+    info.revoked_at = query->OptInt(3);
+    tokens.push_back(std::move(info));
+  }
+  return tokens;
+}
+
+Status AccountStore::RevokeIngestToken(std::string_view id_prefix, int64_t at) {
+  if (id_prefix.size() < 8) return Status::Error("a token id has at least 8 characters");
+  std::string matched_hash;
+  int matches = 0;
+  {
+    std::lock_guard lock(mutex_);
+    Result<Statement> query = Statement::Prepare(
+        db_->get(), "SELECT token_hash FROM ingest_tokens WHERE revoked_at IS NULL");
+    if (!query.ok()) return query.status();
+    while (query->Step() == SQLITE_ROW) {
+      const void* blob = sqlite3_column_blob(query->get(), 0);
+      int size = sqlite3_column_bytes(query->get(), 0);
+      if (Hex(blob, size).rfind(id_prefix, 0) == 0) {
+        ++matches;
+        matched_hash.assign(static_cast<const char*>(blob), static_cast<size_t>(size));
+      }
+    }
+  }
+  if (matches == 0) return Status::Error("no live token with id " + std::string(id_prefix));
+  if (matches > 1) return Status::Error("several tokens start with " + std::string(id_prefix));
+  Result<bool> revoked = RevokeIngestTokenHash(matched_hash, at);
+  if (!revoked.ok()) return revoked.status();
+  return Status::Ok();
+}
+
+Result<bool> AccountStore::RevokeIngestTokenHash(std::string_view token_hash, int64_t at) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> update = Statement::Prepare(
+      db_->get(),
+      "UPDATE ingest_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL");
+  if (!update.ok()) return update.status();
+  BindBlob(*update, 1, token_hash);
+  update->Bind(2, at);
+  if (update->Step() != SQLITE_DONE) return db_->Error("ingest token");
+  return sqlite3_changes(db_->get()) > 0;
+}
+
+}  // namespace voronka

@@ -1,0 +1,107 @@
+// What the browser tests share: the server under test (from scripts/e2e.sh), Chromium started
+// through playwright-core with a fresh profile, a logged-in page, and API calls made directly
+// with a session of their own to get the numbers a page must show.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.VORONKA_URL || 'http://127.0.0.1:8080';
+export const LOGIN = process.env.VORONKA_LOGIN || 'admin';
+export const PASSWORD = process.env.VORONKA_PASSWORD || 'demo';
+export const SCREENSHOTS = process.env.VORONKA_SCREENSHOTS || path.resolve('build/screenshots');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// A browser with a fresh profile and one page; `problems` collects console errors and
+// uncaught exceptions of every page it opens.
+export async function openBrowser({ width = 1366, height = 768 } = {}) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'voronka-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width, height },
+    acceptDownloads: true,
+    locale: 'ru-RU',
+    timezoneId: 'Europe/Moscow',
+  });
+  const problems = [];
+  const watch = (page) => {
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      // Asking /me without a session is how the page learns it must show the login form;
+      // the browser logs that 401 as a failed resource. Nothing else is let through.
+      const url = message.location()?.url || '';
+      if (url.endsWith('/api/v1/me') && message.text().includes('401')) return;
+      problems.push(`console: ${message.text()} (${url})`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  };
+  context.on('page', watch);
+  const page = context.pages()[0] || (await context.newPage());
+  watch(page);
+  return {
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Waits until page `id` has drawn all its widgets.
+export async function waitForPage(page, id = 'overview') {
+  await page.waitForSelector(`main[data-page="${id}"][data-ready]`, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('.widget-body.loading'), null, { timeout: 30000 });
+}
+
+// Logs in through the login form and waits for the overview.
+export async function logIn(page) {
+  await page.goto(BASE_URL + '/');
+  await page.waitForSelector('form.login-form input[name="login"]');
+  await page.fill('input[name="login"]', LOGIN);
+  await page.fill('input[name="password"]', PASSWORD);
+  await page.click('form.login-form button[type="submit"]');
+  await waitForPage(page, 'overview');
+}
+
+// A session of the tests' own for calling the API directly.
+export async function apiSession() {
+  const response = await fetch(`${BASE_URL}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: LOGIN, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const cookie = (response.headers.get('set-cookie') || '').split(';')[0];
+  const { csrf_token: csrf } = await response.json();
+  const send = (method, route, body) =>
+    fetch(`${BASE_URL}/api/v1${route}`, {
+      method,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const call = async (method, route, body) => {
+    // A kept-alive connection the server closed while idle fails once; a new one is made.
+    const answer = await send(method, route, body).catch(() => send(method, route, body));
+    const text = await answer.text();
+    if (!answer.ok) throw new Error(`${method} ${route}: ${answer.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    report: (request) => call('POST', '/report', request),
+    drilldown: (request) => call('POST', '/drilldown', request),
+    get: (route) => call('GET', route),
+    put: (route, body) => call('PUT', route, body),
+  };
+}

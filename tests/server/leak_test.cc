@@ -1,0 +1,246 @@
+// Nothing leaks: for every route the server registers (server/routes.h), each role and a user
+// of another workspace ask for what they must not see, and get no trace of it. Plus: a
+// manager's and a head's numbers equal the admin's report filtered to what they see.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "access/secret.h"
+#include "api_fixture.h"
+#include "server/routes.h"
+
+namespace voronka {
+namespace {
+
+using nlohmann::json;
+using testing::Browser;
+using testing::MarchReport;
+
+class LeakTest : public testing::ApiFixture {
+ protected:
+  // Asserts that `body`, answered to `login`, shows nothing it must not. To the main
+  // workspace's outsiders (Boris, the head): nothing of Vera (u3, Support d3, her deal D3 of
+  // 400.00, her source) nor of the other workspace (Xenia, X1, 1600.00, its source). To the
+  // other workspace's admin: nothing of the main workspace at all. To nobody: the main admin's
+  // own layout and saved filter.
+  static void ExpectNoForeignData(const std::string& body, const std::string& what,
+                                  const std::string& login) {
+    std::vector<std::string> secrets = {"ADMIN_LAYOUT", "ADMIN_FILTER"};
+    if (login == "xadmin") {
+      for (const char* main :
+           {"Anna",    "Boris",  "Vera",   "Gleb",   "D1",      "D2",          "D3",    "D4",
+            "\"u1\"",  "\"u2\"", "\"u3\"", "\"u4\"", "\"web\"", "vera_source", "Sales", "North",
+            "Support", "B2B",    "100.00", "200.00", "400.00",  "800.00"}) {
+        secrets.push_back(main);
+      }
+    } else {
+      for (const char* foreign : {"Vera", "\"u3\"", "D3", "400", "vera_source", "Support", "Xenia",
+                                  "X1", "1600", "other_source", "Retail"}) {
+        secrets.push_back(foreign);
+      }
+    }
+    for (const std::string& secret : secrets) {
+      EXPECT_EQ(body.find(secret), std::string::npos)
+          << what << " shows " << secret << ": " << body;
+    }
+  }
+
+  // Logins of the callers who must not see Vera's data: Boris (manager of u2), Anna's head
+  // account (d1 and d2, not d3) and the admin of the other workspace.
+  const std::vector<std::string> kOutsiders = {"boris", "head", "xadmin"};
+};
+
+TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
+  Browser admin = Login("admin");
+  // What the admin of the main workspace keeps for themself.
+  ASSERT_EQ(
+      Call("PUT", "/api/v1/layout?page=overview", &admin, R"({"mark":"ADMIN_LAYOUT"})")->status,
+      200);
+  auto saved = Call("POST", "/api/v1/filters", &admin,
+                    R"({"name":"ADMIN_FILTER","filters":{"responsible":["u3"]}})");
+  ASSERT_EQ(saved->status, 201);
+  std::string admin_filter = "/api/v1/filters/" + std::to_string(Json(saved)["id"].get<int64_t>());
+  std::string token = runtime_->store().CreateIngestToken(main_).value();
+
+  const std::string forged = R"(,"filters":{"responsible":["u3"]},"group_by":["responsible"])";
+  const std::string by_user = R"(,"group_by":["responsible","source"])";
+  using Check = std::function<void(const Browser& caller, const std::string& login)>;
+  std::map<std::string, Check> checks = {
+      {"GET /api/v1/health",
+       [&](const Browser&, const std::string&) {
+         EXPECT_EQ(client_->Get("/api/v1/health")->body, R"({"status":"ok"})");
+       }},
+      {"POST /api/v1/login",
+       [&](const Browser&, const std::string& login) {
+         // Logging in tells only about oneself.
+         auto response = LoginRaw(login, login + "-pw");
+         ExpectNoForeignData(response->body, "login", login);
+       }},
+      {"POST /api/v1/logout",
+       [&](const Browser&, const std::string&) {
+         // Logging out a throwaway session of someone else's browser is not possible without
+         // its cookie: without one it is a 401.
+         EXPECT_EQ(Call("POST", "/api/v1/logout", nullptr, "{}")->status, 401);
+       }},
+      {"GET /api/v1/me",
+       [&](const Browser& caller, const std::string& login) {
+         ExpectNoForeignData(Call("GET", "/api/v1/me", &caller)->body, "me", login);
+       }},
+      {"GET /api/v1/meta",
+       [&](const Browser& caller, const std::string& login) {
+         ExpectNoForeignData(Call("GET", "/api/v1/meta", &caller)->body, "meta", login);
+       }},
+      {"GET /api/v1/version",
+       [&](const Browser& caller, const std::string&) {
+         auto response = Call("GET", "/api/v1/version", &caller);
+         EXPECT_EQ(response->status, 200);
+         EXPECT_TRUE(Json(response)["version"].is_number_integer());
+       }},
+      {"POST /api/v1/report",
+       [&](const Browser& caller, const std::string& login) {
+         for (const std::string& extra : {forged, by_user}) {
+           auto response =
+               Call("POST", "/api/v1/report", &caller, MarchReport("won_amount", extra));
+           EXPECT_EQ(response->status, 200) << response->body;
+           ExpectNoForeignData(response->body, "report" + extra, login);
+         }
+       }},
+      {"POST /api/v1/drilldown",
+       [&](const Browser& caller, const std::string& login) {
+         json request = json::parse(MarchReport("won_amount"));
+         request["group"] = {{"responsible", "u3"}};
+         request["group_by"] = {"responsible"};
+         auto response = Call("POST", "/api/v1/drilldown", &caller, request.dump());
+         if (response->status == 200) {
+           EXPECT_EQ(Json(response)["total"], 0);
+         }
+         ExpectNoForeignData(response->body, "drilldown of Vera's row", login);
+         auto all = Call("POST", "/api/v1/drilldown", &caller, MarchReport("created_count"));
+         ExpectNoForeignData(all->body, "drilldown of everything", login);
+       }},
+      {"POST /api/v1/export",
+       [&](const Browser& caller, const std::string& login) {
+         for (const char* format : {"csv", "xlsx"}) {
+           json report = {{"format", format},
+                          {"title", "t"},
+                          {"report", json::parse(MarchReport("won_amount", by_user))}};
+           auto response = Call("POST", "/api/v1/export", &caller, report.dump());
+           EXPECT_EQ(response->status, 200);
+           if (std::string(format) == "csv") ExpectNoForeignData(response->body, "export", login);
+           json drill = {{"format", format},
+                         {"title", "t"},
+                         {"drilldown", json::parse(MarchReport("created_count", forged))}};
+           response = Call("POST", "/api/v1/export", &caller, drill.dump());
+           EXPECT_EQ(response->status, 200);
+           if (std::string(format) == "csv") ExpectNoForeignData(response->body, "export", login);
+         }
+       }},
+      {"GET /api/v1/layout",
+       [&](const Browser& caller, const std::string& login) {
+         ExpectNoForeignData(Call("GET", "/api/v1/layout?page=overview", &caller)->body, "layout",
+                             login);
+       }},
+      {"PUT /api/v1/layout",
+       [&](const Browser& caller, const std::string&) {
+         // Only an admin of the workspace sets role defaults; xadmin's land in its own one.
+         auto response = Call("PUT", "/api/v1/layout?page=overview&role=manager", &caller, "{}");
+         if (response->status == 200) {
+           EXPECT_EQ(Call("GET", "/api/v1/layout?page=overview", &caller)->status, 200);
+         } else {
+           EXPECT_EQ(response->status, 403);
+         }
+         Browser boris = Login("boris");
+         ExpectNoForeignData(Call("GET", "/api/v1/layout?page=overview", &boris)->body,
+                             "layout after another's PUT", "boris");
+       }},
+      {"GET /api/v1/filters",
+       [&](const Browser& caller, const std::string& login) {
+         ExpectNoForeignData(Call("GET", "/api/v1/filters", &caller)->body, "filters", login);
+       }},
+      {"POST /api/v1/filters",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/filters", &caller, R"({"name":"mine"})");
+         EXPECT_EQ(response->status, 201);
+         ExpectNoForeignData(response->body, "saving a filter", login);
+       }},
+      {R"(DELETE /api/v1/filters/(\d+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("DELETE", admin_filter, &caller);
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "deleting another's filter", login);
+       }},
+      {"POST /api/v1/events",
+       [&](const Browser& caller, const std::string&) {
+         // A session is not an ingest token, whatever the role.
+         EXPECT_EQ(
+             Call("POST", "/api/v1/events", &caller, R"({"type":"user","id":"u3","name":"X"})")
+                 ->status,
+             401);
+       }},
+  };
+
+  for (const RouteSpec& route : ApiRoutes()) {
+    std::string key = std::string(route.method) + " " + std::string(route.pattern);
+    ASSERT_TRUE(checks.count(key)) << key << " is not covered by the leak test";
+    std::string method(route.method), path(route.example);
+    // Without any credentials, and with only an ingest token, a session route is a 401.
+    if (route.access == RouteAccess::kSession) {
+      EXPECT_EQ(Call(method, path, nullptr, "{}")->status, 401) << key;
+      EXPECT_EQ(Call(method, path, nullptr, "{}", std::nullopt, token)->status, 401) << key;
+      Browser forged_cookie{"voronka_session=" + RandomSecret(), "x"};
+      EXPECT_EQ(Call(method, path, &forged_cookie, "{}")->status, 401) << key;
+    }
+    if (route.access == RouteAccess::kIngest) {
+      EXPECT_EQ(Call(method, path, nullptr, "")->status, 401) << key;
+      EXPECT_EQ(Call(method, path, nullptr, "", std::nullopt, "vk_forged")->status, 401) << key;
+    }
+    for (const std::string& login : kOutsiders) {
+      SCOPED_TRACE(key + " as " + login);
+      Browser caller = Login(login);
+      checks[key](caller, login);
+    }
+  }
+  // The admin's own filter and layout survived every attempt.
+  EXPECT_NE(Call("GET", "/api/v1/filters", &admin)->body.find("ADMIN_FILTER"), std::string::npos);
+  EXPECT_NE(Call("GET", "/api/v1/layout?page=overview", &admin)->body.find("ADMIN_LAYOUT"),
+            std::string::npos);
+}
+
+TEST_F(LeakTest, AManagerSeesOnlyThemselvesInMeta) {
+  Browser boris = Login("boris");
+  json meta = Json(Call("GET", "/api/v1/meta", &boris));
+  ASSERT_EQ(meta["users"].size(), 1u);
+  EXPECT_EQ(meta["users"][0]["id"], "u2");
+  EXPECT_EQ(meta["sources"], (json{"web"}));
+  Browser head = Login("head");
+  // Anna's head account: Sales (Anna) and North (Boris, Gleb).
+  EXPECT_EQ(Json(Call("GET", "/api/v1/meta", &head))["users"].size(), 3u);
+}
+
+// The numbers a person sees equal the admin's numbers filtered to what they may see.
+TEST_F(LeakTest, AManagersAndAHeadsNumbersEqualTheAdminsFiltered) {
+  Browser admin = Login("admin");
+  Browser boris = Login("boris");
+  Browser head = Login("head");
+  auto total = [&](const Browser& who, const std::string& metric, const std::string& extra) {
+    auto response = Call("POST", "/api/v1/report", &who, MarchReport(metric, extra));
+    EXPECT_EQ(response->status, 200) << response->body;
+    return Json(response)["total"];
+  };
+  for (const char* metric : {"created_count", "won_amount", "won_count", "in_work_amount"}) {
+    SCOPED_TRACE(metric);
+    EXPECT_EQ(total(boris, metric, ""),
+              total(admin, metric, R"(,"filters":{"responsible":["u2"]})"));
+    EXPECT_EQ(total(head, metric, ""), total(admin, metric, R"(,"filters":{"department":["d1"]})"));
+  }
+  // By hand: Boris won D2 = 200.00; the head sees D1 + D2 = 300.00 won and D1, D2, D4 created;
+  // the admin sees 700.00 won.
+  EXPECT_EQ(total(boris, "won_amount", ""), "200.00");
+  EXPECT_EQ(total(head, "won_amount", ""), "300.00");
+  EXPECT_EQ(total(head, "created_count", ""), 3);
+  EXPECT_EQ(total(admin, "won_amount", ""), "700.00");
+}
+
+}  // namespace
+}  // namespace voronka

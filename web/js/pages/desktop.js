@@ -1,0 +1,63 @@
+// Desktop: the CRM-desktop widget set (SPEC §5) to arrange, resize and hide at will.
+import { savedFilterList } from '../filter_bar.js';
+import { currentMeta } from '../session.js';
+
+const kpi = (id, metric, title, x, y, more = {}) => ({ id, kind: 'kpi', metric, title, x, y, w: 4, h: 2, ...more });
+
+export const page = {
+  id: 'desktop',
+  widgets: () => {
+    const listField = (currentMeta().fields || []).find((f) => f.kind === 'list');
+    const widgets = [
+      kpi('deals', 'created_count', 'desktop.deals', 0, 0),
+      kpi('revenue', 'won_amount', 'desktop.revenue', 4, 0),
+      kpi('won', 'won_count', 'desktop.won', 8, 0),
+      kpi('lost', 'lost_count', 'desktop.lost', 12, 0),
+      kpi('potential', 'in_work_amount', 'desktop.potential', 16, 0),
+      kpi('lost-revenue', 'lost_amount', 'desktop.lost_revenue', 20, 0),
+      kpi('calls', 'activity_count', 'desktop.calls', 0, 2, { filters: { kind: ['call'] } }),
+      kpi('emails', 'activity_count', 'desktop.emails', 4, 2, { filters: { kind: ['email'] } }),
+      kpi('sms', 'activity_count', 'desktop.sms', 8, 2, { filters: { kind: ['sms'] } }),
+      kpi('webforms', 'activity_count', 'desktop.webforms', 12, 2, { filters: { kind: ['webform'] } }),
+      kpi('overdue', 'overdue_tasks', 'desktop.overdue', 16, 2),
+      kpi('no-task', 'no_task_count', 'desktop.no_task', 20, 2),
+      { id: 'funnel', kind: 'funnel', title: 'widget.funnel', x: 0, y: 4, w: 8, h: 6 },
+      { id: 'movement', kind: 'grouped', title: 'widget.movement', perStage: true, metrics: ['stage_movement', 'lost_from_stage'], x: 8, y: 4, w: 8, h: 6 },
+      { id: 'stage-counters', kind: 'grouped', title: 'desktop.stage_counters', perStage: true, metrics: ['stage_count', 'stage_amount'], x: 16, y: 4, w: 8, h: 6 },
+      { id: 'revenue-by-type', kind: 'breakdown', title: 'desktop.revenue_by_type', metric: 'won_amount', group: 'deal_type', chart: 'bars', x: 0, y: 10, w: 8, h: 5 },
+      { id: 'deal-sources', kind: 'breakdown', title: 'desktop.deal_sources', metric: 'created_count', group: 'source', chart: 'pie', x: 8, y: 10, w: 8, h: 5 },
+      { id: 'deal-types', kind: 'breakdown', title: 'desktop.deal_types', metric: 'created_count', group: 'deal_type', chart: 'pie', x: 16, y: 10, w: 8, h: 5 },
+      { id: 'activity-types', kind: 'breakdown', title: 'desktop.activity_types', metric: 'activity_count', group: 'kind', chart: 'pie', x: 0, y: 15, w: 8, h: 5 },
+      { id: 'activity-by-manager', kind: 'breakdown', title: 'widget.activity_by_manager', metric: 'activity_index', group: 'responsible', chart: 'bars', x: 8, y: 15, w: 8, h: 5 },
+      { id: 'load', kind: 'breakdown', title: 'widget.load', metric: 'in_work_count', group: 'responsible', chart: 'bars', x: 16, y: 15, w: 8, h: 5 },
+      { id: 'newest', kind: 'deals', title: 'desktop.newest', metric: 'created_count', sort: '-created_at', limit: 8, columns: 'short', x: 0, y: 20, w: 12, h: 6 },
+      { id: 'goals', kind: 'goals', title: 'widget.goals', x: 12, y: 20, w: 12, h: 6 },
+      { id: 'forecast', kind: 'forecast', title: 'widget.forecast', x: 0, y: 26, w: 12, h: 6 },
+      kpi('response', 'response_time', 'metric.response_time', 12, 26, { w: 6 }),
+      kpi('nps', 'nps', 'metric.nps', 18, 26, { w: 6 }),
+    ];
+    if (listField) {
+      widgets.push({
+        id: 'custom-field',
+        kind: 'breakdown',
+        title: () => listField.name,
+        metric: 'created_count',
+        group: `fields.${listField.name}`,
+        chart: 'pie',
+        x: 12,
+        y: 28,
+        w: 12,
+        h: 4,
+      });
+    }
+    // A custom widget per saved filter: the deals created under it, with the change.
+    savedFilterList().forEach((saved, index) => {
+      widgets.push(
+        kpi(`saved-${saved.id}`, 'created_count', () => saved.name, (index % 6) * 4, 32 + 2 * Math.floor(index / 6), {
+          filters: saved.filters,
+        }),
+      );
+    });
+    return widgets;
+  },
+};

@@ -1,0 +1,11 @@
+// The pages of the dashboard in menu order; each is a list of widgets on a grid.
+import { page as activities } from './activities.js';
+import { page as desktop } from './desktop.js';
+import { page as dynamics } from './dynamics.js';
+import { page as forgotten } from './forgotten.js';
+import { page as funnel } from './funnel.js';
+import { page as goals } from './goals.js';
+import { page as managers } from './managers.js';
+import { page as overview } from './overview.js';
+
+export const PAGES = [overview, dynamics, managers, funnel, forgotten, activities, goals, desktop];

@@ -1,0 +1,65 @@
+// A table of several metrics side by side, one row per value of a group key (a manager,
+// department, source...). A row filters the page by its value; a number opens its deals.
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { formatValue } from '../format.js';
+import { t } from '../i18n.js';
+import { metricKind } from '../metrics.js';
+import { labelOf } from '../session.js';
+import { addCrossFilter, reportRequest } from '../state.js';
+import { renderTable } from '../table.js';
+import { drillNumber, showEmpty } from './common.js';
+
+// widget: {group: 'responsible', metrics: [...], sort: metric, filters?, extra?}; with
+// `perStage` the metrics are per-stage ones of the funnel pipeline, one row per stage.
+export async function render(body, widget) {
+  const key = widget.perStage ? 'stage' : widget.group || 'responsible';
+  // Per-stage metrics take the filtered pipeline, or the workspace's default one.
+  const requests = widget.metrics.map((metric) =>
+    widget.perStage
+      ? reportRequest(metric, { filters: widget.filters, ...(widget.extra || {}) })
+      : reportRequest(metric, { group_by: [key], filters: widget.filters, ...(widget.extra || {}) }),
+  );
+  const answers = await Promise.all(requests.map((request) => api.report(request)));
+  const rows = new Map();
+  answers.forEach((answer, index) => {
+    const metric = widget.metrics[index];
+    for (const row of answer.rows || []) {
+      const id = row.group[key];
+      if (!rows.has(id)) rows.set(id, { id, name: labelOf(key, id, answer.labels) });
+      rows.get(id)[metric] = row.value;
+    }
+  });
+  const all = [...rows.values()];
+  const data = widget.perStage ? all : all.filter((row) => widget.metrics.some((m) => row[m] !== null && row[m] !== undefined && Number(row[m]) !== 0));
+  if (!data.length) return showEmpty(body);
+  const columns = [
+    { key: 'name', label: t(`group.${key}`) },
+    ...widget.metrics.map((metric, index) => ({
+      key: metric,
+      label: t(`metric.short.${metric}`),
+      numeric: true,
+      value: (row) => (row[metric] === null || row[metric] === undefined ? null : Number(row[metric])),
+      render: (row) =>
+        // A stage that is not a row of this metric (movement has no first stage) shows a dash.
+        widget.perStage && row[metric] === undefined
+          ? '—'
+          : drillNumber(formatValue(row[metric] ?? 0, metricKind(metric)), requests[index], {
+              group: { [key]: row.id },
+              value: row[metric],
+              title: `${t(`metric.${metric}`)} · ${row.name}`,
+            }),
+    })),
+  ];
+  replace(body);
+  const holder = h('div', { class: 'table-scroll' });
+  body.append(holder);
+  renderTable(holder, {
+    columns,
+    rows: data,
+    sort: widget.perStage ? null : { key: widget.sort || widget.metrics[0], desc: true },
+    onRowClick: (row) => addCrossFilter(key, row.id),
+  });
+  const main = requests[widget.metrics.indexOf(widget.sort)] || requests[0];
+  return { exportSource: () => ({ report: main }) };
+}
