@@ -52,13 +52,27 @@ DealMoment DealStateLatest(const Tables& tables, int32_t deal) {
 }
 
 int32_t DefaultPipeline(const Tables& tables) {
-  for (int32_t p = 0; p < tables.pipelines.ids.size(); ++p) {
-    if (tables.pipelines.entity[static_cast<size_t>(p)] == Entity::kDeal &&
-        !tables.pipelines.stages[static_cast<size_t>(p)].empty()) {
-      return p;
+  // The company's main funnel: the deal pipeline holding the most deals now. Ties go to the
+  // smaller pipeline id, so the answer never depends on the order records arrived in.
+  const size_t pipeline_count = tables.pipelines.ids.size();
+  if (pipeline_count == 0) return kNone;
+  std::vector<int64_t> deals(pipeline_count, 0);
+  for (const DealMoment& moment : tables.deals.latest) {
+    if (moment.stage == kNone) continue;
+    int32_t pipeline = tables.stages.pipeline[static_cast<size_t>(moment.stage)];
+    if (pipeline != kNone) ++deals[static_cast<size_t>(pipeline)];
+  }
+  int32_t best = kNone;
+  for (size_t p = 0; p < pipeline_count; ++p) {
+    if (tables.pipelines.entity[p] != Entity::kDeal || tables.pipelines.stages[p].empty()) continue;
+    if (best == kNone || deals[p] > deals[static_cast<size_t>(best)] ||
+        (deals[p] == deals[static_cast<size_t>(best)] &&
+         tables.pipelines.ids.Text(static_cast<int32_t>(p)) <
+             tables.pipelines.ids.Text(best))) {
+      best = static_cast<int32_t>(p);
     }
   }
-  return tables.pipelines.ids.size() > 0 ? 0 : kNone;
+  return best != kNone ? best : 0;
 }
 
 }  // namespace voronka

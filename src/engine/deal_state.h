@@ -65,8 +65,8 @@ void ForEachVisit(const Tables& tables, int32_t deal, int64_t limit, Fn&& fn) {
   if (open) fn(static_cast<const Visit&>(visit));
 }
 
-// The pipeline per-stage reports use when the request names none: the first deal pipeline
-// defined (by id order of first sight), or kNone.
+// The pipeline per-stage reports use when the request names none: the deal pipeline with the
+// most deals now (ties: the smaller id), or kNone when there are no pipelines.
 int32_t DefaultPipeline(const Tables& tables);
 
 }  // namespace voronka

@@ -145,3 +145,25 @@ TEST_F(MovementTest, OutOfOrderHistory) {
 
 }  // namespace
 }  // namespace voronka::testing
+
+namespace voronka::testing {
+namespace {
+
+// Without filters.pipeline, per-stage reports use the deal pipeline holding the most deals:
+// "b" is defined first and "a" has the smallest id, but "c" has two deals of the three.
+TEST(DefaultPipelineTest, IsTheDealPipelineWithTheMostDeals) {
+  auto engine = Load(R"(
+{"type":"pipeline","id":"b","name":"B","stages":[{"id":"b1","name":"B1","semantic":"open"},{"id":"b2","name":"B2","semantic":"won"}]}
+{"type":"pipeline","id":"c","name":"C","stages":[{"id":"c1","name":"C1","semantic":"open"},{"id":"c2","name":"C2","semantic":"won"}]}
+{"type":"pipeline","id":"a","name":"A","stages":[{"id":"a1","name":"A1","semantic":"open"}]}
+{"type":"deal","id":"D1","pipeline_id":"b","stage_id":"b1","created_at":"2024-03-01T10:00:00Z"}
+{"type":"deal","id":"D2","pipeline_id":"c","stage_id":"c1","created_at":"2024-03-01T10:00:00Z"}
+{"type":"deal","id":"D3","pipeline_id":"c","stage_id":"c1","created_at":"2024-03-02T10:00:00Z"}
+)");
+  json answer = Report(*engine, R"({"metric":"funnel","period":{"from":"2024-03-01","to":"2024-04-01"},"as_of":"2024-04-10T00:00:00Z"})");
+  EXPECT_EQ(Stages(answer), json::parse(R"(["c1","c2"])"));
+  EXPECT_EQ(Values(answer), json::parse("[2, 0]"));  // D2 and D3 reached c1; none won
+}
+
+}  // namespace
+}  // namespace voronka::testing
