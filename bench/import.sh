@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deals=${1:-1000000}
-bin=build/release/src/cli/voronka
+bin=${VORONKA_BIN:-build/release/src/cli/voronka}
 work=build/bench-import
 rm -rf "$work" && mkdir -p "$work"
 bench/machine.sh

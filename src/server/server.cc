@@ -18,6 +18,7 @@ namespace {
 constexpr size_t kMaxBodyBytes = size_t{256} << 20;  // one ingest batch at most
 constexpr std::string_view kSessionCookie = "voronka_session";
 constexpr std::string_view kLoginRequired = "login required";
+constexpr size_t kWorkerThreads = 128;
 
 // Sent with every answer, static files included. The dashboard loads only its own scripts
 // and styles (no inline script); ECharts sets inline styles on the elements it draws.
@@ -50,6 +51,11 @@ HttpServer::HttpServer(Runtime& runtime, SessionPolicy policy, bool secure_cooki
 HttpServer::~HttpServer() = default;
 
 void HttpServer::Route() {
+  // A browser opens several connections per tab ahead of need (preconnect) and keeps them
+  // alive; each holds one cpp-httplib worker until it idles out. With the library's default
+  // of 8 workers, 20 idle connections delayed a fresh request by 9 s (the dashboard's scripts
+  // took seconds to arrive). Workers are threads that mostly wait on sockets: keep many.
+  http_->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   http_->set_payload_max_length(kMaxBodyBytes);
   http_->set_default_headers(SecurityHeaders());
 
