@@ -33,29 +33,45 @@ bool IsGoalPeriod(std::string_view text) {
   return month >= 1 && month <= 12;
 }
 
+// Reads an object with a required "id" and "name" (a record, or a stage inside a pipeline,
+// which has no envelope); every other member goes to `other(key, value)`, which returns false
+// for a member it does not know.
+template <typename Other>
+void ReadNamed(MemberReader& in, JsonObject object, std::string& id, std::string& name, Other other,
+               bool has_envelope = true) {
+  bool has_id = false, has_name = false;
+  for (auto [key, value] : object) {
+    if (has_envelope && IsEnvelope(key)) continue;
+    if (key == "id") {
+      has_id = true;
+      in.Id(value, key, id);
+    } else if (key == "name") {
+      has_name = true;
+      in.String(value, key, name);
+    } else if (!other(key, value)) {
+      in.Unknown(key);
+    }
+  }
+  in.Require(has_id, "id");
+  in.Require(has_name, "name");
+}
+
 void ReadStage(MemberReader& in, element value, StageDef& stage) {
   JsonObject object;
   if (value.get_object().get(object) != SUCCESS) {
     in.FailRecord("a stage must be an object {\"id\", \"name\", \"semantic\"}");
     return;
   }
-  bool has_id = false, has_name = false, has_semantic = false;
-  for (auto [key, member] : object) {
-    if (key == "id") {
-      has_id = true;
-      in.Id(member, key, stage.id);
-    } else if (key == "name") {
-      has_name = true;
-      in.String(member, key, stage.name);
-    } else if (key == "semantic") {
-      has_semantic = true;
-      in.EnumName(member, key, &ParseStageSemantic, "open|won|lost", true, stage.semantic);
-    } else {
-      in.Unknown(key);
-    }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_name, "name");
+  bool has_semantic = false;
+  ReadNamed(
+      in, object, stage.id, stage.name,
+      [&](std::string_view key, element member) {
+        if (key != "semantic") return false;
+        has_semantic = true;
+        in.EnumName(member, key, &ParseStageSemantic, "open|won|lost", true, stage.semantic);
+        return true;
+      },
+      /*has_envelope=*/false);
   in.Require(has_semantic, "semantic");
 }
 
@@ -128,72 +144,46 @@ void ReadWorkspace(MemberReader& in, JsonObject object, WorkspaceRecord& out) {
 }
 
 void ReadUser(MemberReader& in, JsonObject object, UserRecord& out) {
-  bool has_id = false, has_name = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "name") {
-      has_name = true;
-      in.String(value, key, out.name);
-    } else if (key == "department_id") {
+  ReadNamed(in, object, out.id, out.name, [&](std::string_view key, element value) {
+    if (key == "department_id") {
       in.OptionalId(value, key, out.department_id);
     } else if (key == "active") {
       in.Bool(value, key, out.active);
     } else if (key == "capacity") {
       in.OptionalInteger(value, key, 0, INT32_MAX, out.capacity);
     } else {
-      in.Unknown(key);
+      return false;
     }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_name, "name");
+    return true;
+  });
 }
 
 void ReadDepartment(MemberReader& in, JsonObject object, DepartmentRecord& out) {
-  bool has_id = false, has_name = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "name") {
-      has_name = true;
-      in.String(value, key, out.name);
-    } else if (key == "parent_id") {
+  ReadNamed(in, object, out.id, out.name, [&](std::string_view key, element value) {
+    if (key == "parent_id") {
       in.OptionalId(value, key, out.parent_id);
     } else if (key == "head_id") {
       in.OptionalId(value, key, out.head_id);
     } else {
-      in.Unknown(key);
+      return false;
     }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_name, "name");
+    return true;
+  });
 }
 
 void ReadPipeline(MemberReader& in, JsonObject object, PipelineRecord& out) {
-  bool has_id = false, has_name = false, has_stages = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "name") {
-      has_name = true;
-      in.String(value, key, out.name);
-    } else if (key == "entity") {
+  bool has_stages = false;
+  ReadNamed(in, object, out.id, out.name, [&](std::string_view key, element value) {
+    if (key == "entity") {
       in.EnumName(value, key, &ParseEntity, "deal|lead", false, out.entity);
     } else if (key == "stages") {
       has_stages = true;
       ReadStages(in, value, out.stages);
     } else {
-      in.Unknown(key);
+      return false;
     }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_name, "name");
+    return true;
+  });
   in.Require(has_stages, "stages");
 }
 
@@ -257,41 +247,15 @@ void ReadGoal(MemberReader& in, JsonObject object, GoalRecord& out) {
 }
 
 void ReadCompany(MemberReader& in, JsonObject object, CompanyRecord& out) {
-  bool has_id = false, has_name = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "name") {
-      has_name = true;
-      in.String(value, key, out.name);
-    } else {
-      in.Unknown(key);
-    }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_name, "name");
+  ReadNamed(in, object, out.id, out.name, [](std::string_view, element) { return false; });
 }
 
 void ReadContact(MemberReader& in, JsonObject object, ContactRecord& out) {
-  bool has_id = false, has_name = false;
-  for (auto [key, value] : object) {
-    if (IsEnvelope(key)) continue;
-    if (key == "id") {
-      has_id = true;
-      in.Id(value, key, out.id);
-    } else if (key == "name") {
-      has_name = true;
-      in.String(value, key, out.name);
-    } else if (key == "company_id") {
-      in.OptionalId(value, key, out.company_id);
-    } else {
-      in.Unknown(key);
-    }
-  }
-  in.Require(has_id, "id");
-  in.Require(has_name, "name");
+  ReadNamed(in, object, out.id, out.name, [&](std::string_view key, element value) {
+    if (key != "company_id") return false;
+    in.OptionalId(value, key, out.company_id);
+    return true;
+  });
 }
 
 }  // namespace voronka::ingest
