@@ -156,8 +156,7 @@ Status RecordWriter::Done(Statement& statement, const char* what) {
 
 Result<bool> RecordWriter::Write(int64_t workspace_id, const Record& record, IdCatalog& catalog) {
   if (record.event_id) {
-    mark_event_.Bind(1, workspace_id);
-    mark_event_.Bind(2, std::string_view(*record.event_id));
+    mark_event_.BindAll(workspace_id, std::string_view(*record.event_id));
     if (Status status = Done(mark_event_, "event_id"); !status.ok()) return status;
     if (sqlite3_changes(db_) == 0) return false;  // applied before
   }
@@ -201,72 +200,49 @@ Result<bool> RecordWriter::WriteBody(int64_t workspace_id, const Record& record,
 
 Status RecordWriter::WriteWorkspace(int64_t workspace_id, const WorkspaceRecord& record) {
   Statement& s = update_workspace_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, record.name);
-  s.Bind(3, record.time_zone);
-  s.Bind(4, record.currency);
-  s.Bind(5, record.locale);
-  s.Bind(6, record.deal_url);
-  s.Bind(7, record.forgotten_days);
+  s.BindAll(workspace_id, record.name, record.time_zone, record.currency, record.locale,
+            record.deal_url, record.forgotten_days);
   return Done(s, "workspace");
 }
 
 Status RecordWriter::WriteUser(int64_t workspace_id, const UserRecord& record,
                                const Record& envelope) {
   Statement& s = upsert_user_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(record.name));
-  s.Bind(4, record.department_id);
-  s.Bind(5, int64_t{record.active ? 1 : 0});
-  s.Bind(6, record.capacity);
-  s.Bind(7, envelope.event_id);
+  s.BindAll(workspace_id, record.id, record.name, record.department_id,
+            int64_t{record.active ? 1 : 0}, record.capacity, envelope.event_id);
   return Done(s, "user");
 }
 
 Status RecordWriter::WriteDepartment(int64_t workspace_id, const DepartmentRecord& record,
                                      const Record& envelope) {
   Statement& s = upsert_department_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(record.name));
-  s.Bind(4, record.parent_id);
-  s.Bind(5, record.head_id);
-  s.Bind(6, envelope.event_id);
+  s.BindAll(workspace_id, record.id, record.name, record.parent_id, record.head_id,
+            envelope.event_id);
   return Done(s, "department");
 }
 
 Status RecordWriter::WritePipeline(int64_t workspace_id, const PipelineRecord& record,
                                    const Record& envelope, IdCatalog& catalog) {
   Statement& s = upsert_pipeline_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(record.name));
-  s.Bind(4, std::string_view(EntityName(record.entity)));
-  s.Bind(5, envelope.event_id);
+  s.BindAll(workspace_id, record.id, record.name, std::string_view(EntityName(record.entity)),
+            envelope.event_id);
   if (Status status = Done(s, "pipeline"); !status.ok()) return status;
 
   // A re-synced pipeline brings its whole stage list: replace the old one.
-  delete_stages_.Bind(1, workspace_id);
-  delete_stages_.Bind(2, std::string_view(record.id));
+  delete_stages_.BindAll(workspace_id, record.id);
   if (Status status = Done(delete_stages_, "pipeline"); !status.ok()) return status;
   stage_ids_.clear();
   for (size_t position = 0; position < record.stages.size(); ++position) {
     const StageDef& stage = record.stages[position];
     Statement& insert = insert_stage_;
-    insert.Bind(1, workspace_id);
-    insert.Bind(2, std::string_view(record.id));
-    insert.Bind(3, static_cast<int64_t>(position));
-    insert.Bind(4, std::string_view(stage.id));
-    insert.Bind(5, std::string_view(stage.name));
-    insert.Bind(6, std::string_view(StageSemanticName(stage.semantic)));
+    insert.BindAll(workspace_id, record.id, static_cast<int64_t>(position), stage.id, stage.name,
+                   std::string_view(StageSemanticName(stage.semantic)));
     int rc = insert.Run();
     if (rc == SQLITE_CONSTRAINT_UNIQUE) {
       // The stage is stored under another pipeline. Validation let the batch through only if
       // that pipeline is redefined in the same batch (without this stage), so the stage moves
       // here now rather than after that pipeline's record is written.
-      delete_stage_.Bind(1, workspace_id);
-      delete_stage_.Bind(2, std::string_view(stage.id));
+      delete_stage_.BindAll(workspace_id, stage.id);
       if (Status status = Done(delete_stage_, "pipeline"); !status.ok()) return status;
       rc = insert.Run();
     }
@@ -280,32 +256,18 @@ Status RecordWriter::WritePipeline(int64_t workspace_id, const PipelineRecord& r
 Status RecordWriter::WriteDeal(int64_t workspace_id, const DealRecord& record,
                                const Record& envelope, IdCatalog& catalog) {
   Statement& s = upsert_deal_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(EntityName(record.entity)));
-  s.Bind(4, std::string_view(record.title));
-  s.Bind(5, std::string_view(record.pipeline_id));
-  s.Bind(6, std::string_view(record.stage_id));
-  s.Bind(7, record.amount);
-  s.Bind(8, record.original_amount);
-  s.Bind(9, record.original_currency);
-  s.Bind(10, record.responsible_id);
-  s.Bind(11, record.company_id);
-  s.Bind(12, record.contact_id);
-  s.Bind(13, record.source);
-  s.Bind(14, record.deal_type);
-  s.Bind(15, record.created_at.micros);
-  s.Bind(16, record.loss_reason);
-  s.Bind(17, record.converted_to);
-  s.Bind(18, envelope.event_id);
+  s.BindAll(workspace_id, record.id, std::string_view(EntityName(record.entity)), record.title,
+            record.pipeline_id, record.stage_id, record.amount, record.original_amount,
+            record.original_currency, record.responsible_id, record.company_id, record.contact_id,
+            record.source, record.deal_type, record.created_at.micros, record.loss_reason,
+            record.converted_to, envelope.event_id);
   if (Status status = Done(s, "deal"); !status.ok()) return status;
 
   // A new deal has no fields to replace; skipping the delete saves an index probe per deal
   // on a first import, which is most of the deals ever written.
   bool known = !catalog.HasDeal(record.id) ? (catalog.AddDeal(record.id), false) : true;
   if (known) {
-    delete_deal_fields_.Bind(1, workspace_id);
-    delete_deal_fields_.Bind(2, std::string_view(record.id));
+    delete_deal_fields_.BindAll(workspace_id, record.id);
     if (Status status = Done(delete_deal_fields_, "deal"); !status.ok()) return status;
   }
   for (size_t position = 0; position < record.fields.size(); ++position) {
@@ -313,11 +275,8 @@ Status RecordWriter::WriteDeal(int64_t workspace_id, const DealRecord& record,
     json_.clear();
     AppendFieldJson(field.value, json_);
     Statement& insert = insert_deal_field_;
-    insert.Bind(1, workspace_id);
-    insert.Bind(2, std::string_view(record.id));
-    insert.Bind(3, static_cast<int64_t>(position));
-    insert.Bind(4, std::string_view(field.name));
-    insert.Bind(5, std::string_view(json_));
+    insert.BindAll(workspace_id, record.id, static_cast<int64_t>(position),
+                   std::string_view(field.name), std::string_view(json_));
     if (Status status = Done(insert, "deal fields"); !status.ok()) return status;
   }
   return Status::Ok();
@@ -327,9 +286,7 @@ Result<bool> RecordWriter::WriteDealUpdate(int64_t workspace_id, const DealUpdat
                                            const Record& envelope) {
   Statement& s = insert_deal_update_;
   int64_t present = 0;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, record.at.micros);
+  s.BindAll(workspace_id, record.id, record.at.micros);
   if (record.title) present |= kSetTitle;
   s.Bind(5, record.title);
   if (record.amount) present |= kSetAmount;
@@ -355,11 +312,8 @@ Result<bool> RecordWriter::WriteDealUpdate(int64_t workspace_id, const DealUpdat
     json_.clear();
     AppendFieldJson(field.value, json_);
     Statement& insert = insert_deal_update_field_;
-    insert.Bind(1, seq);
-    insert.Bind(2, static_cast<int64_t>(position));
-    insert.Bind(3, workspace_id);
-    insert.Bind(4, std::string_view(field.name));
-    insert.Bind(5, std::string_view(json_));
+    insert.BindAll(seq, static_cast<int64_t>(position), workspace_id, std::string_view(field.name),
+                   std::string_view(json_));
     if (Status status = Done(insert, "deal_update fields"); !status.ok()) return status;
   }
   return true;
@@ -368,13 +322,8 @@ Result<bool> RecordWriter::WriteDealUpdate(int64_t workspace_id, const DealUpdat
 Result<bool> RecordWriter::WriteStageChange(int64_t workspace_id, const StageChangeRecord& record,
                                             const Record& envelope) {
   Statement& s = insert_stage_change_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.deal_id));
-  s.Bind(3, record.from);
-  s.Bind(4, std::string_view(record.to));
-  s.Bind(5, record.at.micros);
-  s.Bind(6, record.by);
-  s.Bind(7, envelope.event_id);
+  s.BindAll(workspace_id, record.deal_id, record.from, record.to, record.at.micros, record.by,
+            envelope.event_id);
   if (Status status = Done(s, "stage_change"); !status.ok()) return status;
   return sqlite3_changes(db_) > 0;  // none: the same move at the same time is stored already
 }
@@ -382,31 +331,18 @@ Result<bool> RecordWriter::WriteStageChange(int64_t workspace_id, const StageCha
 Status RecordWriter::WriteActivity(int64_t workspace_id, const ActivityRecord& record,
                                    const Record& envelope) {
   Statement& s = upsert_activity_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(ActivityKindName(record.kind)));
-  s.Bind(4, std::string_view(DirectionName(record.direction)));
-  s.Bind(5, record.deal_id);
-  s.Bind(6, record.contact_id);
-  s.Bind(7, record.company_id);
-  s.Bind(8, record.user_id);
-  s.Bind(9, record.at.micros);
-  s.Bind(10, record.duration_s);
-  s.Bind(11, record.source);
-  s.Bind(12, record.score);
-  s.Bind(13, envelope.event_id);
+  s.BindAll(workspace_id, record.id, std::string_view(ActivityKindName(record.kind)),
+            std::string_view(DirectionName(record.direction)), record.deal_id, record.contact_id,
+            record.company_id, record.user_id, record.at.micros, record.duration_s, record.source,
+            record.score, envelope.event_id);
   return Done(s, "activity");
 }
 
 Status RecordWriter::WriteTask(int64_t workspace_id, const TaskRecord& record,
                                const Record& envelope, IdCatalog& catalog) {
   Statement& s = upsert_task_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, record.deal_id);
-  s.Bind(4, record.user_id);
-  s.Bind(5, record.title);
-  s.Bind(6, record.created_at.micros);
+  s.BindAll(workspace_id, record.id, record.deal_id, record.user_id, record.title,
+            record.created_at.micros);
   BindInstant(s, 7, record.deadline);
   BindInstant(s, 8, record.completed_at);
   s.Bind(9, envelope.event_id);
@@ -419,9 +355,7 @@ Result<bool> RecordWriter::WriteTaskUpdate(int64_t workspace_id, const TaskUpdat
                                            const Record& envelope) {
   Statement& s = insert_task_update_;
   int64_t present = 0;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, record.at.micros);
+  s.BindAll(workspace_id, record.id, record.at.micros);
   if (record.completed_at) present |= kSetCompletedAt;
   BindInstant(s, 5, record.completed_at.value_or(std::nullopt));
   if (record.deadline) present |= kSetDeadline;
@@ -439,35 +373,22 @@ Result<bool> RecordWriter::WriteTaskUpdate(int64_t workspace_id, const TaskUpdat
 Status RecordWriter::WriteGoal(int64_t workspace_id, const GoalRecord& record,
                                const Record& envelope) {
   Statement& s = upsert_goal_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(GoalScopeName(record.scope)));
-  s.Bind(4, record.scope_id);
-  s.Bind(5, std::string_view(record.metric));
-  s.Bind(6, std::string_view(record.period));
-  s.Bind(7, record.target);
-  s.Bind(8, envelope.event_id);
+  s.BindAll(workspace_id, record.id, std::string_view(GoalScopeName(record.scope)), record.scope_id,
+            record.metric, record.period, record.target, envelope.event_id);
   return Done(s, "goal");
 }
 
 Status RecordWriter::WriteCompany(int64_t workspace_id, const CompanyRecord& record,
                                   const Record& envelope) {
   Statement& s = upsert_company_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(record.name));
-  s.Bind(4, envelope.event_id);
+  s.BindAll(workspace_id, record.id, record.name, envelope.event_id);
   return Done(s, "company");
 }
 
 Status RecordWriter::WriteContact(int64_t workspace_id, const ContactRecord& record,
                                   const Record& envelope) {
   Statement& s = upsert_contact_;
-  s.Bind(1, workspace_id);
-  s.Bind(2, std::string_view(record.id));
-  s.Bind(3, std::string_view(record.name));
-  s.Bind(4, record.company_id);
-  s.Bind(5, envelope.event_id);
+  s.BindAll(workspace_id, record.id, record.name, record.company_id, envelope.event_id);
   return Done(s, "contact");
 }
 

@@ -52,6 +52,13 @@ class Statement {
   void Bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
   }
+  void Bind(int index, const std::string& text) { Bind(index, std::string_view(text)); }
+  // Binds `values` to the parameters 1, 2, ... in order.
+  template <typename... Values>
+  void BindAll(const Values&... values) {
+    int index = 1;
+    (Bind(index++, values), ...);
+  }
   void BindBlob(int index, const void* data, int size) {
     sqlite3_bind_blob(stmt_, index, data, size, SQLITE_STATIC);
   }
