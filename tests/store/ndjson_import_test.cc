@@ -98,5 +98,51 @@ TEST(NdjsonImportTest, AnErrorInAnyChunkStoresNothingAndNamesTheLine) {
   EXPECT_TRUE(ImportNdjson(*store, workspace, History(2)).ok());
 }
 
+// History(deals) with every stage change moved above the pipeline and the deals it refers to:
+// 50 stage changes (lines 1..50), then the pipeline (51) and the deals (52..101).
+std::string StageChangesFirst(int deals) {
+  std::string changes, definitions;
+  std::string text = History(deals);
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at) + 1;
+    std::string_view line(text.data() + at, end - at);
+    (line.find("stage_change") != std::string_view::npos ? changes : definitions) += line;
+    at = end;
+  }
+  return changes + definitions;
+}
+
+TEST(NdjsonImportTest, AReferenceToARecordFurtherDownTheFileIsNotAnError) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  int64_t workspace = store->EnsureDefaultWorkspace().value();
+  ImportOptions options;
+  options.chunk_lines = 10;  // the stage changes of lines 1..50 name deals of lines 52..101
+  ImportResult result = ImportNdjson(*store, workspace, StageChangesFirst(50), options);
+  for (const std::string& error : result.errors) ADD_FAILURE() << error;
+  EXPECT_EQ(result.applied, 101);
+  EXPECT_EQ(RowCounts(store->path())["deals"], 50);
+  EXPECT_EQ(RowCounts(store->path())["stage_changes"], 50);
+}
+
+TEST(NdjsonImportTest, AReferenceToARecordDefinedNowhereStillFailsWithItsLine) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  int64_t workspace = store->EnsureDefaultWorkspace().value();
+  std::map<std::string, int64_t> before = RowCounts(store->path());
+  // Line 1 moves deal D999, which no line defines; lines 2..102 are fine in any order.
+  std::string text =
+      R"({"type":"stage_change","deal_id":"D999","to":"b","at":"2024-03-02T10:00:00Z"})"
+      "\n" +
+      StageChangesFirst(50);
+  ImportOptions options;
+  options.chunk_lines = 10;
+  ImportResult result = ImportNdjson(*store, workspace, text, options);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_NE(result.errors[0].find("line 1:"), std::string::npos) << result.errors[0];
+  EXPECT_NE(result.errors[0].find("D999"), std::string::npos) << result.errors[0];
+  EXPECT_EQ(RowCounts(store->path()), before);
+}
+
 }  // namespace
 }  // namespace voronka

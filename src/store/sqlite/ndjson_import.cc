@@ -7,6 +7,8 @@
 #include <optional>
 #include <thread>
 
+#include "ingest/defined_ids.h"
+
 namespace voronka {
 
 namespace {
@@ -118,8 +120,11 @@ class ChunkQueue {
   bool closed_ = false;
 };
 
+// One pass over the input. `defined_later` (may be null) holds what the whole input defines;
+// `parse_failed` tells whether any line failed to parse (then a second pass cannot help).
 ImportResult Import(SqliteStore& store, int64_t workspace_id, ChunkSource source,
-                    const ImportOptions& options) {
+                    const ImportOptions& options, const Catalog* defined_later,
+                    bool& parse_failed) {
   ImportResult result;
   Result<std::unique_ptr<SqliteStore::BulkLoad>> bulk = store.BeginBulk(workspace_id);
   if (!bulk.ok()) {
@@ -139,12 +144,13 @@ ImportResult Import(SqliteStore& store, int64_t workspace_id, ChunkSource source
   while (auto item = queue.Pop()) {
     auto& [batch, lines] = *item;
     result.lines += lines;
+    parse_failed = parse_failed || !batch.ok();
     if (failed) {
       // Keep reading to report every parse error of the input, but store nothing more.
       result.errors.insert(result.errors.end(), batch.errors.begin(), batch.errors.end());
       continue;
     }
-    ApplyResult applied = (*bulk)->Add(batch);
+    ApplyResult applied = (*bulk)->Add(batch, defined_later);
     if (!applied.ok()) {
       failed = true;
       result.errors.insert(result.errors.end(), applied.errors.begin(), applied.errors.end());
@@ -165,23 +171,46 @@ ImportResult Import(SqliteStore& store, int64_t workspace_id, ChunkSource source
   return result;
 }
 
+// Imports in one pass, or in two when a chunk refers to a deal, task, pipeline or stage that
+// is neither stored nor defined before it: the input is a single batch, so the definition may
+// stand further down. The second pass first collects what the whole input defines. Inputs in
+// the usual order (definitions first) never pay for it.
+ImportResult ImportInPasses(SqliteStore& store, int64_t workspace_id,
+                            const std::function<ChunkSource()>& open,
+                            const ImportOptions& options) {
+  bool parse_failed = false;
+  ImportResult first = Import(store, workspace_id, open(), options, nullptr, parse_failed);
+  if (first.ok() || parse_failed) return first;
+  DefinedIds defined;
+  ChunkSource source = open();
+  while (std::optional<TextChunk> chunk = source()) {
+    defined.Add(ParseNdjson(chunk->text, chunk->first_line));
+  }
+  return Import(store, workspace_id, open(), options, &defined, parse_failed);
+}
+
 }  // namespace
 
 ImportResult ImportNdjson(SqliteStore& store, int64_t workspace_id, std::string_view text,
                           const ImportOptions& options) {
-  return Import(store, workspace_id, TextSource(text, options.chunk_lines), options);
+  return ImportInPasses(
+      store, workspace_id, [&] { return TextSource(text, options.chunk_lines); }, options);
 }
 
 ImportResult ImportNdjsonFile(SqliteStore& store, int64_t workspace_id, const std::string& path,
                               const ImportOptions& options) {
-  auto file = std::make_shared<FileSource>(path, options.chunk_lines);
-  if (!file->ok()) {
+  if (!std::ifstream(path, std::ios::binary)) {
     ImportResult result;
     result.errors.push_back("cannot read " + path);
     return result;
   }
-  return Import(
-      store, workspace_id, [file] { return file->Next(); }, options);
+  return ImportInPasses(
+      store, workspace_id,
+      [&]() -> ChunkSource {
+        auto file = std::make_shared<FileSource>(path, options.chunk_lines);
+        return [file] { return file->Next(); };
+      },
+      options);
 }
 
 }  // namespace voronka

@@ -18,7 +18,9 @@ struct ImportOptions {
   // Lines per chunk: large enough that per-chunk costs vanish, small enough that two chunks
   // of parsed records fit in memory comfortably.
   size_t chunk_lines = 20000;
-  // Called after each chunk is written (not yet committed), e.g. to report progress.
+  // Called after each chunk is written (not yet committed), e.g. to report progress. When a
+  // chunk refers to something defined only further down the input, the import starts over
+  // once (see ImportInPasses in the .cc) and the calls begin again from the first chunk.
   std::function<void(const ParsedBatch& chunk, const ApplyResult& result)> on_chunk;
 };
 
@@ -28,6 +30,7 @@ struct ImportResult {
   int64_t skipped = 0;  // records skipped as already applied
   // Non-empty: nothing was stored. Every parse error of the whole input is listed (the
   // parser keeps going after the first bad chunk); reference errors up to the first bad chunk.
+  // A reference to a record defined anywhere in the input, above or below, is not an error.
   std::vector<std::string> errors;
   bool ok() const { return errors.empty(); }
 };

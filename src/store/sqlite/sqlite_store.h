@@ -115,7 +115,8 @@ class SqliteStore {
   // With the writer's turn held: opens the write transaction for a batch into the workspace.
   Status BeginWrite(int64_t workspace_id);
   // With the writer's turn held: validates and writes `batch` inside the open transaction.
-  ApplyResult WriteBatch(int64_t workspace_id, ParsedBatch& batch, bool& workspace_changed);
+  ApplyResult WriteBatch(int64_t workspace_id, ParsedBatch& batch, bool& workspace_changed,
+                         const Catalog* defined_later = nullptr);
   // With the writer's turn held: undoes the open transaction and forgets its ids.
   void RollBack(int64_t workspace_id);
   Status Commit(int64_t workspace_id, bool workspace_changed);
@@ -154,8 +155,9 @@ class SqliteStore::BulkLoad {
   BulkLoad& operator=(const BulkLoad&) = delete;
 
   // Validates and writes one chunk. After an error the whole load is rolled back and every
-  // later Add or Commit fails.
-  ApplyResult Add(ParsedBatch& batch);
+  // later Add or Commit fails. `defined_later`, when given, holds what later chunks of the same
+  // load define: a reference to it is not an error.
+  ApplyResult Add(ParsedBatch& batch, const Catalog* defined_later = nullptr);
   // Makes every chunk durable. The load is finished either way.
   Status Commit();
 

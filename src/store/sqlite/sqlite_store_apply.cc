@@ -1,6 +1,7 @@
 // SqliteStore: applying batches (Apply, BulkLoad) and replaying them (Load).
 #include <string>
 
+#include "ingest/defined_ids.h"
 #include "store/sqlite/id_catalog.h"
 #include "store/sqlite/record_reader.h"
 #include "store/sqlite/record_writer.h"
@@ -33,7 +34,7 @@ std::string UnknownWorkspace(int64_t workspace_id) {
 }  // namespace
 
 ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
-                                    bool& workspace_changed) {
+                                    bool& workspace_changed, const Catalog* defined_later) {
   // A batch with syntax errors is still checked for references, so that one answer lists
   // every error of the batch.
   std::lock_guard lock(catalog_mutex_);
@@ -41,7 +42,11 @@ ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
   if (found == catalogs_.end()) return Failed(UnknownWorkspace(workspace_id));
   sqlite::IdCatalog& catalog = *found->second;
 
-  ValidateReferences(batch, catalog);
+  if (defined_later != nullptr) {
+    ValidateReferences(batch, EitherCatalog(*defined_later, catalog));
+  } else {
+    ValidateReferences(batch, catalog);
+  }
   if (!batch.ok()) return Failed(batch.errors);
 
   ApplyResult result;
@@ -119,12 +124,12 @@ SqliteStore::BulkLoad::~BulkLoad() {
   if (open_) store_->RollBack(workspace_id_);
 }
 
-ApplyResult SqliteStore::BulkLoad::Add(ParsedBatch& batch) {
+ApplyResult SqliteStore::BulkLoad::Add(ParsedBatch& batch, const Catalog* defined_later) {
   if (!open_) {
     return Failed(failed_ ? "bulk load: rolled back after an earlier error"
                           : "bulk load: committed already");
   }
-  ApplyResult result = store_->WriteBatch(workspace_id_, batch, workspace_changed_);
+  ApplyResult result = store_->WriteBatch(workspace_id_, batch, workspace_changed_, defined_later);
   if (!result.ok()) {
     store_->RollBack(workspace_id_);
     open_ = false;
