@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/import_crm.h"
 #include "store/sqlite/ndjson_import.h"
 
 namespace voronka::cli {
@@ -89,10 +90,18 @@ void AddImportCommand(CLI::App& app) {
       "with any error, every error is printed with its line and nothing is stored.\n"
       "Example: voronka import --data /var/lib/voronka history.ndjson\n"
       "         zcat history.ndjson.gz | voronka import --data /var/lib/voronka -");
-  command->add_option("--data", options->data_dir, "data directory (created when missing)")
-      ->required();
-  command->add_option("file", options->file, "NDJSON file, or - for standard input")->required();
-  command->callback([options] {
+  // `--data` and the file are checked below rather than required: a CRM subcommand
+  // (import bitrix24, amocrm, csv) takes its own.
+  command->add_option("--data", options->data_dir, "data directory (created when missing)");
+  command->add_option("file", options->file, "NDJSON file, or - for standard input");
+  command->require_subcommand(0, 1);
+  AddImportBitrix24Command(*command);
+  AddImportAmocrmCommand(*command);
+  command->callback([command, options] {
+    if (!command->get_subcommands().empty()) return;
+    if (options->data_dir.empty() || options->file.empty()) {
+      throw CLI::RequiredError("import needs --data DIR and a FILE (or a subcommand)");
+    }
     int code = Import(*options);
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });

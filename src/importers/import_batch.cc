@@ -1,0 +1,65 @@
+#include "importers/import_batch.h"
+
+#include <charconv>
+
+namespace voronka {
+
+void ImportBatch::Add(RecordBody body, std::string origin, std::string event_id) {
+  Record record;
+  record.body = std::move(body);
+  if (!event_id.empty()) record.event_id = std::move(event_id);
+  records.push_back(std::move(record));
+  origins.push_back(std::move(origin));
+}
+
+namespace {
+
+// "line 12: deal: ..." -> "<origin of record 12>: deal: ..."; other messages stay as they are.
+std::string NameOrigin(const std::string& error, const std::vector<std::string>& origins) {
+  constexpr std::string_view kPrefix = "line ";
+  if (error.rfind(kPrefix, 0) != 0) return error;
+  size_t digits_end = error.find(':', kPrefix.size());
+  if (digits_end == std::string::npos) return error;
+  int64_t line = 0;
+  auto [end, code] =
+      std::from_chars(error.data() + kPrefix.size(), error.data() + digits_end, line);
+  if (code != std::errc() || end != error.data() + digits_end) return error;
+  if (line < 1 || line > static_cast<int64_t>(origins.size())) return error;
+  return origins[static_cast<size_t>(line - 1)] + error.substr(digits_end);
+}
+
+}  // namespace
+
+ImportSummary StoreImportBatch(SqliteStore& store, int64_t workspace_id, ImportBatch batch) {
+  ImportSummary summary;
+  if (!batch.ok()) {
+    summary.errors = std::move(batch.errors);
+    return summary;
+  }
+  ParsedBatch parsed;
+  parsed.records = std::move(batch.records);
+  parsed.lines.reserve(parsed.records.size());
+  for (size_t i = 0; i < parsed.records.size(); ++i) {
+    parsed.lines.push_back(static_cast<int64_t>(i) + 1);
+  }
+  ApplyResult result = store.Apply(workspace_id, parsed);
+  for (const std::string& error : result.errors) {
+    summary.errors.push_back(NameOrigin(error, batch.origins));
+  }
+  if (summary.ok()) {
+    summary.applied = result.applied;
+    summary.skipped = result.skipped;
+  }
+  return summary;
+}
+
+Result<int64_t> FindImportWorkspace(SqliteStore& store, const std::string& name) {
+  if (name.empty()) return store.EnsureDefaultWorkspace();
+  for (const WorkspaceInfo& info : store.Workspaces()) {
+    if (info.name == name) return info.id;
+  }
+  return Status::Error("no workspace named '" + name +
+                       "'; create it first: voronka workspace add --data DIR --name " + name);
+}
+
+}  // namespace voronka
