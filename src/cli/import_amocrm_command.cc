@@ -33,8 +33,9 @@ void AddImportAmocrmCommand(CLI::App& import) {
   command->add_option("--portal", options->importer.account_url,
                       "account address, for links from reports to leads");
   command->callback([options] {
-    int code = RunCrmImport("amocrm", options->data_dir, options->workspace,
-                            [&] { return ReadAmocrmDump(options->dump_dir, options->importer); });
+    int code = RunCrmImport(
+        "amocrm", options->data_dir, options->workspace,
+        [&](const WorkspaceInfo&) { return ReadAmocrmDump(options->dump_dir, options->importer); });
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });
 }

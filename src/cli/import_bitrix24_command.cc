@@ -32,8 +32,10 @@ void AddImportBitrix24Command(CLI::App& import) {
   command->add_option("--portal", options->importer.portal_url,
                       "portal address, for links from reports to deals");
   command->callback([options] {
-    int code = RunCrmImport("bitrix24", options->data_dir, options->workspace,
-                            [&] { return ReadBitrix24Dump(options->dump_dir, options->importer); });
+    int code =
+        RunCrmImport("bitrix24", options->data_dir, options->workspace, [&](const WorkspaceInfo&) {
+          return ReadBitrix24Dump(options->dump_dir, options->importer);
+        });
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });
 }

@@ -97,6 +97,7 @@ void AddImportCommand(CLI::App& app) {
   command->require_subcommand(0, 1);
   AddImportBitrix24Command(*command);
   AddImportAmocrmCommand(*command);
+  AddImportCsvCommand(*command);
   command->callback([command, options] {
     if (!command->get_subcommands().empty()) return;
     if (options->data_dir.empty() || options->file.empty()) {

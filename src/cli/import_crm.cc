@@ -21,7 +21,8 @@ void PrintSome(const std::vector<std::string>& lines, const char* more) {
 }  // namespace
 
 int RunCrmImport(const std::string& command, const std::string& data_dir,
-                 const std::string& workspace, const std::function<ImportBatch()>& read) {
+                 const std::string& workspace,
+                 const std::function<ImportBatch(const WorkspaceInfo&)>& read) {
   auto store = SqliteStore::Open(data_dir);
   if (!store.ok()) {
     std::fprintf(stderr, "voronka import %s: %s\n", command.c_str(), store.message().c_str());
@@ -33,7 +34,12 @@ int RunCrmImport(const std::string& command, const std::string& data_dir,
                  workspace_id.message().c_str());
     return kExitBadInput;
   }
-  ImportBatch batch = read();
+  std::optional<WorkspaceInfo> info = store.value()->FindWorkspace(workspace_id.value());
+  if (!info) {
+    std::fprintf(stderr, "voronka import %s: the workspace is gone\n", command.c_str());
+    return kExitFailure;
+  }
+  ImportBatch batch = read(*info);
   std::vector<std::string> warnings = std::move(batch.warnings);
   size_t records = batch.records.size();
   ImportSummary summary = StoreImportBatch(*store.value(), workspace_id.value(), std::move(batch));

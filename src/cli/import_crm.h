@@ -15,9 +15,10 @@ void AddImportAmocrmCommand(CLI::App& import);
 void AddImportCsvCommand(CLI::App& import);
 
 // Opens the data directory and the workspace (the default one when `workspace` is empty),
-// reads the batch, stores it atomically, prints errors (with nothing stored) or a summary.
-// Returns the exit code.
+// reads the batch (knowing the workspace's settings), stores it atomically, prints errors
+// (with nothing stored) or a summary. Returns the exit code.
 int RunCrmImport(const std::string& command, const std::string& data_dir,
-                 const std::string& workspace, const std::function<ImportBatch()>& read);
+                 const std::string& workspace,
+                 const std::function<ImportBatch(const WorkspaceInfo&)>& read);
 
 }  // namespace voronka::cli
