@@ -176,10 +176,26 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
     }
     return;
   }
-  c.Scanned(deals.size(), 53);
+  // Metrics counted only by close skip deals by the 1-byte outcome column before reading more.
+  bool need_won = true, need_lost = true;
+  if (parts == kByClose) {
+    need_lost = metric == MetricId::kLostCount || metric == MetricId::kLostAmount ||
+                metric == MetricId::kLostShare;
+    need_won = !need_lost || metric == MetricId::kLostShare;
+  }
+  c.Scanned(deals.size(), 1);
+  int64_t read = 0;
   for (int32_t d = 0; d < deals.size(); ++d) {
+    if (parts == kByClose) {
+      Outcome outcome = c.state.outcome(Row(d));
+      if (!(need_won && outcome == Outcome::kWon) && !(need_lost && outcome == Outcome::kLost)) {
+        continue;
+      }
+    }
+    ++read;
     if (c.DealPasses(d)) scan.Deal(d, parts);
   }
+  c.Scanned(read, 53);
 }
 
 }  // namespace voronka
