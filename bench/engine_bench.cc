@@ -2,7 +2,7 @@
 // then the overview set, single grouped metrics, drill-down and small-batch apply, each as the
 // median of warm runs with the bytes its scans read (docs/performance.md has the figures).
 //
-//   engine_bench [--deals N] [--data DIR] [--runs R] [--end-date YYYY-MM-DD]
+//   engine_bench [--deals N] [--data DIR] [--runs R] [--end-date YYYY-MM-DD] [--only TEXT]
 //
 // Without --data the demo history of N deals (default 1 000 000) is generated in memory, parsed
 // in chunks and applied to an engine; with --data the workspace is loaded from a data dir the
@@ -36,6 +36,7 @@ struct Options {
   std::string data;
   int runs = 7;
   std::string end_date = "2026-10-31";
+  std::string only;  // run only the queries whose name contains this text (for profiling)
 };
 
 double Seconds(Clock::time_point since) {
@@ -312,6 +313,16 @@ int Run(const Options& options) {
 
   std::printf("\nqueries (median of %d warm runs)            median      scanned     rate\n",
               options.runs);
+  if (!options.only.empty()) {
+    for (const auto* list : {&overview, &singles, &drills}) {
+      for (const Query& query : *list) {
+        if (query.name.find(options.only) == std::string::npos) continue;
+        Timing timing = Measure(engine, {query}, options.runs);
+        PrintRow(query.name, timing.median_ms, timing.bytes);
+      }
+    }
+    return 0;
+  }
   double sum = 0;
   for (const Query& query : overview) {
     Timing timing = Measure(engine, {query}, options.runs);
@@ -373,11 +384,14 @@ int main(int argc, char** argv) {
       options.data = value();
     } else if (arg == "--runs") {
       options.runs = std::max(5, std::atoi(value().c_str()));
+    } else if (arg == "--only") {
+      options.only = value();
     } else if (arg == "--end-date") {
       options.end_date = value();
     } else {
       std::fprintf(stderr,
-                   "usage: engine_bench [--deals N] [--data DIR] [--runs R] [--end-date DATE]\n");
+                   "usage: engine_bench [--deals N] [--data DIR] [--runs R] [--end-date DATE] "
+                   "[--only TEXT]\n");
       return 2;
     }
   }

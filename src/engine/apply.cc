@@ -80,6 +80,8 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
     d.fields.resize(rows);
     d.history.resize(rows);
     d.latest.resize(rows);
+    d.latest_outcome.resize(rows, Outcome::kNotCreated);
+    d.open_until.resize(rows, kReopens);
     d.last_change_at.resize(rows, kNoTime);
     d.last_touch.resize(rows, kNoTime);
     d.touch_stale.resize(rows, 0);
@@ -162,9 +164,54 @@ void SetFields(Tables& t, int32_t deal, const std::vector<CustomField>& fields, 
   }
 }
 
+// The instant the deal stops being open (DealTable::open_until): its first entry into a won or
+// lost stage or a lead's conversion, whichever is first; kReopens when an open stage follows a
+// won or lost one.
+int64_t OpenUntil(const Tables& t, int32_t deal) {
+  size_t row = Row(deal);
+  if (!t.deals.defined[row]) return kReopens;
+  int64_t until = kOpenForever;
+  for (const StageEntry& entry : t.deals.history[row]) {
+    bool closed = entry.stage != kNone && t.stages.semantic[Row(entry.stage)] != StageSemantic::kOpen;
+    if (closed && until == kOpenForever) until = entry.at;
+    if (!closed && until != kOpenForever) return kReopens;
+  }
+  if (t.deals.entity[row] == Entity::kLead && t.deals.converted_to.value[row] != kNone) {
+    until = std::min(until, t.deals.converted_to.key[row] >> 1);  // keys are 2t or 2t+1
+  }
+  return until;
+}
+
+int32_t PipelineOf(const Tables& t, int32_t stage) {
+  return stage == kNone ? kNone : t.stages.pipeline[Row(stage)];
+}
+
+void CountPipelineDeal(Tables& t, int32_t stage, int64_t delta) {
+  int32_t pipeline = PipelineOf(t, stage);
+  if (pipeline == kNone) return;
+  std::vector<int64_t>& counts = t.deals.pipeline_deals;
+  if (Row(pipeline) >= counts.size()) counts.resize(Row(pipeline) + 1, 0);
+  counts[Row(pipeline)] += delta;
+}
+
+// Counts every deal's latest stage per pipeline again (stages moved between pipelines).
+void RecountPipelineDeals(Tables& t) {
+  t.deals.pipeline_deals.assign(Row(t.pipelines.ids.size()), 0);
+  for (const DealMoment& moment : t.deals.latest) CountPipelineDeal(t, moment.stage, 1);
+}
+
 void RefreshDerived(Tables& t, int32_t deal) {
   size_t row = Row(deal);
-  t.deals.latest[row] = DealStateLatest(t, deal);
+  DealMoment old = t.deals.latest[row];
+  DealMoment now = DealStateLatest(t, deal);
+  t.deals.latest[row] = now;
+  t.deals.latest_outcome[row] = now.outcome;
+  t.deals.open_until[row] = OpenUntil(t, deal);
+  t.deals.close_index.Move(deal, old.close, now.close);
+  if (old.stage != now.stage) {
+    CountPipelineDeal(t, old.stage, -1);
+    CountPipelineDeal(t, now.stage, 1);
+  }
   int64_t last = t.deals.history[row].empty() ? kNoTime : t.deals.history[row].back().at;
   if (t.deals.converted_to.value[row] != kNone) {
     last = std::max(last, t.deals.converted_to.key[row] >> 1);
@@ -243,6 +290,7 @@ void ApplyPipeline(Tables& t, const PipelineRecord& r) {
   p.open_stage_count[Row(id)] = open_count;
   // Semantics may have changed (a stage became won): every deal's derived state is refreshed.
   for (int32_t deal = 0; deal < t.deals.size(); ++deal) RefreshDerived(t, deal);
+  RecountPipelineDeals(t);
 }
 
 void ApplyDeal(Tables& t, const DealRecord& r) {
@@ -250,6 +298,11 @@ void ApplyDeal(Tables& t, const DealRecord& r) {
   size_t row = Row(deal);
   DealTable& d = t.deals;
   if (d.defined[row] && d.created_at[row] != r.created_at.micros) WithdrawTouch(t, deal);
+  if (d.defined[row]) {
+    d.created_index.Move(deal, d.created_at[row], r.created_at.micros);
+  } else {
+    d.created_index.Add(deal, r.created_at.micros);
+  }
   d.defined[row] = 1;
   d.entity[row] = r.entity;
   d.created_at[row] = r.created_at.micros;
@@ -319,13 +372,14 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
   ActivityTable& a = t.activities;
   int32_t id = a.ids.Intern(r.id);
   if (Row(id) >= a.kind.size()) {
+    a.at_index.Add(id, r.at.micros);
     a.kind.push_back(r.kind);
     a.direction.push_back(r.direction);
     a.deal.push_back(kNone);
     a.contact.push_back(kNone);
     a.company.push_back(kNone);
     a.user.push_back(kNone);
-    a.at.push_back(0);
+    a.at.push_back(r.at.micros);
     a.duration_s.push_back(0);
     a.source.push_back(kNone);
     a.score.push_back(-1);
@@ -336,6 +390,7 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
     WithdrawTouch(t, a.deal[row]);  // a re-sent activity moved in time or to another deal
   }
   Touch(t, deal, r.at.micros);
+  a.at_index.Move(id, a.at[row], r.at.micros);
   a.kind[row] = r.kind;
   a.direction[row] = r.direction;
   a.deal[row] = deal;
@@ -361,6 +416,13 @@ void ApplyTask(Tables& t, const TaskRecord& r) {
        (old_completed != kNoTime && old_completed != tasks.completed_at.value[row]))) {
     WithdrawTouch(t, tasks.deal[row]);
   }
+  if (tasks.defined[row]) {
+    tasks.created_index.Move(id, tasks.created_at[row], r.created_at.micros);
+    tasks.completed_index.Move(id, old_completed, tasks.completed_at.value[row]);
+  } else {
+    tasks.created_index.Add(id, r.created_at.micros);
+    tasks.completed_index.Add(id, tasks.completed_at.value[row]);
+  }
   tasks.defined[row] = 1;
   tasks.deal[row] = deal;
   tasks.title[row] = r.title.value_or("");
@@ -380,6 +442,7 @@ void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
     int64_t old_completed = t.tasks.completed_at.value[row];
     if (t.tasks.completed_at.Set(row, time_of(*r.completed_at), key) && t.tasks.defined[row]) {
       int64_t completed = t.tasks.completed_at.value[row];
+      t.tasks.completed_index.Move(id, old_completed, completed);
       if (old_completed != kNoTime && old_completed != completed) {
         WithdrawTouch(t, t.tasks.deal[row]);
       }

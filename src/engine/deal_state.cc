@@ -56,12 +56,9 @@ int32_t DefaultPipeline(const Tables& tables) {
   // smaller pipeline id, so the answer never depends on the order records arrived in.
   const size_t pipeline_count = tables.pipelines.ids.size();
   if (pipeline_count == 0) return kNone;
-  std::vector<int64_t> deals(pipeline_count, 0);
-  for (const DealMoment& moment : tables.deals.latest) {
-    if (moment.stage == kNone) continue;
-    int32_t pipeline = tables.stages.pipeline[static_cast<size_t>(moment.stage)];
-    if (pipeline != kNone) ++deals[static_cast<size_t>(pipeline)];
-  }
+  // Counts kept on apply (DealTable::pipeline_deals), not a pass over every deal per request.
+  std::vector<int64_t> deals = tables.deals.pipeline_deals;
+  deals.resize(pipeline_count, 0);
   int32_t best = kNone;
   for (size_t p = 0; p < pipeline_count; ++p) {
     if (tables.pipelines.entity[p] != Entity::kDeal || tables.pipelines.stages[p].empty()) continue;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/dictionary.h"
+#include "engine/time_index.h"
 #include "model/records.h"
 #include "model/time.h"
 
@@ -141,6 +142,13 @@ struct DealTable {
   std::vector<std::vector<StageEntry>> history;
   // Derived from the whole history, refreshed whenever the deal's history changes:
   std::vector<DealMoment> latest;
+  // Narrow copies of `latest` for scans that need only the outcome (1 byte a deal instead of
+  // the 32 bytes of a DealMoment).
+  std::vector<Outcome> latest_outcome;
+  // When the deal stops being open, for deals whose history never leaves a won or lost stage
+  // for an open one: open at a limit L iff created_at < L <= open_until (kOpenForever: still
+  // open). kReopens marks a deal that did reopen: its past states need its history.
+  std::vector<int64_t> open_until;
   std::vector<int64_t> last_change_at;  // the latest instant `latest` depends on
   // The latest of every deal's created_at and last_change_at: an as_of after it sees `latest`
   // for every deal, so a report reads that column instead of rebuilding states. Only grows.
@@ -151,9 +159,18 @@ struct DealTable {
   // deal is marked `touch_stale` and readers fall back to computing its touches.
   std::vector<int64_t> last_touch;
   std::vector<uint8_t> touch_stale;
+  // Defined deals by the week of created_at, and won or lost ones by the week of their latest
+  // close time: outcome scans of a period read only the deals of its weeks.
+  TimeIndex created_index;
+  TimeIndex close_index;
+  // Per pipeline, the number of deals whose latest stage is in it (DefaultPipeline).
+  std::vector<int64_t> pipeline_deals;
 
   int32_t size() const { return ids.size(); }
 };
+
+inline constexpr int64_t kOpenForever = std::numeric_limits<int64_t>::max();
+inline constexpr int64_t kReopens = std::numeric_limits<int64_t>::min();
 
 struct ActivityTable {
   Dictionary ids;
@@ -167,6 +184,7 @@ struct ActivityTable {
   std::vector<int32_t> duration_s;
   std::vector<int32_t> source;  // value id or kNone
   std::vector<int8_t> score;    // nps 0..10, -1 none
+  TimeIndex at_index;           // rows by the week of `at`
 
   int32_t size() const { return ids.size(); }
 };
@@ -180,6 +198,8 @@ struct TaskTable {
   VersionedColumn<int32_t> user;
   VersionedColumn<int64_t> deadline;      // kNoTime: none
   VersionedColumn<int64_t> completed_at;  // kNoTime: open
+  TimeIndex created_index;                // defined tasks by the week of created_at
+  TimeIndex completed_index;              // defined tasks by the week of completed_at
 
   int32_t size() const { return ids.size(); }
 };

@@ -33,14 +33,30 @@ int64_t HalfPoints(ActivityKind kind) {
   }
 }
 
+// Calls fn(row) for every activity that may lie in the period being scanned: the rows of the
+// period's weeks through the time index when they are a minority, else every row in order.
+template <typename Fn>
+void ForEachActivityOfPeriod(const ScanContext& c, size_t row_bytes, Fn&& fn) {
+  const ActivityTable& a = c.tables->activities;
+  int64_t start = c.buckets->start(), end = c.buckets->end();
+  int64_t candidates = a.at_index.CandidateCount(start, end);
+  if (candidates < a.size() / 4) {
+    c.Scanned(candidates, row_bytes + 4);
+    a.at_index.ForEachCandidate(start, end, fn);
+    return;
+  }
+  c.Scanned(a.size(), row_bytes);
+  for (int32_t k = 0; k < a.size(); ++k) fn(k);
+}
+
 void ScanActivityIndex(const ScanContext& c, Collector& out) {
   const Tables& t = *c.tables;
-  for (int32_t a = 0; a < t.activities.size(); ++a) {
+  ForEachActivityOfPeriod(c, 18, [&](int32_t a) {
     int64_t at = t.activities.at[Row(a)];
-    if (at >= c.horizon || !c.ActivityPasses(a)) continue;
+    if (at >= c.horizon || !c.ActivityPasses(a)) return;
     out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at),
             {HalfPoints(t.activities.kind[Row(a)]), 0, 0});
-  }
+  });
   for (int32_t k = 0; k < t.tasks.size(); ++k) {
     int64_t completed = t.tasks.completed_at.value[Row(k)];
     if (completed == kNoTime || completed >= c.horizon || !c.TaskPasses(k)) continue;
@@ -114,19 +130,20 @@ void ScanActivity(const ScanContext& c, Collector& out) {
       break;
   }
   bool nps = c.metric->id == MetricId::kNps;
-  c.Scanned(t.activities.size(), 18);
-  for (int32_t a = 0; a < t.activities.size(); ++a) {
+  ForEachActivityOfPeriod(c, 18, [&](int32_t a) {
     int64_t at = t.activities.at[Row(a)];
-    if (at >= c.horizon || !c.ActivityPasses(a)) continue;
+    if (at >= c.horizon) return;
+    int32_t bucket = c.buckets->IndexOf(at);
+    if (bucket < 0 || !c.ActivityPasses(a)) return;
     if (!nps) {
-      out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at), {1, 0, 0});
-      continue;
+      out.Add(ActivityItem(t, a), kNone, bucket, {1, 0, 0});
+      return;
     }
     int32_t score = t.activities.score[Row(a)];
-    if (t.activities.kind[Row(a)] != ActivityKind::kNps || score < 0) continue;
+    if (t.activities.kind[Row(a)] != ActivityKind::kNps || score < 0) return;
     int64_t sign = score >= 9 ? 1 : (score <= 6 ? -1 : 0);  // promoter, detractor, passive
-    out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at), {sign, 1, 0});
-  }
+    out.Add(ActivityItem(t, a), kNone, bucket, {sign, 1, 0});
+  });
 }
 
 void RunScan(const ScanContext& c, Collector& out) {

@@ -208,25 +208,50 @@ Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
   if (descending) field.erase(0, 1);
   // Sort keys are built natively for the usual fields (the id, the amount) and from the
   // item's JSON for any other; JSON of whole items is built for the page only.
+  bool by_amount = field == "amount";
   std::vector<json> keys;
-  if (field != "id") {
+  std::vector<int64_t> amounts;  // by_amount: the deal's amount; kNoTime for "no amount" (null)
+  if (by_amount) {
+    amounts.reserve(items.size());
+    for (const Item& item : items) {
+      bool deal_like = item.kind == ItemKind::kDeal || item.kind == ItemKind::kStageChange;
+      amounts.push_back(deal_like ? tables.deals.amount.value[Row(item.row)] : kNoTime);
+    }
+  } else if (field != "id") {
     keys.reserve(items.size());
     for (const Item& item : items) keys.push_back(SortKeyOf(c, item, field, last_touch));
   }
+  // Null keys go last in ascending order and first in descending order, as Less orders them.
+  auto amount_less = [](int64_t a, int64_t b) {
+    if (a == kNoTime || b == kNoTime) return a != kNoTime && b == kNoTime;
+    return a < b;
+  };
   std::vector<uint32_t> order(items.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  // Ties fall back to id, then the time of a stage change, so the order never depends on
-  // the order records arrived in.
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    std::string_view id_a = ItemId(tables, items[a]), id_b = ItemId(tables, items[b]);
-    if (field != "id" && keys[a] != keys[b]) {
+  // Ties fall back to id, then the time of a stage change, then the listing order, so the
+  // order never depends on the order records arrived in and is total: only the page's first
+  // offset + limit positions need sorting (a partial sort, not a sort of every item).
+  auto before = [&](uint32_t a, uint32_t b) {
+    if (by_amount) {
+      if (amounts[a] != amounts[b]) {
+        return descending ? amount_less(amounts[b], amounts[a])
+                          : amount_less(amounts[a], amounts[b]);
+      }
+    } else if (field != "id" && keys[a] != keys[b]) {
       return descending ? Less(keys[b], keys[a]) : Less(keys[a], keys[b]);
     }
+    std::string_view id_a = ItemId(tables, items[a]), id_b = ItemId(tables, items[b]);
     if (id_a != id_b) {
       return field == "id" && descending ? id_b < id_a : id_a < id_b;
     }
-    return Less(ChangedAt(items[a]), ChangedAt(items[b]));
-  });
+    json changed_a = ChangedAt(items[a]), changed_b = ChangedAt(items[b]);
+    if (changed_a != changed_b) return Less(changed_a, changed_b);
+    return a < b;
+  };
+  size_t sorted = static_cast<size_t>(std::clamp<int64_t>(request.offset + request.limit, 0,
+                                                          static_cast<int64_t>(items.size())));
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted), order.end(),
+                    before);
   if (stats != nullptr) stats->bytes_scanned = c.scanned_bytes;
   json page = json::array();
   size_t first =

@@ -19,11 +19,10 @@ void ScanFunnel(const ScanContext& c, Collector& out) {
   int32_t open_count = t.pipelines.open_stage_count[Row(c.pipeline)];
   int32_t rows = static_cast<int32_t>(c.row_stage.size());
   std::vector<uint8_t> won_reached(Row(rows), 0);
-  c.Scanned(t.deals.size(), 9);
-  for (int32_t d = 0; d < t.deals.size(); ++d) {
-    if (!c.deal_pass[Row(d)]) continue;
+  auto deal_of_cohort = [&](int32_t d) {
+    if (!c.DealPasses(d)) return;
     int32_t bucket = c.buckets->IndexOf(t.deals.created_at[Row(d)]);
-    if (bucket < 0) continue;
+    if (bucket < 0) return;
     // The highest position the deal was ever on before T, and which won stages it was on.
     int32_t max_position = kNone;
     std::fill(won_reached.begin(), won_reached.end(), 0);
@@ -34,7 +33,7 @@ void ScanFunnel(const ScanContext& c, Collector& out) {
       int32_t row = c.stage_row[Row(visit.stage)];
       if (row >= open_count) won_reached[Row(row)] = 1;
     });
-    if (max_position == kNone) continue;
+    if (max_position == kNone) return;
     int64_t won_sum = 0;
     for (int32_t r = open_count; r < rows; ++r) won_sum += won_reached[Row(r)];
     Item item = DealItem(c, d);
@@ -47,7 +46,7 @@ void ScanFunnel(const ScanContext& c, Collector& out) {
       for (int32_t r = open_count; r < rows; ++r) {
         if (won_reached[Row(r)]) out.Add(item, r, bucket, {1, 0, 0}, Target::kRowOnly);
       }
-      continue;
+      return;
     }
     // Row j: reached(j) / reached(j-1); won rows: the sum over won stages / reached(K-1);
     // the total: the overall conversion, won rows over the first row.
@@ -60,14 +59,25 @@ void ScanFunnel(const ScanContext& c, Collector& out) {
       }
     }
     out.Add(item, kNone, bucket, {won_sum, 1, 0}, Target::kTotalOnly);
+  };
+  // The cohort is the deals created in the period: read through the creation index when its
+  // weeks hold a minority of the deals, else in one pass.
+  const TimeIndex& created = t.deals.created_index;
+  int64_t candidates = created.CandidateCount(c.buckets->start(), c.buckets->end());
+  if (candidates < t.deals.size() / 4) {
+    c.Scanned(candidates, 4 + 9);
+    created.ForEachCandidate(c.buckets->start(), c.buckets->end(), deal_of_cohort);
+    return;
   }
+  c.Scanned(t.deals.size(), 9);
+  for (int32_t d = 0; d < t.deals.size(); ++d) deal_of_cohort(d);
 }
 
 void ScanTransitions(const ScanContext& c, Collector& out) {
   const Tables& t = *c.tables;
   MetricId metric = c.metric->id;
   for (int32_t d = 0; d < t.deals.size(); ++d) {
-    if (!c.deal_pass[Row(d)]) continue;
+    if (!c.DealPasses(d)) continue;
     int32_t owner = t.deals.responsible.value[Row(d)];
     ForEachVisit(t, d, c.horizon, [&](const Visit& visit) {
       if (visit.end == kNoTime) return;

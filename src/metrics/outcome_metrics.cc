@@ -45,26 +45,30 @@ Item DealItem(const ScanContext& c, int32_t deal) {
   return Item{ItemKind::kDeal, deal, deal, c.tables->deals.responsible.value[Row(deal)], kNoTime};
 }
 
-void ScanOutcome(const ScanContext& c, Collector& out) {
-  const Tables& t = *c.tables;
-  const Buckets& buckets = *c.buckets;
-  MetricId metric = c.metric->id;
-  bool repeat_metric = metric == MetricId::kRepeatWonCount || metric == MetricId::kNewWonCount ||
-                       metric == MetricId::kRepeatShare;
-  std::vector<int64_t> earliest_win;
-  if (repeat_metric) earliest_win = EarliestWinByCustomer(c);
-  c.Scanned(t.deals.size(), 53);
+namespace {
 
-  for (int32_t d = 0; d < t.deals.size(); ++d) {
+// Which contributions of a deal a pass adds: those bucketed by its creation, by its close, or
+// both. The indexed scan reads the two halves from two time indexes.
+enum Part : uint8_t { kByCreation = 1, kByClose = 2, kBoth = 3 };
+
+struct OutcomeScan {
+  const ScanContext& c;
+  Collector& out;
+  MetricId metric;
+  const std::vector<int64_t>& earliest_win;
+
+  void Deal(int32_t d, uint8_t part) const {
+    const Tables& t = *c.tables;
+    const Buckets& buckets = *c.buckets;
     size_t row = Row(d);
-    if (!c.deal_pass[row]) continue;
     const DealMoment& m = c.state[row];
     int64_t amount = t.deals.amount.value[row];
     int64_t created = t.deals.created_at[row];
     bool won = m.outcome == Outcome::kWon;
     bool lost = m.outcome == Outcome::kLost;
-    int32_t created_bucket = buckets.IndexOf(created);
-    int32_t close_bucket = won || lost ? buckets.IndexOf(m.close) : -1;
+    int32_t created_bucket = (part & kByCreation) ? buckets.IndexOf(created) : -1;
+    int32_t close_bucket = (part & kByClose) && (won || lost) ? buckets.IndexOf(m.close) : -1;
+    if (created_bucket < 0 && close_bucket < 0) return;
     Item item = DealItem(c, d);
     switch (metric) {
       case MetricId::kCreatedCount:
@@ -122,6 +126,76 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
         break;
     }
   }
+};
+
+// The parts a metric has: by creation (created, cohort), by close (won, lost, ...), or both.
+uint8_t PartsOf(MetricId metric) {
+  switch (metric) {
+    case MetricId::kCreatedCount:
+    case MetricId::kCohortWinRate:
+      return kByCreation;
+    case MetricId::kConversionRate:
+      return kBoth;
+    default:
+      return kByClose;
+  }
+}
+
+}  // namespace
+
+void ScanOutcome(const ScanContext& c, Collector& out) {
+  const Tables& t = *c.tables;
+  const DealTable& deals = t.deals;
+  const Buckets& buckets = *c.buckets;
+  MetricId metric = c.metric->id;
+  bool repeat_metric = metric == MetricId::kRepeatWonCount || metric == MetricId::kNewWonCount ||
+                       metric == MetricId::kRepeatShare;
+  std::vector<int64_t> earliest_win;
+  if (repeat_metric) earliest_win = EarliestWinByCustomer(c);
+  OutcomeScan scan{c, out, metric, earliest_win};
+  uint8_t parts = PartsOf(metric);
+
+  // The time indexes hold creation and the latest close: they answer when the state is the
+  // latest one (T after every change) and the period's weeks hold a minority of the deals;
+  // otherwise one sequential pass is cheaper than random reads through an index.
+  int64_t candidates = 0;
+  if (parts & kByCreation) candidates += deals.created_index.CandidateCount(buckets.start(), buckets.end());
+  if (parts & kByClose) candidates += deals.close_index.CandidateCount(buckets.start(), buckets.end());
+  bool index_holds = c.state.borrowed() || !(parts & kByClose);  // creation never changes with T
+  if (index_holds && candidates < deals.size() / 4) {
+    c.Scanned(candidates, 4 + 53);
+    if (parts & kByCreation) {
+      deals.created_index.ForEachCandidate(buckets.start(), buckets.end(), [&](int32_t d) {
+        if (c.DealPasses(d)) scan.Deal(d, kByCreation);
+      });
+    }
+    if (parts & kByClose) {
+      deals.close_index.ForEachCandidate(buckets.start(), buckets.end(), [&](int32_t d) {
+        if (c.DealPasses(d)) scan.Deal(d, kByClose);
+      });
+    }
+    return;
+  }
+  // Metrics counted only by close skip deals by the 1-byte outcome column before reading more.
+  bool need_won = true, need_lost = true;
+  if (parts == kByClose) {
+    need_lost = metric == MetricId::kLostCount || metric == MetricId::kLostAmount ||
+                metric == MetricId::kLostShare;
+    need_won = !need_lost || metric == MetricId::kLostShare;
+  }
+  c.Scanned(deals.size(), 1);
+  int64_t read = 0;
+  for (int32_t d = 0; d < deals.size(); ++d) {
+    if (parts == kByClose) {
+      Outcome outcome = c.state.outcome(Row(d));
+      if (!(need_won && outcome == Outcome::kWon) && !(need_lost && outcome == Outcome::kLost)) {
+        continue;
+      }
+    }
+    ++read;
+    if (c.DealPasses(d)) scan.Deal(d, parts);
+  }
+  c.Scanned(read, 53);
 }
 
 }  // namespace voronka

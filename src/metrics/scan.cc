@@ -97,16 +97,16 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
 
   const DealTable& deals = t.deals;
   if (deals.latest_change_at < c.horizon) {
-    c.state.Borrow(deals.latest);
+    c.state.Borrow(deals.latest, deals.latest_outcome);
   } else {
     // T in the past: deals that changed since T are rebuilt from their history.
-    std::vector<DealMoment>& state = c.state.Own(Row(deals.size()));
     c.Scanned(deals.size(), 17 + sizeof(DealMoment) * 2);
-    for (int32_t d = 0; d < deals.size(); ++d) {
-      bool latest_holds = deals.defined[Row(d)] && deals.created_at[Row(d)] < c.horizon &&
-                          deals.last_change_at[Row(d)] < c.horizon;
-      state[Row(d)] = latest_holds ? deals.latest[Row(d)] : DealStateBefore(t, d, c.horizon);
-    }
+    c.state.Own(Row(deals.size()), [&](size_t row) {
+      bool latest_holds = deals.defined[row] && deals.created_at[row] < c.horizon &&
+                          deals.last_change_at[row] < c.horizon;
+      return latest_holds ? deals.latest[row]
+                          : DealStateBefore(t, static_cast<int32_t>(row), c.horizon);
+    });
   }
 
   DimensionFilter responsible, department, pipeline, stage, source, deal_type, company, loss_reason,
@@ -208,21 +208,14 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
 
   c.deal_attr_filtered = pipeline.active || stage.active || source.active || deal_type.active ||
                          company.active || loss_reason.active || entity.active || !fields.empty();
-  bool deals_only = !request.entity_chosen && !per_stage;
-  c.deal_attrs.assign(Row(deals.size()), 0);
-  c.deal_pass.assign(Row(deals.size()), 0);
+  c.deals_only = !request.entity_chosen && !per_stage;
   bool none_user_passes = (!responsible.active || responsible.accepts_none) &&
                           (!department.active || department.accepts_none);
-  c.Scanned(deals.size(), sizeof(DealMoment) + 1);
-  if (!c.deal_attr_filtered && !c.user_filtered && c.all_visible) {
-    // No filter: a plain pass over state and entity (the dashboard's usual request).
-    for (int32_t d = 0; d < deals.size(); ++d) {
-      bool exists = c.state[Row(d)].outcome != Outcome::kNotCreated;
-      c.deal_attrs[Row(d)] = 1;
-      c.deal_pass[Row(d)] = exists && (!deals_only || deals.entity[Row(d)] == Entity::kDeal);
-    }
-    return c;
-  }
+  if (!c.deal_attr_filtered && !c.user_filtered && c.all_visible) return c;  // DealPasses reads
+  c.pass_bitmap = true;
+  c.deal_attrs.assign(Row(deals.size()), 0);
+  c.deal_pass.assign(Row(deals.size()), 0);
+  bool deals_only = c.deals_only;
   c.Scanned(deals.size(), 26);
   for (int32_t d = 0; d < deals.size(); ++d) {
     size_t row = Row(d);
@@ -448,8 +441,10 @@ std::vector<Item> Collector::TakeItems() {
   };
   std::vector<Item> items = std::move(items_);
   items_.clear();
-  std::stable_sort(items.begin(), items.end(),
-                   [&](const Item& a, const Item& b) { return identity(a) < identity(b); });
+  // Contributions of one item carry the same item, so an unstable sort keeps the answer; a
+  // list taken in row order is already sorted and is only checked.
+  auto less = [&](const Item& a, const Item& b) { return identity(a) < identity(b); };
+  if (!std::is_sorted(items.begin(), items.end(), less)) std::sort(items.begin(), items.end(), less);
   items.erase(std::unique(items.begin(), items.end(),
                           [&](const Item& a, const Item& b) { return identity(a) == identity(b); }),
               items.end());
@@ -579,6 +574,43 @@ void Collector::Add(const Item& item, int32_t stage_row, int32_t bucket, const C
   while (true) {
     for (size_t k = 0; k < group_by.size(); ++k) key[k + 1] = resolved_[k][index[k]];
     AddToRows(key, bucket, value);
+    size_t k = 0;
+    while (k < group_by.size() && ++index[k] == resolved_[k].size()) index[k++] = 0;
+    if (k == group_by.size()) break;
+  }
+}
+
+void Collector::AddRange(const Item& item, int32_t first, int32_t last, const Contribution& value,
+                         int32_t total_bucket) {
+  if (listing_ || keep_samples_ || value.x != 0) {
+    for (int32_t b = first; b <= last; ++b) {
+      Add(item, kNone, b, value, b == total_bucket ? Target::kRowAndTotal : Target::kRowOnly);
+    }
+    return;
+  }
+  if (first <= total_bucket && total_bucket <= last) {
+    total_.a += value.a;
+    total_.b += value.b;
+  }
+  const auto& group_by = context_->request->group_by;
+  GroupKey key;
+  key.fill(kNone);
+  auto add = [&] {
+    std::vector<Cell>& cells = rows_[static_cast<size_t>(RowIndex(key))].cells;
+    for (int32_t b = first; b <= last; ++b) {
+      cells[static_cast<size_t>(b)].a += value.a;
+      cells[static_cast<size_t>(b)].b += value.b;
+    }
+  };
+  if (group_by.empty()) {
+    add();
+    return;
+  }
+  ResolveKeys(item);
+  std::array<size_t, 4> index{};
+  while (true) {
+    for (size_t k = 0; k < group_by.size(); ++k) key[k + 1] = resolved_[k][index[k]];
+    add();
     size_t k = 0;
     while (k < group_by.size() && ++index[k] == resolved_[k].size()) index[k++] = 0;
     if (k == group_by.size()) break;

@@ -58,30 +58,52 @@ struct DimensionFilter {
 };
 
 // Every deal's state at a request's T: the engine's `latest` column itself when T is after
-// every change (the usual "now": nothing is copied), else a column built for T.
+// every change (the usual "now": nothing is copied), else a column built for T. The outcome is
+// also kept as a narrow column, for scans that only ask "open, won or lost?".
 class DealStates {
  public:
   DealStates() = default;
   DealStates(const DealStates& other) { *this = other; }
+  DealStates(DealStates&&) = default;  // a moved vector keeps its buffer: data_ stays valid
+  DealStates& operator=(DealStates&&) = default;
   DealStates& operator=(const DealStates& other) {
     own_ = other.own_;
-    data_ = other.data_ == other.own_.data() ? own_.data() : other.data_;
+    own_outcome_ = other.own_outcome_;
+    borrowed_ = other.borrowed_;
+    data_ = other.borrowed_ ? other.data_ : own_.data();
+    outcome_ = other.borrowed_ ? other.outcome_ : own_outcome_.data();
     return *this;
   }
-  void Borrow(const std::vector<DealMoment>& states) {
+  void Borrow(const std::vector<DealMoment>& states, const std::vector<Outcome>& outcomes) {
     own_.clear();
+    own_outcome_.clear();
+    borrowed_ = true;
     data_ = states.data();
+    outcome_ = outcomes.data();
   }
-  std::vector<DealMoment>& Own(size_t rows) {
-    own_.assign(rows, DealMoment{});
+  // Fills the own column with fill(row) for every row.
+  template <typename Fill>
+  void Own(size_t rows, Fill&& fill) {
+    own_.resize(rows);
+    own_outcome_.resize(rows);
+    for (size_t row = 0; row < rows; ++row) {
+      own_[row] = fill(row);
+      own_outcome_[row] = own_[row].outcome;
+    }
+    borrowed_ = false;
     data_ = own_.data();
-    return own_;
+    outcome_ = own_outcome_.data();
   }
+  bool borrowed() const { return borrowed_; }
   const DealMoment& operator[](size_t row) const { return data_[row]; }
+  Outcome outcome(size_t row) const { return outcome_[row]; }
 
  private:
   std::vector<DealMoment> own_;
+  std::vector<Outcome> own_outcome_;
+  bool borrowed_ = false;
   const DealMoment* data_ = nullptr;
+  const Outcome* outcome_ = nullptr;
 };
 
 class ScanContext {
@@ -98,9 +120,22 @@ class ScanContext {
   int64_t horizon = 0;               // T + 1 µs: history at or after it is ignored
   const Buckets* buckets = nullptr;  // the period being scanned (main or compared)
 
-  DealStates state;                 // each deal at T
-  std::vector<uint8_t> deal_pass;   // the deal exists at T, is visible and passes all filters
-  std::vector<uint8_t> deal_attrs;  // the deal passes the deal-attribute filters
+  DealStates state;  // each deal at T
+  // Whether the deal exists at T, is visible and passes all filters. Unfiltered requests (the
+  // dashboard's usual ones) build no bitmap: the answer is read from the state and entity
+  // columns, so a scan of one month's deals does not pay a pass over every deal first.
+  bool DealPasses(int32_t deal) const {
+    size_t row = static_cast<size_t>(deal);
+    if (!pass_bitmap) {
+      return state.outcome(row) != Outcome::kNotCreated &&
+             (!deals_only || tables->deals.entity[row] == Entity::kDeal);
+    }
+    return deal_pass[row] != 0;
+  }
+  bool deals_only = false;          // leads are left out (no entity chosen, not per-stage)
+  bool pass_bitmap = false;         // deal_pass is built
+  std::vector<uint8_t> deal_pass;   // with pass_bitmap: DealPasses by deal
+  std::vector<uint8_t> deal_attrs;  // with deal_attr_filtered: the deal-attribute filters pass
   bool deal_attr_filtered = false;  // some deal-attribute filter is set
   std::vector<uint8_t> user_pass;   // a user passes the responsible/department filters
   bool user_filtered = false;
@@ -154,6 +189,11 @@ class Collector {
   // bucket `bucket` (-1: outside the period, ignored).
   void Add(const Item& item, int32_t stage_row, int32_t bucket, const Contribution& value,
            Target target = Target::kRowAndTotal);
+
+  // Adds the same contribution to buckets first..last (a state counted in consecutive
+  // snapshots): as Add per bucket, with the total taking only `total_bucket`'s one.
+  void AddRange(const Item& item, int32_t first, int32_t last, const Contribution& value,
+                int32_t total_bucket);
 
   // One aggregated row: its group key and a cell per bucket.
   struct GroupRow {

@@ -112,27 +112,32 @@ int64_t LastTouchReader::Get(int32_t deal) {
 
 namespace {
 
-// Whether the deal was touched at some t with lo < t < hi through an activity or a task:
-// one pass over those columns for a window of a snapshot in the past.
+// Whether the deal was touched at some t with lo < t < hi through an activity or a task, for a
+// window of a snapshot in the past: only the rows of the window's weeks are read, through the
+// activity and task time indexes.
 std::vector<uint8_t> TouchedByActivityOrTask(const ScanContext& c, int64_t lo, int64_t hi) {
   const Tables& t = *c.tables;
   std::vector<uint8_t> touched(Row(t.deals.size()), 0);
+  if (hi - lo < 2) return touched;
   const ActivityTable& a = t.activities;
-  c.Scanned(a.size(), sizeof(int64_t));
-  for (int32_t k = 0; k < a.size(); ++k) {
+  c.Scanned(a.at_index.CandidateCount(lo + 1, hi), 4 + 8 + 4);
+  a.at_index.ForEachCandidate(lo + 1, hi, [&](int32_t k) {
     int64_t at = a.at[Row(k)];
     if (at > lo && at < hi && a.deal[Row(k)] != kNone) touched[Row(a.deal[Row(k)])] = 1;
-  }
+  });
   const TaskTable& tasks = t.tasks;
-  c.Scanned(tasks.size(), 17);
-  for (int32_t k = 0; k < tasks.size(); ++k) {
-    int64_t created = tasks.created_at[Row(k)];
-    int64_t completed = tasks.completed_at.value[Row(k)];
-    bool in_window = (created > lo && created < hi) || (completed > lo && completed < hi);
-    if (in_window && tasks.defined[Row(k)] && tasks.deal[Row(k)] != kNone) {
+  auto touch_task = [&](int32_t k, int64_t at) {
+    if (at > lo && at < hi && tasks.defined[Row(k)] && tasks.deal[Row(k)] != kNone) {
       touched[Row(tasks.deal[Row(k)])] = 1;
     }
-  }
+  };
+  c.Scanned(tasks.created_index.CandidateCount(lo + 1, hi) +
+                tasks.completed_index.CandidateCount(lo + 1, hi),
+            4 + 8 + 5);
+  tasks.created_index.ForEachCandidate(
+      lo + 1, hi, [&](int32_t k) { touch_task(k, tasks.created_at[Row(k)]); });
+  tasks.completed_index.ForEachCandidate(
+      lo + 1, hi, [&](int32_t k) { touch_task(k, tasks.completed_at.value[Row(k)]); });
   return touched;
 }
 
@@ -186,23 +191,48 @@ void ScanState(const ScanContext& c, Collector& out) {
   };
 
   const DealTable& deals = t.deals;
-  c.Scanned(deals.size(), 1 + 8 + 8 + sizeof(DealMoment) + 8 + 4);
+  // Metrics that only ask "open at the snapshot?" read it from the deal's open interval
+  // (created_at, open_until] when its history never reopens: no history walk per snapshot,
+  // and a count or an amount is added to all its snapshots at once.
+  bool open_only = metric == MetricId::kInWorkCount || metric == MetricId::kInWorkAmount ||
+                   metric == MetricId::kLoad || metric == MetricId::kForgottenCount ||
+                   metric == MetricId::kForgottenAmount || metric == MetricId::kNoTaskCount;
+  bool open_ranges = metric == MetricId::kInWorkCount || metric == MetricId::kInWorkAmount ||
+                     metric == MetricId::kLoad;
+  c.Scanned(deals.size(), 1 + 1 + 8 + 8);
   for (int32_t d = 0; d < deals.size(); ++d) {
     size_t row = Row(d);
-    if (!c.deal_pass[row]) continue;
+    int64_t open_until = deals.open_until[row];
+    // Closed before the first snapshot: nothing to add (the common case for old deals).
+    if (open_only && open_until != kReopens && open_until < limits.front()) continue;
+    if (!c.DealPasses(d)) continue;
     int64_t created = deals.created_at[row];
     // Snapshots before the deal existed see nothing; the rest walk its history once.
     size_t first = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), created) -
                                        limits.begin());
     if (first == limits.size()) continue;
-    DealStateCursor cursor(t, d);
     int64_t amount = deals.amount.value[row];
     Item item = DealItem(c, d);
-    for (size_t b = first; b < limits.size(); ++b) {
+    size_t end = limits.size();  // snapshots [first, end) may see the deal open
+    if (open_only && open_until != kReopens) {
+      end = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), open_until) -
+                                limits.begin());
+      if (end <= first) continue;
+      if (open_ranges) {
+        int64_t value = metric == MetricId::kInWorkAmount ? amount : 1;
+        out.AddRange(item, static_cast<int32_t>(first), static_cast<int32_t>(end) - 1, {value, 0, 0},
+                     last_bucket);
+        continue;
+      }
+    }
+    DealStateCursor cursor(t, d);
+    for (size_t b = first; b < end; ++b) {
       int64_t limit = limits[b];
       int64_t moment = moments[b];
       DealMoment m;
-      if (limit == c.horizon) {
+      if (open_only && open_until != kReopens) {
+        m.outcome = Outcome::kOpen;  // inside the open interval: only "open" is read below
+      } else if (limit == c.horizon) {
         m = c.state[row];
       } else if (deals.last_change_at[row] < limit) {
         m = deals.latest[row];  // nothing changed between the limit and now

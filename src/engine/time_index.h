@@ -1,0 +1,46 @@
+// TimeIndex: the rows of one table partitioned by the week (UTC, 7 × 24 h from the epoch) of
+// one of their time columns, so that a scan of a period reads only the rows of the weeks that
+// overlap it instead of every row of the table.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+namespace voronka {
+
+class TimeIndex {
+ public:
+  // Files `row` under the week of `at`. A row is filed at most once per index: callers move it
+  // with Move when its time changes. kNoTime (INT64_MIN) rows are not filed.
+  void Add(int32_t row, int64_t at);
+  // Refiles `row` from the week of `old_at` to that of `new_at` (either may be kNoTime).
+  void Move(int32_t row, int64_t old_at, int64_t new_at);
+  // Rows filed under the weeks that overlap [lo, hi): every row whose time lies in [lo, hi)
+  // exactly once, along with other rows of the boundary weeks (callers test the time).
+  // fn(int32_t row) is called in week order, rows of a week in filing order.
+  template <typename Fn>
+  void ForEachCandidate(int64_t lo, int64_t hi, Fn&& fn) const {
+    if (lo >= hi) return;
+    auto end = weeks_.upper_bound(WeekOf(hi - 1));
+    for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
+      for (int32_t row : week->second) fn(row);
+    }
+  }
+  // The number of rows ForEachCandidate(lo, hi) would visit.
+  int64_t CandidateCount(int64_t lo, int64_t hi) const;
+  // The number of rows filed.
+  int64_t size() const { return size_; }
+
+  static int64_t WeekOf(int64_t at);
+
+ private:
+  void Remove(int32_t row, int64_t at);
+
+  // An ordered map of weeks, not a flat array from the first week: times are any int64 (a
+  // deal created in 1970 and one in 2100 must not allocate every week between them).
+  std::map<int64_t, std::vector<int32_t>> weeks_;
+  int64_t size_ = 0;
+};
+
+}  // namespace voronka
