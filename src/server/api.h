@@ -58,6 +58,11 @@ class Api {
   void GetFilters(RouteContext& context);
   void AddFilter(RouteContext& context);
   void DeleteFilter(RouteContext& context);
+  // api_feed.cc
+  void Feed(RouteContext& context);
+  void FeedSeen(RouteContext& context);
+  void NewClientsReport(RouteContext& context);
+  void ActivitySourcesReport(RouteContext& context);
 
   // The engine of the caller's workspace, or null (and a 503 answered).
   const Engine* EngineOf(RouteContext& context);

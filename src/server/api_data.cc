@@ -13,6 +13,7 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kExportRowLimit = 200000;  // a drill-down export without its own limit
+constexpr size_t kMaxExportMetrics = 32;     // columns of one multi-metric table
 
 // RFC 5987 percent-encoding for filename*=.
 std::string PercentEncoded(const std::string& text) {
@@ -98,7 +99,31 @@ void Api::Export(RouteContext& context) {
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   ExportTable table;
-  if (is_report) {
+  // A table of several metrics ("metrics": [...]) runs the report once per metric.
+  std::vector<std::string> metrics;
+  if (body->contains("metrics")) {
+    const json& list = (*body)["metrics"];
+    if (!list.is_array() || list.empty() || list.size() > kMaxExportMetrics) {
+      return SendError(context.response, 400, "metrics: expected a list of 1 to 32 metric names");
+    }
+    for (const json& metric : list) {
+      if (!metric.is_string()) return SendError(context.response, 400, "metrics: expected names");
+      metrics.push_back(metric.get<std::string>());
+    }
+  }
+  if (is_report && !metrics.empty()) {
+    std::vector<json> answers;
+    for (const std::string& metric : metrics) {
+      json request = (*body)["report"];
+      request["metric"] = metric;
+      Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
+      if (!answer.ok()) {
+        return SendError(context.response, 400, "metrics: " + metric + ": " + answer.message());
+      }
+      answers.push_back(std::move(answer).value());
+    }
+    table = TableOfReports(answers, (*body)["report"], metrics);
+  } else if (is_report) {
     const json& request = (*body)["report"];
     Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
     if (!answer.ok()) return SendError(context.response, 400, answer.message());
@@ -124,19 +149,25 @@ void Api::Export(RouteContext& context) {
       return found == names.end() ? std::string() : found->second;
     });
   }
-  TimeZone zone = TimeZone::Utc();
+  if (body->contains("columns")) NameColumns(table, (*body)["columns"]);
+  ExportStyle style;
   {
     Engine::ReadView view = engine->Read();
-    zone = view.tables().settings.time_zone;
+    style.zone = view.tables().settings.time_zone;
+    style.currency = view.tables().settings.currency;
+    style.language = view.tables().settings.locale;
+  }
+  if (body->contains("language") && (*body)["language"].is_string()) {
+    style.language = (*body)["language"].get<std::string>();
   }
   std::string stem = FileStem(title);
   std::string content;
   std::string content_type;
   if (format == "csv") {
-    content = WriteCsv(table, zone);
+    content = WriteCsv(table, style);
     content_type = "text/csv; charset=utf-8";
   } else {
-    Result<std::string> workbook = WriteXlsx(title, table, zone);
+    Result<std::string> workbook = WriteXlsx(title, table, style);
     if (!workbook.ok()) return SendError(context.response, 500, workbook.message());
     content = std::move(workbook).value();
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -42,6 +42,10 @@ std::map<std::string, RouteHandler> Api::Handlers() {
       {"POST /api/v1/filters", bind(&Api::AddFilter)},
       {R"(DELETE /api/v1/filters/(\d+))", bind(&Api::DeleteFilter)},
       {"POST /api/v1/events", bind(&Api::Events)},
+      {"GET /api/v1/feed", bind(&Api::Feed)},
+      {"POST /api/v1/feed/seen", bind(&Api::FeedSeen)},
+      {"POST /api/v1/clients", bind(&Api::NewClientsReport)},
+      {"POST /api/v1/activity_sources", bind(&Api::ActivitySourcesReport)},
   };
 }
 

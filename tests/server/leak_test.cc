@@ -192,6 +192,32 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
                  ->status,
              401);
        }},
+      {"GET /api/v1/feed",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/feed?since=2024-01-01T00:00:00Z", &caller);
+         EXPECT_EQ(response->status, 200);
+         ExpectNoForeignData(response->body, "feed", login);
+       }},
+      {"POST /api/v1/feed/seen",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/feed/seen", &caller, "{}");
+         EXPECT_EQ(response->status, 200);
+         ExpectNoForeignData(response->body, "marking the feed seen", login);
+         ExpectNoForeignData(Call("GET", "/api/v1/feed", &caller)->body, "feed since the visit",
+                             login);
+       }},
+      {"POST /api/v1/clients",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/clients", &caller, MarchReport("", forged));
+         EXPECT_EQ(response->status, 200) << response->body;
+         ExpectNoForeignData(response->body, "new clients", login);
+       }},
+      {"POST /api/v1/activity_sources",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/activity_sources", &caller, MarchReport("", forged));
+         EXPECT_EQ(response->status, 200) << response->body;
+         ExpectNoForeignData(response->body, "activity sources", login);
+       }},
   };
 
   for (const RouteSpec& route : ApiRoutes()) {
