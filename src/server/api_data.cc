@@ -46,7 +46,7 @@ std::string FileStem(const std::string& title) {
 }  // namespace
 
 void Api::Meta(RouteContext& context) {
-  const Engine* engine = EngineOf(context);
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Engine::ReadView view = engine->Read();
   Visibility visibility = VisibilityOfAccount(context.caller->account, view.tables());
@@ -59,8 +59,8 @@ void Api::Version(RouteContext& context) {
 
 void Api::Report(RouteContext& context) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
-  if (!body) return;
-  const Engine* engine = EngineOf(context);
+  if (!body || !AdmitReportRequest(context, *body)) return;
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Result<json> answer = RunReport(*engine, *body, Instant{context.now}, visibility);
@@ -70,8 +70,8 @@ void Api::Report(RouteContext& context) {
 
 void Api::Drilldown(RouteContext& context) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
-  if (!body) return;
-  const Engine* engine = EngineOf(context);
+  if (!body || !AdmitReportRequest(context, *body)) return;
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Result<json> answer = RunDrilldown(*engine, *body, Instant{context.now}, visibility);
@@ -94,12 +94,13 @@ void Api::Export(RouteContext& context) {
   if (is_report == is_drilldown) {
     return SendError(context.response, 400, "give exactly one of \"report\" and \"drilldown\"");
   }
-  const Engine* engine = EngineOf(context);
+  if (!AdmitReportRequest(context, (*body)[is_report ? "report" : "drilldown"])) return;
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   ExportTable table;
   if (is_report) {
-    const json& request = (*body)["report"];
+    const json& request = (*body)["report"];  // admitted above
     Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
     if (!answer.ok()) return SendError(context.response, 400, answer.message());
     table = TableOfReport(answer.value(), request);
