@@ -42,7 +42,9 @@ int Report(const ReportOptions& options) {
     std::fprintf(stderr, "voronka report: %s\n", runtime.message().c_str());
     return kExitFailure;
   }
-  const Engine* engine = runtime.value()->engine(runtime.value()->default_workspace());
+  std::shared_ptr<const Engine> engine = runtime.value()->engine(runtime.value()->default_workspace());
+  // The workspace's settings fill in what the request leaves out, as over HTTP.
+  AddReportDefaults(*runtime.value()->settings(runtime.value()->default_workspace()), request);
   auto now = std::chrono::system_clock::now().time_since_epoch();
   Instant now_instant{std::chrono::duration_cast<std::chrono::microseconds>(now).count()};
   Result<nlohmann::json> answer = options.drilldown ? RunDrilldown(*engine, request, now_instant)

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "access/password.h"
@@ -56,13 +57,42 @@ std::string ReadPassword(const char* command, const UserOptions& options) {
   return password;
 }
 
-void AddUser(const UserOptions& options) {
+// A CRM user as the workspace's data describes them.
+struct CrmUser {
+  bool found = false;
+  std::string name;
+  bool heads_department = false;  // the head of their own department
+};
+
+CrmUser FindCrmUser(const SqliteStore& store, int64_t workspace_id, const std::string& id) {
+  CrmUser user;
+  std::optional<std::string> department;
+  std::map<std::string, std::optional<std::string>> heads;  // department -> head
+  Status loaded = store.Load(workspace_id, [&](const Record& record) {
+    if (const auto* u = std::get_if<UserRecord>(&record.body); u != nullptr && u->id == id) {
+      user.found = true;
+      user.name = u->name;
+      department = u->department_id;
+    } else if (const auto* d = std::get_if<DepartmentRecord>(&record.body)) {
+      heads[d->id] = d->head_id;
+    }
+  });
+  if (!loaded.ok()) Fail("add", loaded.message(), kExitFailure);
+  user.heads_department = department && heads.count(*department) && heads[*department] == id;
+  return user;
+}
+
+void AddUser(UserOptions options) {
   std::optional<Role> role = ParseRole(options.role);
-  if (!role) Fail("add", "--role must be admin, head or manager", kExitBadInput);
-  if (*role != Role::kAdmin && options.crm_user.empty()) {
+  if (!role && !(options.role.empty() && !options.crm_user.empty())) {
+    Fail("add", "--role must be admin, head or manager", kExitBadInput);
+  }
+  if (role && *role != Role::kAdmin && options.crm_user.empty()) {
     Fail("add", "a head or a manager needs --crm-user (the CRM user whose deals they see)",
          kExitBadInput);
   }
+  if (options.login.empty()) options.login = options.crm_user;
+  if (options.login.empty()) Fail("add", "give --login (or --crm-user)", kExitBadInput);
   std::string password = ReadPassword("add", options);
   Stores stores = OpenStores("add", options.data_dir);
   int64_t workspace_id = 0;
@@ -76,12 +106,30 @@ void AddUser(const UserOptions& options) {
     }
     if (workspace_id == 0) Fail("add", "no workspace named " + options.workspace, kExitBadInput);
   }
+  std::string crm_name;
+  if (!options.crm_user.empty()) {
+    // The account is linked to a CRM user of the data: it must exist there and have no
+    // account yet; without --role it is a head when it heads its department, else a manager.
+    CrmUser user = FindCrmUser(*stores.records, workspace_id, options.crm_user);
+    if (!user.found) {
+      Fail("add", "no CRM user '" + options.crm_user + "' in the workspace's data", kExitBadInput);
+    }
+    for (const Account& other : stores.accounts->Accounts(workspace_id)) {
+      if (other.crm_user_id == options.crm_user) {
+        Fail("add", "CRM user '" + options.crm_user + "' has an account already (" + other.login +
+                        ")",
+             kExitBadInput);
+      }
+    }
+    if (!role) role = user.heads_department ? Role::kHead : Role::kManager;
+    crm_name = user.name;
+  }
   auto hash = HashPassword(password);
   if (!hash.ok()) Fail("add", hash.message(), kExitFailure);
   Account account;
   account.workspace_id = workspace_id;
   account.login = options.login;
-  account.name = options.name.empty() ? options.login : options.name;
+  account.name = !options.name.empty() ? options.name : !crm_name.empty() ? crm_name : options.login;
   account.role = std::string(RoleName(*role));
   account.crm_user_id = options.crm_user;
   account.password_hash = hash.value();
@@ -139,17 +187,23 @@ void AddUserCommand(CLI::App& app) {
 
   CLI::App* add = user->add_subcommand(
       "add",
-      "Add an account. Example:\n"
+      "Add an account. Examples:\n"
       "  voronka user add --data /var/lib/voronka --login anna --password-stdin --role manager "
-      "--crm-user u12 --name 'Anna P.'");
+      "--crm-user u12 --name 'Anna P.'\n"
+      "  voronka user add --data /var/lib/voronka --crm-user u17 --password-stdin\n"
+      "    (login u17, the CRM user's name, head if they head their department, else manager)");
   add->add_option("--data", options->data_dir, "data directory")->required();
-  add->add_option("--login", options->login, "login (unique, case-insensitive)")->required();
+  add->add_option("--login", options->login,
+                  "login (unique, case-insensitive; default: the --crm-user id)");
   add->add_option("--password", options->password, "password (prefer --password-stdin)");
   add->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
-  add->add_option("--role", options->role, "admin | head | manager")->required();
+  add->add_option("--role", options->role,
+                  "admin | head | manager (default with --crm-user: head of their department or "
+                  "manager)");
   add->add_option("--crm-user", options->crm_user,
-                  "the CRM user id this person is (required for head and manager)");
-  add->add_option("--name", options->name, "display name (default: the login)");
+                  "the CRM user id this person is (required for head and manager; must be in "
+                  "the workspace's data)");
+  add->add_option("--name", options->name, "display name (default: the CRM user's, or the login)");
   add->add_option("--workspace", options->workspace, "workspace name (default: the first)");
   add->callback([options] { AddUser(*options); });
 

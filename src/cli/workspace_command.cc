@@ -32,7 +32,7 @@ void AddWorkspaceCommand(CLI::App& app) {
 
   CLI::App* add = workspace->add_subcommand(
       "add",
-      "Add a workspace. A running server loads it at its next start.\n"
+      "Add a workspace. A running server serves it at once (loaded on its first request).\n"
       "Example: voronka workspace add --data /var/lib/voronka --name acme "
       "--time-zone Europe/Moscow");
   add->add_option("--data", options->data_dir, "data directory")->required();

@@ -19,20 +19,6 @@ Item ActivityItem(const Tables& t, int32_t a) {
               kNoTime};
 }
 
-// Default activity-index weights in half points: call 1, email 1, meeting 3, comment 0.5,
-// any other kind 0.5; a completed task and a stage change weigh 1.
-int64_t HalfPoints(ActivityKind kind) {
-  switch (kind) {
-    case ActivityKind::kCall:
-    case ActivityKind::kEmail:
-      return 2;
-    case ActivityKind::kMeeting:
-      return 6;
-    default:
-      return 1;
-  }
-}
-
 // Calls fn(row) for every activity that may lie in the period being scanned: the rows of the
 // period's weeks through the time index when they are a minority, else every row in order.
 template <typename Fn>
@@ -51,24 +37,27 @@ void ForEachActivityOfPeriod(const ScanContext& c, size_t row_bytes, Fn&& fn) {
 
 void ScanActivityIndex(const ScanContext& c, Collector& out) {
   const Tables& t = *c.tables;
+  // Weights in half points, per kind (request or workspace settings; SPEC §4 defaults).
+  const ActivityWeights& weights = c.request->activity_weights;
   ForEachActivityOfPeriod(c, 18, [&](int32_t a) {
     int64_t at = t.activities.at[Row(a)];
     if (at >= c.horizon || !c.ActivityPasses(a)) return;
     out.Add(ActivityItem(t, a), kNone, c.buckets->IndexOf(at),
-            {HalfPoints(t.activities.kind[Row(a)]), 0, 0});
+            {weights[static_cast<size_t>(t.activities.kind[Row(a)])], 0, 0});
   });
   for (int32_t k = 0; k < t.tasks.size(); ++k) {
     int64_t completed = t.tasks.completed_at.value[Row(k)];
     if (completed == kNoTime || completed >= c.horizon || !c.TaskPasses(k)) continue;
     Item item{ItemKind::kTask, k, t.tasks.deal[Row(k)], t.tasks.user.value[Row(k)], kNoTime};
-    out.Add(item, kNone, c.buckets->IndexOf(completed), {2, 0, 0});
+    out.Add(item, kNone, c.buckets->IndexOf(completed), {weights[kWeightOfTask], 0, 0});
   }
   if (c.kind_filter.active || c.direction_filter.active) return;  // only activities have kinds
   for (int32_t d = 0; d < t.deals.size(); ++d) {
     ForEachVisit(t, d, c.horizon, [&](const Visit& visit) {
       if (visit.end == kNoTime || visit.by == kNone || !c.UserThingPasses(visit.by, d)) return;
       Item change{ItemKind::kStageChange, d, d, visit.by, visit.end};
-      out.Add(change, kNone, c.buckets->IndexOf(visit.end), {2, 0, 0});
+      out.Add(change, kNone, c.buckets->IndexOf(visit.end),
+              {weights[kWeightOfStageChange], 0, 0});
     });
   }
 }

@@ -138,6 +138,12 @@ Result<ReportRequest> ParseRequest(const json& body, Instant now, const Tables& 
     }
     request.forgotten_days = body["forgotten_days"].get<int32_t>();
   }
+  if (body.contains("activity_weights") && !body["activity_weights"].is_null()) {
+    Result<ActivityWeights> weights =
+        ParseActivityWeights(body["activity_weights"], request.activity_weights);
+    if (!weights.ok()) return weights.status();
+    request.activity_weights = weights.value();
+  }
   if (body.contains("group") && !body["group"].is_null()) {
     if (!body["group"].is_object()) return Status::Error("group: expected an object");
     request.drill_group = body["group"];
@@ -159,6 +165,29 @@ Result<ReportRequest> ParseRequest(const json& body, Instant now, const Tables& 
   }
   if (body.contains("sort") && body["sort"].is_string()) request.sort = body["sort"];
   return request;
+}
+
+Result<ActivityWeights> ParseActivityWeights(const nlohmann::json& json, ActivityWeights base) {
+  if (!json.is_object()) return Status::Error("activity_weights: expected an object");
+  for (const auto& [name, value] : json.items()) {
+    size_t slot = 0;
+    if (name == "task") {
+      slot = kWeightOfTask;
+    } else if (name == "stage_change") {
+      slot = kWeightOfStageChange;
+    } else if (std::optional<ActivityKind> kind = ParseActivityKind(name)) {
+      slot = static_cast<size_t>(*kind);
+    } else {
+      return Status::Error("activity_weights: unknown kind '" + name + "'");
+    }
+    double weight = value.is_number() ? value.get<double>() : -1;
+    double half_points = weight * 2;
+    if (weight < 0 || weight > 1000 || half_points != static_cast<double>(int64_t(half_points))) {
+      return Status::Error("activity_weights." + name + ": expected 0..1000 in steps of 0.5");
+    }
+    base[slot] = static_cast<int64_t>(half_points);
+  }
+  return base;
 }
 
 }  // namespace voronka

@@ -63,9 +63,25 @@ class Api {
   void FeedSeen(RouteContext& context);
   void NewClientsReport(RouteContext& context);
   void ActivitySourcesReport(RouteContext& context);
+  // api_admin.cc (admin only; 403 for anyone else)
+  void GetSettings(RouteContext& context);
+  void PutSettings(RouteContext& context);
+  void ListAccounts(RouteContext& context);
+  void AddAccount(RouteContext& context);
+  void UpdateAccount(RouteContext& context);
+  void CrmUsers(RouteContext& context);
+  void ListTokens(RouteContext& context);
+  void CreateToken(RouteContext& context);
+  void RevokeToken(RouteContext& context);
+
+  // False (and a 403 answered) when the caller is not an admin of its workspace.
+  bool RequireAdmin(RouteContext& context);
+  // False (and a 403 answered) when the report request is for a page or metric hidden from
+  // the caller's role; otherwise fills in the workspace's report defaults.
+  bool AdmitReportRequest(RouteContext& context, nlohmann::json& request);
 
   // The engine of the caller's workspace, or null (and a 503 answered).
-  const Engine* EngineOf(RouteContext& context);
+  std::shared_ptr<const Engine> EngineOf(RouteContext& context);
   // The caller's visibility over its workspace (SPEC §6).
   Visibility VisibilityOf(const Engine& engine, const Caller& caller);
 

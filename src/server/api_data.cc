@@ -47,7 +47,7 @@ std::string FileStem(const std::string& title) {
 }  // namespace
 
 void Api::Meta(RouteContext& context) {
-  const Engine* engine = EngineOf(context);
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Engine::ReadView view = engine->Read();
   Visibility visibility = VisibilityOfAccount(context.caller->account, view.tables());
@@ -60,8 +60,8 @@ void Api::Version(RouteContext& context) {
 
 void Api::Report(RouteContext& context) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
-  if (!body) return;
-  const Engine* engine = EngineOf(context);
+  if (!body || !AdmitReportRequest(context, *body)) return;
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Result<json> answer = RunReport(*engine, *body, Instant{context.now}, visibility);
@@ -71,8 +71,8 @@ void Api::Report(RouteContext& context) {
 
 void Api::Drilldown(RouteContext& context) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
-  if (!body) return;
-  const Engine* engine = EngineOf(context);
+  if (!body || !AdmitReportRequest(context, *body)) return;
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Result<json> answer = RunDrilldown(*engine, *body, Instant{context.now}, visibility);
@@ -95,7 +95,8 @@ void Api::Export(RouteContext& context) {
   if (is_report == is_drilldown) {
     return SendError(context.response, 400, "give exactly one of \"report\" and \"drilldown\"");
   }
-  const Engine* engine = EngineOf(context);
+  if (!AdmitReportRequest(context, (*body)[is_report ? "report" : "drilldown"])) return;
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   ExportTable table;
@@ -116,6 +117,7 @@ void Api::Export(RouteContext& context) {
     for (const std::string& metric : metrics) {
       json request = (*body)["report"];
       request["metric"] = metric;
+      if (!AdmitReportRequest(context, request)) return;  // each column, not only the first
       Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
       if (!answer.ok()) {
         return SendError(context.response, 400, "metrics: " + metric + ": " + answer.message());

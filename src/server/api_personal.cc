@@ -1,7 +1,9 @@
-// Per-person state: widget layouts (with the admin's defaults per role) and saved filters.
+// Per-person state: widget layouts (with the admin's defaults per department and per role) and
+// saved filters.
 // Everything here is keyed by the caller's own account; no id from the request can name
 // another person's layout or filter.
 #include "access/role.h"
+#include "access/visibility_of.h"
 #include "server/api.h"
 #include "server/http_util.h"
 
@@ -26,6 +28,17 @@ bool ValidPage(const std::string& page) {
   return true;
 }
 
+// True when a layout ({"widgets": {id: {..., "hidden": true}}}) hides a widget.
+bool HidesWidgets(const json& layout) {
+  if (!layout.is_object() || !layout.contains("widgets") || !layout["widgets"].is_object()) {
+    return false;
+  }
+  for (const auto& [id, widget] : layout["widgets"].items()) {
+    if (widget.is_object() && widget.value("hidden", false) == true) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Api::GetLayout(RouteContext& context) {
@@ -33,8 +46,33 @@ void Api::GetLayout(RouteContext& context) {
   if (!ValidPage(page)) return SendError(context.response, 400, "page: expected a page name");
   const Account& account = context.caller->account;
   AccountStore& accounts = runtime_.accounts();
+  // The person's own layout, else the default of their department (the nearest one up the
+  // tree that has one), else the default of their role.
   std::optional<std::string> body =
       accounts.Layout(account.workspace_id, "account", std::to_string(account.id), page);
+  if (!body) {
+    if (std::shared_ptr<const Engine> engine = runtime_.engine(account.workspace_id)) {
+      std::vector<std::string> departments;
+      {
+        Engine::ReadView view = engine->Read();
+        const Tables& t = view.tables();
+        int32_t user = account.crm_user_id.empty() ? kNone : t.users.ids.Find(account.crm_user_id);
+        int32_t at = user == kNone || static_cast<size_t>(user) >= t.users.department.size()
+                         ? kNone
+                         : t.users.department[static_cast<size_t>(user)];
+        // At most as many steps as departments: a cycle in bad data cannot loop forever.
+        for (int32_t steps = 0; at != kNone && steps <= t.departments.ids.size(); ++steps) {
+          departments.push_back(t.departments.ids.Text(at));
+          if (static_cast<size_t>(at) >= t.departments.parent.size()) break;
+          at = t.departments.parent[static_cast<size_t>(at)];
+        }
+      }
+      for (const std::string& department : departments) {
+        body = accounts.Layout(account.workspace_id, "department", department, page);
+        if (body) break;
+      }
+    }
+  }
   if (!body) body = accounts.Layout(account.workspace_id, "role", account.role, page);
   context.response.status = 200;
   context.response.set_content(body.value_or("null"), "application/json; charset=utf-8");
@@ -51,13 +89,32 @@ void Api::PutLayout(RouteContext& context) {
   const Account& account = context.caller->account;
   std::string scope = "account";
   std::string owner = std::to_string(account.id);
-  if (context.request.has_param("role")) {
-    // The default of a role, which only an admin sets.
+  bool for_role = context.request.has_param("role");
+  bool for_department = context.request.has_param("department");
+  if (for_role || for_department) {
+    // The default of a role or a department, which only an admin sets.
     if (account.role != "admin") return SendError(context.response, 403, "not allowed");
+    if (for_role && for_department) {
+      return SendError(context.response, 400, "give role or department, not both");
+    }
+  }
+  if (for_role) {
     std::string role = context.request.get_param_value("role");
     if (!ParseRole(role)) return SendError(context.response, 400, "role: admin, head or manager");
     scope = "role";
     owner = role;
+  } else if (for_department) {
+    std::string department = context.request.get_param_value("department");
+    if (!ValidPage(department)) {
+      return SendError(context.response, 400, "department: expected a department id");
+    }
+    scope = "department";
+    owner = department;
+  } else if (account.role != "admin" && HidesWidgets(layout)) {
+    std::shared_ptr<const AdminSettings> settings = runtime_.settings(account.workspace_id);
+    if (settings && !settings->users_may_hide_widgets) {
+      return SendError(context.response, 403, "hiding widgets is switched off in this workspace");
+    }
   }
   Status stored = runtime_.accounts().PutLayout(account.workspace_id, scope, owner, page,
                                                 layout.dump(), context.now);

@@ -46,15 +46,21 @@ std::map<std::string, RouteHandler> Api::Handlers() {
       {"POST /api/v1/feed/seen", bind(&Api::FeedSeen)},
       {"POST /api/v1/clients", bind(&Api::NewClientsReport)},
       {"POST /api/v1/activity_sources", bind(&Api::ActivitySourcesReport)},
+      {"GET /api/v1/settings", bind(&Api::GetSettings)},
+      {"PUT /api/v1/settings", bind(&Api::PutSettings)},
+      {"GET /api/v1/accounts", bind(&Api::ListAccounts)},
+      {"POST /api/v1/accounts", bind(&Api::AddAccount)},
+      {R"(PUT /api/v1/accounts/(\d+))", bind(&Api::UpdateAccount)},
+      {"GET /api/v1/crm-users", bind(&Api::CrmUsers)},
+      {"GET /api/v1/tokens", bind(&Api::ListTokens)},
+      {"POST /api/v1/tokens", bind(&Api::CreateToken)},
+      {R"(DELETE /api/v1/tokens/([0-9a-f]+))", bind(&Api::RevokeToken)},
   };
 }
 
-const Engine* Api::EngineOf(RouteContext& context) {
-  const Engine* engine = runtime_.engine(context.workspace_id);
-  if (engine == nullptr) {
-    SendError(context.response, 503,
-              "the workspace is not loaded yet; restart the server after adding a workspace");
-  }
+std::shared_ptr<const Engine> Api::EngineOf(RouteContext& context) {
+  std::shared_ptr<const Engine> engine = runtime_.engine(context.workspace_id);
+  if (engine == nullptr) SendError(context.response, 503, "the workspace cannot be loaded");
   return engine;
 }
 
@@ -115,10 +121,12 @@ void Api::Logout(RouteContext& context) {
 
 void Api::Me(RouteContext& context) {
   const Account& account = context.caller->account;
+  // The engine first: it loads a workspace added since the start, which the store then knows.
+  std::shared_ptr<const Engine> engine = runtime_.engine(account.workspace_id);
   std::optional<WorkspaceInfo> info = runtime_.store().FindWorkspace(account.workspace_id);
   json workspace = {{"id", account.workspace_id}};
   std::string department;
-  if (const Engine* engine = runtime_.engine(account.workspace_id); engine != nullptr) {
+  if (engine) {
     Engine::ReadView view = engine->Read();
     const WorkspaceSettings& settings = view.tables().settings;
     department = DepartmentOfAccount(account, view.tables());
@@ -145,6 +153,13 @@ void Api::Me(RouteContext& context) {
       workspace["forgotten_days"] = stored.forgotten_days.value_or(14);
     }
   }
+  // What the menu and the dashboard may offer: the pages the role may open (and the admin
+  // page for an admin), and whether widgets may be hidden.
+  std::shared_ptr<const AdminSettings> settings = runtime_.settings(account.workspace_id);
+  AdminSettings defaults;
+  const AdminSettings& admin_settings = settings ? *settings : defaults;
+  json pages = VisiblePages(admin_settings, account.role);
+  if (account.role == "admin") pages.push_back("admin");
   SendJson(context.response, 200,
            json{{"user",
                  {{"login", account.login},
@@ -153,6 +168,9 @@ void Api::Me(RouteContext& context) {
                   {"crm_user_id", account.crm_user_id},
                   {"department_id", department}}},
                 {"workspace", workspace},
+                {"pages", pages},
+                {"may_hide_widgets",
+                 account.role == "admin" || admin_settings.users_may_hide_widgets},
                 {"csrf_token", context.caller->csrf_token}});
 }
 

@@ -23,6 +23,16 @@ const std::vector<RouteSpec>& ApiRoutes() {
       {"POST", "/api/v1/feed/seen", "/api/v1/feed/seen", RouteAccess::kSession},
       {"POST", "/api/v1/clients", "/api/v1/clients", RouteAccess::kSession},
       {"POST", "/api/v1/activity_sources", "/api/v1/activity_sources", RouteAccess::kSession},
+      {"GET", "/api/v1/settings", "/api/v1/settings", RouteAccess::kSession},
+      {"PUT", "/api/v1/settings", "/api/v1/settings", RouteAccess::kSession},
+      {"GET", "/api/v1/accounts", "/api/v1/accounts", RouteAccess::kSession},
+      {"POST", "/api/v1/accounts", "/api/v1/accounts", RouteAccess::kSession},
+      {"PUT", R"(/api/v1/accounts/(\d+))", "/api/v1/accounts/1", RouteAccess::kSession},
+      {"GET", "/api/v1/crm-users", "/api/v1/crm-users", RouteAccess::kSession},
+      {"GET", "/api/v1/tokens", "/api/v1/tokens", RouteAccess::kSession},
+      {"POST", "/api/v1/tokens", "/api/v1/tokens", RouteAccess::kSession},
+      {"DELETE", R"(/api/v1/tokens/([0-9a-f]+))", "/api/v1/tokens/0123456789abcdef",
+       RouteAccess::kSession},
   };
   return routes;
 }

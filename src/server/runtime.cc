@@ -1,10 +1,38 @@
 #include "server/runtime.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "ingest/ndjson.h"
 
 namespace voronka {
+
+namespace {
+
+int64_t StartVersion() {
+  // The start time in microseconds: larger than any version of an earlier run (which grew
+  // by one per batch), so a dashboard polling across a restart sees the number move on.
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The stored settings of a workspace; defaults when none were saved (or they no longer parse,
+// which only a hand-edited database can cause).
+AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id) {
+  std::optional<std::string> body = accounts.WorkspaceSettings(workspace_id);
+  if (!body) return AdminSettings{};
+  nlohmann::json json = nlohmann::json::parse(*body, nullptr, /*allow_exceptions=*/false);
+  Result<AdminSettings> parsed = ParseAdminSettings(json);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "workspace %lld: stored settings ignored: %s\n",
+                 static_cast<long long>(workspace_id), parsed.message().c_str());
+    return AdminSettings{};
+  }
+  return parsed.value();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir) {
   auto store = SqliteStore::Open(data_dir);
@@ -20,43 +48,159 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir) {
 
   for (const WorkspaceInfo& info : runtime->store_->Workspaces()) {
     auto workspace = std::make_unique<Workspace>();
-    workspace->engine = std::make_unique<Engine>();
-    // Replayed in chunks so that a large history never sits in memory twice.
-    constexpr size_t kChunk = 65536;
-    std::vector<Record> chunk;
-    chunk.reserve(kChunk);
-    Status loaded = runtime->store_->Load(info.id, [&](const Record& record) {
-      chunk.push_back(record);
-      if (chunk.size() == kChunk) {
-        workspace->engine->Apply(chunk);
-        chunk.clear();
-      }
-    });
-    if (!loaded.ok()) return loaded;
-    if (!chunk.empty()) workspace->engine->Apply(chunk);
-    // The start time in microseconds: larger than any version of an earlier run (which grew
-    // by one per batch), so a dashboard polling across a restart sees the number move on.
-    workspace->data_version.store(std::chrono::duration_cast<std::chrono::microseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count());
+    auto settings =
+        std::make_shared<const AdminSettings>(StoredSettings(*runtime->accounts_, info.id));
+    Result<std::shared_ptr<Engine>> engine = runtime->BuildEngine(info.id, *settings);
+    if (!engine.ok()) return engine.status();
+    workspace->engine = std::move(engine).value();
+    workspace->settings = std::move(settings);
+    workspace->data_version.store(StartVersion());
     runtime->workspaces_.emplace(info.id, std::move(workspace));
   }
   return runtime;
 }
 
-Runtime::Workspace* Runtime::Find(int64_t workspace_id) const {
-  auto it = workspaces_.find(workspace_id);
-  return it == workspaces_.end() ? nullptr : it->second.get();
+Runtime::~Runtime() {
+  WaitForRebuilds();
 }
 
-const Engine* Runtime::engine(int64_t workspace_id) const {
+Result<std::shared_ptr<Engine>> Runtime::BuildEngine(int64_t workspace_id,
+                                                     const AdminSettings& settings) const {
+  auto engine = std::make_shared<Engine>();
+  // Replayed in chunks so that a large history never sits in memory twice.
+  constexpr size_t kChunk = 65536;
+  std::vector<Record> chunk;
+  chunk.reserve(kChunk);
+  Status loaded = store_->Load(workspace_id, [&](const Record& record) {
+    chunk.push_back(record);
+    RewriteRecord(settings, chunk.back().body);
+    if (chunk.size() == kChunk) {
+      engine->Apply(chunk);
+      chunk.clear();
+    }
+  });
+  if (!loaded.ok()) return loaded;
+  if (std::optional<Record> record = SettingsRecord(settings)) chunk.push_back(*record);
+  if (!chunk.empty()) engine->Apply(chunk);
+  return engine;
+}
+
+Runtime::Workspace* Runtime::Find(int64_t workspace_id) const {
+  {
+    std::shared_lock lock(workspaces_mutex_);
+    auto it = workspaces_.find(workspace_id);
+    if (it != workspaces_.end()) return it->second.get();
+  }
+  return Load(workspace_id);
+}
+
+Runtime::Workspace* Runtime::Load(int64_t workspace_id) const {
+  if (workspace_id <= 0) return nullptr;
+  std::lock_guard loading(load_mutex_);
+  {
+    std::shared_lock lock(workspaces_mutex_);
+    auto it = workspaces_.find(workspace_id);
+    if (it != workspaces_.end()) return it->second.get();
+  }
+  // A workspace added by another process (`voronka workspace add` while serving) is not in
+  // the store's memory yet: opening a write turn makes the store catch up with the file; the
+  // empty bulk load is rolled back at once.
+  if (!store_->FindWorkspace(workspace_id)) {
+    (void)store_->BeginBulk(workspace_id);
+    if (!store_->FindWorkspace(workspace_id)) return nullptr;
+  }
+  auto workspace = std::make_unique<Workspace>();
+  auto settings = std::make_shared<const AdminSettings>(StoredSettings(*accounts_, workspace_id));
+  Result<std::shared_ptr<Engine>> engine = BuildEngine(workspace_id, *settings);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "workspace %lld: %s\n", static_cast<long long>(workspace_id),
+                 engine.message().c_str());
+    return nullptr;
+  }
+  workspace->engine = std::move(engine).value();
+  workspace->settings = std::move(settings);
+  workspace->data_version.store(StartVersion());
+  std::unique_lock lock(workspaces_mutex_);
+  return workspaces_.emplace(workspace_id, std::move(workspace)).first->second.get();
+}
+
+std::shared_ptr<const Engine> Runtime::engine(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
-  return workspace == nullptr ? nullptr : workspace->engine.get();
+  if (workspace == nullptr) return nullptr;
+  std::lock_guard lock(workspace->state_mutex);
+  return workspace->engine;
+}
+
+std::shared_ptr<const AdminSettings> Runtime::settings(int64_t workspace_id) const {
+  Workspace* workspace = Find(workspace_id);
+  if (workspace == nullptr) return nullptr;
+  std::lock_guard lock(workspace->state_mutex);
+  return workspace->settings;
 }
 
 int64_t Runtime::DataVersion(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
   return workspace == nullptr ? 0 : workspace->data_version.load();
+}
+
+Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& settings,
+                                   int64_t now) {
+  Workspace* workspace = Find(workspace_id);
+  if (workspace == nullptr)
+    return Status::Error("unknown workspace " + std::to_string(workspace_id));
+  Status stored =
+      accounts_->PutWorkspaceSettings(workspace_id, AdminSettingsJson(settings).dump(), now);
+  if (!stored.ok()) return stored;
+  auto fresh = std::make_shared<const AdminSettings>(settings);
+  std::shared_ptr<const AdminSettings> before;
+  {
+    std::lock_guard ingest(workspace->ingest_mutex);
+    std::shared_ptr<Engine> engine;
+    {
+      std::lock_guard lock(workspace->state_mutex);
+      before = workspace->settings;
+      workspace->settings = fresh;
+      engine = workspace->engine;
+    }
+    // The deep link and the threshold are plain settings of the engine: applied in place.
+    if (std::optional<Record> record = SettingsRecord(settings)) engine->Apply({*record});
+    workspace->data_version.fetch_add(1);
+  }
+  if (!NeedsRebuild(*before, settings)) return false;
+  std::lock_guard lock(rebuilds_mutex_);
+  rebuilds_.emplace_back([this, workspace_id, workspace] {
+    std::lock_guard ingest(workspace->ingest_mutex);
+    Rebuild(workspace_id, *workspace);
+  });
+  return true;
+}
+
+void Runtime::Rebuild(int64_t workspace_id, Workspace& workspace) {
+  std::shared_ptr<const AdminSettings> settings;
+  {
+    std::lock_guard lock(workspace.state_mutex);
+    settings = workspace.settings;
+  }
+  Result<std::shared_ptr<Engine>> engine = BuildEngine(workspace_id, *settings);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "workspace %lld: rebuild failed, the old numbers stay: %s\n",
+                 static_cast<long long>(workspace_id), engine.message().c_str());
+    return;
+  }
+  {
+    std::lock_guard lock(workspace.state_mutex);
+    workspace.engine = std::move(engine).value();
+  }
+  workspace.data_version.fetch_add(1);
+}
+
+void Runtime::WaitForRebuilds() {
+  std::vector<std::thread> running;
+  {
+    std::lock_guard lock(rebuilds_mutex_);
+    running.swap(rebuilds_);
+  }
+  for (std::thread& thread : running) thread.join();
 }
 
 IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
@@ -77,11 +221,23 @@ IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
   }
   outcome.applied = applied.applied;
   outcome.skipped = applied.skipped;
+  std::shared_ptr<Engine> engine;
+  std::shared_ptr<const AdminSettings> settings;
+  {
+    std::lock_guard state(workspace->state_mutex);
+    engine = workspace->engine;
+    settings = workspace->settings;
+  }
+  // The store keeps the records as the CRM sent them; the engine sees them as the admin's
+  // settings say (a later change of settings rebuilds from the originals).
   std::vector<Record> stored;
   stored.reserve(applied.applied_indices.size());
-  for (uint32_t index : applied.applied_indices) stored.push_back(std::move(batch.records[index]));
+  for (uint32_t index : applied.applied_indices) {
+    stored.push_back(std::move(batch.records[index]));
+    RewriteRecord(*settings, stored.back().body);
+  }
   if (!stored.empty()) {
-    workspace->engine->Apply(stored);
+    engine->Apply(stored);
     workspace->data_version.fetch_add(1);
   }
   return outcome;

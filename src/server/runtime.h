@@ -7,9 +7,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
+#include "access/workspace_settings.h"
 #include "engine/engine.h"
 #include "model/status.h"
 #include "store/sqlite/account_store.h"
@@ -27,7 +31,9 @@ struct IngestOutcome {
 
 class Runtime {
  public:
-  // Opens the store under `data_dir` and loads every workspace into its engine.
+  ~Runtime();
+  // Opens the store under `data_dir` and loads every workspace into its engine, its records
+  // rewritten by the workspace's admin settings.
   static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir);
 
   SqliteStore& store() { return *store_; }
@@ -41,8 +47,20 @@ class Runtime {
   // one at a time, in the order they were committed.
   IngestOutcome Ingest(int64_t workspace_id, std::string_view ndjson);
 
-  // The engine of a workspace, or null for an unknown one. Safe to read while others ingest.
-  const Engine* engine(int64_t workspace_id) const;
+  // The engine of a workspace, or null for an unknown one. Safe to read while others ingest;
+  // the pointer keeps that engine alive even when a rebuild swaps in a new one. A workspace
+  // added to the store after Open (also by another process) is loaded on first use.
+  std::shared_ptr<const Engine> engine(int64_t workspace_id) const;
+
+  // The admin settings of a workspace (defaults when never saved), or null for an unknown one.
+  std::shared_ptr<const AdminSettings> settings(int64_t workspace_id) const;
+  // Stores new settings and makes them take effect: the deep link and forgotten threshold at
+  // once; when stage semantics, price, source or capacities change, the workspace's engine is
+  // rebuilt from the store in the background (reports meanwhile answer from the old one, and
+  // ingest into that workspace waits) and swapped in. True when a rebuild was started.
+  Result<bool> SaveSettings(int64_t workspace_id, const AdminSettings& settings, int64_t now);
+  // Waits until every rebuild started so far has been swapped in.
+  void WaitForRebuilds();
 
   // A number that grows whenever the workspace's data changes (every batch that stored
   // something); 0 for an unknown workspace. Starts at the start time
@@ -51,16 +69,29 @@ class Runtime {
 
  private:
   struct Workspace {
-    std::mutex ingest_mutex;  // serialises store commit + engine apply for this workspace
-    std::unique_ptr<Engine> engine;
+    std::mutex ingest_mutex;         // serialises store commit + engine apply (and rebuilds)
+    mutable std::mutex state_mutex;  // guards the two pointers below (swapped, never edited)
+    std::shared_ptr<Engine> engine;
+    std::shared_ptr<const AdminSettings> settings;
     std::atomic<int64_t> data_version{0};
   };
   Workspace* Find(int64_t workspace_id) const;
+  // Loads a workspace of the store into `workspaces_` (no-op when loaded); null when unknown.
+  Workspace* Load(int64_t workspace_id) const;
+  // A new engine with every stored record of the workspace, rewritten by `settings`.
+  Result<std::shared_ptr<Engine>> BuildEngine(int64_t workspace_id,
+                                              const AdminSettings& settings) const;
+  // With the workspace's ingest mutex held: rebuilds its engine and swaps it in.
+  void Rebuild(int64_t workspace_id, Workspace& workspace);
 
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AccountStore> accounts_;
   int64_t default_workspace_ = 0;
-  std::map<int64_t, std::unique_ptr<Workspace>> workspaces_;  // filled at Open, never shrinks
+  mutable std::shared_mutex workspaces_mutex_;  // guards the map; entries are never removed
+  mutable std::mutex load_mutex_;               // one workspace loaded at a time
+  mutable std::map<int64_t, std::unique_ptr<Workspace>> workspaces_;
+  std::mutex rebuilds_mutex_;
+  std::vector<std::thread> rebuilds_;  // joined by WaitForRebuilds and the destructor
 };
 
 }  // namespace voronka

@@ -76,6 +76,11 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
   ASSERT_EQ(saved->status, 201);
   std::string admin_filter = "/api/v1/filters/" + std::to_string(Json(saved)["id"].get<int64_t>());
   std::string token = runtime_->store().CreateIngestToken(main_).value();
+  std::string token_id;  // as the admin's token list names it: the start of its hash, hex
+  for (unsigned char c : SecretHash(token).substr(0, 8)) {
+    token_id += "0123456789abcdef"[c >> 4];
+    token_id += "0123456789abcdef"[c & 15];
+  }
 
   const std::string forged = R"(,"filters":{"responsible":["u3"]},"group_by":["responsible"])";
   const std::string by_user = R"(,"group_by":["responsible","source"])";
@@ -217,6 +222,71 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
          auto response = Call("POST", "/api/v1/activity_sources", &caller, MarchReport("", forged));
          EXPECT_EQ(response->status, 200) << response->body;
          ExpectNoForeignData(response->body, "activity sources", login);
+       }},
+      // The admin routes: a head and a manager get 403; another workspace's admin works on
+      // its own workspace only, and an id of the main one answers as a missing one.
+      {"GET /api/v1/settings",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/settings", &caller);
+         EXPECT_EQ(response->status, login == "xadmin" ? 200 : 403);
+         ExpectNoForeignData(response->body, "settings", login);
+       }},
+      {"PUT /api/v1/settings",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("PUT", "/api/v1/settings", &caller, R"({"forgotten_days":21})");
+         EXPECT_EQ(response->status, login == "xadmin" ? 200 : 403);
+         ExpectNoForeignData(response->body, "saving settings", login);
+         EXPECT_FALSE(runtime_->settings(main_)->forgotten_days.has_value());
+       }},
+      {"GET /api/v1/accounts",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/accounts", &caller);
+         EXPECT_EQ(response->status, login == "xadmin" ? 200 : 403);
+         ExpectNoForeignData(response->body, "accounts", login);
+         EXPECT_EQ(response->body.find("boris"), std::string::npos);
+       }},
+      {"POST /api/v1/accounts",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/accounts", &caller,
+                              R"({"crm_user_id":"u3","login":"stolen","password":"12345678"})");
+         EXPECT_EQ(response->status, login == "xadmin" ? 400 : 403);
+         EXPECT_FALSE(runtime_->accounts().FindAccountByLogin("stolen").has_value());
+       }},
+      {R"(PUT /api/v1/accounts/(\d+))",
+       [&](const Browser& caller, const std::string& login) {
+         std::string path =
+             "/api/v1/accounts/" + std::to_string(runtime_->accounts().FindAccountByLogin("vera")->id);
+         auto response = Call("PUT", path, &caller, R"({"role":"admin","active":false})");
+         EXPECT_EQ(response->status, login == "xadmin" ? 404 : 403);
+         EXPECT_EQ(response->body.find("vera"), std::string::npos);
+         EXPECT_EQ(runtime_->accounts().FindAccountByLogin("vera")->role, "manager");
+       }},
+      {"GET /api/v1/crm-users",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/crm-users", &caller);
+         EXPECT_EQ(response->status, login == "xadmin" ? 200 : 403);
+         ExpectNoForeignData(response->body, "crm users", login);
+       }},
+      {"GET /api/v1/tokens",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/tokens", &caller);
+         EXPECT_EQ(response->status, login == "xadmin" ? 200 : 403);
+         EXPECT_EQ(response->body.find(token_id), std::string::npos);
+       }},
+      {"POST /api/v1/tokens",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/tokens", &caller, "{}");
+         EXPECT_EQ(response->status, login == "xadmin" ? 201 : 403);
+         if (response->status == 201) {
+           std::string issued = Json(response)["token"];
+           EXPECT_EQ(runtime_->accounts().WorkspaceOfIngestTokenHash(SecretHash(issued)), other_);
+         }
+       }},
+      {R"(DELETE /api/v1/tokens/([0-9a-f]+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("DELETE", "/api/v1/tokens/" + token_id, &caller);
+         EXPECT_EQ(response->status, login == "xadmin" ? 404 : 403);
+         EXPECT_EQ(runtime_->accounts().WorkspaceOfIngestTokenHash(SecretHash(token)), main_);
        }},
   };
 

@@ -8,6 +8,7 @@ import { loadScript } from './load_script.js';
 import { exportButtons } from './export.js';
 import { t } from './i18n.js';
 import { showToast } from './notice.js';
+import { currentMe } from './session.js';
 import { WIDGET_KINDS } from './widgets/index.js';
 
 const COLUMNS = 24;
@@ -74,11 +75,10 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
       'div',
       { class: 'widget-actions' },
       kind.exportable === false ? null : exportButtons(title, () => instance.exportSource?.()),
-      h(
-        'button',
-        { class: 'icon-button', type: 'button', title: t('action.hide'), dataset: { hide: widget.id }, onclick: () => hide(widget.id) },
-        '×',
-      ),
+      // The admin may switch hiding off for the workspace (/me says so).
+      currentMe()?.may_hide_widgets === false
+        ? null
+        : h('button', { class: 'icon-button', type: 'button', title: t('action.hide'), dataset: { hide: widget.id }, onclick: () => hide(widget.id) }, '×'),
     );
     const card = h(
       'section',

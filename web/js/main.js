@@ -8,7 +8,7 @@ import { setWorkspaceFormats } from './format.js';
 import { LANGUAGES, currentLanguage, preferredLanguage, setLanguage, t } from './i18n.js';
 import { setOffline } from './notice.js';
 import { renderLogin } from './pages/login.js';
-import { PAGES } from './pages/index.js';
+import { allowedPages } from './pages/index.js';
 import { currentMe, loadMe, loadMeta } from './session.js';
 import { onFilterChange } from './state.js';
 
@@ -29,7 +29,8 @@ function languageSwitch(onChange) {
 
 function currentPage() {
   const id = location.hash.replace(/^#\/?/, '').split('?')[0];
-  return PAGES.find((p) => p.id === id) || PAGES[0];
+  const pages = allowedPages(currentMe());
+  return pages.find((p) => p.id === id) || pages[0];
 }
 
 async function showLogin() {
@@ -45,7 +46,7 @@ function renderShell(page) {
   const nav = h(
     'nav',
     { class: 'main-nav' },
-    PAGES.map((p) => h('a', { href: `#/${p.id}`, class: p === page ? 'active' : '', dataset: { page: p.id } }, t(`page.${p.id}`))),
+    allowedPages(me).map((p) => h('a', { href: `#/${p.id}`, class: p === page ? 'active' : '', dataset: { page: p.id } }, t(`page.${p.id}`))),
   );
   const header = h(
     'header',
@@ -79,6 +80,12 @@ function renderPage() {
     renderFilterBar(filterBar, chips);
     content.classList.add('loading');
     const started = performance.now();
+    if (page.render) {
+      await page.render(content);
+      content.classList.remove('loading');
+      content.dataset.ready = String(Math.round(performance.now() - started));
+      return;
+    }
     dashboard = await renderDashboard(content, {
       page: page.id,
       widgets: page.widgets(),

@@ -114,6 +114,24 @@ std::vector<Account> AccountStore::Accounts(std::optional<int64_t> workspace_id)
   return accounts;
 }
 
+Status AccountStore::UpdateAccount(int64_t account_id, std::string_view role,
+                                   std::string_view name, std::string_view crm_user_id) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> update = Statement::Prepare(
+      db_->get(), "UPDATE accounts SET role = ?2, name = ?3, crm_user_id = ?4 WHERE id = ?1");
+  if (!update.ok()) return update.status();
+  update->Bind(1, account_id);
+  update->Bind(2, role);
+  update->Bind(3, name);
+  if (crm_user_id.empty()) {
+    update->BindNull(4);
+  } else {
+    update->Bind(4, crm_user_id);
+  }
+  if (update->Step() != SQLITE_DONE) return db_->Error("account");
+  return Status::Ok();
+}
+
 Status AccountStore::SetPasswordHash(int64_t account_id, std::string_view password_hash) {
   std::lock_guard lock(mutex_);
   Result<Statement> update =
@@ -248,6 +266,32 @@ Status AccountStore::PutLayout(int64_t workspace_id, std::string_view scope, std
   return Status::Ok();
 }
 
+std::optional<std::string> AccountStore::WorkspaceSettings(int64_t workspace_id) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> query = Statement::Prepare(
+      db_->get(), "SELECT body FROM workspace_settings WHERE workspace_id = ?1");
+  if (!query.ok()) return std::nullopt;
+  query->Bind(1, workspace_id);
+  if (query->Step() != SQLITE_ROW) return std::nullopt;
+  return query->String(0);
+}
+
+Status AccountStore::PutWorkspaceSettings(int64_t workspace_id, std::string_view body,
+                                          int64_t at) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> upsert = Statement::Prepare(
+      db_->get(),
+      "INSERT INTO workspace_settings (workspace_id, body, updated_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (workspace_id) DO UPDATE SET body = excluded.body, "
+      "updated_at = excluded.updated_at");
+  if (!upsert.ok()) return upsert.status();
+  upsert->Bind(1, workspace_id);
+  upsert->Bind(2, body);
+  upsert->Bind(3, at);
+  if (upsert->Step() != SQLITE_DONE) return db_->Error("workspace settings");
+  return Status::Ok();
+}
+
 std::vector<SavedFilter> AccountStore::SavedFilters(int64_t account_id) const {
   std::lock_guard lock(mutex_);
   std::vector<SavedFilter> filters;
@@ -349,6 +393,28 @@ Status AccountStore::RevokeIngestToken(std::string_view id_prefix, int64_t at) {
   Result<bool> revoked = RevokeIngestTokenHash(matched_hash, at);
   if (!revoked.ok()) return revoked.status();
   return Status::Ok();
+}
+
+Result<bool> AccountStore::RevokeIngestTokenOf(int64_t workspace_id, std::string_view id,
+                                               int64_t at) {
+  std::string matched_hash;
+  {
+    std::lock_guard lock(mutex_);
+    Result<Statement> query = Statement::Prepare(
+        db_->get(),
+        "SELECT token_hash FROM ingest_tokens WHERE workspace_id = ?1 AND revoked_at IS NULL");
+    if (!query.ok()) return query.status();
+    query->Bind(1, workspace_id);
+    while (query->Step() == SQLITE_ROW) {
+      const void* blob = sqlite3_column_blob(query->get(), 0);
+      int size = sqlite3_column_bytes(query->get(), 0);
+      if (Hex(blob, size).substr(0, 16) == id) {
+        matched_hash.assign(static_cast<const char*>(blob), static_cast<size_t>(size));
+      }
+    }
+  }
+  if (matched_hash.empty()) return false;
+  return RevokeIngestTokenHash(matched_hash, at);
 }
 
 Result<bool> AccountStore::RevokeIngestTokenHash(std::string_view token_hash, int64_t at) {

@@ -1,6 +1,6 @@
 // The people side of the store: accounts, sessions, per-user layouts and saved filters, and
 // the revocation of ingest tokens. Lives in the same database as the records (schema
-// migration 2) on a connection of its own; open it after SqliteStore::Open has migrated.
+// migrations 2 and 3) on a connection of its own; open it after SqliteStore::Open has migrated.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +71,9 @@ class AccountStore {
   std::optional<Account> FindAccount(int64_t id) const;
   // Every account, by id; of one workspace when `workspace_id` is set.
   std::vector<Account> Accounts(std::optional<int64_t> workspace_id = std::nullopt) const;
+  // Sets the role, name and CRM user of an account (a new role applies to its next request).
+  Status UpdateAccount(int64_t account_id, std::string_view role, std::string_view name,
+                       std::string_view crm_user_id);
   // Replaces the password hash and ends the account's sessions.
   Status SetPasswordHash(int64_t account_id, std::string_view password_hash);
   // Activates or deactivates; deactivating ends the account's sessions.
@@ -89,6 +92,10 @@ class AccountStore {
   Status PutLayout(int64_t workspace_id, std::string_view scope, std::string_view owner,
                    std::string_view page, std::string_view body, int64_t at);
 
+  // The admin's settings of a workspace as stored (JSON), or none when never saved.
+  std::optional<std::string> WorkspaceSettings(int64_t workspace_id) const;
+  Status PutWorkspaceSettings(int64_t workspace_id, std::string_view body, int64_t at);
+
   std::vector<SavedFilter> SavedFilters(int64_t account_id) const;
   Result<int64_t> AddSavedFilter(int64_t workspace_id, const SavedFilter& filter);
   // True when the account had a filter with this id (and it is gone now).
@@ -100,6 +107,8 @@ class AccountStore {
   // Revokes the token whose hash (hex) starts with `id_prefix` (at least 8 characters);
   // an error when none or several match.
   Status RevokeIngestToken(std::string_view id_prefix, int64_t at);
+  // Revokes the live token of `workspace_id` whose listed id is `id`; false when none.
+  Result<bool> RevokeIngestTokenOf(int64_t workspace_id, std::string_view id, int64_t at);
   // Revokes a token given by its hash; false when no such live token.
   Result<bool> RevokeIngestTokenHash(std::string_view token_hash, int64_t at);
 

@@ -280,6 +280,15 @@ CREATE INDEX saved_filters_by_account ON saved_filters(account_id);
 
 ALTER TABLE ingest_tokens ADD COLUMN revoked_at INTEGER;
 )sql",
+    // 3: the admin's settings of each workspace (src/access/workspace_settings.h), as JSON.
+    // Layouts need no change: department defaults are scope 'department', owner = its id.
+    R"sql(
+CREATE TABLE workspace_settings (
+  workspace_id INTEGER PRIMARY KEY REFERENCES workspaces(id),
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -1,0 +1,107 @@
+// The admin page in a real browser against the demo server of scripts/e2e.sh: a changed
+// forgotten threshold reaches the Forgotten deals page, and a CRM user given an account logs in.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { BASE_URL, SCREENSHOTS, apiSession, logIn, openBrowser, waitForPage } from './browser.mjs';
+
+const PERIOD = { preset: 'this_month' };
+
+let browser;
+let page;
+let api;
+
+before(async () => {
+  api = await apiSession();
+  browser = await openBrowser();
+  page = browser.page;
+  await logIn(page);
+});
+
+after(async () => {
+  // The other tests expect the workspace as the demo made it.
+  await api?.put('/settings', { forgotten_days: null });
+  await browser?.close();
+});
+
+async function openAdmin() {
+  await page.goto(`${BASE_URL}/#/admin`);
+  await page.waitForSelector('main[data-page="admin"][data-ready] form.admin-settings', { timeout: 30000 });
+}
+
+test('the admin page is in an admin\'s menu', async () => {
+  await openAdmin();
+  assert.ok(await page.$('nav.main-nav a[data-page="admin"]'), 'the menu links the admin page');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'admin.png'), fullPage: true });
+});
+
+test('a new forgotten threshold changes the count on the Forgotten deals page', async () => {
+  const count = async (days) => (await api.report({ metric: 'forgotten_count', period: PERIOD, filters: {}, forgotten_days: days })).total;
+  const me = await api.get('/me');
+  const before = await count(me.workspace.forgotten_days);
+  // A threshold whose count differs from today's (the demo's open deals are touched at many ages).
+  let threshold = null;
+  for (const days of [3, 7, 30, 60, 120, 1]) {
+    if (days !== me.workspace.forgotten_days && (await count(days)) !== before) {
+      threshold = days;
+      break;
+    }
+  }
+  assert.notEqual(threshold, null, 'some threshold changes the count');
+  const expected = await count(threshold);
+
+  await openAdmin();
+  await page.fill('form.admin-settings input[name="forgotten_days"]', String(threshold));
+  await page.click('form.admin-settings button[name="save-settings"]');
+  // Saved when the settings say so (polled a bounded number of times).
+  for (let i = 0; i < 300 && (await api.get('/settings')).forgotten_days !== threshold; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal((await api.get('/settings')).forgotten_days, threshold);
+  assert.equal((await api.get('/me')).workspace.forgotten_days, threshold);
+
+  await page.goto(`${BASE_URL}/#/forgotten`);
+  await waitForPage(page, 'forgotten');
+  assert.equal(await page.inputValue('input[name="forgotten_days"]'), String(threshold));
+  await page.waitForFunction(
+    (value) => document.querySelector('.kpi[data-metric="forgotten_count"]')?.dataset.value === value,
+    String(expected),
+    { timeout: 30000 },
+  );
+  assert.notEqual(String(expected), String(before), `the count moved from ${before} to ${expected}`);
+});
+
+test('an admin gives a CRM user an account, and that person logs in', async () => {
+  const users = await api.get('/crm-users');
+  const user = users.find((u) => u.account === null && u.active);
+  assert.ok(user, 'the demo has a CRM user without an account');
+  const login = `e2e-${user.id}`.replace(/[^A-Za-z0-9._@-]/g, '-');
+  const password = 'e2e-password-1';
+
+  await openAdmin();
+  const row = `tr[data-crm-user="${user.id}"]`;
+  await page.fill(`${row} input[name="login.${user.id}"]`, login);
+  await page.fill(`${row} input[name="password.${user.id}"]`, password);
+  await page.click(`${row} button[name="invite"]`);
+  await page.waitForSelector(`tr[data-account="${login}"]`, { timeout: 30000 });
+  const accounts = await api.get('/accounts');
+  const account = accounts.find((a) => a.login === login);
+  assert.equal(account.crm_user_id, user.id);
+  assert.equal(account.role, user.default_role);
+
+  const other = await openBrowser();
+  try {
+    await other.page.goto(BASE_URL + '/');
+    await other.page.waitForSelector('form.login-form input[name="login"]');
+    await other.page.fill('input[name="login"]', login);
+    await other.page.fill('input[name="password"]', password);
+    await other.page.click('form.login-form button[type="submit"]');
+    await waitForPage(other.page, 'overview');
+    // Not an admin: no admin page in the menu.
+    assert.equal(await other.page.$('nav.main-nav a[data-page="admin"]'), null);
+    assert.deepEqual(other.problems, []);
+  } finally {
+    await other.close();
+  }
+  assert.deepEqual(browser.problems, []);
+});
