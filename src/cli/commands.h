@@ -12,6 +12,7 @@ void AddReportCommand(CLI::App& app);
 void AddTokenCommand(CLI::App& app);
 void AddUserCommand(CLI::App& app);
 void AddWorkspaceCommand(CLI::App& app);
+void AddSyncCommand(CLI::App& app);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   voronka::cli::AddTokenCommand(app);
   voronka::cli::AddUserCommand(app);
   voronka::cli::AddWorkspaceCommand(app);
+  voronka::cli::AddSyncCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -59,7 +59,7 @@ std::optional<std::pair<ActivityKind, Direction>> ActivityOf(const std::string& 
   return std::nullopt;
 }
 
-std::vector<Event> ReadEvents(const Context& context, DumpFolder& folder, ImportBatch& batch) {
+std::vector<Event> ReadEvents(const DumpFolder& folder, ImportBatch& batch) {
   std::vector<Event> events;
   for (const DumpItem& entry : folder.items) {
     ItemReader item(*entry.item, *entry.page_name, entry.index, "id", batch.errors);
@@ -83,7 +83,6 @@ std::vector<Event> ReadEvents(const Context& context, DumpFolder& folder, Import
     }
     if (item.ok()) events.push_back(std::move(event));
   }
-  (void)context;
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
     return a.at != b.at ? a.at < b.at : a.id < b.id;
   });
@@ -153,7 +152,7 @@ void ReadCustomFields(ItemReader& item, DealRecord& deal) {
 void ReadLeadsAndEvents(Context& context, ImportBatch& batch) {
   DumpFolder event_folder =
       ReadDumpFolder(context.dump_dir, "events", {"_embedded/events"}, "id", batch.errors);
-  std::vector<Event> events = ReadEvents(context, event_folder, batch);
+  std::vector<Event> events = ReadEvents(event_folder, batch);
   std::map<std::string, std::vector<const Event*>> history;  // lead id -> its changes in time
   for (const Event& event : events) {
     if (event.entity_type == "lead" &&

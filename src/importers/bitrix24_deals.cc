@@ -1,6 +1,5 @@
 // Bitrix24 deals and leads with their stage history.
 #include <algorithm>
-#include <charconv>
 
 #include "importers/bitrix24_internal.h"
 #include "importers/dump_pages.h"
