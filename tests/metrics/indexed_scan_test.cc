@@ -92,5 +92,34 @@ TEST(IndexedScan, EachMonthAloneEqualsItsBucketOfTheYear) {
   EXPECT_EQ(RowValue(april, R"({"stage":"taken"})"), 1);
 }
 
+// In-work snapshots by month add a deal that never reopened to its range of buckets at once
+// (created_at < snapshot <= its first close); a deal that reopened walks its history.
+//   A 100.00: created 01-10, won 03-05                  -> open at the ends of Jan and Feb
+//   B 200.00: created 01-10, lost 01-20, reopened 02-10 on "request", won 04-10
+//                                                        -> open at the ends of Feb and Mar
+TEST(IndexedScan, InWorkByMonthWithAReopenedDeal) {
+  auto engine = Load(std::string(kWorkspace) + R"(
+{"type":"deal","id":"A","pipeline_id":"p1","stage_id":"taken","amount":"100","responsible_id":"u1","created_at":"2024-01-10T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"A","to":"paid","at":"2024-03-05T10:00:00+03:00"}
+{"type":"deal","id":"B","pipeline_id":"p1","stage_id":"taken","amount":"200","responsible_id":"u2","created_at":"2024-01-10T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"B","to":"failed","at":"2024-01-20T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"B","to":"request","at":"2024-02-10T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"B","to":"paid","at":"2024-04-10T10:00:00+03:00"})");
+  std::string request = R"("period":{"from":"2024-01-01","to":"2024-05-01"},"granularity":"month",)"
+                        R"("as_of":"2024-05-01T00:00:00+03:00"})";
+  json count = Report(*engine, R"({"metric":"in_work_count",)" + request);
+  EXPECT_EQ(RowValue(count, "{}", "2024-01"), 1);
+  EXPECT_EQ(RowValue(count, "{}", "2024-02"), 2);
+  EXPECT_EQ(RowValue(count, "{}", "2024-03"), 1);
+  EXPECT_EQ(RowValue(count, "{}", "2024-04"), 0);
+  EXPECT_EQ(count["total"], 0);  // the snapshot at the end of the period (April)
+  json amount =
+      Report(*engine, R"({"metric":"in_work_amount","group_by":["responsible"],)" + request);
+  EXPECT_EQ(RowValue(amount, R"({"responsible":"u1"})", "2024-02"), "100.00");
+  EXPECT_EQ(RowValue(amount, R"({"responsible":"u2"})", "2024-02"), "200.00");
+  EXPECT_EQ(RowValue(amount, R"({"responsible":"u2"})", "2024-03"), "200.00");
+  EXPECT_EQ(RowValue(amount, R"({"responsible":"u1"})", "2024-03"), "0.00");
+}
+
 }  // namespace
 }  // namespace voronka::testing
