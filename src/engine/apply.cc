@@ -172,7 +172,8 @@ int64_t OpenUntil(const Tables& t, int32_t deal) {
   if (!t.deals.defined[row]) return kReopens;
   int64_t until = kOpenForever;
   for (const StageEntry& entry : t.deals.history[row]) {
-    bool closed = entry.stage != kNone && t.stages.semantic[Row(entry.stage)] != StageSemantic::kOpen;
+    bool closed =
+        entry.stage != kNone && t.stages.semantic[Row(entry.stage)] != StageSemantic::kOpen;
     if (closed && until == kOpenForever) until = entry.at;
     if (!closed && until != kOpenForever) return kReopens;
   }

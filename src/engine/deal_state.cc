@@ -64,8 +64,7 @@ int32_t DefaultPipeline(const Tables& tables) {
     if (tables.pipelines.entity[p] != Entity::kDeal || tables.pipelines.stages[p].empty()) continue;
     if (best == kNone || deals[p] > deals[static_cast<size_t>(best)] ||
         (deals[p] == deals[static_cast<size_t>(best)] &&
-         tables.pipelines.ids.Text(static_cast<int32_t>(p)) <
-             tables.pipelines.ids.Text(best))) {
+         tables.pipelines.ids.Text(static_cast<int32_t>(p)) < tables.pipelines.ids.Text(best))) {
       best = static_cast<int32_t>(p);
     }
   }

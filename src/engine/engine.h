@@ -17,12 +17,24 @@ namespace voronka {
 // each way there:
 //  - a double-buffered published view (two copies, swap on apply) doubles resident memory,
 //    which the 80 bytes per record budget does not allow at ~33M records;
-//  - an epoch/snapshot of append-only columns needs every column chunked (no reallocation
-//    under a reader) and copy-on-write pages for the small per-deal state; it is the way to
-//    go, and is not done yet.
-// Until then the bound is what one batch costs: applying 1 000 records takes a few ms, so a
-// report waits at most that long, and the start-up load applies 64k-record chunks, so reports
-// interleave with it. Readers never wait for each other.
+//  - copying the tables per batch (a new immutable version each time) costs a pass over
+//    every column per batch: seconds at 1M deals, for a batch of 1 000 records;
+//  - an epoch/snapshot of chunked columns is the way to go, and is not built yet. Every column
+//    becomes a list of fixed-size segments (4 096 rows) held by shared pointers; a version of
+//    the tables is the lists of segment pointers plus row counts (a few thousand pointers at
+//    1M deals, copied per batch in microseconds). Readers take the current version (one
+//    atomic load) and never lock. The writer builds the next version: appended rows go past
+//    every published version's row count, into segments readers do not read that far; a
+//    changed row copies its segment first when an older version still holds it (copy on
+//    write), so a 1 000-record batch copies only the segments it touches. The time indexes'
+//    week lists and the dictionaries' slot tables need the same treatment (segments, and
+//    per-week lists replaced, not grown in place, while a reader may hold them). Memory
+//    grows by the segments copied while old versions are read, released with the last
+//    reader of a version.
+// Until then the bound is what one batch costs: applying 1 000 records takes about a
+// millisecond (docs/performance.md), so a report waits at most that long, and the start-up
+// load applies 64k-record chunks, so reports interleave with it. Readers never wait for each
+// other.
 class Engine {
  public:
   // A consistent view of the tables; holds a shared lock while it lives, so keep it short.

@@ -248,8 +248,8 @@ Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
     if (changed_a != changed_b) return Less(changed_a, changed_b);
     return a < b;
   };
-  size_t sorted = static_cast<size_t>(std::clamp<int64_t>(request.offset + request.limit, 0,
-                                                          static_cast<int64_t>(items.size())));
+  size_t sorted = static_cast<size_t>(
+      std::clamp<int64_t>(request.offset + request.limit, 0, static_cast<int64_t>(items.size())));
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted), order.end(),
                     before);
   if (stats != nullptr) stats->bytes_scanned = c.scanned_bytes;

@@ -159,8 +159,10 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
   // latest one (T after every change) and the period's weeks hold a minority of the deals;
   // otherwise one sequential pass is cheaper than random reads through an index.
   int64_t candidates = 0;
-  if (parts & kByCreation) candidates += deals.created_index.CandidateCount(buckets.start(), buckets.end());
-  if (parts & kByClose) candidates += deals.close_index.CandidateCount(buckets.start(), buckets.end());
+  if (parts & kByCreation)
+    candidates += deals.created_index.CandidateCount(buckets.start(), buckets.end());
+  if (parts & kByClose)
+    candidates += deals.close_index.CandidateCount(buckets.start(), buckets.end());
   bool index_holds = c.state.borrowed() || !(parts & kByClose);  // creation never changes with T
   if (index_holds && candidates < deals.size() / 4) {
     c.Scanned(candidates, 4 + 53);

@@ -444,7 +444,8 @@ std::vector<Item> Collector::TakeItems() {
   // Contributions of one item carry the same item, so an unstable sort keeps the answer; a
   // list taken in row order is already sorted and is only checked.
   auto less = [&](const Item& a, const Item& b) { return identity(a) < identity(b); };
-  if (!std::is_sorted(items.begin(), items.end(), less)) std::sort(items.begin(), items.end(), less);
+  if (!std::is_sorted(items.begin(), items.end(), less))
+    std::sort(items.begin(), items.end(), less);
   items.erase(std::unique(items.begin(), items.end(),
                           [&](const Item& a, const Item& b) { return identity(a) == identity(b); }),
               items.end());

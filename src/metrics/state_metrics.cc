@@ -134,8 +134,8 @@ std::vector<uint8_t> TouchedByActivityOrTask(const ScanContext& c, int64_t lo, i
   c.Scanned(tasks.created_index.CandidateCount(lo + 1, hi) +
                 tasks.completed_index.CandidateCount(lo + 1, hi),
             4 + 8 + 5);
-  tasks.created_index.ForEachCandidate(
-      lo + 1, hi, [&](int32_t k) { touch_task(k, tasks.created_at[Row(k)]); });
+  tasks.created_index.ForEachCandidate(lo + 1, hi,
+                                       [&](int32_t k) { touch_task(k, tasks.created_at[Row(k)]); });
   tasks.completed_index.ForEachCandidate(
       lo + 1, hi, [&](int32_t k) { touch_task(k, tasks.completed_at.value[Row(k)]); });
   return touched;
@@ -220,8 +220,8 @@ void ScanState(const ScanContext& c, Collector& out) {
       if (end <= first) continue;
       if (open_ranges) {
         int64_t value = metric == MetricId::kInWorkAmount ? amount : 1;
-        out.AddRange(item, static_cast<int32_t>(first), static_cast<int32_t>(end) - 1, {value, 0, 0},
-                     last_bucket);
+        out.AddRange(item, static_cast<int32_t>(first), static_cast<int32_t>(end) - 1,
+                     {value, 0, 0}, last_bucket);
         continue;
       }
     }

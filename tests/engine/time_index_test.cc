@@ -162,8 +162,9 @@ TEST(DealIndexes, PipelineDealCountsFollowTheLatestStage) {
   Feed(engine, R"({"type":"stage_change","deal_id":"Q","to":"r","at":"2024-03-08T00:00:00Z"})");
   EXPECT_EQ(count("p1"), 3);
   EXPECT_EQ(count("p2"), 1);
-  Feed(engine,
-       R"({"type":"pipeline","id":"p2","name":"Retail","entity":"deal","stages":[{"id":"r2","name":"R2","semantic":"open"},{"id":"r_won","name":"Won","semantic":"won"}]})");
+  Feed(
+      engine,
+      R"({"type":"pipeline","id":"p2","name":"Retail","entity":"deal","stages":[{"id":"r2","name":"R2","semantic":"open"},{"id":"r_won","name":"Won","semantic":"won"}]})");
   EXPECT_EQ(count("p2"), 0);
 }
 
