@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { formatValue } from '../format.js';
 import { t } from '../i18n.js';
 import { metricKind } from '../metrics.js';
-import { labelOf } from '../session.js';
+import { labelOf, pipelineOfStage } from '../session.js';
 import { addCrossFilter, reportRequest } from '../state.js';
 import { renderTable } from '../table.js';
 import { drillNumber, showEmpty } from './common.js';
@@ -36,6 +36,13 @@ export async function render(body, widget) {
     }
   });
   const all = [...rows.values()];
+  if (widget.perStage && all.length) {
+    // Metrics of one table may have different stage rows (the movement starts at the second
+    // stage, the losses at the first): the rows follow the pipeline's order of stages.
+    const order = (pipelineOfStage(all[0].id)?.stages || []).map((stage) => stage.id);
+    const position = (id) => (order.includes(id) ? order.indexOf(id) : order.length);
+    all.sort((a, b) => position(a.id) - position(b.id));
+  }
   const nonZero = (row) => widget.metrics.some((m) => row[m] !== null && row[m] !== undefined && Number(row[m]) !== 0);
   // Per-stage tables keep every stage in pipeline order, unless no stage has anything.
   const data = widget.perStage ? (all.some(nonZero) ? all : []) : all.filter(nonZero);
