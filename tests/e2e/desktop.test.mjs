@@ -183,6 +183,27 @@ test('a table exports all its columns, headed in the interface language; CSV dia
   }
 });
 
+test('the activity sources export as a table of source and count, headed in the language', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'voronka-export-'));
+  try {
+    const ru = await (await fetch(`${BASE_URL}/i18n/ru.json`)).json();
+    await page.goto(`${BASE_URL}/#/desktop`);
+    await waitForPage(page, 'desktop');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
+    const csv = readFileSync(await download('activity-sources', 'csv', dir), 'utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trim().split('\r\n').map((line) => line.split(';'));
+    assert.deepEqual(lines[0], [ru['group.source'], ru['metric.activity_count']]);
+    const total = lines.at(-1);
+    assert.equal(total[0], ru['export.total']);
+    // Every activity of the period is under one source: the rows add up to the total.
+    const sum = lines.slice(1, -1).reduce((acc, cells) => acc + Number(cells[1]), 0);
+    assert.equal(sum, Number(total[1]));
+    assert.ok(sum > 0, 'the demo has activities this month');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a widget whose request fails says so and offers to retry', async () => {
   await page.goto(`${BASE_URL}/#/overview`);
   await waitForPage(page, 'overview');

@@ -36,9 +36,9 @@ export function columnNames(source) {
   for (const [key, text] of Object.entries(ITEM_COLUMNS)) names[key] = t(text);
   for (const key of GROUP_KEYS) names[key] = t(`group.${key}`);
   for (const metric of METRIC_NAMES) names[metric] = t(`metric.${metric}`);
-  const request = source.report || source.drilldown || {};
+  const request = source.report || source.drilldown || source.activity_sources || {};
   for (const key of request.group_by || []) if (key.startsWith('fields.')) names[key] = key.slice('fields.'.length);
-  names.value = t(`metric.${request.metric}`);
+  names.value = t(`metric.${request.metric || 'activity_count'}`);
   names.compare = t('export.compare');
   names.bucket = t('export.bucket');
   names.total = t('export.total');
@@ -46,7 +46,8 @@ export function columnNames(source) {
   return names;
 }
 
-// Downloads `title` as `format` (xlsx|csv) for {report: request, metrics?} or {drilldown: request}.
+// Downloads `title` as `format` (xlsx|csv) for {report: request, metrics?}, {drilldown: request}
+// or {activity_sources: request}.
 export async function exportFile(format, title, source) {
   try {
     const body = { format, title, language: currentLanguage(), columns: columnNames(source), ...source };

@@ -50,7 +50,6 @@ export const page = {
         metric: 'activity_count',
         group: 'source',
         source: 'activity_sources',
-        exportable: false,
         chart: 'pie',
         x: 8,
         y: 17,

@@ -46,7 +46,7 @@ export async function render(body, widget) {
   const rows = (answer.rows || []).filter((r) => r.value !== null && Number(r.value) !== 0);
   if (!rows.length) {
     showEmpty(box);
-    return { exportSource: bySource ? null : () => ({ report: request }) };
+    return { exportSource: () => (bySource ? { activity_sources: request } : { report: request }) };
   }
   const clickable = !bySource && CROSS_FILTER_KEYS.has(key);
   const onClick = clickable ? (data) => data?.id !== undefined && addCrossFilter(key, data.id) : null;
@@ -93,5 +93,5 @@ export async function render(body, widget) {
       await drawChart(box, option, onClick);
     }
   }
-  return { exportSource: bySource ? null : () => ({ report: request }) };
+  return { exportSource: () => (bySource ? { activity_sources: request } : { report: request }) };
 }
