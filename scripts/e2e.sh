@@ -2,7 +2,8 @@
 # Browser tests of the dashboard (tests/e2e): a real `voronka serve` on loopback over a small
 # demo history, driven by Chromium through playwright-core. Builds nothing.
 # Usage: scripts/e2e.sh [path/to/voronka]   (default build/release/src/cli/voronka)
-# Screenshots of every page land in build/screenshots/.
+# Screenshots of every page land in build/screenshots/. VORONKA_E2E_DEALS sets the size of the
+# demo history (default 3000; the overview's timing is printed for it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -44,7 +45,8 @@ cleanup() {
 trap cleanup EXIT
 
 data="$work/data"
-"$bin" demo --deals 3000 --seed 3 --out "$work/demo.ndjson" >/dev/null
+deals=${VORONKA_E2E_DEALS:-3000}
+"$bin" demo --deals "$deals" --seed 3 --out "$work/demo.ndjson" >/dev/null
 "$bin" import --data "$data" "$work/demo.ndjson" >/dev/null
 "$bin" user add --data "$data" --login admin --password demo --role admin >/dev/null
 ingest_token=$("$bin" token create --data "$data" | tail -n 1)
@@ -70,7 +72,7 @@ done
 
 mkdir -p build/screenshots
 status=0
-VORONKA_URL="$base" VORONKA_LOGIN=admin VORONKA_PASSWORD=demo VORONKA_INGEST_TOKEN="$ingest_token" \
+VORONKA_URL="$base" VORONKA_DEMO_DEALS="$deals" VORONKA_LOGIN=admin VORONKA_PASSWORD=demo VORONKA_INGEST_TOKEN="$ingest_token" \
   VORONKA_SCREENSHOTS="$repo/build/screenshots" \
   node --test --test-concurrency=1 tests/e2e/ || status=$?
 

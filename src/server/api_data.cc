@@ -3,6 +3,7 @@
 #include "metrics/report.h"
 #include "server/api.h"
 #include "server/export.h"
+#include "server/feed.h"
 #include "server/http_util.h"
 #include "server/meta.h"
 
@@ -92,8 +93,10 @@ void Api::Export(RouteContext& context) {
                           : "Voronka";
   bool is_report = body->contains("report") && (*body)["report"].is_object();
   bool is_drilldown = body->contains("drilldown") && (*body)["drilldown"].is_object();
-  if (is_report == is_drilldown) {
-    return SendError(context.response, 400, "give exactly one of \"report\" and \"drilldown\"");
+  bool is_sources = body->contains("activity_sources") && (*body)["activity_sources"].is_object();
+  if (int{is_report} + int{is_drilldown} + int{is_sources} != 1) {
+    return SendError(context.response, 400,
+                     "give exactly one of \"report\", \"drilldown\" and \"activity_sources\"");
   }
   if (!AdmitReportRequest(context, (*body)[is_report ? "report" : "drilldown"])) return;
   std::shared_ptr<const Engine> engine = EngineOf(context);
@@ -125,6 +128,16 @@ void Api::Export(RouteContext& context) {
       answers.push_back(std::move(answer).value());
     }
     table = TableOfReports(answers, (*body)["report"], metrics);
+  } else if (is_sources) {
+    // Activities by source (POST /activity_sources) as a report of activity_count by source.
+    Result<json> answer = [&] {
+      Engine::ReadView view = engine->Read();
+      return ActivitySources(view.tables(), (*body)["activity_sources"], Instant{context.now},
+                             visibility);
+    }();
+    if (!answer.ok()) return SendError(context.response, 400, answer.message());
+    table =
+        TableOfReport(answer.value(), json{{"metric", "activity_count"}, {"group_by", {"source"}}});
   } else if (is_report) {
     const json& request = (*body)["report"];
     Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);

@@ -39,7 +39,7 @@ json TimeJson(std::optional<int64_t> micros) {
 }  // namespace
 
 void Api::Feed(RouteContext& context) {
-  const Engine* engine = EngineOf(context);
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   const Account& account = context.caller->account;
   std::optional<int64_t> last_visit = LastVisit(runtime_.accounts(), account);
@@ -91,7 +91,7 @@ void Api::FeedSeen(RouteContext& context) {
 void Api::NewClientsReport(RouteContext& context) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
   if (!body) return;
-  const Engine* engine = EngineOf(context);
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Engine::ReadView view = engine->Read();
@@ -103,7 +103,7 @@ void Api::NewClientsReport(RouteContext& context) {
 void Api::ActivitySourcesReport(RouteContext& context) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
   if (!body) return;
-  const Engine* engine = EngineOf(context);
+  std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Engine::ReadView view = engine->Read();

@@ -175,6 +175,35 @@ TEST_F(SessionApiTest, CsvExportOfSeveralMetricsHasAColumnEachNamedInTheLanguage
   EXPECT_NE(response->body.find("wonn_count"), std::string::npos) << response->body;
 }
 
+// Activities by source export like a report: Boris's web form and chat of March (website),
+// Anna's call (telephony); the April call is outside.
+TEST_F(SessionApiTest, CsvExportOfActivitySourcesCountsEachSource) {
+  ASSERT_TRUE(
+      runtime_
+          ->Ingest(
+              main_,
+              R"({"type":"activity","id":"a1","kind":"call","direction":"out","deal_id":"D1","user_id":"u1","at":"2024-03-05T10:00:00Z","source":"telephony"}
+{"type":"activity","id":"a2","kind":"webform","direction":"in","deal_id":"D2","user_id":"u2","at":"2024-03-06T10:00:00Z","source":"website"}
+{"type":"activity","id":"a3","kind":"chat","direction":"in","deal_id":"D2","user_id":"u2","at":"2024-03-07T10:00:00Z","source":"website"}
+{"type":"activity","id":"a4","kind":"call","direction":"out","deal_id":"D1","user_id":"u1","at":"2024-04-02T10:00:00Z","source":"telephony"}
+)")
+          .ok());
+  Browser admin = Login("admin");
+  json body = {{"format", "csv"},
+               {"title", "Sources"},
+               {"language", "en"},
+               {"columns", {{"source", "Source"}, {"value", "Activities"}}},
+               {"activity_sources", json::parse(MarchReport(""))}};
+  auto response = Call("POST", "/api/v1/export", &admin, body.dump());
+  ASSERT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(response->body,
+            "\xEF\xBB\xBFSource,Activities\r\nwebsite,2\r\ntelephony,1\r\ntotal,3\r\n");
+  // Boris sees his own two.
+  Browser boris = Login("boris");
+  response = Call("POST", "/api/v1/export", &boris, body.dump());
+  EXPECT_EQ(response->body, "\xEF\xBB\xBFSource,Activities\r\nwebsite,2\r\ntotal,2\r\n");
+}
+
 TEST_F(SessionApiTest, XlsxExportIsAZippedWorkbook) {
   Browser admin = Login("admin");
   json body = {{"format", "xlsx"},

@@ -108,4 +108,10 @@ export const api = {
   filters: () => send('GET', '/filters'),
   saveFilter: (filter) => send('POST', '/filters', filter),
   deleteFilter: (id) => send('DELETE', `/filters/${encodeURIComponent(id)}`),
+  // The event feed since `since` (an RFC 3339 time), or since the last visit when omitted.
+  feed: (since, limit = 50) => send('GET', `/feed?limit=${limit}${since ? `&since=${encodeURIComponent(since)}` : ''}`),
+  feedSeen: () => send('POST', '/feed/seen', {}),
+  // New clients and activities by source under a report-like request (period, filters).
+  clients: (request) => send('POST', '/clients', request),
+  activitySources: (request) => send('POST', '/activity_sources', request),
 };

@@ -29,10 +29,35 @@ function axisStyle() {
   };
 }
 
+// Starts loading ECharts (a megabyte) without waiting for it.
+export function preloadCharts() {
+  loadScript(ECHARTS).catch(() => {});  // drawChart reports a failed load
+}
+
+const SIZE_WAIT_MS = 3000;
+
+// Resolves once `element` has a size (its grid cell is laid out), or after a while anyway.
+function sized(element) {
+  if (element.clientWidth > 0 && element.clientHeight > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new ResizeObserver(() => {
+      if (element.clientWidth > 0 && element.clientHeight > 0) done();
+    });
+    const timer = setTimeout(done, SIZE_WAIT_MS);
+    function done() {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    }
+    observer.observe(element);
+  });
+}
+
 // Draws `option` (merged over the common look) into `element`; `onClick(data)` gets the
 // clicked item's `data` member. Replaces any chart already there. Loads ECharts on first use.
 export async function drawChart(element, option, onClick) {
-  await loadScript(ECHARTS);
+  await Promise.all([loadScript(ECHARTS), sized(element)]);
+  if (!element.isConnected) return null;  // redrawn or hidden meanwhile
   const echarts = window.echarts;
   let chart = echarts.getInstanceByDom(element);
   if (!chart) {

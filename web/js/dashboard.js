@@ -2,7 +2,7 @@
 // body a widget-kind module draws. The arrangement (position, size, hidden) is the user's,
 // saved through PUT /api/v1/layout and restored from GET on the next visit.
 import { api } from './api.js';
-import { disposeChart } from './chart.js';
+import { disposeChart, preloadCharts } from './chart.js';
 import { h, replace } from './dom.js';
 import { loadScript } from './load_script.js';
 import { exportButtons } from './export.js';
@@ -13,15 +13,30 @@ import { WIDGET_KINDS } from './widgets/index.js';
 
 const COLUMNS = 24;
 const LAYOUT_VERSION = 1;
+const GRIDSTACK = '/vendor/gridstack/gridstack-all.js';
+let prefetched = null;
+
+// Starts asking for the saved layout of `page` before the page is drawn; renderDashboard of
+// that page takes the answer.
+export function prefetchLayout(page) {
+  prefetched = { page, layout: api.layout(page) };
+  prefetched.layout.catch(() => {});  // renderDashboard reports a failure
+}
+
+function layoutOf(page) {
+  const mine = prefetched?.page === page ? prefetched.layout : null;
+  prefetched = null;
+  return mine || api.layout(page);
+}
 
 // Draws page `page` with `widgets` ({id, kind, title, x, y, w, h, ...}) and its own `toolbar`
 // into `container`, the layout tools (hidden widgets, reset) into `tools`. `fitRows` sizes the rows so
 // that many fit the window (the overview's one-screen rule). Returns {refresh(), destroy()}.
 export async function renderDashboard(container, { page, widgets, tools, fitRows = 0, toolbar = null }) {
-  const gridLibrary = loadScript('/vendor/gridstack/gridstack-all.js');
+  const gridLibrary = loadScript(GRIDSTACK);
   let layout = null;
   try {
-    layout = await api.layout(page);
+    layout = await layoutOf(page);
   } catch (error) {
     if (error.status !== 404) showToast(t('error.layout', { message: error.message }));
   }
@@ -40,6 +55,11 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
     if (!hidden.has(widget.id)) gridElement.append(makeItem(widget));
   }
 
+  // Widgets ask for their numbers now, while the grid library loads; a chart waits for its
+  // box to get a size (chart.js). The chart library comes after the requests are on their way.
+  const refresh = () => Promise.all([...instances.values()].map(draw));
+  const firstDraw = refresh();
+  preloadCharts();
   await gridLibrary;
   const grid = window.GridStack.init(
     {
@@ -71,10 +91,12 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
     const title = () => (typeof widget.title === 'function' ? widget.title() : t(widget.title));
     const instance = { widget, body, exportSource: null, kind };
     instances.set(widget.id, instance);
+    // A widget's own control (a metric selector) asks for a redraw with this event.
+    body.addEventListener('voronka:redraw', () => draw(instance));
     const actions = h(
       'div',
       { class: 'widget-actions' },
-      kind.exportable === false ? null : exportButtons(title, () => instance.exportSource?.()),
+      kind.exportable === false || widget.exportable === false ? null : exportButtons(title, () => instance.exportSource?.()),
       // The admin may switch hiding off for the workspace (/me says so).
       currentMe()?.may_hide_widgets === false
         ? null
@@ -113,7 +135,13 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
       // A redraw replaces a chart's element: release the charts that are gone.
       for (const element of charts) if (!element.isConnected) disposeChart(element);
     } catch (error) {
-      replace(body, h('div', { class: 'error' }, error.unreachable ? t('error.unreachable') : error.message));
+      // A failed widget says why and offers to try again; the others are not affected.
+      const message = error.unreachable ? t('error.unreachable') : t('error.widget', { message: error.message });
+      replace(
+        body,
+        h('div', { class: 'error', role: 'alert' }, message,
+          h('button', { type: 'button', class: 'button link', dataset: { retry: widget.id }, onclick: () => draw(instance) }, t('action.retry'))),
+      );
     } finally {
       body.classList.remove('loading');
     }
@@ -191,8 +219,7 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
     window.dispatchEvent(new CustomEvent('voronka:rerender'));
   }
 
-  const refresh = () => Promise.all([...instances.values()].map(draw));
-  await refresh();
+  await firstDraw;
   onResize();
   return {
     refresh,

@@ -80,6 +80,13 @@ export function formatDate(value) {
   );
 }
 
+// An instant as a date and time of day in the workspace time zone.
+export function formatDateTime(value) {
+  if (isEmpty(value)) return '—';
+  const options = { timeZone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
+  return formatter('date-time', options).format(new Date(value));
+}
+
 // A bucket label (2024-03-05, 2024-03, 2024-Q1, 2024) for a chart axis.
 export function formatBucket(bucket) {
   if (!bucket) return '';

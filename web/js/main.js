@@ -1,7 +1,7 @@
 // The dashboard application: login or the app shell (menu, filter bar, page), the router
 // (#/page), the language switch, and the refresh when the data's version moves.
 import { api, setReachabilityHandler, setUnauthorizedHandler } from './api.js';
-import { renderDashboard } from './dashboard.js';
+import { prefetchLayout, renderDashboard } from './dashboard.js';
 import { h, replace } from './dom.js';
 import { loadSavedFilters, renderFilterBar } from './filter_bar.js';
 import { setWorkspaceFormats } from './format.js';
@@ -150,6 +150,8 @@ async function start(loaded) {
   if (!me) return showLogin();
   if (!localStorage.getItem('voronka.language')) await setLanguage(me.workspace?.locale || currentLanguage());
   setWorkspaceFormats(me.workspace);
+  // The page's layout is asked for together with the names and saved filters: one round trip.
+  prefetchLayout(currentPage().id);
   await Promise.all([loadMeta(), loadSavedFilters()]);
   await renderPage();
   stopPolling();
@@ -161,7 +163,13 @@ async function boot() {
   // The texts and the session are asked for at once: the first screen waits for one round trip.
   const [me] = await Promise.all([loadMe().catch((error) => error), setLanguage(preferredLanguage('ru'))]);
   setUnauthorizedHandler(() => showLogin());
-  setReachabilityHandler((reachable) => setOffline(!reachable));
+  let offline = false;
+  setReachabilityHandler((reachable) => {
+    setOffline(!reachable);
+    // Back from an outage: widgets that failed meanwhile ask again.
+    if (reachable && offline && currentMe()) refreshData();
+    offline = !reachable;
+  });
   window.addEventListener('hashchange', () => currentMe() && renderPage());
   window.addEventListener('voronka:rerender', () => renderPage());
   window.addEventListener('voronka:filterbar', () => refreshData());

@@ -52,6 +52,9 @@ const LOWER_IS_BETTER = new Set([
   'response_time',
 ]);
 
+// Every metric name of the catalogue.
+export const METRIC_NAMES = Object.keys(KINDS);
+
 // count | money | ratio | days | minutes | decimal
 export function metricKind(metric) {
   return KINDS[metric] || 'count';

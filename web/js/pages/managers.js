@@ -16,7 +16,7 @@ export const page = {
     },
     { id: 'won-by-manager', kind: 'breakdown', title: 'widget.won_by_manager', metric: 'won_amount', group: 'responsible', chart: 'bars', x: 0, y: 7, w: 8, h: 6 },
     { id: 'activity-index', kind: 'breakdown', title: 'widget.activity_by_manager', metric: 'activity_index', group: 'responsible', chart: 'bars', x: 8, y: 7, w: 8, h: 6 },
-    { id: 'load', kind: 'breakdown', title: 'widget.load', metric: 'in_work_count', group: 'responsible', chart: 'bars', x: 16, y: 7, w: 8, h: 6 },
+    { id: 'load', kind: 'breakdown', title: 'widget.load', metric: 'load', group: 'responsible', chart: 'bars', x: 16, y: 7, w: 8, h: 6 },
     {
       id: 'departments',
       kind: 'grouped',

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { formatValue } from '../format.js';
 import { t } from '../i18n.js';
 import { metricKind } from '../metrics.js';
-import { labelOf } from '../session.js';
+import { labelOf, pipelineOfStage } from '../session.js';
 import { addCrossFilter, reportRequest } from '../state.js';
 import { renderTable } from '../table.js';
 import { drillNumber, showEmpty } from './common.js';
@@ -20,7 +20,12 @@ export async function render(body, widget) {
       ? reportRequest(metric, { filters: widget.filters, ...(widget.extra || {}) })
       : reportRequest(metric, { group_by: [key], filters: widget.filters, ...(widget.extra || {}) }),
   );
-  const answers = await Promise.all(requests.map((request) => api.report(request)));
+  // Totals shown above the table (the deals created beside the stage movement, SPEC §4).
+  const besideRequests = (widget.beside || []).map((metric) => reportRequest(metric, { filters: widget.filters, ...(widget.extra || {}) }));
+  const [answers, besideAnswers] = await Promise.all([
+    Promise.all(requests.map((request) => api.report(request))),
+    Promise.all(besideRequests.map((request) => api.report(request))),
+  ]);
   const rows = new Map();
   answers.forEach((answer, index) => {
     const metric = widget.metrics[index];
@@ -31,7 +36,16 @@ export async function render(body, widget) {
     }
   });
   const all = [...rows.values()];
-  const data = widget.perStage ? all : all.filter((row) => widget.metrics.some((m) => row[m] !== null && row[m] !== undefined && Number(row[m]) !== 0));
+  if (widget.perStage && all.length) {
+    // Metrics of one table may have different stage rows (the movement starts at the second
+    // stage, the losses at the first): the rows follow the pipeline's order of stages.
+    const order = (pipelineOfStage(all[0].id)?.stages || []).map((stage) => stage.id);
+    const position = (id) => (order.includes(id) ? order.indexOf(id) : order.length);
+    all.sort((a, b) => position(a.id) - position(b.id));
+  }
+  const nonZero = (row) => widget.metrics.some((m) => row[m] !== null && row[m] !== undefined && Number(row[m]) !== 0);
+  // Per-stage tables keep every stage in pipeline order, unless no stage has anything.
+  const data = widget.perStage ? (all.some(nonZero) ? all : []) : all.filter(nonZero);
   if (!data.length) return showEmpty(body);
   const columns = [
     { key: 'name', label: t(`group.${key}`) },
@@ -51,7 +65,16 @@ export async function render(body, widget) {
             }),
     })),
   ];
-  replace(body);
+  const beside = besideAnswers.map((answer, index) => {
+    const metric = besideRequests[index].metric;
+    return h(
+      'span',
+      { class: 'beside', dataset: { metric } },
+      `${t(`metric.${metric}`)}: `,
+      drillNumber(formatValue(answer.total, metricKind(metric)), besideRequests[index], { value: answer.total }),
+    );
+  });
+  replace(body, beside.length ? h('div', { class: 'widget-note' }, beside) : null);
   const holder = h('div', { class: 'table-scroll' });
   body.append(holder);
   renderTable(holder, {
@@ -60,6 +83,6 @@ export async function render(body, widget) {
     sort: widget.perStage ? null : { key: widget.sort || widget.metrics[0], desc: true },
     onRowClick: (row) => addCrossFilter(key, row.id),
   });
-  const main = requests[widget.metrics.indexOf(widget.sort)] || requests[0];
-  return { exportSource: () => ({ report: main }) };
+  // The export holds every column of the table, not only the one it is sorted by.
+  return { exportSource: () => ({ report: requests[0], metrics: widget.metrics }) };
 }

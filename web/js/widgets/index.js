@@ -1,6 +1,7 @@
 // Every widget kind by name. A kind module exports render(body, widget) → {exportSource}.
 import * as breakdown from './breakdown.js';
 import * as deals from './deals.js';
+import * as feed from './feed.js';
 import * as forecast from './forecast.js';
 import * as funnel from './funnel.js';
 import * as goals from './goals.js';
@@ -8,4 +9,4 @@ import * as grouped from './grouped.js';
 import * as kpi from './kpi.js';
 import * as trend from './trend.js';
 
-export const WIDGET_KINDS = { breakdown, deals, forecast, funnel, goals, grouped, kpi, trend };
+export const WIDGET_KINDS = { breakdown, deals, feed, forecast, funnel, goals, grouped, kpi, trend };

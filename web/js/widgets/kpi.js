@@ -1,15 +1,45 @@
 // A headline number: the metric over the period, its change against the previous period,
-// and the previous value; the number opens its drill-down list.
+// and the previous value; the number opens its drill-down list. With `source: 'clients'` the
+// number is the new clients of the period (POST /clients), companies and contacts beneath.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { change, formatChange, formatMoneyHeadline, formatValue } from '../format.js';
+import { change, formatChange, formatCount, formatMoneyHeadline, formatValue } from '../format.js';
 import { t } from '../i18n.js';
 import { lowerIsBetter, metricKind } from '../metrics.js';
 import { reportRequest } from '../state.js';
 import { drillNumber } from './common.js';
 
+function comparison(value, previous, metric, show) {
+  const delta = change(value, previous);
+  const good = delta === null || delta === 0 ? '' : (delta > 0) !== lowerIsBetter(metric) ? 'up' : 'down';
+  return h(
+    'div',
+    { class: 'kpi-compare' },
+    delta === null ? null : h('span', { class: `kpi-change ${good}` }, formatChange(delta)),
+    previous === undefined ? null : h('span', { class: 'kpi-previous' }, t('kpi.previous', { value: show(previous) })),
+  );
+}
+
+async function renderClients(body, widget) {
+  const request = reportRequest('created_count', { compare: 'previous_period', filters: widget.filters });
+  delete request.metric;
+  const answer = await api.clients(request);
+  replace(
+    body,
+    h(
+      'div',
+      { class: 'kpi', dataset: { metric: 'new_clients', value: String(answer.total) } },
+      h('span', { class: 'number' }, formatCount(answer.total)),
+      comparison(answer.total, answer.total_compare, 'new_clients', formatCount),
+      h('div', { class: 'kpi-previous' }, t('clients.split', { companies: formatCount(answer.companies), contacts: formatCount(answer.contacts) })),
+    ),
+  );
+  return { exportSource: null };
+}
+
 // widget: {metric, filters?, compare? ("previous_period" by default), extra? request members}
 export async function render(body, widget) {
+  if (widget.source === 'clients') return renderClients(body, widget);
   const request = reportRequest(widget.metric, {
     compare: widget.compare || 'previous_period',
     filters: widget.filters,
@@ -18,22 +48,14 @@ export async function render(body, widget) {
   const answer = await api.report(request);
   const kind = metricKind(widget.metric);
   const value = answer.total;
-  const previous = answer.total_compare;
-  const delta = change(value, previous);
   const show = (v) => (kind === 'money' ? formatMoneyHeadline(v) : formatValue(v, kind));
-  const good = delta === null || delta === 0 ? '' : (delta > 0) !== lowerIsBetter(widget.metric) ? 'up' : 'down';
   replace(
     body,
     h(
       'div',
       { class: 'kpi', dataset: { metric: widget.metric, value: value === null ? '' : String(value) } },
       drillNumber(show(value), request, { value, title: typeof widget.title === 'function' ? widget.title() : t(widget.title), hint: formatValue(value, kind) }),
-      h(
-        'div',
-        { class: 'kpi-compare' },
-        delta === null ? null : h('span', { class: `kpi-change ${good}` }, formatChange(delta)),
-        previous === undefined ? null : h('span', { class: 'kpi-previous' }, t('kpi.previous', { value: show(previous) })),
-      ),
+      comparison(value, answer.total_compare, widget.metric, show),
     ),
   );
   return { exportSource: () => ({ report: request }) };

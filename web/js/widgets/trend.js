@@ -31,7 +31,8 @@ export async function render(body, widget) {
           'aria-label': t('widget.metric'),
           onchange: (event) => {
             widget.selected = event.target.value;
-            render(body, widget);
+            // Redrawn by the dashboard, which shows a failure in the widget.
+            body.dispatchEvent(new CustomEvent('voronka:redraw', { bubbles: true }));
           },
         },
         widget.metrics.map((m) => h('option', { value: m, selected: m === metric }, t(`metric.${m}`))),
