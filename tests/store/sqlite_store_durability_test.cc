@@ -145,7 +145,8 @@ TEST(SqliteStoreSchemaTest, OpenMigratesToTheLatestVersionAndRefusesANewerOne) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(sqlite::SchemaVersion(db).value(), sqlite::LatestSchemaVersion());
-  EXPECT_EQ(sqlite::LatestSchemaVersion(), 2);  // 1: records, 2: accounts and sessions
+  // 1: records, 2: accounts and sessions, 3: workspace settings
+  EXPECT_EQ(sqlite::LatestSchemaVersion(), 3);
   sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   auto newer = SqliteStore::Open(dir.path() + "/nested/data");
