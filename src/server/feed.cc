@@ -213,7 +213,7 @@ Result<json> NewClients(const Tables& t, const json& request, Instant now,
     auto counts = [&](const std::vector<int32_t>& firsts) {
       int64_t n = 0;
       for (int32_t d : firsts) {
-        if (d == kNone || !context.deal_pass[Row(d)]) continue;
+        if (d == kNone || !context.DealPasses(d)) continue;
         int64_t at = deals.created_at[Row(d)];
         if (at >= start && at < end) ++n;
       }
