@@ -4,31 +4,15 @@
 #include <cstdio>
 #include <fstream>
 
-#include "testing/process.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/process.h"
 
 namespace voronka {
 namespace {
 
+using testing::CommandResult;
+using testing::RunVoronka;
 using testing::TempDir;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult RunVoronka(const std::string& arguments) {
-  std::string command = testing::VoronkaBinary() + " " + arguments + " 2>&1";
-  CommandResult result;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
@@ -61,18 +45,21 @@ TEST(ImportCommandTest, ImportsAFileAndSkipsWhatWasAppliedBefore) {
   // The same file again: definitions are upserts (applied again), the two events are skipped.
   CommandResult second = RunVoronka("import --data " + dir.path() + "/data " + file);
   ASSERT_EQ(second.exit_code, 0) << second.output;
-  EXPECT_NE(second.output.find("Imported 2 records (2 skipped"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("Imported 2 records (2 skipped"), std::string::npos)
+      << second.output;
   EXPECT_EQ(StoredRecords(dir.path() + "/data"), 4 + 1);  // + the workspace settings record
 }
 
 TEST(ImportCommandTest, BadLinesAreAllReportedAndNothingIsStored) {
   TempDir dir;
   std::string file = dir.path() + "/bad.ndjson";
-  WriteFile(file, std::string(kGood) +
-                      R"({"type":"stage_change","deal_id":"D1","to":"paied","at":"2024-03-06T10:00:00Z"})"
-                      "\n"
-                      R"({"type":"deal","id":"D2","pipeline_id":"p1","stage_id":"new","amount":"12,5","created_at":"2024-03-01T10:00:00Z"})"
-                      "\n");
+  WriteFile(
+      file,
+      std::string(kGood) +
+          R"({"type":"stage_change","deal_id":"D1","to":"paied","at":"2024-03-06T10:00:00Z"})"
+          "\n"
+          R"({"type":"deal","id":"D2","pipeline_id":"p1","stage_id":"new","amount":"12,5","created_at":"2024-03-01T10:00:00Z"})"
+          "\n");
   CommandResult result = RunVoronka("import --data " + dir.path() + "/data " + file);
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_NE(result.output.find("line 5:"), std::string::npos) << result.output;

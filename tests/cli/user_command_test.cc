@@ -14,22 +14,10 @@ namespace {
 
 using testing::TempDir;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using testing::CommandResult;
 
 CommandResult Voronka(const std::string& arguments) {
-  std::string command = testing::VoronkaBinary() + " " + arguments + " 2>&1";
-  CommandResult result;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return testing::RunVoronka(arguments);
 }
 
 // Anna heads Sales; Boris works in it.

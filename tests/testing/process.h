@@ -1,21 +1,21 @@
 // Test helpers: a temporary data directory and a `voronka serve` child process.
 #pragma once
 
+#include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <httplib.h>
 
 namespace voronka::testing {
 
@@ -57,6 +57,26 @@ inline int FreePort() {
 inline std::string VoronkaBinary() {
   const char* path = std::getenv("VORONKA_BIN");
   return path != nullptr ? path : "";
+}
+
+// What a `voronka ...` command printed and how it ended.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `voronka <arguments>` to the end, as a person types it in a shell.
+inline CommandResult RunVoronka(const std::string& arguments) {
+  std::string command = VoronkaBinary() + " " + arguments + " 2>&1";
+  CommandResult result;
+  std::FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
 }
 
 // `voronka serve --data DIR --port P` as a child process, stopped with SIGKILL at the end.
