@@ -12,9 +12,8 @@
 namespace voronka {
 namespace {
 
-using testing::TempDir;
-
 using testing::CommandResult;
+using testing::TempDir;
 
 CommandResult Voronka(const std::string& arguments) {
   return testing::RunVoronka(arguments);
