@@ -63,6 +63,9 @@ class Api {
   void FeedSeen(RouteContext& context);
   void NewClientsReport(RouteContext& context);
   void ActivitySourcesReport(RouteContext& context);
+  void RunTablesReport(RouteContext& context,
+                       Result<nlohmann::json> (*run)(const Tables&, const nlohmann::json&, Instant,
+                                                     const Visibility&));
   // api_admin.cc (admin only; 403 for anyone else)
   void GetSettings(RouteContext& context);
   void PutSettings(RouteContext& context);

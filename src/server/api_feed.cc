@@ -88,28 +88,33 @@ void Api::FeedSeen(RouteContext& context) {
   SendJson(context.response, 200, json{{"last_visit", TimeJson(context.now)}});
 }
 
-void Api::NewClientsReport(RouteContext& context) {
+namespace {
+
+using TablesReport = Result<json> (*)(const Tables&, const json&, Instant, const Visibility&);
+
+}  // namespace
+
+// A report answered straight from the tables: admitted for the caller's role like /report
+// (hidden pages, the workspace's report defaults), then run under the caller's visibility.
+void Api::RunTablesReport(RouteContext& context, TablesReport run) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
   if (!body) return;
+  if (!AdmitReportRequest(context, *body)) return;
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Engine::ReadView view = engine->Read();
-  Result<json> answer = NewClients(view.tables(), *body, Instant{context.now}, visibility);
+  Result<json> answer = run(view.tables(), *body, Instant{context.now}, visibility);
   if (!answer.ok()) return SendError(context.response, 400, answer.message());
   SendJson(context.response, 200, answer.value());
 }
 
+void Api::NewClientsReport(RouteContext& context) {
+  RunTablesReport(context, &NewClients);
+}
+
 void Api::ActivitySourcesReport(RouteContext& context) {
-  std::optional<json> body = ParseBodyObject(context.request, context.response);
-  if (!body) return;
-  std::shared_ptr<const Engine> engine = EngineOf(context);
-  if (engine == nullptr) return;
-  Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Engine::ReadView view = engine->Read();
-  Result<json> answer = ActivitySources(view.tables(), *body, Instant{context.now}, visibility);
-  if (!answer.ok()) return SendError(context.response, 400, answer.message());
-  SendJson(context.response, 200, answer.value());
+  RunTablesReport(context, &ActivitySources);
 }
 
 }  // namespace voronka
