@@ -8,6 +8,7 @@ ImportBatch ReadAmocrmDump(const std::string& dump_dir, const AmocrmOptions& opt
   ImportBatch batch;
   amocrm::Context context;
   context.dump_dir = dump_dir;
+  context.known = options.known;
   if (!options.account_url.empty()) {
     std::string account = options.account_url;
     while (!account.empty() && account.back() == '/') account.pop_back();
@@ -22,7 +23,7 @@ ImportBatch ReadAmocrmDump(const std::string& dump_dir, const AmocrmOptions& opt
   amocrm::ReadContacts(context, batch);
   amocrm::ReadLeadsAndEvents(context, batch);
   amocrm::ReadTasks(context, batch);
-  if (batch.ok() && context.deal_ids.empty()) {
+  if (batch.ok() && context.deal_ids.empty() && options.known == nullptr) {
     batch.errors.push_back(dump_dir +
                            ": no leads: leads/ is missing or empty (see docs/import.md for the "
                            "dump layout)");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "importers/import_batch.h"
+#include "ingest/catalog.h"
 
 namespace voronka {
 
@@ -12,6 +13,11 @@ struct AmocrmOptions {
   // The account address, e.g. "https://example.amocrm.ru": sets the workspace's deep link to
   // "<account>/leads/detail/{id}". Empty: the setting is left as it is.
   std::string account_url;
+  // Set for an incremental dump (only what changed since a time, as `sync amocrm` fetches
+  // after its first run): the workspace's deals so far. A lead already known becomes a deal
+  // update at its updated_at instead of a new deal (its state at creation is not in the
+  // dump), and calls or tasks of known leads are kept although the lead is not in the dump.
+  const Catalog* known = nullptr;
 };
 
 // Reads DUMP (leads/0001.json, leads/pipelines/0001.json, events/..., see docs/import.md)

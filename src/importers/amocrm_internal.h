@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "importers/import_batch.h"
+#include "ingest/catalog.h"
 
 namespace voronka::amocrm {
 
@@ -17,6 +18,10 @@ struct Context {
   std::string dump_dir;
   std::unordered_set<std::string> stage_ids;
   std::unordered_set<std::string> deal_ids;  // leads of the dump
+  const Catalog* known = nullptr;             // incremental: the workspace's deals so far
+  bool HasDeal(const std::string& id) const {
+    return deal_ids.contains(id) || (known != nullptr && known->HasDeal(id));
+  }
 };
 
 // Each appends its records to `batch` (errors and warnings too).

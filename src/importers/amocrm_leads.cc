@@ -193,16 +193,23 @@ void ReadLeadsAndEvents(Context& context, ImportBatch& batch) {
       item.Error("status_id", "'" + current_stage + "' is not a status of leads/pipelines");
       continue;
     }
+    // A lead the workspace already has, in an incremental dump: its state at creation is
+    // not here, so what it is now is a deal update, and its history only what is new.
+    bool update_only = context.known != nullptr && context.known->HasDeal(deal.id);
     context.deal_ids.insert(deal.id);
 
     // The state at creation is the "before" of the first change of each kind.
     const std::vector<const Event*>* changes = nullptr;
     if (auto found = history.find(deal.id); found != history.end()) changes = &found->second;
-    std::string stage = current_stage;
+    static const std::vector<const Event*> kNoChanges;
+    if (changes == nullptr) changes = &kNoChanges;
+    std::optional<std::string> stage;
     std::optional<std::string> responsible = current_responsible;
+    bool responsible_known = !update_only;
+    if (!update_only) stage = current_stage;
     bool stage_seen = false;
     bool responsible_seen = false;
-    for (const Event* event : changes != nullptr ? *changes : std::vector<const Event*>{}) {
+    for (const Event* event : *changes) {
       if (event->type == "lead_status_changed" && !stage_seen) {
         stage_seen = true;
         if (auto before = StageOf(event->before)) stage = *before;
@@ -210,15 +217,31 @@ void ReadLeadsAndEvents(Context& context, ImportBatch& batch) {
       if (event->type == "entity_responsible_changed" && !responsible_seen) {
         responsible_seen = true;
         responsible = ResponsibleOf(event->before);
+        responsible_known = true;
       }
     }
-    deal.stage_id = stage;
-    deal.responsible_id = responsible;
     std::string origin = item.origin();
     std::string deal_id = deal.id;
     Instant last_at = deal.created_at;
-    batch.Add(std::move(deal), origin);
-    for (const Event* event : changes != nullptr ? *changes : std::vector<const Event*>{}) {
+    if (update_only) {
+      DealUpdateRecord update;
+      update.id = deal.id;
+      update.at = updated_at;
+      update.title = deal.title;
+      update.amount = deal.amount;
+      update.company_id = deal.company_id;
+      update.contact_id = deal.contact_id;
+      update.loss_reason = deal.loss_reason;
+      update.fields = std::move(deal.fields);
+      batch.Add(std::move(update), origin,
+                "amo:lead-update:" + deal_id + ":" +
+                    std::to_string(updated_at.micros / kMicrosPerSecond));
+    } else {
+      deal.stage_id = *stage;
+      deal.responsible_id = responsible;
+      batch.Add(std::move(deal), origin);
+    }
+    for (const Event* event : *changes) {
       last_at = std::max(last_at, event->at);
       if (event->type == "lead_status_changed") {
         StageChangeRecord change;
@@ -239,9 +262,10 @@ void ReadLeadsAndEvents(Context& context, ImportBatch& batch) {
       }
     }
     // The dump may have been taken between a change and its event; the lead itself is right.
+    // (A known lead with no change in the dump is where the workspace has it already.)
     Instant now_at = std::max(last_at, updated_at);
     std::string now_key = ":" + std::to_string(now_at.micros / kMicrosPerSecond);
-    if (stage != current_stage) {
+    if (stage && stage != current_stage) {
       StageChangeRecord change;
       change.deal_id = deal_id;
       change.from = stage;
@@ -250,7 +274,7 @@ void ReadLeadsAndEvents(Context& context, ImportBatch& batch) {
       batch.Add(std::move(change), origin,
                 "amo:lead-stage:" + deal_id + ":" + current_stage + now_key);
     }
-    if (responsible != current_responsible) {
+    if (responsible_known && responsible != current_responsible) {
       DealUpdateRecord update;
       update.id = deal_id;
       update.at = now_at;
@@ -272,7 +296,7 @@ void ReadLeadsAndEvents(Context& context, ImportBatch& batch) {
     activity.user_id = event.by;
     activity.source = event.type;
     if (event.entity_type == "lead") {
-      if (!context.deal_ids.contains(event.entity_id)) {
+      if (!context.HasDeal(event.entity_id)) {
         batch.warnings.push_back(event.origin + ": belongs to lead " + event.entity_id +
                                  ", which is not in the dump (deleted?), left out");
         continue;
@@ -305,7 +329,7 @@ void ReadTasks(const Context& context, ImportBatch& batch) {
     if (item.Flag("is_completed", false)) task.completed_at = item.UnixTime("updated_at");
     if (item.Text("entity_type") == "leads") task.deal_id = item.Text("entity_id");
     if (!item.ok()) continue;
-    if (task.deal_id && !context.deal_ids.contains(*task.deal_id)) {
+    if (task.deal_id && !context.HasDeal(*task.deal_id)) {
       batch.warnings.push_back(item.origin() + ": belongs to lead " + *task.deal_id +
                                ", which is not in the dump (deleted?), left out");
       continue;

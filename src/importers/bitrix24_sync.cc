@@ -5,11 +5,10 @@
 #include <httplib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "importers/bitrix24_dump.h"
+#include "importers/sync_pages.h"
 
 namespace voronka {
 
@@ -61,24 +60,12 @@ Result<Webhook> ParseWebhook(const std::string& url) {
   return webhook;
 }
 
-std::string PageName(const MethodCall& call, int page) {
-  char number[16];
-  std::snprintf(number, sizeof number, "%04d", page);
-  return std::string(call.file_prefix) + number + ".json";
-}
-
-// The marker of a finished method: its pages are all saved.
-fs::path DoneMarker(const fs::path& work, const MethodCall& call) {
-  return work / call.method / (std::string(".done-") + call.file_prefix);
+SyncFolder FolderOf(const fs::path& work, const MethodCall& call) {
+  return SyncFolder(work, call.method, call.file_prefix);
 }
 
 void Wait(const Bitrix24SyncOptions& options, std::chrono::milliseconds duration) {
-  if (duration.count() <= 0) return;
-  if (options.sleep) {
-    options.sleep(duration);
-  } else {
-    std::this_thread::sleep_for(duration);
-  }
+  SyncWait(options.sleep, duration);
 }
 
 // One page, retried with backoff; the answer's text on success.
@@ -134,32 +121,23 @@ Status DownloadBitrix24(const Bitrix24SyncOptions& options) {
   client.set_connection_timeout(10);
   client.set_read_timeout(60);
   fs::path work = options.work_dir;
-  std::error_code error;
   for (const MethodCall& call : kCalls) {
-    if (fs::exists(DoneMarker(work, call), error)) continue;
-    fs::path folder = work / call.method;
-    fs::create_directories(folder, error);
-    if (error) return Status::Error(folder.string() + ": " + error.message());
-    // Pages of an unfinished method are fetched again from the start.
-    for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
-      std::string name = entry.path().filename().string();
-      if (name.rfind(call.file_prefix, 0) == 0 && entry.path().extension() == ".json") {
-        fs::remove(entry.path(), error);
-      }
-    }
+    SyncFolder folder = FolderOf(work, call);
+    if (folder.finished()) continue;
+    if (Status restarted = folder.Restart(); !restarted.ok()) return restarted;
     int64_t start = 0;
     for (int page = 1;; ++page) {
       if (page > 1) Wait(options, options.pause);
       Result<std::string> text = FetchPage(client, webhook.value(), call, start, options);
       if (!text.ok()) return text.status();
-      std::ofstream(folder / PageName(call, page), std::ios::binary) << text.value();
+      if (Status saved = folder.SavePage(page, text.value()); !saved.ok()) return saved;
       nlohmann::json body = nlohmann::json::parse(text.value(), nullptr, false);
       if (!body.contains("next") || !body["next"].is_number_integer()) break;
       int64_t next = body["next"].get<int64_t>();
       if (next <= start) break;
       start = next;
     }
-    std::ofstream(DoneMarker(work, call)) << "";
+    if (Status marked = folder.MarkFinished(); !marked.ok()) return marked;
   }
   return Status::Ok();
 }

@@ -1,0 +1,50 @@
+// amoCRM live: page through API v4 with a long-lived token (HAL paging by _links.next), save
+// the pages in the dump layout of ReadAmocrmDump, then import them as one batch. After the
+// first successful run, leads, contacts, companies, tasks and events are asked only from the
+// start of the previous run on (less a margin), which the import applies as changes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "importers/import_batch.h"
+#include "importers/sync_pages.h"
+
+namespace voronka {
+
+struct AmocrmSyncOptions {
+  // The account, e.g. "https://example.amocrm.ru"; "/api/v4/..." is appended.
+  std::string base_url;
+  std::string token;  // sent as "Authorization: Bearer <token>"
+  // Where the pages are saved. A run interrupted by an error keeps the paths it finished and
+  // starts there again; a successful import empties the folder.
+  std::string work_dir;
+  // Holds the Unix time the last successful sync started; absent: a full sync.
+  std::string state_file;
+  // amoCRM allows 7 requests a second per integration: requests start at least this apart.
+  std::chrono::milliseconds min_interval{143};
+  // Tries per page on HTTP 429/5xx or a lost connection, waiting first_backoff, then twice as
+  // long each time.
+  int max_attempts = 8;
+  std::chrono::milliseconds first_backoff{1000};
+  // Incremental syncs ask from the previous start less this, for clocks that disagree.
+  std::chrono::seconds overlap{300};
+  SleepFunction sleep;                 // how to wait (tests replace it)
+  std::function<int64_t()> now;        // Unix seconds; empty: the system clock
+  std::function<void(const std::string& target)> on_request;  // before each request
+};
+
+// Saves every page Voronka reads into work_dir (leads/0001.json, leads/pipelines/0001.json,
+// events/..., see docs/import.md). `since` > 0 asks only what changed from then on.
+// An error names the path, the page and what the account answered.
+Status DownloadAmocrm(const AmocrmSyncOptions& options, int64_t since);
+
+// DownloadAmocrm (incremental when state_file names a previous run), ReadAmocrmDump, one
+// atomic store; on success the pages are removed and state_file records this run's start.
+ImportSummary SyncAmocrm(SqliteStore& store, int64_t workspace_id,
+                         const AmocrmSyncOptions& options, std::vector<std::string>* warnings);
+
+}  // namespace voronka
