@@ -7,6 +7,7 @@ packages=(
   libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libhowardhinnant-date-dev libxlsxwriter-dev libsodium-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl
+  clang  # the importers' libFuzzer targets (tests/importers/fuzz)
 )
 
 missing=()
