@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "importers/amocrm_sync.h"
 #include "importers/bitrix24_sync.h"
+#include "importers/crm_hooks.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace voronka::cli {
@@ -18,6 +19,7 @@ struct SyncOptions {
   std::string webhook;   // bitrix24
   std::string base_url;  // amocrm
   std::string token;     // amocrm
+  std::string application_token;  // bitrix24, of the outbound webhook
   std::string work_dir;
 };
 
@@ -58,6 +60,14 @@ int RunSync(const std::string& crm, const SyncOptions& options, const SyncFuncti
   return kExitOk;
 }
 
+// What the workspace's webhooks (POST /api/v1/hooks/<crm>) fetch with.
+void KeepHookCredentials(const std::string& data_dir, const std::string& crm, int64_t workspace,
+                         const CrmHookCredentials& credentials,
+                         std::vector<std::string>& warnings) {
+  Status saved = SaveHookCredentials(data_dir, crm, workspace, credentials);
+  if (!saved.ok()) warnings.push_back(saved.message() + "; the " + crm + " webhooks cannot fetch");
+}
+
 ImportSummary SyncBitrix24Pages(const SyncOptions& options, SqliteStore& store,
                                 int64_t workspace, const std::string& work_dir,
                                 std::vector<std::string>& warnings) {
@@ -67,7 +77,14 @@ ImportSummary SyncBitrix24Pages(const SyncOptions& options, SqliteStore& store,
   sync.on_request = [](const std::string& method, int64_t start) {
     std::fprintf(stderr, "%s start=%lld\n", method.c_str(), static_cast<long long>(start));
   };
-  return SyncBitrix24(store, workspace, sync, &warnings);
+  ImportSummary summary = SyncBitrix24(store, workspace, sync, &warnings);
+  if (summary.ok()) {
+    CrmHookCredentials credentials;
+    credentials.bitrix24_webhook = options.webhook;
+    credentials.bitrix24_application_token = options.application_token;
+    KeepHookCredentials(options.data_dir, "bitrix24", workspace, credentials, warnings);
+  }
+  return summary;
 }
 
 ImportSummary SyncAmocrmPages(const SyncOptions& options, SqliteStore& store, int64_t workspace,
@@ -80,7 +97,14 @@ ImportSummary SyncAmocrmPages(const SyncOptions& options, SqliteStore& store, in
   sync.on_request = [](const std::string& target) {
     std::fprintf(stderr, "%s\n", target.c_str());
   };
-  return SyncAmocrm(store, workspace, sync, &warnings);
+  ImportSummary summary = SyncAmocrm(store, workspace, sync, &warnings);
+  if (summary.ok()) {
+    CrmHookCredentials credentials;
+    credentials.amocrm_base_url = options.base_url;
+    credentials.amocrm_token = options.token;
+    KeepHookCredentials(options.data_dir, "amocrm", workspace, credentials, warnings);
+  }
+  return summary;
 }
 
 CLI::App* AddCrm(CLI::App& sync, const std::shared_ptr<SyncOptions>& options, const char* crm,
@@ -119,6 +143,9 @@ void AddSyncCommand(CLI::App& app) {
       "--webhook https://example.bitrix24.ru/rest/1/abcdef0123456789/",
       SyncBitrix24Pages);
   bitrix24->add_option("--webhook", options->webhook, "incoming webhook address")->required();
+  bitrix24->add_option("--application-token", options->application_token,
+                       "the application token of the outbound webhook that posts to "
+                       "/api/v1/hooks/bitrix24 (checked on every event when given)");
   CLI::App* amocrm = AddCrm(
       *sync, options, "amocrm",
       "Page through an amoCRM (Kommo) account's API v4 with a long-lived token, at most 7\n"

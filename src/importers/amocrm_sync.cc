@@ -21,6 +21,13 @@ struct PathCall {
   const char* since_filter;  // the filter an incremental sync adds, "" for none
 };
 
+// The events ReadAmocrmDump turns into records.
+constexpr char kEventTypes[] =
+    "limit=100&filter[type][]=lead_status_changed&filter[type][]=entity_responsible_changed"
+    "&filter[type][]=incoming_call&filter[type][]=outgoing_call"
+    "&filter[type][]=incoming_chat_message&filter[type][]=outgoing_chat_message"
+    "&filter[type][]=incoming_sms&filter[type][]=outgoing_sms&filter[type][]=common_note_added";
+
 // What ReadAmocrmDump reads, definitions first.
 constexpr PathCall kCalls[] = {
     {"account", "with=users_groups", ""},
@@ -29,12 +36,7 @@ constexpr PathCall kCalls[] = {
     {"companies", "limit=250", "filter[updated_at][from]"},
     {"contacts", "limit=250", "filter[updated_at][from]"},
     {"leads", "limit=250&with=contacts,loss_reason", "filter[updated_at][from]"},
-    {"events",
-     "limit=100&filter[type][]=lead_status_changed&filter[type][]=entity_responsible_changed"
-     "&filter[type][]=incoming_call&filter[type][]=outgoing_call"
-     "&filter[type][]=incoming_chat_message&filter[type][]=outgoing_chat_message"
-     "&filter[type][]=incoming_sms&filter[type][]=outgoing_sms&filter[type][]=common_note_added",
-     "filter[created_at][from]"},
+    {"events", kEventTypes, "filter[created_at][from]"},
     {"tasks", "limit=250", "filter[updated_at][from]"},
 };
 
@@ -131,24 +133,34 @@ int64_t ReadState(const std::string& file) {
 }  // namespace
 
 Status DownloadAmocrm(const AmocrmSyncOptions& options, int64_t since) {
-  if (options.base_url.rfind("http://", 0) != 0 && options.base_url.rfind("https://", 0) != 0) {
-    return Status::Error("--base-url '" + options.base_url + "' is not an http(s) address");
-  }
-  AmocrmClient client(options);
-  fs::path work = options.work_dir;
+  std::vector<AmocrmCall> calls;
   for (const PathCall& call : kCalls) {
-    SyncFolder folder(work, call.path, "");
-    if (folder.finished()) continue;
-    if (Status restarted = folder.Restart(); !restarted.ok()) return restarted;
-    std::string target = std::string("/api/v4/") + call.path;
     std::string query = call.params;
     if (since > 0 && *call.since_filter != '\0') {
       query += std::string(query.empty() ? "" : "&") + call.since_filter + "=" +
                std::to_string(since);
     }
-    if (!query.empty()) target += "?" + query;
+    calls.push_back({call.path, query});
+  }
+  return DownloadAmocrmCalls(options, calls);
+}
+
+std::string AmocrmEventTypes() { return kEventTypes; }
+
+Status DownloadAmocrmCalls(const AmocrmSyncOptions& options,
+                           const std::vector<AmocrmCall>& calls) {
+  if (options.base_url.rfind("http://", 0) != 0 && options.base_url.rfind("https://", 0) != 0) {
+    return Status::Error("--base-url '" + options.base_url + "' is not an http(s) address");
+  }
+  AmocrmClient client(options);
+  fs::path work = options.work_dir;
+  for (const AmocrmCall& call : calls) {
+    SyncFolder folder(work, call.path, "");
+    if (folder.finished()) continue;
+    if (Status restarted = folder.Restart(); !restarted.ok()) return restarted;
+    std::string target = "/api/v4/" + call.path + (call.query.empty() ? "" : "?" + call.query);
     for (int page = 1; !target.empty(); ++page) {
-      std::string where = std::string(call.path) + " page " + std::to_string(page);
+      std::string where = call.path + " page " + std::to_string(page);
       Result<std::string> text = client.Get(target, where);
       if (!text.ok()) return text.status();
       if (text->empty()) break;  // 204: nothing (more)

@@ -42,6 +42,16 @@ struct AmocrmSyncOptions {
 // An error names the path, the page and what the account answered.
 Status DownloadAmocrm(const AmocrmSyncOptions& options, int64_t since);
 
+// One path to page through: its pages go to work_dir/<path>/NNNN.json.
+struct AmocrmCall {
+  std::string path;   // after /api/v4/, e.g. "leads"
+  std::string query;  // "limit=250&filter[id][]=9003"
+};
+// DownloadAmocrm for the given calls only (e.g. one lead with its events).
+Status DownloadAmocrmCalls(const AmocrmSyncOptions& options, const std::vector<AmocrmCall>& calls);
+// The query of the events a sync asks for ("limit=100&filter[type][]=lead_status_changed&...").
+std::string AmocrmEventTypes();
+
 // DownloadAmocrm (incremental when state_file names a previous run), ReadAmocrmDump, one
 // atomic store; on success the pages are removed and state_file records this run's start.
 ImportSummary SyncAmocrm(SqliteStore& store, int64_t workspace_id,

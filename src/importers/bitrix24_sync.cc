@@ -16,15 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct MethodCall {
-  const char* method;
-  const char* file_prefix;  // deal and lead history share one folder
-  const char* params;
-};
+using MethodCall = Bitrix24Call;
 
 // What ReadBitrix24Dump reads. crm.timeline.comment.list is left out: the API answers it only
 // for one deal at a time (filter ENTITY_ID), so comments come from dumps.
-constexpr MethodCall kCalls[] = {
+const std::vector<MethodCall> kCalls = {
     {"department.get", "", ""},
     {"user.get", "", ""},
     {"crm.category.list", "", "entityTypeId=2"},
@@ -73,8 +69,8 @@ Result<std::string> FetchPage(httplib::Client& client, const Webhook& webhook,
                               const MethodCall& call, int64_t start,
                               const Bitrix24SyncOptions& options) {
   std::string target = webhook.path + call.method + ".json?start=" + std::to_string(start);
-  if (*call.params != '\0') target += std::string("&") + call.params;
-  std::string where = std::string(call.method) + " (start " + std::to_string(start) + ")";
+  if (!call.params.empty()) target += "&" + call.params;
+  std::string where = call.method + " (start " + std::to_string(start) + ")";
   std::string last_problem;
   std::chrono::milliseconds backoff = options.first_backoff;
   for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
@@ -115,13 +111,23 @@ Result<std::string> FetchPage(httplib::Client& client, const Webhook& webhook,
 }  // namespace
 
 Status DownloadBitrix24(const Bitrix24SyncOptions& options) {
+  return DownloadBitrix24Calls(options, kCalls);
+}
+
+std::string Bitrix24Portal(const std::string& webhook_url) {
+  Result<Webhook> webhook = ParseWebhook(webhook_url);
+  return webhook.ok() ? webhook->origin : "";
+}
+
+Status DownloadBitrix24Calls(const Bitrix24SyncOptions& options,
+                             const std::vector<Bitrix24Call>& calls) {
   Result<Webhook> webhook = ParseWebhook(options.webhook_url);
   if (!webhook.ok()) return webhook.status();
   httplib::Client client(webhook->origin);
   client.set_connection_timeout(10);
   client.set_read_timeout(60);
   fs::path work = options.work_dir;
-  for (const MethodCall& call : kCalls) {
+  for (const MethodCall& call : calls) {
     SyncFolder folder = FolderOf(work, call);
     if (folder.finished()) continue;
     if (Status restarted = folder.Restart(); !restarted.ok()) return restarted;
@@ -152,9 +158,7 @@ ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
     return summary;
   }
   Bitrix24Options dump_options;
-  if (Result<Webhook> webhook = ParseWebhook(options.webhook_url); webhook.ok()) {
-    dump_options.portal_url = webhook->origin;
-  }
+  dump_options.portal_url = Bitrix24Portal(options.webhook_url);
   ImportBatch batch = ReadBitrix24Dump(options.work_dir, dump_options);
   if (warnings != nullptr) *warnings = batch.warnings;
   summary = StoreImportBatch(store, workspace_id, std::move(batch));

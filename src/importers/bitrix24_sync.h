@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "importers/import_batch.h"
 #include "model/status.h"
@@ -34,6 +35,18 @@ struct Bitrix24SyncOptions {
 // 0001.json, ...). Methods finished by an earlier interrupted run are not asked again.
 // An error names the method, the start and what the portal answered.
 Status DownloadBitrix24(const Bitrix24SyncOptions& options);
+
+// One REST list method to page through: its pages go to work_dir/<method>/<file_prefix>NNNN.json.
+struct Bitrix24Call {
+  std::string method;
+  std::string file_prefix;  // deal and lead history share one folder
+  std::string params;       // "entityTypeId=2&filter[OWNER_ID]=17"
+};
+// DownloadBitrix24 for the given calls only (e.g. one deal and its history).
+Status DownloadBitrix24Calls(const Bitrix24SyncOptions& options,
+                             const std::vector<Bitrix24Call>& calls);
+// "https://example.bitrix24.ru" of a webhook address; empty when it is not one.
+std::string Bitrix24Portal(const std::string& webhook_url);
 
 // DownloadBitrix24, then ReadBitrix24Dump with the portal taken from the webhook, then one
 // atomic store; on success the saved pages are removed so that the next run asks again.

@@ -30,22 +30,33 @@ std::string NameOrigin(const std::string& error, const std::vector<std::string>&
 
 }  // namespace
 
-ImportSummary StoreImportBatch(SqliteStore& store, int64_t workspace_id, ImportBatch batch) {
-  ImportSummary summary;
-  if (!batch.ok()) {
-    summary.errors = std::move(batch.errors);
-    return summary;
-  }
+ParsedBatch TakeParsedBatch(ImportBatch& batch) {
   ParsedBatch parsed;
   parsed.records = std::move(batch.records);
   parsed.lines.reserve(parsed.records.size());
   for (size_t i = 0; i < parsed.records.size(); ++i) {
     parsed.lines.push_back(static_cast<int64_t>(i) + 1);
   }
-  ApplyResult result = store.Apply(workspace_id, parsed);
-  for (const std::string& error : result.errors) {
-    summary.errors.push_back(NameOrigin(error, batch.origins));
+  return parsed;
+}
+
+std::vector<std::string> NameOrigins(const std::vector<std::string>& errors,
+                                     const std::vector<std::string>& origins) {
+  std::vector<std::string> named;
+  named.reserve(errors.size());
+  for (const std::string& error : errors) named.push_back(NameOrigin(error, origins));
+  return named;
+}
+
+ImportSummary StoreImportBatch(SqliteStore& store, int64_t workspace_id, ImportBatch batch) {
+  ImportSummary summary;
+  if (!batch.ok()) {
+    summary.errors = std::move(batch.errors);
+    return summary;
   }
+  ParsedBatch parsed = TakeParsedBatch(batch);
+  ApplyResult result = store.Apply(workspace_id, parsed);
+  summary.errors = NameOrigins(result.errors, batch.origins);
   if (summary.ok()) {
     summary.applied = result.applied;
     summary.skipped = result.skipped;

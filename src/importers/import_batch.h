@@ -35,6 +35,13 @@ struct ImportSummary {
 // record's origin ("crm.deal.list/0001.json: item 3 (ID 17): unknown stage").
 ImportSummary StoreImportBatch(SqliteStore& store, int64_t workspace_id, ImportBatch batch);
 
+// The records of a batch as the store takes them (line i is records[i - 1]); `batch` keeps
+// its origins, for NameOrigins.
+ParsedBatch TakeParsedBatch(ImportBatch& batch);
+// The store's errors ("line 7: unknown stage") with the records' origins instead of lines.
+std::vector<std::string> NameOrigins(const std::vector<std::string>& errors,
+                                     const std::vector<std::string>& origins);
+
 // The workspace named `name` of the store, or the default one when `name` is empty.
 Result<int64_t> FindImportWorkspace(SqliteStore& store, const std::string& name);
 

@@ -1,6 +1,7 @@
 // Health, login, logout and /me.
 #include "access/visibility_of.h"
 #include "server/api.h"
+#include "server/hooks.h"
 #include "server/http_util.h"
 
 namespace voronka {
@@ -55,6 +56,8 @@ std::map<std::string, RouteHandler> Api::Handlers() {
       {"GET /api/v1/tokens", bind(&Api::ListTokens)},
       {"POST /api/v1/tokens", bind(&Api::CreateToken)},
       {R"(DELETE /api/v1/tokens/([0-9a-f]+))", bind(&Api::RevokeToken)},
+      {"POST /api/v1/hooks/bitrix24", CrmHookHandler(runtime_, "bitrix24")},
+      {"POST /api/v1/hooks/amocrm", CrmHookHandler(runtime_, "amocrm")},
   };
 }
 

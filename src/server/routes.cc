@@ -33,6 +33,9 @@ const std::vector<RouteSpec>& ApiRoutes() {
       {"POST", "/api/v1/tokens", "/api/v1/tokens", RouteAccess::kSession},
       {"DELETE", R"(/api/v1/tokens/([0-9a-f]+))", "/api/v1/tokens/0123456789abcdef",
        RouteAccess::kSession},
+      // CRM outbound webhooks: the ingest token is in the address; the handler checks it.
+      {"POST", "/api/v1/hooks/bitrix24", "/api/v1/hooks/bitrix24", RouteAccess::kPublic},
+      {"POST", "/api/v1/hooks/amocrm", "/api/v1/hooks/amocrm", RouteAccess::kPublic},
   };
   return routes;
 }

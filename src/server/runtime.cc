@@ -204,15 +204,19 @@ void Runtime::WaitForRebuilds() {
 }
 
 IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
+  // Even with syntax errors the batch goes to the store, which checks its references too and
+  // refuses it with every error listed.
+  ParsedBatch batch = ParseNdjson(ndjson);
+  return Ingest(workspace_id, batch);
+}
+
+IngestOutcome Runtime::Ingest(int64_t workspace_id, ParsedBatch& batch) {
   IngestOutcome outcome;
   Workspace* workspace = Find(workspace_id);
   if (workspace == nullptr) {
     outcome.errors.push_back("unknown workspace " + std::to_string(workspace_id));
     return outcome;
   }
-  // Even with syntax errors the batch goes to the store, which checks its references too and
-  // refuses it with every error listed.
-  ParsedBatch batch = ParseNdjson(ndjson);
   std::lock_guard lock(workspace->ingest_mutex);
   ApplyResult applied = store_->Apply(workspace_id, batch);
   if (!applied.ok()) {

@@ -46,6 +46,8 @@ class Runtime {
   // the workspace's engine, so the next report sees it. Batches of one workspace are applied
   // one at a time, in the order they were committed.
   IngestOutcome Ingest(int64_t workspace_id, std::string_view ndjson);
+  // The same for records already parsed (e.g. by an importer).
+  IngestOutcome Ingest(int64_t workspace_id, ParsedBatch& batch);
 
   // The engine of a workspace, or null for an unknown one. Safe to read while others ingest;
   // the pointer keeps that engine alive even when a rebuild swaps in a new one. A workspace

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "importers/fixture_crms.h"
 #include "importers/importer_test_util.h"
 
 namespace voronka {
@@ -22,119 +23,12 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
+using testing::FixtureAccount;
 using testing::March;
+using testing::ReadText;
 using testing::Total;
 
-constexpr char kToken[] = "long-lived-token";
-
-std::string ReadText(const std::string& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Serves DUMP/<path>/NNNN.json for ?page=N (1 when absent), 204 past the last page, 401
-// without the token. A request with a filter[..][from] is answered from `changes` instead.
-class FixtureAccount {
- public:
-  explicit FixtureAccount(const std::string& dump) : dump_(dump) {
-    server_.Get(R"(/api/v4/([a-z/]+))",
-                [this](const httplib::Request& request, httplib::Response& response) {
-                  Serve(request, response);
-                });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(milliseconds(1));
-  }
-  ~FixtureAccount() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
-  void RateLimitOnce(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    rate_limited_.insert(key);
-  }
-  void Fail(const std::string& key, bool fail) {
-    std::lock_guard lock(mutex_);
-    if (fail) {
-      failing_.insert(key);
-    } else {
-      failing_.erase(key);
-    }
-  }
-  // What a path answers to a request with a "from" filter: one page, or 204 when absent.
-  void SetChanges(std::map<std::string, json> changes) {
-    std::lock_guard lock(mutex_);
-    changes_ = std::move(changes);
-  }
-  std::map<std::string, int> TakeRequests() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(requests_, {});
-  }
-  // The "from" filter of each path's last request.
-  std::map<std::string, std::string> TakeFilters() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(filters_, {});
-  }
-
- private:
-  void Serve(const httplib::Request& request, httplib::Response& response) {
-    std::lock_guard lock(mutex_);
-    if (request.get_header_value("Authorization") != std::string("Bearer ") + kToken) {
-      response.status = 401;
-      response.set_content(R"({"title":"Unauthorized","status":401,"detail":"Invalid token"})",
-                           "application/problem+json");
-      return;
-    }
-    std::string path = request.matches[1];
-    std::string page = request.has_param("page") ? request.get_param_value("page") : "1";
-    std::string key = path + ":" + page;
-    ++requests_[path];
-    if (rate_limited_.erase(key) > 0) {
-      response.status = 429;
-      return;
-    }
-    if (failing_.contains(key)) {
-      response.status = 502;
-      return;
-    }
-    std::string from;
-    for (const char* filter : {"filter[updated_at][from]", "filter[created_at][from]"}) {
-      if (request.has_param(filter)) from = request.get_param_value(filter);
-    }
-    if (!from.empty()) {
-      filters_[path] = from;
-      if (auto found = changes_.find(path); found != changes_.end() && page == "1") {
-        response.set_content(found->second.dump(), "application/hal+json");
-      } else {
-        response.status = 204;
-      }
-      return;
-    }
-    char name[16];
-    std::snprintf(name, sizeof name, "%04d.json", std::stoi(page));
-    std::string file = dump_ + "/" + path + "/" + name;
-    if (!std::filesystem::exists(file)) {
-      response.status = 204;
-      return;
-    }
-    response.set_content(ReadText(file), "application/hal+json");
-  }
-
-  std::string dump_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::set<std::string> rate_limited_;
-  std::set<std::string> failing_;
-  std::map<std::string, json> changes_;
-  std::map<std::string, int> requests_;
-  std::map<std::string, std::string> filters_;
-};
+constexpr const char* kToken = testing::kAmocrmToken;
 
 // Lead 9003 (95 000, «Принимают решение» 33013) won on 2024-03-30 12:00 Moscow time
 // (1711789200), and an incoming call on lead 9004 (known, unchanged) at 10:00 (1711782000).
@@ -147,15 +41,7 @@ std::map<std::string, json> WonAndCalled() {
   lead["status_id"] = 142;
   lead["updated_at"] = 1711789200;
   lead["closed_at"] = 1711789200;
-  json status_changed = {
-      {"id", "01hr0100k9v6c6tqy8zq1a2b3"},
-      {"type", "lead_status_changed"},
-      {"entity_id", 9003},
-      {"entity_type", "lead"},
-      {"created_by", 7003},
-      {"created_at", 1711789200},
-      {"value_before", {{{"lead_status", {{"id", 33013}, {"pipeline_id", 3301}}}}}},
-      {"value_after", {{{"lead_status", {{"id", 142}, {"pipeline_id", 3301}}}}}}};
+  json status_changed = testing::Lead9003WonEvent();
   json call = {{"id", "01hr0101k9v6c6tqy8zq1a2b3"},
                {"type", "incoming_call"},
                {"entity_id", 9004},

@@ -14,109 +14,15 @@
 #include <sstream>
 #include <thread>
 
+#include "importers/fixture_crms.h"
 #include "importers/importer_test_util.h"
 
 namespace voronka {
 namespace {
 
+using testing::FixturePortal;
 using testing::March;
 using testing::Total;
-
-// Serves DUMP/<method>/<prefix>NNNN.json: the page asked for is the one whose start the
-// previous page's "next" gave. History pages are chosen by entityTypeId (2 deals, 1 leads).
-class FixturePortal {
- public:
-  explicit FixturePortal(const std::string& dump) : dump_(dump) {
-    server_.Get(R"(/rest/1/secret/([a-z.]+)\.json)",
-                [this](const httplib::Request& request, httplib::Response& response) {
-                  Serve(request, response);
-                });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~FixturePortal() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string webhook() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/rest/1/secret/";
-  }
-
-  void RateLimitOnce(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    rate_limited_.insert(key);
-  }
-  void Fail(const std::string& key, bool fail) {
-    std::lock_guard lock(mutex_);
-    if (fail) {
-      failing_.insert(key);
-    } else {
-      failing_.erase(key);
-    }
-  }
-  std::map<std::string, int> TakeRequests() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(requests_, {});
-  }
-
- private:
-  void Serve(const httplib::Request& request, httplib::Response& response) {
-    std::string method = request.matches[1];
-    std::string start = request.has_param("start") ? request.get_param_value("start") : "0";
-    std::string key = method + ":" + start;
-    std::lock_guard lock(mutex_);
-    ++requests_[method];
-    if (rate_limited_.erase(key) > 0) {
-      response.status = 503;
-      response.set_content(
-          R"({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"})",
-          "application/json");
-      return;
-    }
-    if (failing_.contains(key)) {
-      response.status = 500;
-      response.set_content(R"({"error":"INTERNAL_SERVER_ERROR"})", "application/json");
-      return;
-    }
-    std::string prefix;
-    if (method == "crm.stagehistory.list") {
-      prefix = request.get_param_value("entityTypeId") == "1" ? "lead-" : "deal-";
-    }
-    // Walk the pages from start 0, following "next", to the one asked for.
-    std::string expected_start = "0";
-    for (int page = 1;; ++page) {
-      char name[32];
-      std::snprintf(name, sizeof name, "%s%04d.json", prefix.c_str(), page);
-      std::ifstream in(dump_ + "/" + method + "/" + name);
-      if (!in) break;
-      std::stringstream text;
-      text << in.rdbuf();
-      if (expected_start == start) {
-        response.set_content(text.str(), "application/json");
-        return;
-      }
-      nlohmann::json body = nlohmann::json::parse(text.str());
-      if (!body.contains("next")) break;
-      expected_start = std::to_string(body["next"].get<int64_t>());
-    }
-    if (start == "0") {  // a method the fixture has no pages of: an empty list
-      response.set_content(R"({"result":[],"total":0})", "application/json");
-      return;
-    }
-    response.status = 400;
-    response.set_content(R"({"error":"INVALID_REQUEST"})", "application/json");
-  }
-
-  std::string dump_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::set<std::string> rate_limited_;
-  std::set<std::string> failing_;
-  std::map<std::string, int> requests_;
-};
 
 TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingTwice) {
   FixturePortal portal(testing::FixtureDir("bitrix24"));

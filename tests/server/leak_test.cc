@@ -288,6 +288,20 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
          EXPECT_EQ(response->status, login == "xadmin" ? 404 : 403);
          EXPECT_EQ(runtime_->accounts().WorkspaceOfIngestTokenHash(SecretHash(token)), main_);
        }},
+      // CRM webhooks take the workspace's ingest token in the address; a session is none.
+      {"POST /api/v1/hooks/bitrix24",
+       [&](const Browser& caller, const std::string&) {
+         EXPECT_EQ(Call("POST", "/api/v1/hooks/bitrix24", &caller,
+                        "event=ONCRMDEALUPDATE&data%5BFIELDS%5D%5BID%5D=1")
+                       ->status,
+                   401);
+       }},
+      {"POST /api/v1/hooks/amocrm",
+       [&](const Browser& caller, const std::string&) {
+         EXPECT_EQ(Call("POST", "/api/v1/hooks/amocrm", &caller, "leads%5Bstatus%5D%5B0%5D%5Bid%5D=1")
+                       ->status,
+                   401);
+       }},
   };
 
   for (const RouteSpec& route : ApiRoutes()) {

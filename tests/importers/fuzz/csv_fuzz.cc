@@ -11,12 +11,17 @@
 #include "importers/csv_deals.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string file = [] {
+  // The scratch file, removed at exit.
+  static const struct Scratch {
     std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                 ("voronka-fuzz-csv-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    return (dir / "deals.csv").string();
-  }();
+    std::string file = (std::filesystem::create_directories(dir), (dir / "deals.csv").string());
+    ~Scratch() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } scratch;
+  const std::string& file = scratch.file;
   static const std::string mapping =
       std::string(VORONKA_SOURCE_DIR) + "/tests/importers/fixtures/csv/mapping.json";
   std::ofstream(file, std::ios::binary | std::ios::trunc)

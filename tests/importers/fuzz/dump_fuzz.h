@@ -40,6 +40,11 @@ class ScratchDump {
     }
   }
 
+  ~ScratchDump() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
   // Reads the dump with one page replaced as the input says, checks the errors, restores it.
   void Run(const uint8_t* data, size_t size,
            const std::function<ImportBatch(const std::string& dir)>& read) {

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# run_fuzz.sh FUZZER NAME RUNS WORKDIR: runs a fuzzer on RUNS inputs (at most 10 s) mutated from
-# a seed corpus made of the fixtures of NAME (bitrix24, amocrm: "<page path>\n<page text>" per
-# page; csv: the CSV files). A crash or a failed check exits non-zero with the input saved in
-# WORKDIR. For a long run, pass -max_total_time=3600 instead (see docs/import.md).
+# run_fuzz.sh FUZZER NAME RUNS WORKDIR [FLAGS...]: runs a fuzzer on RUNS inputs (-1: no limit)
+# mutated from a seed corpus made of the fixtures of NAME (bitrix24, amocrm: "<page path>\n
+# <page text>" per page; csv: the CSV files), for at most 8 s unless FLAGS are given (e.g.
+# -max_total_time=3600, see docs/import.md). A crash or a failed check exits non-zero with the
+# input saved in WORKDIR.
 set -euo pipefail
 fuzzer=$1 name=$2 runs=$3 work=$4
+shift 4
+flags=("$@")
+[ ${#flags[@]} -eq 0 ] && flags=(-max_total_time=8)
 fixtures="$(cd "$(dirname "$0")/.." && pwd)/fixtures/$name"
 rm -rf "$work" && mkdir -p "$work/corpus"
 if [ "$name" = csv ]; then
@@ -15,5 +19,5 @@ else
   done
 fi
 cd "$work"
-exec "$fuzzer" -runs="$runs" -max_total_time=10 -seed=1 -max_len=65536 \
-  -artifact_prefix="$work/" corpus
+exec "$fuzzer" -runs="$runs" -seed=1 -max_len=65536 -artifact_prefix="$work/" "${flags[@]}" \
+  corpus

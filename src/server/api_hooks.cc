@@ -1,0 +1,90 @@
+#include <filesystem>
+
+#include "access/secret.h"
+#include "importers/crm_hooks.h"
+#include "server/hooks.h"
+#include "server/http_util.h"
+
+namespace voronka {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Removes the scratch dump of one event, whatever happens.
+struct ScratchDir {
+  fs::path path;
+  ~ScratchDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+void HandleHook(Runtime& runtime, const std::string& crm, RouteContext& context) {
+  const httplib::Request& request = context.request;
+  std::string token = request.get_param_value("token");
+  if (token.empty()) token = BearerToken(request);
+  std::optional<int64_t> workspace =
+      token.empty() ? std::nullopt
+                    : runtime.accounts().WorkspaceOfIngestTokenHash(SecretHash(token));
+  if (!workspace) {
+    return SendError(context.response, 401,
+                     "a valid ingest token is required (?token=... in the webhook address)");
+  }
+  std::string data_dir = fs::path(runtime.store().path()).parent_path().string();
+  Result<CrmHookCredentials> credentials = LoadHookCredentials(data_dir, crm, *workspace);
+  if (!credentials.ok()) return SendError(context.response, 409, credentials.message());
+  std::vector<std::pair<std::string, std::string>> form = ParseFormBody(request.body);
+
+  ScratchDir scratch{fs::path(data_dir) / "hooks-work" / RandomSecret(8)};
+  HookBatch hook;
+  if (crm == "bitrix24") {
+    const std::string& expected = credentials->bitrix24_application_token;
+    std::string given;
+    for (const auto& [name, value] : form) {
+      if (name == "auth[application_token]") given = value;
+    }
+    if (!expected.empty() && !EqualInConstantTime(given, expected)) {
+      return SendError(context.response, 403,
+                       "auth[application_token] is not the outbound webhook's token");
+    }
+    Bitrix24SyncOptions fetch;
+    fetch.webhook_url = credentials->bitrix24_webhook;
+    fetch.work_dir = scratch.path.string();
+    // A handful of requests per event: within the portal's burst allowance.
+    fetch.pause = std::chrono::milliseconds(0);
+    fetch.max_attempts = 4;
+    hook = Bitrix24HookBatch(form, fetch);
+  } else {
+    AmocrmSyncOptions fetch;
+    fetch.base_url = credentials->amocrm_base_url;
+    fetch.token = credentials->amocrm_token;
+    fetch.work_dir = scratch.path.string();
+    fetch.max_attempts = 4;
+    hook = AmocrmHookBatch(form, fetch);
+  }
+  if (!hook.bad_event.empty()) return SendError(context.response, 400, hook.bad_event);
+  if (!hook.fetch_error.empty()) return SendError(context.response, 502, hook.fetch_error);
+  ImportBatch& batch = hook.batch;
+  if (!batch.ok()) return SendJson(context.response, 422, json{{"errors", batch.errors}});
+  if (batch.records.empty()) {
+    return SendJson(context.response, 200, json{{"applied", 0}, {"skipped", 0}});
+  }
+  ParsedBatch parsed = TakeParsedBatch(batch);
+  IngestOutcome outcome = runtime.Ingest(*workspace, parsed);
+  if (!outcome.ok()) {
+    return SendJson(context.response, 422,
+                    json{{"errors", NameOrigins(outcome.errors, batch.origins)}});
+  }
+  SendJson(context.response, 200,
+           json{{"applied", outcome.applied}, {"skipped", outcome.skipped}});
+}
+
+}  // namespace
+
+RouteHandler CrmHookHandler(Runtime& runtime, const std::string& crm) {
+  return [&runtime, crm](RouteContext& context) { HandleHook(runtime, crm, context); };
+}
+
+}  // namespace voronka

@@ -1,0 +1,306 @@
+// Loopback stand-ins for a Bitrix24 portal and an amoCRM account that serve a dump (the
+// fixtures, or a changed copy) page by page in the APIs' own paging, for the sync and webhook
+// tests. Both answer the filters by id that the webhooks use from all pages of the dump.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace voronka::testing {
+
+using std::chrono::milliseconds;
+using nlohmann::json;
+
+inline constexpr char kAmocrmToken[] = "long-lived-token";
+
+inline std::string ReadText(const std::string& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every item of every page of DUMP/<folder>/<prefix>*.json (the array at `path`), in order.
+inline json AllItems(const std::string& dump, const std::string& folder, const std::string& prefix,
+                     const json::json_pointer& path) {
+  json items = json::array();
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dump + "/" + folder)) {
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && name.rfind(prefix, 0) == 0) names.insert(name);
+  }
+  for (const std::string& name : names) {
+    json page = json::parse(ReadText(dump + "/" + folder + "/" + name));
+    if (page.contains(path) && page[path].is_array()) {
+      for (const json& item : page[path]) items.push_back(item);
+    }
+  }
+  return items;
+}
+
+// The text of an id as the APIs write it (a string in Bitrix24, a number in amoCRM).
+inline std::string IdText(const json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// Serves DUMP/<method>/<prefix>NNNN.json: the page asked for is the one whose start the
+// previous page's "next" gave. History pages are chosen by entityTypeId (2 deals, 1 leads).
+// In fixtures/amocrm, lead 9003 (95 000, «Принимают решение» 33013) won on 2024-03-30 12:00
+// Moscow time (1711789200): the event amoCRM would list.
+inline json Lead9003WonEvent() {
+  return {{"id", "01hr0100k9v6c6tqy8zq1a2b3"},
+          {"type", "lead_status_changed"},
+          {"entity_id", 9003},
+          {"entity_type", "lead"},
+          {"created_by", 7003},
+          {"created_at", 1711789200},
+          {"value_before", {{{"lead_status", {{"id", 33013}, {"pipeline_id", 3301}}}}}},
+          {"value_after", {{{"lead_status", {{"id", 142}, {"pipeline_id", 3301}}}}}}};
+}
+
+// A CRM stand-in on loopback serving a dump. A page, named by a key, can be made to answer
+// "too many requests" once or to fail until told otherwise; requests are counted.
+class LoopbackCrm {
+ public:
+  virtual ~LoopbackCrm() = default;
+
+  void RateLimitOnce(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    rate_limited_.insert(key);
+  }
+  void Fail(const std::string& key, bool fail) {
+    std::lock_guard lock(mutex_);
+    if (fail) {
+      failing_.insert(key);
+    } else {
+      failing_.erase(key);
+    }
+  }
+  std::map<std::string, int> TakeRequests() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(requests_, {});
+  }
+
+ protected:
+  explicit LoopbackCrm(std::string dump) : dump_(std::move(dump)) {}
+
+  // Serves GET `pattern` with Serve (called with mutex_ held). Derived classes call Stop() in
+  // their destructor, before their members go.
+  void Start(const std::string& pattern) {
+    server_.Get(pattern, [this](const httplib::Request& request, httplib::Response& response) {
+      std::lock_guard lock(mutex_);
+      Serve(request, response);
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(milliseconds(1));
+  }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    server_.stop();
+    thread_.join();
+  }
+  virtual void Serve(const httplib::Request& request, httplib::Response& response) = 0;
+
+  enum class Trouble { kNone, kRateLimited, kFailing };
+  // Counts a request of `counter` and says how the page `key` is to be answered.
+  Trouble Count(const std::string& counter, const std::string& key) {
+    ++requests_[counter];
+    if (rate_limited_.erase(key) > 0) return Trouble::kRateLimited;
+    return failing_.contains(key) ? Trouble::kFailing : Trouble::kNone;
+  }
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  std::string dump_;
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::set<std::string> rate_limited_;
+  std::set<std::string> failing_;
+  std::map<std::string, int> requests_;
+};
+
+class FixturePortal : public LoopbackCrm {
+ public:
+  explicit FixturePortal(const std::string& dump) : LoopbackCrm(dump) {
+    Start(R"(/rest/1/secret/([a-z.]+)\.json)");
+  }
+  ~FixturePortal() override { Stop(); }
+  std::string webhook() const { return origin() + "/rest/1/secret/"; }
+
+ private:
+  void Serve(const httplib::Request& request, httplib::Response& response) override {
+    std::string method = request.matches[1];
+    std::string start = request.has_param("start") ? request.get_param_value("start") : "0";
+    Trouble trouble = Count(method, method + ":" + start);
+    if (trouble == Trouble::kRateLimited) {
+      response.status = 503;
+      response.set_content(
+          R"({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"})",
+          "application/json");
+      return;
+    }
+    if (trouble == Trouble::kFailing) {
+      response.status = 500;
+      response.set_content(R"({"error":"INTERNAL_SERVER_ERROR"})", "application/json");
+      return;
+    }
+    std::string prefix;
+    if (method == "crm.stagehistory.list") {
+      prefix = request.get_param_value("entityTypeId") == "1" ? "lead-" : "deal-";
+    }
+    // filter[ID] or filter[OWNER_ID]: the matching items of all pages, on one page.
+    for (const char* key : {"ID", "OWNER_ID"}) {
+      std::string filter = std::string("filter[") + key + "]";
+      if (!request.has_param(filter)) continue;
+      bool nested = method == "crm.stagehistory.list";
+      json items = AllItems(dump_, method, prefix,
+                            json::json_pointer(nested ? "/result/items" : "/result"));
+      json found = json::array();
+      for (const json& item : items) {
+        if (item.contains(key) && IdText(item[key]) == request.get_param_value(filter)) {
+          found.push_back(item);
+        }
+      }
+      json body = {{"total", found.size()}};
+      if (nested) {
+        body["result"]["items"] = found;
+      } else {
+        body["result"] = found;
+      }
+      response.set_content(body.dump(), "application/json");
+      return;
+    }
+    // Walk the pages from start 0, following "next", to the one asked for.
+    std::string expected_start = "0";
+    for (int page = 1;; ++page) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%s%04d.json", prefix.c_str(), page);
+      std::ifstream in(dump_ + "/" + method + "/" + name);
+      if (!in) break;
+      std::stringstream text;
+      text << in.rdbuf();
+      if (expected_start == start) {
+        response.set_content(text.str(), "application/json");
+        return;
+      }
+      nlohmann::json body = nlohmann::json::parse(text.str());
+      if (!body.contains("next")) break;
+      expected_start = std::to_string(body["next"].get<int64_t>());
+    }
+    if (start == "0") {  // a method the fixture has no pages of: an empty list
+      response.set_content(R"({"result":[],"total":0})", "application/json");
+      return;
+    }
+    response.status = 400;
+    response.set_content(R"({"error":"INVALID_REQUEST"})", "application/json");
+  }
+
+};
+
+// Serves DUMP/<path>/NNNN.json for ?page=N (1 when absent), 204 past the last page, 401
+// without the token. A request with a filter[..][from] is answered from `changes` instead.
+class FixtureAccount : public LoopbackCrm {
+ public:
+  explicit FixtureAccount(const std::string& dump) : LoopbackCrm(dump) {
+    Start(R"(/api/v4/([a-z/]+))");
+  }
+  ~FixtureAccount() override { Stop(); }
+  std::string base_url() const { return origin(); }
+
+  // What a path answers to a request with a "from" filter: one page, or 204 when absent.
+  void SetChanges(std::map<std::string, json> changes) {
+    std::lock_guard lock(changes_mutex_);
+    changes_ = std::move(changes);
+  }
+  // The "from" filter of each path's last request.
+  std::map<std::string, std::string> TakeFilters() {
+    std::lock_guard lock(changes_mutex_);
+    return std::exchange(filters_, {});
+  }
+
+ private:
+  void Serve(const httplib::Request& request, httplib::Response& response) override {
+    std::lock_guard lock(changes_mutex_);
+    if (request.get_header_value("Authorization") != std::string("Bearer ") + kAmocrmToken) {
+      response.status = 401;
+      response.set_content(R"({"title":"Unauthorized","status":401,"detail":"Invalid token"})",
+                           "application/problem+json");
+      return;
+    }
+    std::string path = request.matches[1];
+    std::string page = request.has_param("page") ? request.get_param_value("page") : "1";
+    Trouble trouble = Count(path, path + ":" + page);
+    if (trouble == Trouble::kRateLimited) {
+      response.status = 429;
+      return;
+    }
+    if (trouble == Trouble::kFailing) {
+      response.status = 502;
+      return;
+    }
+    std::string from;
+    for (const char* filter : {"filter[updated_at][from]", "filter[created_at][from]"}) {
+      if (request.has_param(filter)) from = request.get_param_value(filter);
+    }
+    if (!from.empty()) {
+      filters_[path] = from;
+      if (auto found = changes_.find(path); found != changes_.end() && page == "1") {
+        response.set_content(found->second.dump(), "application/hal+json");
+      } else {
+        response.status = 204;
+      }
+      return;
+    }
+    // filter[id][] / filter[entity_id][]: the matching items of all pages, on one page.
+    for (const char* key : {"id", "entity_id"}) {
+      std::string filter = std::string("filter[") + key + "][]";
+      if (!request.has_param(filter)) continue;
+      std::set<std::string> wanted;
+      for (size_t i = 0; i < request.get_param_value_count(filter); ++i) {
+        wanted.insert(request.get_param_value(filter, i));
+      }
+      std::string folder = path.substr(path.rfind('/') + 1);
+      json found = json::array();
+      for (const json& item :
+           AllItems(dump_, path, "", json::json_pointer("/_embedded/" + folder))) {
+        if (item.contains(key) && wanted.contains(IdText(item[key]))) found.push_back(item);
+      }
+      if (found.empty()) {
+        response.status = 204;
+      } else {
+        json body = {{"_page", 1}};
+        body["_embedded"][folder] = found;
+        response.set_content(body.dump(), "application/hal+json");
+      }
+      return;
+    }
+    char name[16];
+    std::snprintf(name, sizeof name, "%04d.json", std::stoi(page));
+    std::string file = dump_ + "/" + path + "/" + name;
+    if (!std::filesystem::exists(file)) {
+      response.status = 204;
+      return;
+    }
+    response.set_content(ReadText(file), "application/hal+json");
+  }
+
+  std::mutex changes_mutex_;
+  std::map<std::string, json> changes_;
+  std::map<std::string, std::string> filters_;
+};
+
+}  // namespace voronka::testing
