@@ -7,7 +7,9 @@ packages=(
   libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libhowardhinnant-date-dev libxlsxwriter-dev libsodium-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl
+  postgresql-15 postgresql-client-15
 )
+# (ClickHouse, for the side-by-side benchmark only, is installed by scripts/clickhouse.sh.)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -27,8 +27,8 @@ SELECT deal_id, substr(name, 8) AS name, value FROM (
 WHERE from_last = 1 AND cleared = 0
 UNION ALL
 SELECT f.deal_id, f.name, f.value FROM deal_fields f
-WHERE NOT EXISTS (SELECT 1 FROM deal_updates u
-                  WHERE u.deal_id = f.deal_id AND u.name = 'fields.' || f.name);
+WHERE f.deal_id || '|fields.' || f.name NOT IN (
+  SELECT deal_id || '|' || name FROM deal_updates WHERE name LIKE 'fields.%');
 
 -- One row per deal: current amount, responsible (and their department), stage, close time
 -- (the last entry into a won or lost stage, when the current stage is won or lost).
