@@ -90,6 +90,7 @@ function periods(endDate, zone, forgottenDays) {
       return [start.slice(0, 7), localMidnightUs(start, zone), localMidnightUs(addMonths(start, 1), zone)];
     }),
     forgottenUs: forgottenDays * 86400 * 1e6,
+    timeZone: zone,
   };
 }
 
@@ -105,8 +106,7 @@ function machine() {
 }
 
 function sqlText(engine, file) {
-  for (const dir of [engine, engine === 'clickhouse' ? null : 'ansi']) {
-    if (!dir) continue;
+  for (const dir of [engine, 'ansi']) {
     const p = path.join(root, 'bench/sql', dir, `${file}.sql`);
     if (fs.existsSync(p)) return fs.readFileSync(p, 'utf8');
   }

@@ -73,6 +73,7 @@ export function buildChecks(p) {
     const sqlParams = (from, to) => ({
       from: from.us, to: to.us, as_of: p.asOf.us, moment: Math.min(to.us, p.asOf.us),
       filter: filter.sql, group: "''", pipeline: `'${PIPELINE}'`, forgotten_us: p.forgottenUs,
+      time_zone: `'${p.timeZone}'`,
     });
     for (const metric of HEADLINE) {
       const kind = KIND[metric];

@@ -1,0 +1,48 @@
+// ClickHouse, a throwaway server on loopback (scripts/clickhouse.sh), queried over its HTTP
+// interface; tables loaded as TabSeparated. max_threads = 2 (the machine's cores).
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { valuesList } from './tsv.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const script = path.join(root, 'scripts/clickhouse.sh');
+const PORT = process.env.BENCH_CLICKHOUSE_PORT ?? '18123';
+
+export async function open(work) {
+  const dir = path.join(work, 'server');
+  execFileSync(script, ['stop', dir], { stdio: 'ignore' });
+  execFileSync('rm', ['-rf', dir]);
+  execFileSync(script, ['start', dir, PORT], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${PORT}/?max_threads=2`;
+  const post = async (body, query = '') => {
+    const response = await fetch(url + query, { method: 'POST', body });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`clickhouse: ${text.trim()}\n${typeof body === 'string' ? body : ''}`);
+    return text;
+  };
+  const version = (await post('SELECT version()')).trim();
+  return {
+    name: 'clickhouse',
+    version,
+    threads: 2,
+    async exec(sql) {
+      for (const statement of sql.split(/;\s*\n/)) {
+        if (statement.replace(/--.*$/gm, '').trim()) await post(statement);
+      }
+    },
+    async loadTsv(table, file) {
+      await post(fs.readFileSync(file), `&query=${encodeURIComponent(`INSERT INTO ${table} FORMAT TabSeparated`)}`);
+    },
+    async loadRows(table, rows) {
+      await post(`INSERT INTO ${table} VALUES ${valuesList(rows)}`);
+    },
+    async query(sql) {
+      const text = await post(`${sql} FORMAT JSONCompact`);
+      return JSON.parse(text).data;
+    },
+    residentBytes() { return Number(execFileSync(script, ['rss', dir]).toString()); },
+    async close() { execFileSync(script, ['stop', dir], { stdio: 'ignore' }); },
+  };
+}
