@@ -11,18 +11,14 @@
 // by summing a 512 MB array: the floor of a query is its scanned bytes divided by it.
 //
 // The requests file is a JSON array of {"id": "...", "request": {SPEC §3 request}}.
-#include <malloc.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "resident.h"
 #include "engine/engine.h"
 #include "ingest/ndjson.h"
 #include "metrics/report.h"
@@ -35,14 +31,6 @@ using nlohmann::json;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-int64_t ResidentBytes() {
-  malloc_trim(0);
-  std::ifstream in("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  in >> size >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
 }
 
 [[noreturn]] void Fail(const std::string& message) {

@@ -2,19 +2,13 @@
 // interface; tables loaded as TabSeparated. max_threads = 2 (the machine's cores).
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
 import { valuesList } from './tsv.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const script = path.join(root, 'scripts/clickhouse.sh');
 const PORT = process.env.BENCH_CLICKHOUSE_PORT ?? '18123';
 
 export async function open(work) {
-  const dir = path.join(work, 'server');
-  execFileSync(script, ['stop', dir], { stdio: 'ignore' });
-  execFileSync('rm', ['-rf', dir]);
-  execFileSync(script, ['start', dir, PORT], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = startServer('clickhouse.sh', path.join(work, 'server'), PORT);
   const url = `http://127.0.0.1:${PORT}/?max_threads=2`;
   const post = async (body, query = '') => {
     const response = await fetch(url + query, { method: 'POST', body });
@@ -42,7 +36,7 @@ export async function open(work) {
       const text = await post(`${sql} FORMAT JSONCompact`);
       return JSON.parse(text).data;
     },
-    residentBytes() { return Number(execFileSync(script, ['rss', dir]).toString()); },
-    async close() { execFileSync(script, ['stop', dir], { stdio: 'ignore' }); },
+    residentBytes() { return server.rss(); },
+    async close() { server.stop(); },
   };
 }

@@ -3,19 +3,14 @@
 // worker (max_parallel_workers_per_gather = 1): 2 processes for the 2 cores.
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startServer } from './server.mjs';
 import { valuesList } from './tsv.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const script = path.join(root, 'scripts/postgres.sh');
 const PORT = process.env.BENCH_PG_PORT ?? '54329';
 
 export async function open(work) {
-  const dir = path.join(work, 'cluster');
-  execFileSync(script, ['stop', dir], { stdio: 'ignore' });
-  execFileSync('rm', ['-rf', dir]);
-  execFileSync(script, ['start', dir, PORT], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = startServer('postgres.sh', path.join(work, 'cluster'), PORT);
   const client = new pg.Client({ host: '127.0.0.1', port: Number(PORT), user: 'postgres', database: 'postgres' });
   await client.connect();
   await client.query('SET max_parallel_workers_per_gather = 1');
@@ -38,10 +33,10 @@ export async function open(work) {
     async query(sql) {
       return (await client.query({ text: sql, rowMode: 'array' })).rows;
     },
-    residentBytes() { return Number(execFileSync(script, ['rss', dir]).toString()); },
+    residentBytes() { return server.rss(); },
     async close() {
       await client.end();
-      execFileSync(script, ['stop', dir], { stdio: 'ignore' });
+      server.stop();
     },
   };
 }
