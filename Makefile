@@ -13,6 +13,7 @@ all: build
 deps:
 	@scripts/deps.sh
 	@[ -d node_modules/echarts ] && [ -d node_modules/gridstack ] && [ -d node_modules/playwright-core ] \
+	  && [ -d node_modules/@duckdb/node-api ] && [ -d node_modules/better-sqlite3 ] && [ -d node_modules/pg ] \
 	  || npm ci --no-audit --no-fund --loglevel=error
 
 $(RELEASE)/Makefile: CMakeLists.txt

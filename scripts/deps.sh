@@ -8,7 +8,9 @@ packages=(
   libhowardhinnant-date-dev libxlsxwriter-dev libsodium-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl
   clang  # the importers' libFuzzer targets (tests/importers/fuzz)
+  postgresql-15 postgresql-client-15  # the side-by-side differential test (bench/side)
 )
+# (ClickHouse, for the side-by-side benchmark only, is installed by scripts/clickhouse.sh.)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,1 @@
+-- ClickHouse: no secondary indexes; each table is ordered by the columns its queries read (schema.sql, derive.sql).

@@ -1,0 +1,1 @@
+-- DuckDB: no secondary indexes; its zone maps and columnar scans serve these queries.
