@@ -73,10 +73,9 @@ class Api {
   void UpdateSavedReport(RouteContext& context);
   void DeleteSavedReport(RouteContext& context);
   void RunSavedReport(RouteContext& context);
-  // The saved report `id` of the caller's workspace when the caller may open it; otherwise
+  // The saved report of the path's id in the caller's workspace when the caller may open it; otherwise
   // none (and a 404 answered).
-  std::optional<SavedReport> ReadSavedReport(RouteContext& context, const Tables& tables,
-                                             int64_t id);
+  std::optional<SavedReport> ReadSavedReport(RouteContext& context, const Engine& engine);
   // Reads a POST/PUT body into `report`; false (and an error answered) when it is not valid.
   bool ParseSavedReport(RouteContext& context, const Engine& engine, const nlohmann::json& body,
                         SavedReport& report);

@@ -84,6 +84,23 @@ std::optional<std::vector<std::string>> StringList(const json& body, const char*
   return values;
 }
 
+// The body of a POST or PUT: a JSON object of at most kMaxReportBytes (else an error answered).
+std::optional<json> ReportBody(RouteContext& context) {
+  if (context.request.body.size() > kMaxReportBytes) {
+    SendError(context.response, 413, "a saved report is at most 64 KiB");
+    return std::nullopt;
+  }
+  return ParseBodyObject(context.request, context.response);
+}
+
+// Answers the stored report `id` as the caller sees it.
+void SendStored(RouteContext& context, Runtime& runtime, int64_t id, int status) {
+  std::optional<SavedReport> stored = runtime.saved_reports().Find(context.workspace_id, id);
+  if (!stored) return SendError(context.response, 500, "the report could not be stored");
+  SendJson(context.response, status,
+           SavedReportJson(*stored, context.caller->account, runtime.accounts()));
+}
+
 int64_t IdOf(const httplib::Request& request) {
   try {
     return std::stoll(request.matches[1].str());
@@ -94,10 +111,11 @@ int64_t IdOf(const httplib::Request& request) {
 
 }  // namespace
 
-std::optional<SavedReport> Api::ReadSavedReport(RouteContext& context, const Tables& tables,
-                                                int64_t id) {
-  std::optional<SavedReport> report = runtime_.saved_reports().Find(context.workspace_id, id);
-  if (!report || !MayOpen(*report, context.caller->account, tables)) {
+std::optional<SavedReport> Api::ReadSavedReport(RouteContext& context, const Engine& engine) {
+  std::optional<SavedReport> report =
+      runtime_.saved_reports().Find(context.workspace_id, IdOf(context.request));
+  Engine::ReadView view = engine.Read();
+  if (!report || !MayOpen(*report, context.caller->account, view.tables())) {
     SendError(context.response, 404, "not found");
     return std::nullopt;
   }
@@ -190,18 +208,14 @@ void Api::ListSavedReports(RouteContext& context) {
 void Api::GetSavedReport(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
-  Engine::ReadView view = engine->Read();
-  std::optional<SavedReport> report = ReadSavedReport(context, view.tables(), IdOf(context.request));
+  std::optional<SavedReport> report = ReadSavedReport(context, *engine);
   if (!report) return;
   SendJson(context.response, 200,
            SavedReportJson(*report, context.caller->account, runtime_.accounts()));
 }
 
 void Api::AddSavedReport(RouteContext& context) {
-  if (context.request.body.size() > kMaxReportBytes) {
-    return SendError(context.response, 413, "a saved report is at most 64 KiB");
-  }
-  std::optional<json> body = ParseBodyObject(context.request, context.response);
+  std::optional<json> body = ReportBody(context);
   if (!body) return;
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
@@ -213,24 +227,15 @@ void Api::AddSavedReport(RouteContext& context) {
   report.owner_account_id = context.caller->account.id;
   Result<int64_t> id = runtime_.saved_reports().Add(report, context.now);
   if (!id.ok()) return SendError(context.response, 500, "the report could not be stored");
-  std::optional<SavedReport> stored = runtime_.saved_reports().Find(context.workspace_id, id.value());
-  if (!stored) return SendError(context.response, 500, "the report could not be stored");
-  SendJson(context.response, 201,
-           SavedReportJson(*stored, context.caller->account, runtime_.accounts()));
+  SendStored(context, runtime_, id.value(), 201);
 }
 
 void Api::UpdateSavedReport(RouteContext& context) {
-  if (context.request.body.size() > kMaxReportBytes) {
-    return SendError(context.response, 413, "a saved report is at most 64 KiB");
-  }
-  std::optional<json> body = ParseBodyObject(context.request, context.response);
+  std::optional<json> body = ReportBody(context);
   if (!body) return;
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
-  std::optional<SavedReport> current = [&] {
-    Engine::ReadView view = engine->Read();
-    return ReadSavedReport(context, view.tables(), IdOf(context.request));
-  }();
+  std::optional<SavedReport> current = ReadSavedReport(context, *engine);
   if (!current) return;
   if (!MayChange(*current, context.caller->account)) {
     return SendError(context.response, 403, "only the owner or an admin changes a report");
@@ -241,19 +246,13 @@ void Api::UpdateSavedReport(RouteContext& context) {
   if (!updated.ok() || !updated.value()) {
     return SendError(context.response, 500, "the report could not be stored");
   }
-  std::optional<SavedReport> stored = runtime_.saved_reports().Find(context.workspace_id, report.id);
-  if (!stored) return SendError(context.response, 404, "not found");
-  SendJson(context.response, 200,
-           SavedReportJson(*stored, context.caller->account, runtime_.accounts()));
+  SendStored(context, runtime_, report.id, 200);
 }
 
 void Api::DeleteSavedReport(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
-  std::optional<SavedReport> current = [&] {
-    Engine::ReadView view = engine->Read();
-    return ReadSavedReport(context, view.tables(), IdOf(context.request));
-  }();
+  std::optional<SavedReport> current = ReadSavedReport(context, *engine);
   if (!current) return;
   if (!MayChange(*current, context.caller->account)) {
     return SendError(context.response, 403, "only the owner or an admin deletes a report");
@@ -278,10 +277,7 @@ void Api::RunSavedReport(RouteContext& context) {
   }
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
-  std::optional<SavedReport> report = [&] {
-    Engine::ReadView view = engine->Read();
-    return ReadSavedReport(context, view.tables(), IdOf(context.request));
-  }();
+  std::optional<SavedReport> report = ReadSavedReport(context, *engine);
   if (!report) return;
   json saved = SavedReportJson(*report, context.caller->account, runtime_.accounts());
   json request = saved["report"];

@@ -141,13 +141,7 @@ TEST_F(SavedReportsApiTest, BadReportsAreRefusedWithTheField) {
 TEST_F(SavedReportsApiTest, SavedReportsSurviveARestart) {
   Browser admin = Login("admin");
   int64_t id = Save(admin, "kept", MarchReport("won_amount"), R"(,"shared_roles":["head"])");
-  Stop();
-  runtime_.reset();
-  runtime_ = Runtime::Open(dir_.path()).value();
-  server_ = std::make_unique<HttpServer>(*runtime_);
-  port_ = server_->BindAnyPort("127.0.0.1").value();
-  thread_ = std::thread([this] { (void)server_->Serve(); });
-  client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  Restart();
   Browser head = Login("head");
   json report = Json(Call("GET", Path(id), &head));
   EXPECT_EQ(report["name"], "kept");
