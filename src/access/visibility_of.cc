@@ -41,6 +41,13 @@ std::string DepartmentOfAccount(const Account& account, const Tables& tables) {
   return department == kNone ? "" : tables.departments.ids.Text(department);
 }
 
+bool AccountInDepartment(const Account& account, const Tables& tables,
+                         std::string_view department_id) {
+  int32_t root = tables.departments.ids.Find(department_id);
+  int32_t own = DepartmentRow(account, tables);
+  return root != kNone && own != kNone && IsWithin(tables, own, root);
+}
+
 Visibility VisibilityOfAccount(const Account& account, const Tables& t) {
   Visibility visibility;
   visibility.all = false;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "engine/tables.h"
 #include "metrics/visibility.h"
@@ -11,6 +12,10 @@ namespace voronka {
 
 // The CRM department of the account's CRM user in the engine, or "" when it has none.
 std::string DepartmentOfAccount(const Account& account, const Tables& tables);
+
+// True when the account's CRM user is in department `department_id` or one below it.
+bool AccountInDepartment(const Account& account, const Tables& tables,
+                         std::string_view department_id);
 
 // What the account may see: admin everything; head the users of their CRM user's department
 // and its sub-departments; manager their own CRM user. Fails closed: an unknown role, a head

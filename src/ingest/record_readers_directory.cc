@@ -213,11 +213,15 @@ void ReadGoal(MemberReader& in, JsonObject object, GoalRecord& out) {
       }
     } else if (key == "target") {
       if (!value.is_null()) target = value;
+    } else if (key == "deleted") {
+      in.Bool(value, key, out.deleted);
     } else {
       in.Unknown(key);
     }
   }
   in.Require(has_id, "id");
+  // A withdrawal names only the goal: {"type":"goal","id":"g1","deleted":true}.
+  if (out.deleted) return;
   in.Require(has_scope, "scope");
   in.Require(has_metric, "metric");
   in.Require(has_period, "period");

@@ -59,6 +59,7 @@ Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
             [&](size_t a, size_t b) { return tables.goals[a].id < tables.goals[b].id; });
   for (size_t index : order) {
     const GoalRecord& goal = tables.goals[index];
+    if (goal.deleted) continue;
     Result<Period> period = GoalPeriod(goal.period);
     if (!period.ok()) continue;
     if (!(period->from < request.period.to && request.period.from < period->to)) continue;

@@ -171,6 +171,7 @@ struct GoalRecord {
   std::string metric;                   // won_amount, won_count, or a count metric
   std::string period;                   // "2024-03", "2024-Q1" or "2024"
   int64_t target = 0;  // minor units for money metrics; a plain count for count metrics
+  bool deleted = false;  // {"type":"goal","id":...,"deleted":true} withdraws the goal
   bool operator==(const GoalRecord&) const = default;
 };
 

@@ -66,6 +66,25 @@ class Api {
   void RunTablesReport(RouteContext& context,
                        Result<nlohmann::json> (*run)(const Tables&, const nlohmann::json&, Instant,
                                                      const Visibility&));
+  // api_reports.cc (saved reports of the report builder)
+  void ListSavedReports(RouteContext& context);
+  void GetSavedReport(RouteContext& context);
+  void AddSavedReport(RouteContext& context);
+  void UpdateSavedReport(RouteContext& context);
+  void DeleteSavedReport(RouteContext& context);
+  void RunSavedReport(RouteContext& context);
+  // The saved report of the path's id in the caller's workspace when the caller may open it; otherwise
+  // none (and a 404 answered).
+  std::optional<SavedReport> ReadSavedReport(RouteContext& context, const Engine& engine);
+  // Reads a POST/PUT body into `report`; false (and an error answered) when it is not valid.
+  bool ParseSavedReport(RouteContext& context, const Engine& engine, const nlohmann::json& body,
+                        SavedReport& report);
+  // api_goals.cc
+  void ListGoals(RouteContext& context);
+  void SetGoal(RouteContext& context);
+  void DeleteGoal(RouteContext& context);
+  bool GoalAllowed(const RouteContext& context, const Tables& tables, GoalScope scope,
+                   const std::optional<std::string>& scope_id, bool for_change);
   // api_admin.cc (admin only; 403 for anyone else)
   void GetSettings(RouteContext& context);
   void PutSettings(RouteContext& context);

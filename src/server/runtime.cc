@@ -42,6 +42,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir) {
   auto accounts = AccountStore::Open(runtime->store_->path());
   if (!accounts.ok()) return accounts.status();
   runtime->accounts_ = std::move(accounts.value());
+  auto saved_reports = SavedReportStore::Open(runtime->store_->path());
+  if (!saved_reports.ok()) return saved_reports.status();
+  runtime->saved_reports_ = std::move(saved_reports.value());
   auto default_workspace = runtime->store_->EnsureDefaultWorkspace();
   if (!default_workspace.ok()) return default_workspace.status();
   runtime->default_workspace_ = default_workspace.value();

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "model/status.h"
 #include "store/sqlite/account_store.h"
+#include "store/sqlite/saved_report_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace voronka {
@@ -39,6 +40,8 @@ class Runtime {
   SqliteStore& store() { return *store_; }
   // Accounts, sessions, layouts, saved filters and token revocation, in the same database.
   AccountStore& accounts() { return *accounts_; }
+  // Reports saved from the report builder, in the same database.
+  SavedReportStore& saved_reports() { return *saved_reports_; }
   // The workspace created on first start (or the first one).
   int64_t default_workspace() const { return default_workspace_; }
 
@@ -88,6 +91,7 @@ class Runtime {
 
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AccountStore> accounts_;
+  std::unique_ptr<SavedReportStore> saved_reports_;
   int64_t default_workspace_ = 0;
   mutable std::shared_mutex workspaces_mutex_;  // guards the map; entries are never removed
   mutable std::mutex load_mutex_;               // one workspace loaded at a time

@@ -253,6 +253,11 @@ TEST(NdjsonRecordsTest, Goals) {
       R"({"type":"goal","id":"g3","target":"12","scope":"department","scope_id":"d1",)"
       R"("metric":"created_count","period":"2024"})");
   EXPECT_EQ(yearly.target, 12);  // a count, even though target came before metric
+
+  // A withdrawal names only the goal.
+  auto withdrawn = ParseOne<GoalRecord>(R"({"type":"goal","id":"g4","deleted":true})");
+  EXPECT_EQ(withdrawn.id, "g4");
+  EXPECT_TRUE(withdrawn.deleted);
 }
 
 TEST(NdjsonRecordsTest, CompanyAndContact) {

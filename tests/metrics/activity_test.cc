@@ -118,5 +118,25 @@ TEST(GoalProgress, ActualTargetPreviousProjection) {
   EXPECT_EQ(row["projection"], "413333.33");
 }
 
+TEST(GoalProgress, AWithdrawnGoalIsGoneAndAReplacedOneShowsItsNewTarget) {
+  // g1 is replaced by a later record with target 400000, g2 withdrawn after it was set: one
+  // row, g1, with 150000 won in March = 37.5% of the new target.
+  auto engine = Load(std::string(kWorkspace) + R"(
+{"type":"goal","id":"g1","scope":"user","scope_id":"u1","metric":"won_amount","period":"2024-03","target":"500000"}
+{"type":"goal","id":"g2","scope":"workspace","metric":"won_count","period":"2024-03","target":"10"}
+{"type":"deal","id":"G","pipeline_id":"p1","stage_id":"paid","amount":"150000","responsible_id":"u1","created_at":"2024-03-05T10:00:00+03:00"}
+)");
+  Feed(*engine, R"({"type":"goal","id":"g1","scope":"user","scope_id":"u1","metric":"won_amount","period":"2024-03","target":"400000"}
+{"type":"goal","id":"g2","deleted":true}
+)");
+  json answer = Report(
+      *engine,
+      R"({"metric":"goal_progress","period":{"preset":"this_month"},"as_of":"2024-03-16T00:00:00+03:00"})");
+  ASSERT_EQ(answer["rows"].size(), 1u);
+  EXPECT_EQ(answer["rows"][0]["group"]["goal"], "g1");
+  EXPECT_EQ(answer["rows"][0]["target"], "400000.00");
+  EXPECT_EQ(answer["rows"][0]["percent"], 37.5);
+}
+
 }  // namespace
 }  // namespace voronka::testing

@@ -69,13 +69,7 @@ TEST_F(AdminApiTest, AWonStageOverrideChangesWonCount) {
   EXPECT_EQ(Total(admin, "won_count"), 4);
   EXPECT_EQ(Total(admin, "won_amount"), "1500.00");
   // The override is stored: a restart keeps it.
-  Stop();
-  runtime_.reset();
-  runtime_ = Runtime::Open(dir_.path()).value();
-  server_ = std::make_unique<HttpServer>(*runtime_);
-  port_ = server_->BindAnyPort("127.0.0.1").value();
-  thread_ = std::thread([this] { (void)server_->Serve(); });
-  client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  Restart();
   Browser again = Login("admin");
   EXPECT_EQ(Total(again, "won_count"), 4);
 }

@@ -40,7 +40,7 @@ class LeakTest : public testing::ApiFixture {
   static void ExpectNoForeignData(const std::string& raw_body, const std::string& what,
                                   const std::string& login) {
     const std::string body = WithoutRandomTokens(raw_body);
-    std::vector<std::string> secrets = {"ADMIN_LAYOUT", "ADMIN_FILTER"};
+    std::vector<std::string> secrets = {"ADMIN_LAYOUT", "ADMIN_FILTER", "ADMIN_REPORT"};
     if (login == "xadmin") {
       for (const char* main :
            {"Anna",    "Boris",  "Vera",   "Gleb",   "D1",      "D2",          "D3",    "D4",
@@ -75,6 +75,30 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
                     R"({"name":"ADMIN_FILTER","filters":{"responsible":["u3"]}})");
   ASSERT_EQ(saved->status, 201);
   std::string admin_filter = "/api/v1/filters/" + std::to_string(Json(saved)["id"].get<int64_t>());
+  // A private report of the admin's, and one shared with every manager that groups by user.
+  auto private_report = Call("POST", "/api/v1/saved-reports", &admin,
+                             R"({"name":"ADMIN_REPORT","report":)" +
+                                 MarchReport("won_amount", R"(,"filters":{"responsible":["u3"]})") +
+                                 "}");
+  ASSERT_EQ(private_report->status, 201) << private_report->body;
+  std::string admin_report =
+      "/api/v1/saved-reports/" + std::to_string(Json(private_report)["id"].get<int64_t>());
+  auto shared_report = Call("POST", "/api/v1/saved-reports", &admin,
+                            R"({"name":"Won by manager","shared_roles":["manager","head"],"report":)" +
+                                MarchReport("won_amount", R"(,"group_by":["responsible"])") + "}");
+  ASSERT_EQ(shared_report->status, 201) << shared_report->body;
+  std::string shared_run = "/api/v1/saved-reports/" +
+                           std::to_string(Json(shared_report)["id"].get<int64_t>()) + "/report";
+  // A goal of Vera's: 400.00 of won in March.
+  ASSERT_EQ(Call("POST", "/api/v1/goals", &admin,
+                 R"({"id":"vera-goal","scope":"user","scope_id":"u3","metric":"won_amount","period":"2024-03","target":"400"})")
+                ->status,
+            201);
+  auto vera_goal_target = [&] {
+    Engine::ReadView view = runtime_->engine(main_)->Read();
+    return view.tables().goals[static_cast<size_t>(view.tables().goal_ids.Find("vera-goal"))];
+  };
+  const GoalRecord vera_goal = vera_goal_target();
   std::string token = runtime_->store().CreateIngestToken(main_).value();
   std::string token_id;  // as the admin's token list names it: the start of its hash, hex
   for (unsigned char c : SecretHash(token).substr(0, 8)) {
@@ -223,6 +247,87 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
          EXPECT_EQ(response->status, 200) << response->body;
          ExpectNoForeignData(response->body, "activity sources", login);
        }},
+      // Saved reports: someone else's private report is missing for everyone but its owner
+      // (and the workspace's admin); a shared one runs with the viewer's own visibility.
+      {"GET /api/v1/saved-reports",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/saved-reports", &caller);
+         EXPECT_EQ(response->status, 200);
+         ExpectNoForeignData(response->body, "saved reports", login);
+       }},
+      {"POST /api/v1/saved-reports",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/saved-reports", &caller,
+                              R"({"name":"mine","report":)" + MarchReport("won_amount", by_user) + "}");
+         EXPECT_EQ(response->status, 201) << response->body;
+         ExpectNoForeignData(response->body, "saving a report", login);
+         // The answer to saving is the caller's own request; running it shows their rows only.
+         std::string run = "/api/v1/saved-reports/" +
+                           std::to_string(Json(response)["id"].get<int64_t>()) + "/report";
+         ExpectNoForeignData(Call("POST", run, &caller, "{}")->body, "running one's report", login);
+       }},
+      {R"(GET /api/v1/saved-reports/(\d+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", admin_report, &caller);
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "another's saved report", login);
+       }},
+      {R"(PUT /api/v1/saved-reports/(\d+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("PUT", admin_report, &caller,
+                              R"({"name":"taken","shared_roles":["manager"],"report":)" +
+                                  MarchReport("won_amount") + "}");
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "changing another's report", login);
+       }},
+      {R"(DELETE /api/v1/saved-reports/(\d+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("DELETE", admin_report, &caller);
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "deleting another's report", login);
+       }},
+      {R"(POST /api/v1/saved-reports/(\d+)/report)",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", admin_report + "/report", &caller, "{}");
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "running another's report", login);
+         // The shared one: the outsiders of the main workspace see their own rows; the other
+         // workspace has no such report.
+         response = Call("POST", shared_run, &caller,
+                         R"({"filters":{"responsible":["u3"],"source":["vera_source"]}})");
+         EXPECT_EQ(response->status, login == "xadmin" ? 404 : 200) << response->body;
+         ExpectNoForeignData(response->body, "running a shared report", login);
+       }},
+      // Goals: Vera's is neither listed to, nor changed or withdrawn by, the outsiders.
+      {"GET /api/v1/goals",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("GET", "/api/v1/goals", &caller);
+         EXPECT_EQ(response->status, 200);
+         ExpectNoForeignData(response->body, "goals", login);
+       }},
+      {"POST /api/v1/goals",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("POST", "/api/v1/goals", &caller,
+                              R"({"id":"vera-goal2","scope":"user","scope_id":"u3","metric":"won_count","period":"2024-03","target":1})");
+         EXPECT_EQ(response->status, login == "xadmin" ? 400 : 403) << response->body;
+         ExpectNoForeignData(response->body, "setting a goal for Vera", login);
+         EXPECT_EQ(runtime_->engine(main_)->Read().tables().goal_ids.Find("vera-goal2"), kNone);
+       }},
+      {R"(PUT /api/v1/goals/([A-Za-z0-9_.:-]+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("PUT", "/api/v1/goals/vera-goal", &caller,
+                              R"({"scope":"workspace","metric":"won_count","period":"2024-03","target":1})");
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "changing Vera's goal", login);
+         EXPECT_EQ(vera_goal_target(), vera_goal);
+       }},
+      {R"(DELETE /api/v1/goals/([A-Za-z0-9_.:-]+))",
+       [&](const Browser& caller, const std::string& login) {
+         auto response = Call("DELETE", "/api/v1/goals/vera-goal", &caller);
+         EXPECT_EQ(response->status, 404);
+         ExpectNoForeignData(response->body, "withdrawing Vera's goal", login);
+         EXPECT_EQ(vera_goal_target(), vera_goal);
+       }},
       // The admin routes: a head and a manager get 403; another workspace's admin works on
       // its own workspace only, and an id of the main one answers as a missing one.
       {"GET /api/v1/settings",
@@ -325,7 +430,8 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
       checks[key](caller, login);
     }
   }
-  // The admin's own filter and layout survived every attempt.
+  // The admin's own filter, report and layout survived every attempt.
+  EXPECT_EQ(Call("GET", admin_report, &admin)->status, 200);
   EXPECT_NE(Call("GET", "/api/v1/filters", &admin)->body.find("ADMIN_FILTER"), std::string::npos);
   EXPECT_NE(Call("GET", "/api/v1/layout?page=overview", &admin)->body.find("ADMIN_LAYOUT"),
             std::string::npos);

@@ -146,7 +146,7 @@ TEST(SqliteStoreSchemaTest, OpenMigratesToTheLatestVersionAndRefusesANewerOne) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(sqlite::SchemaVersion(db).value(), sqlite::LatestSchemaVersion());
   // 1: records, 2: accounts and sessions, 3: workspace settings
-  EXPECT_EQ(sqlite::LatestSchemaVersion(), 3);
+  EXPECT_EQ(sqlite::LatestSchemaVersion(), 4);
   sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   auto newer = SqliteStore::Open(dir.path() + "/nested/data");

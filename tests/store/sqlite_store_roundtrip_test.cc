@@ -179,7 +179,8 @@ struct History {
       {std::nullopt, GoalRecord{"g1", GoalScope::kUser, "u1", "won_amount", "2024-03", 50000000}},
       {"e-g2", GoalRecord{"g2", GoalScope::kWorkspace, std::nullopt, "won_count", "2024-Q1", 10}},
       {std::nullopt,
-       GoalRecord{"g3", GoalScope::kDepartment, "d1", "created_count", "2024", 1200}}};
+       GoalRecord{"g3", GoalScope::kDepartment, "d1", "created_count", "2024", 1200}},
+      {"e-g4", GoalRecord{"g4", GoalScope::kWorkspace, std::nullopt, "", "", 0, true}}};
 
   // The order a file might bring them in: events first where references allow.
   std::vector<Record> InArrivalOrder() const {

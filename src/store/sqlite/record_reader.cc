@@ -281,13 +281,14 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, const Visit& visit) {
   if (!status.ok()) return status;
   return ForEachRow(
       db, workspace_id,
-      "SELECT id, scope, scope_id, metric, period, target, event_id FROM goals "
+      "SELECT id, scope, scope_id, metric, period, target, event_id, deleted FROM goals "
       "WHERE workspace_id = ?1 ORDER BY id",
       [&](const Statement& row) {
         std::optional<GoalScope> scope = ParseGoalScope(row.Text(1));
         if (!scope) return Corrupt("goals", "scope");
         visit(Record{row.OptString(6), GoalRecord{row.String(0), *scope, row.OptString(2),
-                                                  row.String(3), row.String(4), row.Int(5)}});
+                                                  row.String(3), row.String(4), row.Int(5),
+                                                  row.Int(7) != 0}});
         return Status::Ok();
       });
 }

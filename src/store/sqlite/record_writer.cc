@@ -74,10 +74,11 @@ constexpr const char* kInsertTaskUpdate =
     "user_id, digest, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT (workspace_id, task_id, at, digest) DO NOTHING";
 constexpr const char* kUpsertGoal =
-    "INSERT INTO goals (workspace_id, id, scope, scope_id, metric, period, target, event_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (workspace_id, id) DO UPDATE SET "
-    "scope = excluded.scope, scope_id = excluded.scope_id, metric = excluded.metric, "
-    "period = excluded.period, target = excluded.target, event_id = excluded.event_id";
+    "INSERT INTO goals (workspace_id, id, scope, scope_id, metric, period, target, event_id, "
+    "deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (workspace_id, id) DO "
+    "UPDATE SET scope = excluded.scope, scope_id = excluded.scope_id, metric = excluded.metric, "
+    "period = excluded.period, target = excluded.target, event_id = excluded.event_id, "
+    "deleted = excluded.deleted";
 
 void BindInstant(Statement& statement, int index, const std::optional<Instant>& instant) {
   if (!instant) return statement.BindNull(index);
@@ -374,7 +375,8 @@ Status RecordWriter::WriteGoal(int64_t workspace_id, const GoalRecord& record,
                                const Record& envelope) {
   Statement& s = upsert_goal_;
   s.BindAll(workspace_id, record.id, std::string_view(GoalScopeName(record.scope)), record.scope_id,
-            record.metric, record.period, record.target, envelope.event_id);
+            record.metric, record.period, record.target, envelope.event_id,
+            int64_t{record.deleted});
   return Done(s, "goal");
 }
 

@@ -289,6 +289,26 @@ CREATE TABLE workspace_settings (
   updated_at INTEGER NOT NULL
 ) STRICT;
 )sql",
+    // 4: reports saved from the report builder (src/store/sqlite/saved_report_store.h): the
+    // request and its chart as JSON, and whom the owner shares them with; withdrawn goals.
+    R"sql(
+CREATE TABLE saved_reports (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  owner_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  shared_roles TEXT NOT NULL,
+  shared_departments TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX saved_reports_by_workspace ON saved_reports(workspace_id);
+
+-- Goals withdrawn from the goals page are kept as rows marked deleted, so that a withdrawal
+-- is a record like any other (idempotent, replayable) and not a hole in the history.
+ALTER TABLE goals ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
