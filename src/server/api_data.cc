@@ -98,7 +98,11 @@ void Api::Export(RouteContext& context) {
     return SendError(context.response, 400,
                      "give exactly one of \"report\", \"drilldown\" and \"activity_sources\"");
   }
-  if (!AdmitReportRequest(context, (*body)[is_report ? "report" : "drilldown"])) return;
+  if (!AdmitReportRequest(context, (*body)[is_report      ? "report"
+                                           : is_drilldown ? "drilldown"
+                                                          : "activity_sources"])) {
+    return;
+  }
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);

@@ -88,3 +88,40 @@ test('an admin gives a CRM user an account, and that person logs in', async () =
   }
   assert.deepEqual(session.browser.problems, []);
 });
+
+test('an admin renames the workspace and changes its time zone; a bad zone is named', async () => {
+  const { page, api } = session;
+  const original = (await api.get('/me')).workspace;
+  try {
+    await openAdmin();
+    await page.fill('form.admin-settings input[name="workspace.time_zone"]', 'Mars/Olympus');
+    await page.click('form.admin-settings button[name="save-settings"]');
+    const toast = page.locator('.toast', { hasText: 'workspace.time_zone' });
+    await toast.waitFor({ timeout: 30000 });
+    assert.match(await toast.textContent(), /Mars\/Olympus/);
+    assert.equal((await api.get('/me')).workspace.time_zone, original.time_zone, 'nothing changed');
+    // The browser logs the refused PUT as a failed resource; that one is expected here.
+    const refused = session.browser.problems.findIndex((p) => p.includes('400') && p.includes('/api/v1/settings'));
+    if (refused >= 0) session.browser.problems.splice(refused, 1);
+
+    await openAdmin();
+    await page.fill('form.admin-settings input[name="workspace.name"]', 'ООО Тест e2e');
+    await page.fill('form.admin-settings input[name="workspace.time_zone"]', 'Asia/Yekaterinburg');
+    await page.selectOption('form.admin-settings select[name="workspace.locale"]', 'pl');
+    await page.click('form.admin-settings button[name="save-settings"]');
+    for (let i = 0; i < 300 && (await api.get('/me')).workspace.name !== 'ООО Тест e2e'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const workspace = (await api.get('/me')).workspace;
+    assert.equal(workspace.name, 'ООО Тест e2e');
+    assert.equal(workspace.time_zone, 'Asia/Yekaterinburg');
+    assert.equal(workspace.locale, 'pl');
+    // The form is drawn again from the stored settings.
+    await openAdmin();
+    assert.equal(await page.inputValue('form.admin-settings input[name="workspace.time_zone"]'), 'Asia/Yekaterinburg');
+  } finally {
+    const { name, time_zone, locale } = original;
+    await api.put('/settings', { workspace: { name, time_zone, locale } });
+  }
+  assert.deepEqual(session.browser.problems, []);
+});

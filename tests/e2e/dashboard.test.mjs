@@ -71,7 +71,7 @@ test('the overview fits a 1366×768 screen without scrolling', async () => {
   assert.ok(scrollHeight <= innerHeight, `page height ${scrollHeight} > window ${innerHeight}`);
 });
 
-test('clicking a manager filters the whole session.page, and removing the chip undoes it', async () => {
+test('clicking a manager filters the whole page, and removing the chip undoes it', async () => {
   const before = await plate('created_count');
   const row = session.page.locator('[data-widget="managers"] tbody tr').first();
   const name = (await row.locator('td[data-key="name"]').textContent()).trim();
@@ -284,7 +284,7 @@ test('a clear message while the server is unreachable, gone when it is back', as
   await session.page.locator('#offline-banner').waitFor({ state: 'detached', timeout: 15000 });
 });
 
-test('the login session.page, and the time to the first meaningful paint of the overview', async () => {
+test('the login page, and the time to the first meaningful paint of the overview', async () => {
   const fresh = await openBrowser();
   try {
     await fresh.page.goto(BASE_URL + '/');
