@@ -75,6 +75,18 @@ class ApiFixture : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
   }
 
+  // Stops the server and the runtime, then opens the same data directory again (what a
+  // restart of `voronka serve` does).
+  void Restart() {
+    Stop();
+    runtime_.reset();
+    runtime_ = Runtime::Open(dir_.path()).value();
+    server_ = std::make_unique<HttpServer>(*runtime_);
+    port_ = server_->BindAnyPort("127.0.0.1").value();
+    thread_ = std::thread([this] { (void)server_->Serve(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  }
+
   void Stop() {
     if (!server_) return;
     server_->Stop();
