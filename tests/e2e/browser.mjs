@@ -125,3 +125,29 @@ export function loggedInBrowser({ cleanUp } = {}) {
   });
   return session;
 }
+
+// Sends one new deal through the ingest route (the token of scripts/e2e.sh): in the first
+// pipeline of deals, its first stage, of the first CRM user, created at `createdAt`.
+export async function sendNewDeal(api, { id, title, amount, createdAt = new Date() }) {
+  const token = process.env.VORONKA_INGEST_TOKEN;
+  if (!token) throw new Error('VORONKA_INGEST_TOKEN is set by scripts/e2e.sh');
+  const meta = await api.get('/meta');
+  const pipeline = meta.pipelines.find((p) => p.entity !== 'lead');
+  const deal = {
+    type: 'deal',
+    id,
+    entity: 'deal',
+    title,
+    pipeline_id: pipeline.id,
+    stage_id: pipeline.stages[0].id,
+    amount,
+    responsible_id: meta.users[0].id,
+    created_at: createdAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+  const response = await fetch(`${BASE_URL}/api/v1/events`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
+    body: JSON.stringify(deal) + '\n',
+  });
+  if (response.status !== 200) throw new Error(`ingest: ${response.status} ${await response.text()}`);
+}

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BASE_URL, loggedInBrowser, waitForPage } from './browser.mjs';
+import { BASE_URL, loggedInBrowser, sendNewDeal, waitForPage } from './browser.mjs';
 
 const PERIOD = { preset: 'this_month' };
 
@@ -14,25 +14,7 @@ const session = loggedInBrowser();
 
 test('a deal created since the last visit is in the event feed, as the API lists it', async () => {
   // One deal created just now: whenever the last visit was, it is news.
-  const meta = await session.api.get('/meta');
-  const pipeline = meta.pipelines.find((p) => p.entity !== 'lead');
-  const deal = {
-    type: 'deal',
-    id: 'e2e-feed-1',
-    entity: 'deal',
-    title: 'Feed deal',
-    pipeline_id: pipeline.id,
-    stage_id: pipeline.stages[0].id,
-    amount: '2500.00',
-    responsible_id: meta.users[0].id,
-    created_at: new Date().toISOString(),
-  };
-  const response = await fetch(`${BASE_URL}/api/v1/events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${process.env.VORONKA_INGEST_TOKEN}`, 'Content-Type': 'application/x-ndjson' },
-    body: JSON.stringify(deal) + '\n',
-  });
-  assert.equal(response.status, 200, await response.text());
+  await sendNewDeal(session.api, { id: 'e2e-feed-1', title: 'Feed deal', amount: '2500.00' });
 
   await session.page.goto(`${BASE_URL}/#/desktop`);
   await waitForPage(session.page, 'desktop');
@@ -183,15 +165,7 @@ test('the event feed exports its events, one row each, as the API lists them', a
   const dir = mkdtempSync(path.join(tmpdir(), 'voronka-export-'));
   try {
     // One deal created just now: news for the feed whenever the last visit was.
-    const meta = await session.api.get('/meta');
-    const pipeline = meta.pipelines.find((p) => p.entity !== 'lead');
-    const deal = { type: 'deal', id: 'e2e-feed-export', entity: 'deal', title: 'Feed export deal', pipeline_id: pipeline.id, stage_id: pipeline.stages[0].id, amount: '1200.00', responsible_id: meta.users[0].id, created_at: new Date().toISOString() };
-    const sent = await fetch(`${BASE_URL}/api/v1/events`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${process.env.VORONKA_INGEST_TOKEN}`, 'Content-Type': 'application/x-ndjson' },
-      body: JSON.stringify(deal) + '\n',
-    });
-    assert.equal(sent.status, 200, await sent.text());
+    await sendNewDeal(session.api, { id: 'e2e-feed-export', title: 'Feed export deal', amount: '1200.00' });
     const ru = await (await fetch(`${BASE_URL}/i18n/ru.json`)).json();
     await session.page.goto(`${BASE_URL}/#/desktop`);
     await session.page.reload();
