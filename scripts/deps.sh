@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config tzdata sqlite3
   libsqlite3-dev libsimdjson-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libhowardhinnant-date-dev libxlsxwriter-dev libsodium-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev curl
+  libgtest-dev libgmock-dev libbenchmark-dev curl zlib1g-dev
   clang  # the importers' libFuzzer targets (tests/importers/fuzz)
   postgresql-15 postgresql-client-15  # the side-by-side differential test (bench/side)
 )

@@ -3,7 +3,8 @@
 # demo history, driven by Chromium through playwright-core. Builds nothing.
 # Usage: scripts/e2e.sh [path/to/voronka]   (default build/release/src/cli/voronka)
 # Screenshots of every page land in build/screenshots/. VORONKA_E2E_DEALS sets the size of the
-# demo history (default 3000; the overview's timing is printed for it).
+# demo history (default 3000; the overview's timing is printed for it). VORONKA_E2E_FILES runs
+# only the test files named (e.g. "tests/e2e/admin.test.mjs").
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -74,7 +75,7 @@ mkdir -p build/screenshots
 status=0
 VORONKA_URL="$base" VORONKA_DEMO_DEALS="$deals" VORONKA_LOGIN=admin VORONKA_PASSWORD=demo VORONKA_INGEST_TOKEN="$ingest_token" \
   VORONKA_SCREENSHOTS="$repo/build/screenshots" \
-  node --test --test-concurrency=1 tests/e2e/ || status=$?
+  node --test --test-concurrency=1 ${VORONKA_E2E_FILES:-tests/e2e/} || status=$?
 
 # Stop the server the way an operator does; a sanitizer build reports what it found on exit.
 kill "$server_pid"

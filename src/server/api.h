@@ -45,6 +45,9 @@ class Api {
   void Login(RouteContext& context);
   void Logout(RouteContext& context);
   void Me(RouteContext& context);
+  // The workspace's own settings (name, time zone, currency, locale, deep link, threshold):
+  // the engine's, else the store's.
+  nlohmann::json WorkspaceJson(int64_t workspace_id);
   // api_data.cc
   void Meta(RouteContext& context);
   void Version(RouteContext& context);
@@ -95,6 +98,10 @@ class Api {
   void ListTokens(RouteContext& context);
   void CreateToken(RouteContext& context);
   void RevokeToken(RouteContext& context);
+
+  // Ingests the `workspace` member of PUT /settings as a workspace record; false (and a 400
+  // answered, naming the member) when it is refused.
+  bool ApplyWorkspaceMember(RouteContext& context, const nlohmann::json& member);
 
   // False (and a 403 answered) when the caller is not an admin of its workspace.
   bool RequireAdmin(RouteContext& context);

@@ -106,7 +106,40 @@ void Api::GetSettings(RouteContext& context) {
     return SendError(context.response, 503, "the workspace cannot be loaded");
   json answer = AdminSettingsJson(*settings);
   answer["pages"] = DashboardPages();
+  answer["workspace"] = WorkspaceJson(context.workspace_id);
   SendJson(context.response, 200, answer);
+}
+
+bool Api::ApplyWorkspaceMember(RouteContext& context, const json& member) {
+  if (!member.is_object()) {
+    SendError(context.response, 400, "workspace: expected an object");
+    return false;
+  }
+  json record = {{"type", "workspace"}};
+  for (const auto& [name, value] : member.items()) {
+    // The deep link and the threshold are admin settings of their own (deal_url,
+    // forgotten_days), which outlive what a CRM import says.
+    if (name != "name" && name != "time_zone" && name != "currency" && name != "locale") {
+      SendError(context.response, 400, "workspace." + name + ": unknown member");
+      return false;
+    }
+    if (!value.is_string() || value.get<std::string>().empty()) {
+      SendError(context.response, 400, "workspace." + name + ": expected a non-empty string");
+      return false;
+    }
+    record[name] = value;
+  }
+  if (record.size() == 1) return true;
+  // Through the ingest path like any workspace record: stored in the same batch log (durable,
+  // replayed on start) and applied to the engine the reports read.
+  IngestOutcome outcome = runtime_.Ingest(context.workspace_id, record.dump());
+  if (outcome.ok()) return true;
+  // "line 1: workspace: time_zone: ..." -> "workspace.time_zone: ..."
+  std::string message = outcome.errors.front();
+  constexpr std::string_view kPrefix = "line 1: workspace: ";
+  if (message.rfind(kPrefix, 0) == 0) message = "workspace." + message.substr(kPrefix.size());
+  SendError(context.response, 400, message);
+  return false;
 }
 
 void Api::PutSettings(RouteContext& context) {
@@ -117,13 +150,17 @@ void Api::PutSettings(RouteContext& context) {
   if (current == nullptr) return SendError(context.response, 503, "the workspace cannot be loaded");
   // Members given replace the current ones; the others stay.
   json merged = AdminSettingsJson(*current);
-  for (const auto& [name, value] : body->items()) merged[name] = value;
+  for (const auto& [name, value] : body->items()) {
+    if (name != "workspace") merged[name] = value;
+  }
   Result<AdminSettings> parsed = ParseAdminSettings(merged);
   if (!parsed.ok()) return SendError(context.response, 400, parsed.message());
+  if (body->contains("workspace") && !ApplyWorkspaceMember(context, (*body)["workspace"])) return;
   Result<bool> saved = runtime_.SaveSettings(context.workspace_id, parsed.value(), context.now);
   if (!saved.ok()) return SendError(context.response, 500, "the settings could not be stored");
   json answer = AdminSettingsJson(parsed.value());
   answer["rebuilding"] = saved.value();
+  answer["workspace"] = WorkspaceJson(context.workspace_id);
   SendJson(context.response, 200, answer);
 }
 

@@ -1,4 +1,7 @@
 // The read routes (meta, version, report, drill-down, export) and ingest (events).
+#include <map>
+#include <memory>
+
 #include "access/visibility_of.h"
 #include "metrics/report.h"
 #include "server/api.h"
@@ -14,6 +17,25 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kExportRowLimit = 200000;  // a drill-down export without its own limit
+constexpr int32_t kMaxFeedExportRows = 100000;
+
+// The display names of the users `items` name in "responsible" (items carry ids, and are
+// already limited to what the caller may see).
+UserNames UserNamesOf(const Engine& engine, const json& items) {
+  auto names = std::make_shared<std::map<std::string, std::string>>();
+  Engine::ReadView view = engine.Read();
+  const UserTable& users = view.tables().users;
+  for (const json& item : items) {
+    json id = item.value("responsible", json());
+    if (!id.is_string()) continue;
+    int32_t user = users.ids.Find(id.get<std::string>());
+    if (user != kNone) (*names)[id.get<std::string>()] = users.name[static_cast<size_t>(user)];
+  }
+  return [names](const std::string& id) {
+    auto found = names->find(id);
+    return found == names->end() ? std::string() : found->second;
+  };
+}
 constexpr size_t kMaxExportMetrics = 32;     // columns of one multi-metric table
 
 // RFC 5987 percent-encoding for filename*=.
@@ -94,11 +116,18 @@ void Api::Export(RouteContext& context) {
   bool is_report = body->contains("report") && (*body)["report"].is_object();
   bool is_drilldown = body->contains("drilldown") && (*body)["drilldown"].is_object();
   bool is_sources = body->contains("activity_sources") && (*body)["activity_sources"].is_object();
-  if (int{is_report} + int{is_drilldown} + int{is_sources} != 1) {
+  bool is_feed = body->contains("feed") && (*body)["feed"].is_object();
+  if (int{is_report} + int{is_drilldown} + int{is_sources} + int{is_feed} != 1) {
     return SendError(context.response, 400,
-                     "give exactly one of \"report\", \"drilldown\" and \"activity_sources\"");
+                     "give exactly one of \"report\", \"drilldown\", \"activity_sources\" and "
+                     "\"feed\"");
   }
-  if (!AdmitReportRequest(context, (*body)[is_report ? "report" : "drilldown"])) return;
+  // The feed is no report (GET /feed admits it the same way): only the visibility applies.
+  if (!is_feed && !AdmitReportRequest(context, (*body)[is_report      ? "report"
+                                                       : is_drilldown ? "drilldown"
+                                                                      : "activity_sources"])) {
+    return;
+  }
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
@@ -143,26 +172,37 @@ void Api::Export(RouteContext& context) {
     Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
     if (!answer.ok()) return SendError(context.response, 400, answer.message());
     table = TableOfReport(answer.value(), request);
+  } else if (is_feed) {
+    // The events since `since` as GET /feed lists them, one row each, every column present.
+    const json& feed = (*body)["feed"];
+    Result<Instant> since = ParseInstant(feed.value("since", ""));
+    if (!since.ok()) {
+      return SendError(context.response, 400,
+                       "feed.since: expected an RFC 3339 time such as 2024-03-01T10:00:00Z");
+    }
+    FeedWindow window{since.value().micros, context.now, kMaxFeedExportRows};
+    json answer;
+    {
+      Engine::ReadView view = engine->Read();
+      answer = BuildFeed(view.tables(), visibility, window);
+    }
+    json items = json::array();
+    for (const json& event : answer["events"]) {
+      json item;
+      for (const char* key : {"kind", "title", "task_title", "deal_id", "from_stage_name",
+                              "stage_name", "amount", "responsible", "at", "url"}) {
+        item[key] = event.value(key, json());
+      }
+      items.push_back(std::move(item));
+    }
+    table = TableOfDrilldown(json{{"items", items}}, UserNamesOf(*engine, items));
   } else {
     json request = (*body)["drilldown"];
     if (!request.contains("limit")) request["limit"] = kExportRowLimit;
     Result<json> answer = RunDrilldown(*engine, request, Instant{context.now}, visibility);
     if (!answer.ok()) return SendError(context.response, 400, answer.message());
-    // Names of the users the items name; items are already limited to visible ones.
-    std::map<std::string, std::string> names;
-    {
-      Engine::ReadView view = engine->Read();
-      const UserTable& users = view.tables().users;
-      for (const json& item : answer.value().value("items", json::array())) {
-        std::string id = item.value("responsible", "");
-        int32_t user = id.empty() ? kNone : users.ids.Find(id);
-        if (user != kNone) names[id] = users.name[static_cast<size_t>(user)];
-      }
-    }
-    table = TableOfDrilldown(answer.value(), [&](const std::string& id) {
-      auto found = names.find(id);
-      return found == names.end() ? std::string() : found->second;
-    });
+    table = TableOfDrilldown(answer.value(),
+                             UserNamesOf(*engine, answer.value().value("items", json::array())));
   }
   if (body->contains("columns")) NameColumns(table, (*body)["columns"]);
   ExportStyle style;

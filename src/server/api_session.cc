@@ -132,17 +132,14 @@ void Api::Logout(RouteContext& context) {
   SendJson(context.response, 200, json{{"status", "logged out"}});
 }
 
-void Api::Me(RouteContext& context) {
-  const Account& account = context.caller->account;
+json Api::WorkspaceJson(int64_t workspace_id) {
   // The engine first: it loads a workspace added since the start, which the store then knows.
-  std::shared_ptr<const Engine> engine = runtime_.engine(account.workspace_id);
-  std::optional<WorkspaceInfo> info = runtime_.store().FindWorkspace(account.workspace_id);
-  json workspace = {{"id", account.workspace_id}};
-  std::string department;
+  std::shared_ptr<const Engine> engine = runtime_.engine(workspace_id);
+  std::optional<WorkspaceInfo> info = runtime_.store().FindWorkspace(workspace_id);
+  json workspace = {{"id", workspace_id}};
   if (engine) {
     Engine::ReadView view = engine->Read();
     const WorkspaceSettings& settings = view.tables().settings;
-    department = DepartmentOfAccount(account, view.tables());
     workspace["name"] = !settings.name.empty() ? settings.name : (info ? info->name : "");
     workspace["time_zone"] = settings.time_zone.name();
     workspace["currency"] = settings.currency;
@@ -165,6 +162,16 @@ void Api::Me(RouteContext& context) {
     if (!workspace.contains("forgotten_days")) {
       workspace["forgotten_days"] = stored.forgotten_days.value_or(14);
     }
+  }
+  return workspace;
+}
+
+void Api::Me(RouteContext& context) {
+  const Account& account = context.caller->account;
+  json workspace = WorkspaceJson(account.workspace_id);
+  std::string department;
+  if (std::shared_ptr<const Engine> engine = runtime_.engine(account.workspace_id)) {
+    department = DepartmentOfAccount(account, engine->Read().tables());
   }
   // What the menu and the dashboard may offer: the pages the role may open (and the admin
   // page for an admin), and whether widgets may be hidden.

@@ -9,6 +9,8 @@
 #include "access/secret.h"
 #include "server/api.h"
 #include "server/http_util.h"
+#include "server/response_body.h"
+#include "server/static_files.h"
 #include "server/routes.h"
 
 namespace voronka {
@@ -34,27 +36,6 @@ httplib::Headers SecurityHeaders() {
   };
 }
 
-// An Accept-Encoding value without its "br" entries ("gzip, deflate, br" -> "gzip, deflate").
-std::string WithoutBrotli(const std::string& accepted) {
-  std::string kept;
-  size_t start = 0;
-  while (start <= accepted.size()) {
-    size_t end = accepted.find(',', start);
-    if (end == std::string::npos) end = accepted.size();
-    std::string item = accepted.substr(start, end - start);
-    size_t first = item.find_first_not_of(' ');
-    std::string name = first == std::string::npos ? "" : item.substr(first);
-    name = name.substr(0, name.find(';'));
-    while (!name.empty() && name.back() == ' ') name.pop_back();
-    if (!name.empty() && name != "br") {
-      if (!kept.empty()) kept += ", ";
-      kept += item.substr(first);
-    }
-    start = end + 1;
-  }
-  return kept;
-}
-
 bool ChangesState(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
 }
@@ -65,7 +46,8 @@ HttpServer::HttpServer(Runtime& runtime, SessionPolicy policy, bool secure_cooki
     : runtime_(runtime),
       sessions_(runtime.accounts(), policy),
       api_(std::make_unique<Api>(runtime, sessions_, ApiOptions{secure_cookie})),
-      http_(std::make_unique<httplib::Server>()) {
+      http_(std::make_unique<httplib::Server>()),
+      static_files_(std::make_unique<StaticFiles>()) {
   Route();
 }
 
@@ -79,18 +61,6 @@ void HttpServer::Route() {
   http_->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   http_->set_payload_max_length(kMaxBodyBytes);
   http_->set_default_headers(SecurityHeaders());
-  // cpp-httplib answers "Accept-Encoding: br" with Brotli at its highest quality, about ten
-  // seconds of CPU per megabyte here: the chart library (1.1 MB) took 11.6 s to arrive in the
-  // browser (0.25 s with gzip), and every script and JSON answer paid for it as well. Browsers
-  // always offer br; it is taken off the request so that gzip (zlib's default level) is used.
-  http_->set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
-    // The request object is the server's own, handed to the handler as const only.
-    auto& headers = const_cast<httplib::Headers&>(request.headers);
-    auto found = headers.find("Accept-Encoding");
-    if (found != headers.end()) found->second = WithoutBrotli(found->second);
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-
   std::map<std::string, RouteHandler> handlers = api_->Handlers();
   for (const RouteSpec& spec : ApiRoutes()) {
     std::string key = std::string(spec.method) + " " + std::string(spec.pattern);
@@ -114,24 +84,30 @@ void HttpServer::Route() {
                           : runtime_.accounts().WorkspaceOfIngestTokenHash(SecretHash(token));
         if (!workspace) {
           response.set_header("WWW-Authenticate", "Bearer");
-          return SendError(response, 401,
-                           "a valid ingest token is required (Authorization: Bearer ...)");
+          SendError(response, 401, "a valid ingest token is required (Authorization: Bearer ...)");
+          return FinishBody(request, response);
         }
         context.workspace_id = *workspace;
-        return handler(context);
+        handler(context);
+        return FinishBody(request, response);
       }
       std::optional<Caller> caller;
       if (access == RouteAccess::kSession) {
         caller = sessions_.Authenticate(CookieValue(request, kSessionCookie), context.now);
-        if (!caller) return SendError(response, 401, kLoginRequired);
+        if (!caller) {
+          SendError(response, 401, kLoginRequired);
+          return FinishBody(request, response);
+        }
         if (ChangesState(request.method) &&
             !EqualInConstantTime(request.get_header_value("X-CSRF-Token"), caller->csrf_token)) {
-          return SendError(response, 403, "missing or wrong CSRF token");
+          SendError(response, 403, "missing or wrong CSRF token");
+          return FinishBody(request, response);
         }
         context.caller = &*caller;
         context.workspace_id = caller->account.workspace_id;
       }
       handler(context);
+      FinishBody(request, response);
     };
     std::string pattern(spec.pattern);
     if (spec.method == "GET") {
@@ -154,9 +130,11 @@ void HttpServer::Route() {
   auto unknown = [this](const httplib::Request& request, httplib::Response& response) {
     response.set_header("Cache-Control", "no-store");
     if (!sessions_.Authenticate(CookieValue(request, kSessionCookie), NowMicros())) {
-      return SendError(response, 401, kLoginRequired);
+      SendError(response, 401, kLoginRequired);
+    } else {
+      SendError(response, 404, "not found");
     }
-    SendError(response, 404, "not found");
+    FinishBody(request, response);
   };
   http_->Get("/api/.*", unknown);
   http_->Post("/api/.*", unknown);
@@ -166,20 +144,25 @@ void HttpServer::Route() {
 
 Status HttpServer::MountStatic(const ServerOptions& options) {
   namespace fs = std::filesystem;
-  // Longer prefixes first: httplib takes the first mount point that matches.
+  bool any = false;
   if (!options.vendor_root.empty()) {
     for (const char* package : {"echarts", "gridstack"}) {
       fs::path dist = fs::path(options.vendor_root) / package / "dist";
       if (!fs::is_directory(dist)) continue;  // the dashboard then shows what it can
-      if (!http_->set_mount_point(std::string("/vendor/") + package, dist.string())) {
-        return Status::Error("cannot serve " + dist.string());
-      }
+      static_files_->Mount(std::string("/vendor/") + package, dist.string());
+      any = true;
     }
   }
   if (!options.web_root.empty() && fs::is_directory(options.web_root)) {
-    if (!http_->set_mount_point("/", options.web_root)) {
-      return Status::Error("cannot serve " + options.web_root);
-    }
+    static_files_->Mount("/", options.web_root);
+    any = true;
+  }
+  if (any && !static_mounted_) {
+    static_mounted_ = true;
+    // After the /api routes: the first pattern that matches a path answers it.
+    http_->Get("/.*", [this](const httplib::Request& request, httplib::Response& response) {
+      if (!static_files_->Serve(request, response)) response.status = 404;
+    });
   }
   return Status::Ok();
 }

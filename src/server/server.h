@@ -26,6 +26,8 @@ struct ServerOptions {
   bool secure_cookie = false;  // mark the session cookie Secure (behind a TLS proxy)
 };
 
+class StaticFiles;
+
 class HttpServer {
  public:
   // `policy` sets session lifetimes and login throttling.
@@ -48,6 +50,8 @@ class HttpServer {
   SessionManager sessions_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<StaticFiles> static_files_;  // the dashboard's files and libraries
+  bool static_mounted_ = false;
 };
 
 }  // namespace voronka

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.VORONKA_URL || 'http://127.0.0.1:8080';
@@ -65,12 +66,12 @@ export async function waitForPage(page, id = 'overview') {
   await page.waitForFunction(() => !document.querySelector('.widget-body.loading'), null, { timeout: 30000 });
 }
 
-// Logs in through the login form and waits for the overview.
-export async function logIn(page) {
+// Logs in through the login form (as the demo's admin unless told) and waits for the overview.
+export async function logIn(page, { login = LOGIN, password = PASSWORD } = {}) {
   await page.goto(BASE_URL + '/');
   await page.waitForSelector('form.login-form input[name="login"]');
-  await page.fill('input[name="login"]', LOGIN);
-  await page.fill('input[name="password"]', PASSWORD);
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', password);
   await page.click('form.login-form button[type="submit"]');
   await waitForPage(page, 'overview');
 }
@@ -102,6 +103,51 @@ export async function apiSession() {
     report: (request) => call('POST', '/report', request),
     drilldown: (request) => call('POST', '/drilldown', request),
     get: (route) => call('GET', route),
+    post: (route, body) => call('POST', route, body),
     put: (route, body) => call('PUT', route, body),
   };
+}
+
+// The set-up of a test file: before its tests, an API session and a browser logged in on the
+// overview; after them, the browser closed. Returns {api, browser, page}, filled in by `before`.
+// `cleanUp(api)` runs before the browser closes (to put back what the file changed).
+export function loggedInBrowser({ cleanUp } = {}) {
+  const session = { api: null, browser: null, page: null };
+  before(async () => {
+    session.api = await apiSession();
+    session.browser = await openBrowser();
+    session.page = session.browser.page;
+    await logIn(session.page);
+  });
+  after(async () => {
+    if (cleanUp && session.api) await cleanUp(session.api);
+    await session.browser?.close();
+  });
+  return session;
+}
+
+// Sends one new deal through the ingest route (the token of scripts/e2e.sh): in the first
+// pipeline of deals, its first stage, of the first CRM user, created at `createdAt`.
+export async function sendNewDeal(api, { id, title, amount, createdAt = new Date() }) {
+  const token = process.env.VORONKA_INGEST_TOKEN;
+  if (!token) throw new Error('VORONKA_INGEST_TOKEN is set by scripts/e2e.sh');
+  const meta = await api.get('/meta');
+  const pipeline = meta.pipelines.find((p) => p.entity !== 'lead');
+  const deal = {
+    type: 'deal',
+    id,
+    entity: 'deal',
+    title,
+    pipeline_id: pipeline.id,
+    stage_id: pipeline.stages[0].id,
+    amount,
+    responsible_id: meta.users[0].id,
+    created_at: createdAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+  const response = await fetch(`${BASE_URL}/api/v1/events`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
+    body: JSON.stringify(deal) + '\n',
+  });
+  if (response.status !== 200) throw new Error(`ingest: ${response.status} ${await response.text()}`);
 }

@@ -6,31 +6,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { BASE_URL, SCREENSHOTS, apiSession, logIn, openBrowser, waitForPage } from './browser.mjs';
+import { test } from 'node:test';
+import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage } from './browser.mjs';
 
 const PERIOD = { preset: 'this_month' };
 const HEADLINE = ['created_count', 'won_amount', 'won_count', 'avg_check', 'avg_cycle_days', 'in_work_count', 'forgotten_count', 'lost_count'];
 const PAGES = ['overview', 'dynamics', 'managers', 'funnel', 'forgotten', 'activities', 'goals', 'desktop'];
 
-let browser;
-let page;
-let api;
-
-before(async () => {
-  api = await apiSession();
-  browser = await openBrowser();
-  page = browser.page;
-  await logIn(page);
-});
-
-after(async () => {
-  await browser?.close();
-});
+const session = loggedInBrowser();
 
 // The headline plate of `metric`: {value (as the API printed it), text (as shown)}.
 async function plate(metric) {
-  return page.$eval(`.kpi[data-metric="${metric}"]`, (element) => ({
+  return session.page.$eval(`.kpi[data-metric="${metric}"]`, (element) => ({
     value: element.dataset.value,
     text: element.querySelector('.number-link').textContent,
   }));
@@ -38,7 +25,7 @@ async function plate(metric) {
 
 // Waits until the plate of `metric` shows `value` (after a filter change re-ran it).
 async function waitForPlate(metric, value) {
-  await page.waitForFunction(
+  await session.page.waitForFunction(
     ([m, v]) => document.querySelector(`.kpi[data-metric="${m}"]`)?.dataset.value === v && !document.querySelector('.widget-body.loading'),
     [metric, value],
     { timeout: 30000 },
@@ -49,7 +36,7 @@ const printed = (value) => (value === null || value === undefined ? '' : String(
 
 test('the overview shows the numbers the report API answers for the same request', async () => {
   for (const metric of HEADLINE) {
-    const answer = await api.report({ metric, period: PERIOD, filters: {}, compare: 'previous_period' });
+    const answer = await session.api.report({ metric, period: PERIOD, filters: {}, compare: 'previous_period' });
     const shown = await plate(metric);
     assert.equal(shown.value, printed(answer.total), `${metric}: the plate holds the API's total`);
     if (answer.total === null) continue;
@@ -60,8 +47,8 @@ test('the overview shows the numbers the report API answers for the same request
     }
   }
   // The manager table: every manager's won amount is the API's grouped answer.
-  const grouped = await api.report({ metric: 'won_amount', period: PERIOD, filters: {}, group_by: ['responsible'] });
-  const cells = await page.$$eval('[data-widget="managers"] td[data-key="won_amount"] .number-link', (links) =>
+  const grouped = await session.api.report({ metric: 'won_amount', period: PERIOD, filters: {}, group_by: ['responsible'] });
+  const cells = await session.page.$$eval('[data-widget="managers"] td[data-key="won_amount"] .number-link', (links) =>
     links.map((l) => [JSON.parse(l.dataset.group).responsible, l.dataset.value]),
   );
   const expected = new Map(grouped.rows.map((row) => [row.group.responsible, row.value]));
@@ -71,13 +58,13 @@ test('the overview shows the numbers the report API answers for the same request
     assert.equal(value, expected.get(manager) ?? '', `won amount of ${manager}`);
   }
   // The funnel (of the default pipeline) starts with the API's first funnel row.
-  const funnel = await api.report({ metric: 'funnel', period: PERIOD, filters: {} });
-  const firstStage = await page.$eval('.funnel-row .number-link', (link) => link.dataset.value);
+  const funnel = await session.api.report({ metric: 'funnel', period: PERIOD, filters: {} });
+  const firstStage = await session.page.$eval('.funnel-row .number-link', (link) => link.dataset.value);
   assert.equal(firstStage, printed(funnel.rows[0].value));
 });
 
 test('the overview fits a 1366×768 screen without scrolling', async () => {
-  const { scrollHeight, innerHeight } = await page.evaluate(() => ({
+  const { scrollHeight, innerHeight } = await session.page.evaluate(() => ({
     scrollHeight: document.scrollingElement.scrollHeight,
     innerHeight: window.innerHeight,
   }));
@@ -86,62 +73,62 @@ test('the overview fits a 1366×768 screen without scrolling', async () => {
 
 test('clicking a manager filters the whole page, and removing the chip undoes it', async () => {
   const before = await plate('created_count');
-  const row = page.locator('[data-widget="managers"] tbody tr').first();
+  const row = session.page.locator('[data-widget="managers"] tbody tr').first();
   const name = (await row.locator('td[data-key="name"]').textContent()).trim();
   await row.locator('td[data-key="name"]').click();
-  const chip = page.locator('.chip[data-key="responsible"]');
+  const chip = session.page.locator('.chip[data-key="responsible"]');
   await chip.waitFor();
   const id = await chip.getAttribute('data-value');
   assert.ok((await chip.textContent()).includes(name), 'the chip names the manager');
 
-  const filtered = await api.report({ metric: 'created_count', period: PERIOD, filters: { responsible: [id] }, compare: 'previous_period' });
+  const filtered = await session.api.report({ metric: 'created_count', period: PERIOD, filters: { responsible: [id] }, compare: 'previous_period' });
   await waitForPlate('created_count', printed(filtered.total));
-  const won = await api.report({ metric: 'won_amount', period: PERIOD, filters: { responsible: [id] }, compare: 'previous_period' });
+  const won = await session.api.report({ metric: 'won_amount', period: PERIOD, filters: { responsible: [id] }, compare: 'previous_period' });
   assert.equal((await plate('won_amount')).value, printed(won.total), 'every plate follows the filter');
-  const rows = await page.locator('[data-widget="managers"] tbody tr').count();
+  const rows = await session.page.locator('[data-widget="managers"] tbody tr').count();
   assert.equal(rows, 1, 'the manager table shows that manager alone');
-  const height = await page.evaluate(() => document.scrollingElement.scrollHeight <= window.innerHeight);
+  const height = await session.page.evaluate(() => document.scrollingElement.scrollHeight <= window.innerHeight);
   assert.ok(height, 'with the chip the overview still fits the screen');
 
   await chip.locator('.chip-remove').click();
-  await page.locator('.chip').first().waitFor({ state: 'detached' });
+  await session.page.locator('.chip').first().waitFor({ state: 'detached' });
   await waitForPlate('created_count', before.value);
 });
 
 test('a number opens the drill-down list with exactly that many deals', async () => {
   for (const metric of ['won_count', 'created_count']) {
     const shown = await plate(metric);
-    await page.click(`.kpi[data-metric="${metric}"] .number-link`);
-    const count = page.locator('.modal .drill-count');
+    await session.page.click(`.kpi[data-metric="${metric}"] .number-link`);
+    const count = session.page.locator('.modal .drill-count');
     await count.waitFor();
     assert.equal(await count.getAttribute('data-total'), shown.value, `${metric}: list size equals the plate`);
-    const rows = await page.locator('.modal tbody tr').count();
+    const rows = await session.page.locator('.modal tbody tr').count();
     assert.equal(rows, Math.min(Number(shown.value), 50), 'the first page of the list is shown');
-    await page.click('.modal [data-close]');
-    await page.locator('.modal').waitFor({ state: 'detached' });
+    await session.page.click('.modal [data-close]');
+    await session.page.locator('.modal').waitFor({ state: 'detached' });
   }
   // A cell of the manager table: the manager's deals created in the period.
-  const cell = page.locator('[data-widget="managers"] td[data-key="created_count"] .number-link').first();
+  const cell = session.page.locator('[data-widget="managers"] td[data-key="created_count"] .number-link').first();
   const value = await cell.getAttribute('data-value');
   await cell.click();
-  await page.locator('.modal .drill-count').waitFor();
-  assert.equal(await page.locator('.modal .drill-count').getAttribute('data-total'), value);
+  await session.page.locator('.modal .drill-count').waitFor();
+  assert.equal(await session.page.locator('.modal .drill-count').getAttribute('data-total'), value);
   // Sorting by amount asks the server again; the count stays.
-  await page.click('.modal th[data-key="amount"]');
-  await page.waitForFunction(() => document.querySelector('.modal th.sorted')?.dataset.key === 'amount');
-  assert.equal(await page.locator('.modal .drill-count').getAttribute('data-total'), value);
-  await page.keyboard.press('Escape');
-  await page.locator('.modal').waitFor({ state: 'detached' });
+  await session.page.click('.modal th[data-key="amount"]');
+  await session.page.waitForFunction(() => document.querySelector('.modal th.sorted')?.dataset.key === 'amount');
+  assert.equal(await session.page.locator('.modal .drill-count').getAttribute('data-total'), value);
+  await session.page.keyboard.press('Escape');
+  await session.page.locator('.modal').waitFor({ state: 'detached' });
 });
 
 test('a widget exports an XLSX file that LibreOffice opens with the same numbers', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'voronka-export-'));
   // The table exports all its columns, won amount per manager among them.
-  const answer = await api.report({ metric: 'won_amount', period: PERIOD, filters: {}, group_by: ['responsible'] });
+  const answer = await session.api.report({ metric: 'won_amount', period: PERIOD, filters: {}, group_by: ['responsible'] });
   assert.ok(answer.rows.length > 0);
   try {
-    await page.hover('[data-widget="managers"]');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-widget="managers"] [data-export="xlsx"]')]);
+    await session.page.hover('[data-widget="managers"]');
+    const [download] = await Promise.all([session.page.waitForEvent('download'), session.page.click('[data-widget="managers"] [data-export="xlsx"]')]);
     const file = path.join(dir, 'managers.xlsx');
     assert.match(download.suggestedFilename(), /\.xlsx$/);
     await download.saveAs(file);
@@ -168,8 +155,8 @@ test('a widget exports an XLSX file that LibreOffice opens with the same numbers
 
 test('the language switch changes every text', async () => {
   const texts = async () => ({
-    nav: (await page.textContent('nav a[data-page="overview"]')).trim(),
-    plate: (await page.textContent('[data-widget="kpi-created_count"] h3')).trim(),
+    nav: (await session.page.textContent('nav a[data-page="overview"]')).trim(),
+    plate: (await session.page.textContent('[data-widget="kpi-created_count"] h3')).trim(),
   });
   const cases = [
     ['en', 'Overview', 'Deals created'],
@@ -177,9 +164,9 @@ test('the language switch changes every text', async () => {
     ['ru', 'Обзор', 'Создано сделок'],
   ];
   for (const [language, nav, plateTitle] of cases) {
-    await page.selectOption('select[name="language"]', language);
-    await page.waitForFunction((l) => document.documentElement.lang === l, language);
-    await waitForPage(page, 'overview');
+    await session.page.selectOption('select[name="language"]', language);
+    await session.page.waitForFunction((l) => document.documentElement.lang === l, language);
+    await waitForPage(session.page, 'overview');
     assert.deepEqual(await texts(), { nav, plate: plateTitle }, language);
   }
 });
@@ -187,114 +174,94 @@ test('the language switch changes every text', async () => {
 test('a layout change survives a reload', async () => {
   try {
     // Hide the funnel, and make the trend wider by dragging its corner.
-    await page.hover('[data-widget="funnel"]');
-    await page.click('[data-hide="funnel"]');
-    await page.locator('[data-widget="funnel"]').waitFor({ state: 'detached' });
-    const trend = page.locator('.grid-stack-item[gs-id="trend"]');
+    await session.page.hover('[data-widget="funnel"]');
+    await session.page.click('[data-hide="funnel"]');
+    await session.page.locator('[data-widget="funnel"]').waitFor({ state: 'detached' });
+    const trend = session.page.locator('.grid-stack-item[gs-id="trend"]');
     const widthBefore = Number(await trend.getAttribute('gs-w'));
     await trend.hover();
     const handle = trend.locator('.ui-resizable-se');
     const box = await handle.boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + 150, box.y + box.height / 2, { steps: 10 });
-    await page.mouse.move(box.x + 300, box.y + box.height / 2, { steps: 10 });
-    await page.mouse.up();
+    await session.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await session.page.mouse.down();
+    await session.page.mouse.move(box.x + 150, box.y + box.height / 2, { steps: 10 });
+    await session.page.mouse.move(box.x + 300, box.y + box.height / 2, { steps: 10 });
+    await session.page.mouse.up();
     const widthAfter = Number(await trend.getAttribute('gs-w'));
     assert.ok(widthAfter > widthBefore, `the trend grew: ${widthBefore} → ${widthAfter}`);
-    await page.waitForFunction(() => document.querySelector('main').dataset.layoutSaved);
-    await page.waitForResponse((r) => r.url().includes('/api/v1/layout') && r.request().method() === 'PUT').catch(() => {});
+    await session.page.waitForFunction(() => document.querySelector('main').dataset.layoutSaved);
+    await session.page.waitForResponse((r) => r.url().includes('/api/v1/layout') && r.request().method() === 'PUT').catch(() => {});
 
-    await page.reload();
-    await waitForPage(page, 'overview');
-    assert.equal(await page.locator('[data-widget="funnel"]').count(), 0, 'the funnel stays hidden');
-    assert.equal(Number(await page.locator('.grid-stack-item[gs-id="trend"]').getAttribute('gs-w')), widthAfter, 'the trend keeps its width');
-    const saved = await api.get('/layout?page=overview');
+    await session.page.reload();
+    await waitForPage(session.page, 'overview');
+    assert.equal(await session.page.locator('[data-widget="funnel"]').count(), 0, 'the funnel stays hidden');
+    assert.equal(Number(await session.page.locator('.grid-stack-item[gs-id="trend"]').getAttribute('gs-w')), widthAfter, 'the trend keeps its width');
+    const saved = await session.api.get('/layout?page=overview');
     assert.equal(saved.widgets.funnel.hidden, true, 'the server holds the layout');
   } finally {
-    await page.click('.layout-menu summary');
-    await page.click('[data-reset]');
-    await page.locator('[data-widget="funnel"]').waitFor();
+    await session.page.click('.layout-menu summary');
+    await session.page.click('[data-reset]');
+    await session.page.locator('[data-widget="funnel"]').waitFor();
   }
 });
 
 test('a deal sent to the server appears on the open overview without a reload', async () => {
-  const token = process.env.VORONKA_INGEST_TOKEN;
-  assert.ok(token, 'VORONKA_INGEST_TOKEN is set by scripts/e2e.sh');
-  await page.goto(`${BASE_URL}/#/overview`);
-  await waitForPage(page, 'overview');
+  await session.page.goto(`${BASE_URL}/#/overview`);
+  await waitForPage(session.page, 'overview');
   const before = Number((await plate('created_count')).value);
-  const meta = await api.get('/meta');
-  const pipeline = meta.pipelines.find((p) => p.entity !== 'lead');
   // One deal created a minute ago: this month's created count grows by exactly one.
-  const deal = {
-    type: 'deal',
-    id: 'e2e-live-1',
-    entity: 'deal',
-    title: 'Live deal',
-    pipeline_id: pipeline.id,
-    stage_id: pipeline.stages[0].id,
-    amount: '1000.00',
-    responsible_id: meta.users[0].id,
-    created_at: new Date(Date.now() - 60000).toISOString().replace(/\.\d+Z$/, 'Z'),
-  };
-  const response = await fetch(`${BASE_URL}/api/v1/events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
-    body: JSON.stringify(deal) + '\n',
-  });
-  assert.equal(response.status, 200, await response.text());
+  await sendNewDeal(session.api, { id: 'e2e-live-1', title: 'Live deal', amount: '1000.00', createdAt: new Date(Date.now() - 60000) });
   const navigations = [];
-  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
+  session.page.on('framenavigated', (frame) => frame === session.page.mainFrame() && navigations.push(frame.url()));
   await waitForPlate('created_count', String(before + 1));
   assert.deepEqual(navigations, [], 'the page was not reloaded');
 });
 
 test('every page renders at 1366×768 and 1920×1080 with no console errors', async () => {
   for (const [width, height] of [[1366, 768], [1920, 1080]]) {
-    await page.setViewportSize({ width, height });
+    await session.page.setViewportSize({ width, height });
     for (const id of PAGES) {
-      await page.goto(`${BASE_URL}/#/${id}`);
-      await waitForPage(page, id);
-      assert.ok((await page.locator('.widget').count()) > 0, `${id} has widgets`);
-      const errors = await page.locator('.widget-body .error').allTextContents();
+      await session.page.goto(`${BASE_URL}/#/${id}`);
+      await waitForPage(session.page, id);
+      assert.ok((await session.page.locator('.widget').count()) > 0, `${id} has widgets`);
+      const errors = await session.page.locator('.widget-body .error').allTextContents();
       assert.deepEqual(errors, [], `${id}: no widget failed`);
       mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${id}-${width}x${height}.png`) });
+      await session.page.screenshot({ path: path.join(SCREENSHOTS, `${id}-${width}x${height}.png`) });
     }
   }
-  await page.setViewportSize({ width: 1366, height: 768 });
-  assert.deepEqual(browser.problems, [], 'no console errors or uncaught exceptions');
+  await session.page.setViewportSize({ width: 1366, height: 768 });
+  assert.deepEqual(session.browser.problems, [], 'no console errors or uncaught exceptions');
 });
 
 test('a period without data says so, and the period picker sets a custom range', async () => {
-  await page.goto(`${BASE_URL}/#/overview`);
-  await waitForPage(page, 'overview');
+  await session.page.goto(`${BASE_URL}/#/overview`);
+  await waitForPage(session.page, 'overview');
   // January 2000 is long before the demo history (24 months up to today): nothing in it.
-  await page.selectOption('select[name="period"]', 'custom');
-  await page.locator('input[name="from"]').waitFor();
-  await page.fill('input[name="from"]', '2000-01-01');
-  await page.locator('input[name="from"]').dispatchEvent('change');
-  await page.fill('input[name="to"]', '2000-01-31');
-  await page.locator('input[name="to"]').dispatchEvent('change');
-  const answer = await api.report({ metric: 'created_count', period: { from: '2000-01-01', to: '2000-02-01' }, filters: {} });
+  await session.page.selectOption('select[name="period"]', 'custom');
+  await session.page.locator('input[name="from"]').waitFor();
+  await session.page.fill('input[name="from"]', '2000-01-01');
+  await session.page.locator('input[name="from"]').dispatchEvent('change');
+  await session.page.fill('input[name="to"]', '2000-01-31');
+  await session.page.locator('input[name="to"]').dispatchEvent('change');
+  const answer = await session.api.report({ metric: 'created_count', period: { from: '2000-01-01', to: '2000-02-01' }, filters: {} });
   assert.equal(answer.total, 0);
   await waitForPlate('created_count', '0');
-  await page.locator('[data-widget="trend"] .empty').waitFor();
-  await page.locator('[data-widget="funnel"] .empty').waitFor();
-  await page.selectOption('select[name="period"]', 'this_month');
-  await page.locator('input[name="from"]').waitFor({ state: 'detached' });
+  await session.page.locator('[data-widget="trend"] .empty').waitFor();
+  await session.page.locator('[data-widget="funnel"] .empty').waitFor();
+  await session.page.selectOption('select[name="period"]', 'this_month');
+  await session.page.locator('input[name="from"]').waitFor({ state: 'detached' });
 });
 
 test('a clear message while the server is unreachable, gone when it is back', async () => {
-  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await session.page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
   try {
     // The page asks /version every 3 seconds; the first failure raises the banner.
-    await page.locator('#offline-banner').waitFor({ timeout: 15000 });
+    await session.page.locator('#offline-banner').waitFor({ timeout: 15000 });
   } finally {
-    await page.unroute('**/api/v1/**');
+    await session.page.unroute('**/api/v1/**');
   }
-  await page.locator('#offline-banner').waitFor({ state: 'detached', timeout: 15000 });
+  await session.page.locator('#offline-banner').waitFor({ state: 'detached', timeout: 15000 });
 });
 
 test('the login page, and the time to the first meaningful paint of the overview', async () => {

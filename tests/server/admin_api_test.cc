@@ -37,8 +37,16 @@ TEST_F(AdminApiTest, OnlyAnAdminReadsOrWritesSettings) {
     auto put = Call("PUT", "/api/v1/settings", &caller, R"({"forgotten_days":3})");
     EXPECT_EQ(put->status, 403) << login;
     EXPECT_EQ(Json(put)["error"], "not allowed");
+    auto rename = Call("PUT", "/api/v1/settings", &caller, R"({"workspace":{"name":"Taken"}})");
+    EXPECT_EQ(rename->status, 403) << login;
   }
+  // The other workspace's admin renames only their own workspace.
+  Browser foreign = Login("xadmin");
+  ASSERT_EQ(
+      Call("PUT", "/api/v1/settings", &foreign, R"({"workspace":{"name":"Taken"}})")->status,
+      200);
   Browser admin = Login("admin");
+  EXPECT_NE(Json(Call("GET", "/api/v1/me", &admin))["workspace"]["name"], "Taken");
   json settings = Json(Call("GET", "/api/v1/settings", &admin));
   EXPECT_EQ(settings["forgotten_days"], nullptr);  // nothing set: the refused PUTs changed nothing
   EXPECT_EQ(settings["price_field"], "amount");
@@ -148,6 +156,66 @@ TEST_F(AdminApiTest, TheForgottenThresholdAndDeepLinkApplyAtOnce) {
   json me = Json(Call("GET", "/api/v1/me", &admin));
   EXPECT_EQ(me["workspace"]["forgotten_days"], 40);
   EXPECT_EQ(me["workspace"]["deal_url"], "https://crm.example/deal/{id}");
+}
+
+TEST_F(AdminApiTest, AnAdminRenamesTheWorkspaceAndMovesItsTimeZone) {
+  Browser admin = Login("admin");
+  // In UTC all four deals are created in March.
+  EXPECT_EQ(Total(admin, "created_count"), 4);
+  auto saved = Call("PUT", "/api/v1/settings", &admin,
+                    R"({"workspace":{"name":"Пример","time_zone":"Pacific/Pago_Pago",)"
+                    R"("currency":"PLN","locale":"pl"}})");
+  ASSERT_EQ(saved->status, 200) << saved->body;
+  EXPECT_EQ(Json(saved)["workspace"]["time_zone"], "Pacific/Pago_Pago");
+  // D1 (March 1st, 10:00 UTC) was made on February 29th, 23:00 in Pago Pago (UTC-11): March
+  // has 3.
+  EXPECT_EQ(Total(admin, "created_count"), 3);
+  auto check = [](const json& workspace) {
+    EXPECT_EQ(workspace["name"], "Пример");
+    EXPECT_EQ(workspace["time_zone"], "Pacific/Pago_Pago");
+    EXPECT_EQ(workspace["currency"], "PLN");
+    EXPECT_EQ(workspace["locale"], "pl");
+  };
+  check(Json(Call("GET", "/api/v1/me", &admin))["workspace"]);
+  check(Json(Call("GET", "/api/v1/settings", &admin))["workspace"]);
+  // The other workspace keeps its own.
+  Browser other = Login("xadmin");
+  EXPECT_NE(Json(Call("GET", "/api/v1/me", &other))["workspace"]["name"], "Пример");
+  // Stored as a workspace record: a restart keeps it.
+  Restart();
+  Browser again = Login("admin");
+  check(Json(Call("GET", "/api/v1/me", &again))["workspace"]);
+  EXPECT_EQ(Total(again, "created_count"), 3);
+}
+
+TEST_F(AdminApiTest, AnUnknownTimeZoneOrLocaleNamesTheFieldAndChangesNothing) {
+  Browser admin = Login("admin");
+  struct Case {
+    const char* body;
+    const char* error;
+  };
+  for (const Case& c : {
+           Case{R"({"workspace":{"time_zone":"Mars/Olympus"}})",
+                "workspace.time_zone 'Mars/Olympus' is not an IANA time zone (like Europe/Moscow)"},
+           Case{R"({"workspace":{"locale":"de"}})", "workspace.locale 'de' is not one of ru|en|pl"},
+           Case{R"({"workspace":{"currency":"rubles"}})",
+                "workspace.currency 'rubles' is not a 3-letter currency code (like RUB)"},
+           Case{R"({"workspace":{"owner":"me"}})", "workspace.owner: unknown member"},
+           Case{R"({"workspace":{"name":""}})", "workspace.name: expected a non-empty string"},
+           Case{R"({"workspace":"Пример"})", "workspace: expected an object"},
+           // A bad setting beside a good workspace member: neither is applied.
+           Case{R"({"forgotten_days":-1,"workspace":{"name":"Пример"}})", nullptr},
+       }) {
+    auto response = Call("PUT", "/api/v1/settings", &admin, c.body);
+    EXPECT_EQ(response->status, 400) << c.body;
+    if (c.error != nullptr) {
+      EXPECT_EQ(Json(response)["error"], c.error) << c.body;
+    }
+  }
+  json workspace = Json(Call("GET", "/api/v1/me", &admin))["workspace"];
+  EXPECT_EQ(workspace["time_zone"], "UTC");
+  EXPECT_NE(workspace["name"], "Пример");
+  EXPECT_EQ(Total(admin, "created_count"), 4);
 }
 
 TEST_F(AdminApiTest, UserCapacitiesReachTheLoadMetric) {

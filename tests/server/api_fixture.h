@@ -75,7 +75,8 @@ class ApiFixture : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
   }
 
-  // Stops the server, reopens the data directory as a new process would, and serves it again.
+  // Stops the server and the runtime, then opens the same data directory again (what a
+  // restart of `voronka serve` does).
   void Restart() {
     Stop();
     runtime_.reset();

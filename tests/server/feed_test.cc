@@ -61,6 +61,44 @@ TEST_F(FeedTest, ListsTheEventsSinceAMomentThatTheCallerMaySee) {
   EXPECT_EQ(first["events"][1]["deal_id"], "D2");
 }
 
+// The feed exports like any widget: one row per event of GET /feed, under the same visibility.
+TEST_F(FeedTest, TheFeedExportsItsEventsAsCsv) {
+  auto csv = [&](const char* login) {
+    Browser who = Login(login);
+    auto response = Call("POST", "/api/v1/export", &who,
+                         R"({"format":"csv","language":"en","feed":{"since":"2024-03-02T00:00:00Z"}})");
+    EXPECT_EQ(response->status, 200) << response->body;
+    EXPECT_EQ(response->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+    return response->body;
+  };
+  std::string all = csv("admin");
+  // A BOM, the header, then the six events of the test above, newest first: D3 won first.
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; start < all.size(); start = end + 1) {
+    end = all.find('\n', start);
+    if (end == std::string::npos) end = all.size();
+    lines.push_back(all.substr(start, end - start));
+  }
+  while (!lines.empty() && (lines.back().empty() || lines.back() == "\r")) lines.pop_back();
+  ASSERT_EQ(lines.size(), 7u) << all;
+  EXPECT_NE(lines[0].find("kind"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("from_stage_name"), std::string::npos) << lines[0];
+  for (const char* cell : {"won", "Deal of Vera", "D3", "New", "Paid", "400", ",Vera,"}) {
+    EXPECT_NE(lines[1].find(cell), std::string::npos) << cell << " in " << lines[1];
+  }
+  // Boris: his D2, created and won; nothing of the others.
+  std::string boris = csv("boris");
+  EXPECT_NE(boris.find("D2"), std::string::npos);
+  EXPECT_EQ(boris.find("D3"), std::string::npos);
+  EXPECT_EQ(boris.find("Vera"), std::string::npos);
+  // A malformed start names the member.
+  Browser admin = Login("admin");
+  auto bad = Call("POST", "/api/v1/export", &admin, R"({"format":"csv","feed":{}})");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Json(bad)["error"],
+            "feed.since: expected an RFC 3339 time such as 2024-03-01T10:00:00Z");
+}
+
 // Tasks: t1 of Gleb on D4 due March 20th, open; t2 of Vera on D3 due the 21st, completed the
 // 22nd (late); t3 of Anna on D1 due the 23rd, completed the 19th (in time). D4 lost on the
 // 25th. Since March 15th the admin sees t1, t2 overdue and D4 lost; the head t1 and D4; Boris

@@ -5,6 +5,7 @@ const BASE = '/api/v1';
 let csrfToken = '';
 let onUnauthorized = () => {};
 let onReachability = () => {};
+let currentPage = '';
 
 // An error answered by the server (status >= 400) or the network (status 0).
 export class ApiError extends Error {
@@ -20,6 +21,17 @@ export class ApiError extends Error {
 // Remembers the CSRF token returned by login and /me.
 export function setCsrfToken(token) {
   csrfToken = token || '';
+}
+
+// The dashboard page now shown: report, drill-down and export requests name it ("page"), so
+// the server refuses the requests of a page hidden from the caller's role.
+export function setCurrentPage(id) {
+  currentPage = id || '';
+}
+
+// `request` with the current page, unless it names one.
+function onPage(request) {
+  return currentPage && request && request.page === undefined ? { ...request, page: currentPage } : request;
 }
 
 // Called on 401 from any request except login (the session has ended).
@@ -92,11 +104,16 @@ export const api = {
   },
   meta: () => send('GET', '/meta'),
   version: () => send('GET', '/version'),
-  report: (request) => send('POST', '/report', request),
-  drilldown: (request) => send('POST', '/drilldown', request),
+  report: (request) => send('POST', '/report', onPage(request)),
+  drilldown: (request) => send('POST', '/drilldown', onPage(request)),
   // The export file as {blob, filename}.
   async exportFile(body) {
-    const response = await send('POST', '/export', body, { raw: true });
+    const { report, drilldown, activity_sources: sources, ...rest } = body;
+    const paged = { ...rest };
+    if (report) paged.report = onPage(report);
+    if (drilldown) paged.drilldown = onPage(drilldown);
+    if (sources) paged.activity_sources = onPage(sources);
+    const response = await send('POST', '/export', paged, { raw: true });
     const disposition = response.headers.get('Content-Disposition') || '';
     const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
     const plain = /filename="?([^";]+)"?/i.exec(disposition);
@@ -112,6 +129,6 @@ export const api = {
   feed: (since, limit = 50) => send('GET', `/feed?limit=${limit}${since ? `&since=${encodeURIComponent(since)}` : ''}`),
   feedSeen: () => send('POST', '/feed/seen', {}),
   // New clients and activities by source under a report-like request (period, filters).
-  clients: (request) => send('POST', '/clients', request),
-  activitySources: (request) => send('POST', '/activity_sources', request),
+  clients: (request) => send('POST', '/clients', onPage(request)),
+  activitySources: (request) => send('POST', '/activity_sources', onPage(request)),
 };

@@ -28,6 +28,8 @@ const ITEM_COLUMNS = {
   days_since_touch: 'col.days_since_touch',
   url: 'col.url',
   by: 'col.by',
+  task_title: 'col.task',
+  from_stage_name: 'col.from_stage',
 };
 
 // The display name of every column an export of `source` can have, in the current language.
@@ -46,8 +48,8 @@ export function columnNames(source) {
   return names;
 }
 
-// Downloads `title` as `format` (xlsx|csv) for {report: request, metrics?}, {drilldown: request}
-// or {activity_sources: request}.
+// Downloads `title` as `format` (xlsx|csv) for {report: request, metrics?}, {drilldown: request},
+// {activity_sources: request} or {feed: {since}}.
 export async function exportFile(format, title, source) {
   try {
     const body = { format, title, language: currentLanguage(), columns: columnNames(source), ...source };

@@ -1,6 +1,6 @@
 // The dashboard application: login or the app shell (menu, filter bar, page), the router
 // (#/page), the language switch, and the refresh when the data's version moves.
-import { api, setReachabilityHandler, setUnauthorizedHandler } from './api.js';
+import { api, setCurrentPage, setReachabilityHandler, setUnauthorizedHandler } from './api.js';
 import { prefetchLayout, renderDashboard } from './dashboard.js';
 import { h, replace } from './dom.js';
 import { loadSavedFilters, renderFilterBar } from './filter_bar.js';
@@ -73,6 +73,7 @@ function renderShell(page) {
 function renderPage() {
   rendering = rendering.then(async () => {
     const page = currentPage();
+    setCurrentPage(page.id);
     dashboard?.destroy();
     dashboard = null;
     document.title = `${t(`page.${page.id}`)} · Voronka`;

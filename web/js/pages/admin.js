@@ -2,7 +2,7 @@
 // settings, people (CRM users and their accounts), ingest tokens, default layouts.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { LANGUAGES, t } from '../i18n.js';
 import { showToast } from '../notice.js';
 import { currentMeta, loadMe, loadMeta } from '../session.js';
 
@@ -23,8 +23,37 @@ async function attempt(action, done) {
   }
 }
 
+// The workspace's own name, time zone, currency and locale: the members that changed, for the
+// `workspace` member of PUT /settings (the server validates and names a bad one).
+function workspaceFields(workspace) {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const inputs = {
+    name: h('input', { type: 'text', name: 'workspace.name', value: workspace.name ?? '' }),
+    time_zone: h('input', { type: 'text', name: 'workspace.time_zone', value: workspace.time_zone ?? '', list: 'admin-time-zones', placeholder: 'Europe/Moscow' }),
+    currency: h('input', { type: 'text', name: 'workspace.currency', value: workspace.currency ?? '', maxlength: 3, placeholder: 'RUB' }),
+    locale: h('select', { name: 'workspace.locale' }, LANGUAGES.map((l) => h('option', { value: l, selected: workspace.locale === l }, l.toUpperCase()))),
+  };
+  const fields = [
+    field('admin.workspace_name', inputs.name),
+    field('admin.time_zone', inputs.time_zone),
+    field('admin.currency', inputs.currency),
+    field('admin.locale', inputs.locale),
+    h('datalist', { id: 'admin-time-zones' }, zones.map((zone) => h('option', { value: zone }))),
+  ];
+  const changed = () => {
+    const members = {};
+    for (const [name, input] of Object.entries(inputs)) {
+      const value = input.value.trim();
+      if (value !== (workspace[name] ?? '')) members[name] = name === 'currency' ? value.toUpperCase() : value;
+    }
+    return members;
+  };
+  return { fields, changed };
+}
+
 // The settings form: everything of GET /settings, saved with one PUT.
 function settingsForm(settings, onSaved) {
+  const own = workspaceFields(settings.workspace || {});
   const number = (name, value, step = 1) => h('input', { type: 'number', name, min: 0, step, value: value ?? '' });
   const forgotten = number('forgotten_days', settings.forgotten_days);
   const dealUrl = h('input', { type: 'text', name: 'deal_url', value: settings.deal_url ?? '', placeholder: 'https://crm.example/deal/{id}/' });
@@ -76,9 +105,11 @@ function settingsForm(settings, onSaved) {
       capacities: Object.fromEntries(users.filter((u) => u.input.value !== '').map((u) => [u.id, Number(u.input.value)])),
       hidden_pages: Object.fromEntries(Object.entries(hidden).map(([role, boxes]) => [role, boxes.filter((b) => b.box.checked).map((b) => b.page)])),
     };
+    const workspace = own.changed();
+    if (Object.keys(workspace).length) body.workspace = workspace;
     const saved = await attempt(() => api.put('/settings', body), 'admin.saved');
     if (saved) {
-      // The forgotten threshold and the deep link are read from /me by the pages.
+      // The workspace's name, zone, currency, threshold and deep link are read from /me.
       await Promise.all([loadMe(), loadMeta()]);
       onSaved();
     }
@@ -86,6 +117,7 @@ function settingsForm(settings, onSaved) {
   return h(
     'form',
     { class: 'admin-settings', onsubmit: save },
+    h('div', { class: 'admin-grid' }, own.fields),
     h('div', { class: 'admin-grid' }, field('admin.forgotten_days', forgotten), field('admin.deal_url', dealUrl), field('admin.price_field', price), field('admin.source_field', source), field('admin.may_hide', mayHide)),
     h('h3', {}, t('admin.weights')),
     h('div', { class: 'admin-grid' }, WEIGHTS.map((kind) => field(`admin.weight.${kind}`, weights[kind]))),

@@ -11,9 +11,6 @@ import { currentMe, labelOf } from '../session.js';
 const KINDS = ['created', 'stage', 'won', 'lost', 'overdue'];
 let visit = { login: null, since: null };
 
-// The feed is a list of events, not a report: there is nothing to export.
-export const exportable = false;
-
 function eventRow(event) {
   const title = event.title || event.task_title || event.deal_id || event.task_id || '';
   const link = event.url ? h('a', { href: event.url, target: '_blank', rel: 'noopener', class: 'deal-link' }, title, ' ↗') : title;
@@ -59,5 +56,7 @@ export async function render(body, widget) {
     }
   }
   replace(body, summary);
-  return { exportSource: null };
+  // The export lists every event since the same start (the server makes the file).
+  const since = answer.since;
+  return { exportSource: () => ({ feed: { since } }) };
 }
