@@ -2,8 +2,9 @@
 //
 // CowPtr<T> is a reference-counted value: copying it shares the value, and the holder that
 // wants to change it calls Mut(), which copies the value first when anyone else still holds it.
-// Column<T> is a table column cut into fixed-size segments, each a CowPtr, so a copy of a
-// column is a copy of its segment pointers and a write copies only the segment it lands in.
+// Column<T> is a table column cut into fixed-size segments, each a CowPtr, grouped in blocks
+// of 64 held the same way, so a copy of a column is a copy of its block pointers and a write
+// copies only the block and the segment it lands in.
 //
 // Threading: one thread (the engine's writer) copies and changes a given object; other threads
 // only read the copies it handed out. Mut() sees "nobody else holds this" only after every
@@ -23,10 +24,10 @@ namespace voronka {
 template <typename T>
 class CowPtr {
  public:
-  CowPtr() : box_(new Box{}) {}
+  CowPtr() = default;  // null until Mut() creates a value
   explicit CowPtr(T value) : box_(new Box{{1}, std::move(value)}) {}
   CowPtr(const CowPtr& other) : box_(other.box_) {
-    box_->refs.fetch_add(1, std::memory_order_relaxed);
+    if (box_ != nullptr) box_->refs.fetch_add(1, std::memory_order_relaxed);
   }
   CowPtr(CowPtr&& other) noexcept : box_(std::exchange(other.box_, nullptr)) {}
   CowPtr& operator=(CowPtr other) noexcept {
@@ -35,11 +36,15 @@ class CowPtr {
   }
   ~CowPtr() { Release(); }
 
+  bool null() const { return box_ == nullptr; }
   const T& operator*() const { return box_->value; }
   const T* operator->() const { return &box_->value; }
-  // The value, for changing: copied first when another holder shares it.
+  // The value, for changing: copied first when another holder shares it (a value-initialized
+  // one is created when null).
   T& Mut() {
-    if (box_->refs.load(std::memory_order_acquire) != 1) {
+    if (box_ == nullptr) {
+      box_ = new Box{};
+    } else if (box_->refs.load(std::memory_order_acquire) != 1) {
       Box* copy = new Box{{1}, box_->value};
       Release();
       box_ = copy;
@@ -57,28 +62,38 @@ class CowPtr {
     box_ = nullptr;
   }
 
-  Box* box_;
+  Box* box_ = nullptr;
 };
 
-// A column of rows in segments of 2^kShift rows. Reads are by row number like a vector; the
-// non-const operator[] is a write (it may copy the row's segment), so the writer reads through
-// a const reference where it only reads. Rows past size() in the last segment are
-// default-constructed and unused.
+// A column of rows in segments of 2^kShift rows, grouped 64 to a block: a copy of the column
+// copies one pointer per block (a few hundred for a 22M-row column), and a write copies the
+// row's block of segment pointers and its segment when an older copy still holds them. Reads
+// are by row number like a vector; the non-const operator[] is a write, so the writer reads
+// through a const reference where it only reads. Rows past size() are value-initialized and
+// unused.
 template <typename T, int kShift = 12>
 class Column {
  public:
   static constexpr size_t kSegmentRows = size_t{1} << kShift;
   static constexpr size_t kMask = kSegmentRows - 1;
+  static constexpr int kBlockShift = kShift + 6;
+  static constexpr size_t kBlockSegments = 64;
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
-  const T& operator[](size_t row) const { return (*segments_[row >> kShift]).rows[row & kMask]; }
-  T& operator[](size_t row) { return segments_[row >> kShift].Mut().rows[row & kMask]; }
+  const T& operator[](size_t row) const {
+    const Block& block = *blocks_[row >> kBlockShift];
+    return (*block.segments[(row >> kShift) & (kBlockSegments - 1)]).rows[row & kMask];
+  }
+  T& operator[](size_t row) {
+    Block& block = blocks_[row >> kBlockShift].Mut();
+    return block.segments[(row >> kShift) & (kBlockSegments - 1)].Mut().rows[row & kMask];
+  }
   const T& back() const { return (*this)[size_ - 1]; }
 
   void push_back(T value) {
-    if ((size_ & kMask) == 0 && (size_ >> kShift) == segments_.size()) segments_.emplace_back();
+    if ((size_ >> kBlockShift) == blocks_.size()) blocks_.emplace_back();
     (*this)[size_] = std::move(value);
     ++size_;
   }
@@ -118,7 +133,10 @@ class Column {
   struct Segment {
     T rows[kSegmentRows];
   };
-  std::vector<CowPtr<Segment>> segments_;
+  struct Block {
+    CowPtr<Segment> segments[kBlockSegments];  // null past the column's last segment
+  };
+  std::vector<CowPtr<Block>> blocks_;
   size_t size_ = 0;
 };
 

@@ -5,7 +5,7 @@
 // money is int64 minor units. Tables are plain data: the Engine owns them and publishes
 // immutable copies. Columns of per-row data are Column (copy-on-write segments) so that a copy
 // costs a copy of segment pointers; the small dimension tables (users, departments, stages,
-// pipelines: hundreds of rows) and goals are plain vectors, copied whole.
+// pipelines: hundreds of rows) are plain vectors, copied whole.
 #pragma once
 
 #include <cstdint>
@@ -223,7 +223,7 @@ struct Tables {
   ActivityTable activities;
   TaskTable tasks;
   Dictionary goal_ids;
-  std::vector<GoalRecord> goals;
+  Column<GoalRecord, 8> goals;
   uint64_t next_seq = 0;
 };
 
