@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/activity_rollup.h"
 #include "engine/column.h"
 #include "engine/dictionary.h"
 #include "engine/time_index.h"
@@ -189,6 +190,7 @@ struct ActivityTable {
   Column<int32_t> source;  // value id or kNone
   Column<int8_t> score;    // nps 0..10, -1 none
   TimeIndex at_index;           // rows by the week of `at`
+  ActivityRollup hourly;        // counts per user and UTC hour of `at`
 
   int32_t size() const { return ids.size(); }
 };

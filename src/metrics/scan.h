@@ -193,6 +193,8 @@ class Collector {
   const std::vector<GroupRow>& rows() const { return rows_; }
   const std::vector<Cell>* Find(const GroupKey& key) const;
   const Cell& total() const { return total_; }
+  // True for a listing collector (a drill-down), which needs every item.
+  bool listing() const { return listing_; }
   // The listed items, each once (the first contribution of an item that contributed several
   // times), ordered by kind, row and time; the collector's list is left empty.
   std::vector<Item> TakeItems();
