@@ -14,7 +14,12 @@ void Engine::Apply(const std::vector<Record>& records) {
   }
   // Publishing: a copy of the working tables (segment pointers, not rows) becomes current. The
   // version it replaces is freed here unless a reader still holds it.
-  current_.store(std::make_shared<const Tables>(working_), std::memory_order_release);
+  auto published = std::make_shared<const Tables>(working_);
+  {
+    std::lock_guard<std::mutex> lock(published_);
+    current_.swap(published);
+  }
+  // `published` now holds the replaced version: released outside the lock.
 }
 
 }  // namespace voronka

@@ -15,11 +15,11 @@
 namespace voronka {
 
 // Concurrency: snapshots, copy on write. A report runs on an immutable version of the tables
-// (a Snapshot) that it takes without waiting: Read() copies one shared pointer. Apply changes
-// the writer's own working tables and, at the end of the batch, publishes a copy of them as
-// the new current version; a reader holding an older version keeps reading it unchanged until
-// it lets go. So readers never wait for a writer (nor for each other), and see all of a batch
-// or none of it.
+// (a Snapshot) that it takes without waiting for a batch: Read() copies one shared pointer.
+// Apply changes the writer's own working tables and, at the end of the batch, publishes a copy
+// of them as the new current version; a reader holding an older version keeps reading it
+// unchanged until it lets go. So readers never wait for a writer's batch (nor for each other),
+// and see all of a batch or none of it.
 //
 // What makes the per-batch copy cheap (engine/column.h): every column of per-row data is a
 // Column, a list of fixed-size segments (4 096 rows; 256 for the per-deal history and custom
@@ -67,13 +67,20 @@ class Engine {
   void Apply(const std::vector<Record>& records);
 
   // The current version of the tables (the one published by the latest Apply).
-  ReadView Read() const { return ReadView(current_.load(std::memory_order_acquire)); }
+  ReadView Read() const {
+    std::lock_guard<std::mutex> lock(published_);
+    return ReadView(current_);
+  }
 
  private:
   std::mutex writer_;  // one Apply at a time; readers never take it
   Tables working_;     // the writer's tables, changed by Apply (under writer_)
   std::unordered_set<std::string> applied_events_;  // under writer_
-  std::atomic<std::shared_ptr<const Tables>> current_;
+  // Guards only the copy or swap of `current_` (nanoseconds, never a batch). Not
+  // std::atomic<std::shared_ptr>: libstdc++ 12 unlocks its load with a relaxed order, which
+  // ThreadSanitizer rightly reports as a race with the next store.
+  mutable std::mutex published_;
+  std::shared_ptr<const Tables> current_;
 };
 
 // Applies one record to the tables (no locking, no event_id check).
