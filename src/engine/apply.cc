@@ -3,6 +3,7 @@
 // history of a deal is kept sorted, so the result does not depend on arrival order.
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 
 #include "engine/deal_state.h"
 #include "engine/engine.h"
@@ -372,6 +373,9 @@ void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
 void ApplyActivity(Tables& t, const ActivityRecord& r) {
   ActivityTable& a = t.activities;
   int32_t id = a.ids.Intern(r.id);
+  if (Row(id) < a.kind.size()) {
+    a.hourly.Add(std::as_const(a.user)[Row(id)], std::as_const(a.at)[Row(id)], -1);  // re-sent
+  }
   if (Row(id) >= a.kind.size()) {
     a.at_index.Add(id, r.at.micros);
     a.kind.push_back(r.kind);
@@ -399,6 +403,7 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
   a.company[row] = OptionalCompany(t, r.company_id);
   a.user[row] = OptionalUser(t, r.user_id);
   a.at[row] = r.at.micros;
+  a.hourly.Add(a.user[row], r.at.micros, 1);
   a.duration_s[row] = r.duration_s.value_or(0);
   a.source[row] = OptionalValue(t, r.source);
   a.score[row] = static_cast<int8_t>(r.score.value_or(-1));

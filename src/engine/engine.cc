@@ -2,14 +2,24 @@
 
 namespace voronka {
 
+Engine::Engine() : current_(std::make_shared<const Tables>()) {}
+
 void Engine::Apply(const std::vector<Record>& records) {
-  std::unique_lock<std::shared_mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(writer_);
   for (const Record& record : records) {
-    if (record.event_id.has_value() && !tables_.applied_events.insert(*record.event_id).second) {
+    if (record.event_id.has_value() && !applied_events_.insert(*record.event_id).second) {
       continue;
     }
-    ApplyRecord(tables_, record.body);
+    ApplyRecord(working_, record.body);
   }
+  // Publishing: a copy of the working tables (segment pointers, not rows) becomes current. The
+  // version it replaces is freed here unless a reader still holds it.
+  auto published = std::make_shared<const Tables>(working_);
+  {
+    std::lock_guard<std::mutex> lock(published_);
+    current_.swap(published);
+  }
+  // `published` now holds the replaced version: released outside the lock.
 }
 
 }  // namespace voronka

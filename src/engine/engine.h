@@ -2,8 +2,11 @@
 // records and read by the metrics layer.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <mutex>
-#include <shared_mutex>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/tables.h"
@@ -11,56 +14,73 @@
 
 namespace voronka {
 
-// Concurrency. Readers and the writer share one std::shared_mutex: a report holds the read
-// side for its scan, Apply holds the write side for one batch. DESIGN.md asks that readers
-// never wait for writers; what the measurements (docs/performance.md) say about the cost of
-// each way there:
-//  - a double-buffered published view (two copies, swap on apply) doubles resident memory,
-//    which the 80 bytes per record budget does not allow at ~33M records;
-//  - copying the tables per batch (a new immutable version each time) costs a pass over
-//    every column per batch: seconds at 1M deals, for a batch of 1 000 records;
-//  - an epoch/snapshot of chunked columns is the way to go, and is not built yet. Every column
-//    becomes a list of fixed-size segments (4 096 rows) held by shared pointers; a version of
-//    the tables is the lists of segment pointers plus row counts (a few thousand pointers at
-//    1M deals, copied per batch in microseconds). Readers take the current version (one
-//    atomic load) and never lock. The writer builds the next version: appended rows go past
-//    every published version's row count, into segments readers do not read that far; a
-//    changed row copies its segment first when an older version still holds it (copy on
-//    write), so a 1 000-record batch copies only the segments it touches. The time indexes'
-//    week lists and the dictionaries' slot tables need the same treatment (segments, and
-//    per-week lists replaced, not grown in place, while a reader may hold them). Memory
-//    grows by the segments copied while old versions are read, released with the last
-//    reader of a version.
-// Until then the bound is what one batch costs: applying 1 000 records takes about a
-// millisecond (docs/performance.md), so a report waits at most that long, and the start-up
-// load applies 64k-record chunks, so reports interleave with it. Readers never wait for each
-// other.
+// Concurrency: snapshots, copy on write. A report runs on an immutable version of the tables
+// (a Snapshot) that it takes without waiting for a batch: Read() copies one shared pointer.
+// Apply changes the writer's own working tables and, at the end of the batch, publishes a copy
+// of them as the new current version; a reader holding an older version keeps reading it
+// unchanged until it lets go. So readers never wait for a writer's batch (nor for each other),
+// and see all of a batch or none of it.
+//
+// What makes the per-batch copy cheap (engine/column.h): every column of per-row data is a
+// Column, a list of fixed-size segments (4 096 rows; 256 for the per-deal history and custom
+// field lists, whose rows own heap memory) held by reference-counted pointers, grouped 64 to
+// a block held the same way. Copying the tables copies the block pointers (a few thousand at
+// 1M deals; a first version that copied all ~80 000 segment pointers spent ~8 ms per batch on
+// their cold reference counts): microseconds, not a pass over the data. The writer changes a
+// block or segment in place only when no published version holds it any more, else it copies
+// it first (CowPtr::Mut), so a batch of 1 000 records copies the blocks and segments it
+// touches (new rows land in each column's last segment; changed deals in the recent ones). The time
+// indexes copy their week map per version and share each week's row list the same way. The
+// dictionaries share one slot table of atomic words between versions: interning only fills
+// empty slots with ids an older version does not know, and a version's Find ignores ids past
+// its own size, so no slot is ever changed under a reader (engine/dictionary.h).
+//
+// Costs: memory grows by the segments copied while an older version is still read, released
+// with its last reader; with no reader, the writer's copy and the published one share every
+// segment, so resident memory is one set of tables (segments also drop the up-to-2x spare
+// capacity of grown vectors). Reads pay one more indirection (segment, then row). The rejected
+// alternatives: a double-buffered view (two copies of everything, swapped per batch) doubles
+// memory; copying whole columns per batch costs seconds at 1M deals.
+//
+// Which event ids were applied is the writer's alone (never read by reports), so it lives
+// outside the published tables.
 class Engine {
  public:
-  // A consistent view of the tables; holds a shared lock while it lives, so keep it short.
+  Engine();
+
+  // An immutable version of the tables; reading it never blocks, and holding it never blocks
+  // the writer (it only keeps the segments of that version alive).
   class ReadView {
    public:
     const Tables& tables() const { return *tables_; }
 
    private:
     friend class Engine;
-    ReadView(std::shared_mutex& mutex, const Tables& tables) : lock_(mutex), tables_(&tables) {}
-    std::shared_lock<std::shared_mutex> lock_;
-    const Tables* tables_;
+    explicit ReadView(std::shared_ptr<const Tables> tables) : tables_(std::move(tables)) {}
+    std::shared_ptr<const Tables> tables_;
   };
 
   // Applies canonical records (any order in time, any split into batches; a record referring
   // to a deal or task not seen yet creates its row, filled in when the deal arrives). A record
   // whose event_id was applied before is skipped. Readers see all of a batch or none of it.
+  // Batches from several threads are applied one at a time.
   void Apply(const std::vector<Record>& records);
 
-  // Opens a read view. Writers wait for open views and views wait for a running Apply; both
-  // hold the lock only for the length of a batch or a report scan.
-  ReadView Read() const { return ReadView(mutex_, tables_); }
+  // The current version of the tables (the one published by the latest Apply).
+  ReadView Read() const {
+    std::lock_guard<std::mutex> lock(published_);
+    return ReadView(current_);
+  }
 
  private:
-  mutable std::shared_mutex mutex_;
-  Tables tables_;
+  std::mutex writer_;  // one Apply at a time; readers never take it
+  Tables working_;     // the writer's tables, changed by Apply (under writer_)
+  std::unordered_set<std::string> applied_events_;  // under writer_
+  // Guards only the copy or swap of `current_` (nanoseconds, never a batch). Not
+  // std::atomic<std::shared_ptr>: libstdc++ 12 unlocks its load with a relaxed order, which
+  // ThreadSanitizer rightly reports as a race with the next store.
+  mutable std::mutex published_;
+  std::shared_ptr<const Tables> current_;
 };
 
 // Applies one record to the tables (no locking, no event_id check).

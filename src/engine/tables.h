@@ -2,15 +2,20 @@
 // companies, contacts), facts (deals with their stage history, activities, tasks) and goals.
 // Ids are interned to dense int32 row numbers; strings of open vocabularies (source, deal
 // type, loss reason, custom-field values) are dictionary-encoded; times are int64 UTC micros;
-// money is int64 minor units. Tables are plain data: the Engine owns and locks them.
+// money is int64 minor units. Tables are plain data: the Engine owns them and publishes
+// immutable copies. Columns of per-row data are Column (copy-on-write segments) so that a copy
+// costs a copy of segment pointers; the small dimension tables (users, departments, stages,
+// pipelines: hundreds of rows) are plain vectors, copied whole.
 #pragma once
 
 #include <cstdint>
 #include <limits>
 #include <string>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "engine/activity_rollup.h"
+#include "engine/column.h"
 #include "engine/dictionary.h"
 #include "engine/time_index.h"
 #include "model/records.h"
@@ -34,8 +39,8 @@ inline int64_t UpdateKey(Instant at) {
 // A column whose every cell remembers the key of the record that set it.
 template <typename T>
 struct VersionedColumn {
-  std::vector<T> value;
-  std::vector<int64_t> key;
+  Column<T> value;
+  Column<int64_t> key;
 
   void Grow(size_t rows, const T& empty) {
     value.resize(rows, empty);
@@ -43,7 +48,7 @@ struct VersionedColumn {
   }
   // Sets the cell when `order_key` is not older than what set it before; true when set.
   bool Set(size_t row, T new_value, int64_t order_key) {
-    if (order_key < key[row]) return false;
+    if (order_key < std::as_const(key)[row]) return false;
     value[row] = std::move(new_value);
     key[row] = order_key;
     return true;
@@ -93,7 +98,7 @@ struct PipelineTable {
 
 struct NamedTable {
   Dictionary ids;
-  std::vector<std::string> name;
+  Column<std::string> name;
 };
 
 // One entry of a deal's stage history: its creation stage, or a stage change.
@@ -125,9 +130,9 @@ struct DealMoment {
 
 struct DealTable {
   Dictionary ids;
-  std::vector<uint8_t> defined;  // its deal record has arrived
-  std::vector<Entity> entity;
-  std::vector<int64_t> created_at;
+  Column<uint8_t> defined;  // its deal record has arrived
+  Column<Entity> entity;
+  Column<int64_t> created_at;
   VersionedColumn<std::string> title;
   VersionedColumn<int64_t> amount;
   VersionedColumn<int32_t> responsible;   // user id
@@ -137,19 +142,19 @@ struct DealTable {
   VersionedColumn<int32_t> deal_type;     // value id
   VersionedColumn<int32_t> loss_reason;   // value id
   VersionedColumn<int32_t> converted_to;  // value id (a deal id as text)
-  std::vector<std::vector<FieldSlot>> fields;
+  Column<std::vector<FieldSlot>, 8> fields;
   // Stage history sorted by (at, creation first, seq); kept sorted as entries arrive.
-  std::vector<std::vector<StageEntry>> history;
+  Column<std::vector<StageEntry>, 8> history;
   // Derived from the whole history, refreshed whenever the deal's history changes:
-  std::vector<DealMoment> latest;
+  Column<DealMoment> latest;
   // Narrow copies of `latest` for scans that need only the outcome (1 byte a deal instead of
   // the 32 bytes of a DealMoment).
-  std::vector<Outcome> latest_outcome;
+  Column<Outcome> latest_outcome;
   // When the deal stops being open, for deals whose history never leaves a won or lost stage
   // for an open one: open at a limit L iff created_at < L <= open_until (kOpenForever: still
   // open). kReopens marks a deal that did reopen: its past states need its history.
-  std::vector<int64_t> open_until;
-  std::vector<int64_t> last_change_at;  // the latest instant `latest` depends on
+  Column<int64_t> open_until;
+  Column<int64_t> last_change_at;  // the latest instant `latest` depends on
   // The latest of every deal's created_at and last_change_at: an as_of after it sees `latest`
   // for every deal, so a report reads that column instead of rebuilding states. Only grows.
   int64_t latest_change_at = kNoTime;
@@ -157,8 +162,8 @@ struct DealTable {
   // each deal, maintained on apply. It is a maximum, so it cannot forget a touch that an
   // upsert withdrew (an activity moved to another time or deal, a completion cleared); such a
   // deal is marked `touch_stale` and readers fall back to computing its touches.
-  std::vector<int64_t> last_touch;
-  std::vector<uint8_t> touch_stale;
+  Column<int64_t> last_touch;
+  Column<uint8_t> touch_stale;
   // Defined deals by the week of created_at, and won or lost ones by the week of their latest
   // close time: outcome scans of a period read only the deals of its weeks.
   TimeIndex created_index;
@@ -174,27 +179,28 @@ inline constexpr int64_t kReopens = std::numeric_limits<int64_t>::min();
 
 struct ActivityTable {
   Dictionary ids;
-  std::vector<ActivityKind> kind;
-  std::vector<Direction> direction;
-  std::vector<int32_t> deal;     // deal id or kNone
-  std::vector<int32_t> contact;  // contact id or kNone
-  std::vector<int32_t> company;  // company id or kNone
-  std::vector<int32_t> user;     // user id or kNone
-  std::vector<int64_t> at;
-  std::vector<int32_t> duration_s;
-  std::vector<int32_t> source;  // value id or kNone
-  std::vector<int8_t> score;    // nps 0..10, -1 none
+  Column<ActivityKind> kind;
+  Column<Direction> direction;
+  Column<int32_t> deal;     // deal id or kNone
+  Column<int32_t> contact;  // contact id or kNone
+  Column<int32_t> company;  // company id or kNone
+  Column<int32_t> user;     // user id or kNone
+  Column<int64_t> at;
+  Column<int32_t> duration_s;
+  Column<int32_t> source;  // value id or kNone
+  Column<int8_t> score;    // nps 0..10, -1 none
   TimeIndex at_index;           // rows by the week of `at`
+  ActivityRollup hourly;        // counts per user and UTC hour of `at`
 
   int32_t size() const { return ids.size(); }
 };
 
 struct TaskTable {
   Dictionary ids;
-  std::vector<uint8_t> defined;
-  std::vector<int32_t> deal;  // deal id or kNone
-  std::vector<std::string> title;
-  std::vector<int64_t> created_at;
+  Column<uint8_t> defined;
+  Column<int32_t> deal;  // deal id or kNone
+  Column<std::string> title;
+  Column<int64_t> created_at;
   VersionedColumn<int32_t> user;
   VersionedColumn<int64_t> deadline;      // kNoTime: none
   VersionedColumn<int64_t> completed_at;  // kNoTime: open
@@ -212,15 +218,14 @@ struct Tables {
   StageTable stages;
   NamedTable companies;
   NamedTable contacts;
-  std::vector<int32_t> contact_company;
+  Column<int32_t> contact_company;
   Dictionary values;       // source, deal type, loss reason, custom-field values
   Dictionary field_names;  // custom-field names
   DealTable deals;
   ActivityTable activities;
   TaskTable tasks;
   Dictionary goal_ids;
-  std::vector<GoalRecord> goals;
-  std::unordered_set<std::string> applied_events;
+  Column<GoalRecord, 8> goals;
   uint64_t next_seq = 0;
 };
 

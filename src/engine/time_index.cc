@@ -20,7 +20,7 @@ int64_t TimeIndex::WeekOf(int64_t at) {
 
 void TimeIndex::Add(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
-  weeks_[WeekOf(at)].push_back(row);
+  weeks_[WeekOf(at)].Mut().push_back(row);
   ++size_;
 }
 
@@ -28,11 +28,13 @@ void TimeIndex::Remove(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
   auto week = weeks_.find(WeekOf(at));
   if (week == weeks_.end()) return;
-  std::vector<int32_t>& rows = week->second;
+  const std::vector<int32_t>& filed = *week->second;
   // Searched from the back: a row that moves usually was filed recently.
-  auto found = std::find(rows.rbegin(), rows.rend(), row);
-  if (found == rows.rend()) return;
-  rows.erase(std::next(found).base());
+  auto found = std::find(filed.rbegin(), filed.rend(), row);
+  if (found == filed.rend()) return;
+  auto position = std::prev(found.base()) - filed.begin();
+  std::vector<int32_t>& rows = week->second.Mut();
+  rows.erase(rows.begin() + position);
   --size_;
   if (rows.empty()) weeks_.erase(week);
 }
@@ -50,7 +52,7 @@ int64_t TimeIndex::CandidateCount(int64_t lo, int64_t hi) const {
   int64_t count = 0;
   auto end = weeks_.upper_bound(WeekOf(hi - 1));
   for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
-    count += static_cast<int64_t>(week->second.size());
+    count += static_cast<int64_t>(week->second->size());
   }
   return count;
 }

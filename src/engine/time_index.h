@@ -7,6 +7,8 @@
 #include <map>
 #include <vector>
 
+#include "engine/column.h"
+
 namespace voronka {
 
 class TimeIndex {
@@ -24,7 +26,7 @@ class TimeIndex {
     if (lo >= hi) return;
     auto end = weeks_.upper_bound(WeekOf(hi - 1));
     for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
-      for (int32_t row : week->second) fn(row);
+      for (int32_t row : *week->second) fn(row);
     }
   }
   // The number of rows ForEachCandidate(lo, hi) would visit.
@@ -38,8 +40,10 @@ class TimeIndex {
   void Remove(int32_t row, int64_t at);
 
   // An ordered map of weeks, not a flat array from the first week: times are any int64 (a
-  // deal created in 1970 and one in 2100 must not allocate every week between them).
-  std::map<int64_t, std::vector<int32_t>> weeks_;
+  // deal created in 1970 and one in 2100 must not allocate every week between them). A copy
+  // of the index (an engine snapshot) copies the map and shares the weeks' row lists; the
+  // writer copies a week's list before changing it while a snapshot holds it.
+  std::map<int64_t, CowPtr<std::vector<int32_t>>> weeks_;
   int64_t size_ = 0;
 };
 

@@ -62,6 +62,40 @@ void ScanActivityIndex(const ScanContext& c, Collector& out) {
   }
 }
 
+// activity_count from the per-user hourly roll-up (ActivityTable::hourly) instead of a pass
+// over activities, when the answer depends only on each activity's user and hour: no kind,
+// direction or deal filter, everything visible, grouped by nothing, responsible or department,
+// every bucket bound on a whole UTC hour (zones with half-hour offsets scan) and T after the
+// period. False when the request does not qualify (the caller scans).
+bool CountFromRollup(const ScanContext& c, Collector& out) {
+  if (c.metric->id != MetricId::kActivityCount || out.listing()) return false;
+  if (c.kind_filter.active || c.direction_filter.active || c.deal_attr_filtered ||
+      !c.all_visible) {
+    return false;
+  }
+  for (const DimensionRef& key : c.request->group_by) {
+    if (key.dimension != Dimension::kResponsible && key.dimension != Dimension::kDepartment) {
+      return false;
+    }
+  }
+  const Buckets& buckets = *c.buckets;
+  if (c.horizon < buckets.end()) return false;
+  for (int32_t b = 0; b <= buckets.count(); ++b) {
+    int64_t bound = b < buckets.count() ? buckets.Begin(b) : buckets.end();
+    if (bound % ActivityRollup::kMicrosPerHour != 0) return false;
+  }
+  const ActivityRollup& hourly = c.tables->activities.hourly;
+  for (int32_t b = 0; b < buckets.count(); ++b) {
+    int64_t cells = hourly.ForEachUserCount(buckets.Begin(b), buckets.End(b),
+                                            [&](int32_t user, int64_t count) {
+      if (c.user_filtered && (user == kNone || !c.user_pass[Row(user)])) return;
+      out.Add(Item{ItemKind::kActivity, kNone, kNone, user, kNoTime}, kNone, b, {count, 0, 0});
+    });
+    c.Scanned(cells, 4);
+  }
+  return true;
+}
+
 bool IsIncomingMessage(ActivityKind kind) {
   return kind == ActivityKind::kCall || kind == ActivityKind::kEmail ||
          kind == ActivityKind::kSms || kind == ActivityKind::kChat ||
@@ -118,6 +152,7 @@ void ScanActivity(const ScanContext& c, Collector& out) {
     default:
       break;
   }
+  if (CountFromRollup(c, out)) return;
   bool nps = c.metric->id == MetricId::kNps;
   ForEachActivityOfPeriod(c, 18, [&](int32_t a) {
     int64_t at = t.activities.at[Row(a)];

@@ -99,7 +99,11 @@ json PeriodJson(const Period& period) {
 
 Result<json> RunReport(const Engine& engine, const json& body, Instant now,
                        const Visibility& visibility, ScanStats* stats) {
-  Engine::ReadView view = engine.Read();
+  return RunReport(engine.Read(), body, now, visibility, stats);
+}
+
+Result<json> RunReport(const Engine::ReadView& view, const json& body, Instant now,
+                       const Visibility& visibility, ScanStats* stats) {
   const Tables& tables = view.tables();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
   if (!parsed.ok()) return parsed.status();

@@ -21,6 +21,10 @@ struct ScanStats {
 // errors (unknown metric, bad period, ...) as Status.
 Result<nlohmann::json> RunReport(const Engine& engine, const nlohmann::json& request, Instant now,
                                  const Visibility& visibility = {}, ScanStats* stats = nullptr);
+// The same on a version of the tables the caller holds (several reports on one version).
+Result<nlohmann::json> RunReport(const Engine::ReadView& view, const nlohmann::json& request,
+                                 Instant now, const Visibility& visibility = {},
+                                 ScanStats* stats = nullptr);
 
 // SPEC §3 drill-down: the same request plus "group" and "bucket" of a row (neither: the
 // total), "offset", "limit", "sort" -> {"total": N, "items": [...]}: deals with id, title,

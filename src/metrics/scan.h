@@ -62,24 +62,11 @@ struct DimensionFilter {
 // also kept as a narrow column, for scans that only ask "open, won or lost?".
 class DealStates {
  public:
-  DealStates() = default;
-  DealStates(const DealStates& other) { *this = other; }
-  DealStates(DealStates&&) = default;  // a moved vector keeps its buffer: data_ stays valid
-  DealStates& operator=(DealStates&&) = default;
-  DealStates& operator=(const DealStates& other) {
-    own_ = other.own_;
-    own_outcome_ = other.own_outcome_;
-    borrowed_ = other.borrowed_;
-    data_ = other.borrowed_ ? other.data_ : own_.data();
-    outcome_ = other.borrowed_ ? other.outcome_ : own_outcome_.data();
-    return *this;
-  }
-  void Borrow(const std::vector<DealMoment>& states, const std::vector<Outcome>& outcomes) {
+  void Borrow(const Column<DealMoment>& states, const Column<Outcome>& outcomes) {
     own_.clear();
     own_outcome_.clear();
-    borrowed_ = true;
-    data_ = states.data();
-    outcome_ = outcomes.data();
+    states_ = &states;
+    outcomes_ = &outcomes;
   }
   // Fills the own column with fill(row) for every row.
   template <typename Fill>
@@ -90,20 +77,22 @@ class DealStates {
       own_[row] = fill(row);
       own_outcome_[row] = own_[row].outcome;
     }
-    borrowed_ = false;
-    data_ = own_.data();
-    outcome_ = own_outcome_.data();
+    states_ = nullptr;
+    outcomes_ = nullptr;
   }
-  bool borrowed() const { return borrowed_; }
-  const DealMoment& operator[](size_t row) const { return data_[row]; }
-  Outcome outcome(size_t row) const { return outcome_[row]; }
+  bool borrowed() const { return states_ != nullptr; }
+  const DealMoment& operator[](size_t row) const {
+    return states_ != nullptr ? (*states_)[row] : own_[row];
+  }
+  Outcome outcome(size_t row) const {
+    return outcomes_ != nullptr ? (*outcomes_)[row] : own_outcome_[row];
+  }
 
  private:
   std::vector<DealMoment> own_;
   std::vector<Outcome> own_outcome_;
-  bool borrowed_ = false;
-  const DealMoment* data_ = nullptr;
-  const Outcome* outcome_ = nullptr;
+  const Column<DealMoment>* states_ = nullptr;  // borrowed from the tables, or null: own_
+  const Column<Outcome>* outcomes_ = nullptr;
 };
 
 class ScanContext {
@@ -204,6 +193,8 @@ class Collector {
   const std::vector<GroupRow>& rows() const { return rows_; }
   const std::vector<Cell>* Find(const GroupKey& key) const;
   const Cell& total() const { return total_; }
+  // True for a listing collector (a drill-down), which needs every item.
+  bool listing() const { return listing_; }
   // The listed items, each once (the first contribution of an item that contributed several
   // times), ordered by kind, row and time; the collector's list is left empty.
   std::vector<Item> TakeItems();

@@ -1,0 +1,143 @@
+// Copy-on-write building blocks of the engine's snapshots (see Engine in engine/engine.h).
+//
+// CowPtr<T> is a reference-counted value: copying it shares the value, and the holder that
+// wants to change it calls Mut(), which copies the value first when anyone else still holds it.
+// Column<T> is a table column cut into fixed-size segments, each a CowPtr, grouped in blocks
+// of 64 held the same way, so a copy of a column is a copy of its block pointers and a write
+// copies only the block and the segment it lands in.
+//
+// Threading: one thread (the engine's writer) copies and changes a given object; other threads
+// only read the copies it handed out. Mut() sees "nobody else holds this" only after every
+// other holder dropped its reference (acquire on the count, release on each drop), so the
+// writer never changes memory a reader can still reach.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+namespace voronka {
+
+template <typename T>
+class CowPtr {
+ public:
+  CowPtr() = default;  // null until Mut() creates a value
+  explicit CowPtr(T value) : box_(new Box{{1}, std::move(value)}) {}
+  CowPtr(const CowPtr& other) : box_(other.box_) {
+    if (box_ != nullptr) box_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  CowPtr(CowPtr&& other) noexcept : box_(std::exchange(other.box_, nullptr)) {}
+  CowPtr& operator=(CowPtr other) noexcept {
+    std::swap(box_, other.box_);
+    return *this;
+  }
+  ~CowPtr() { Release(); }
+
+  bool null() const { return box_ == nullptr; }
+  const T& operator*() const { return box_->value; }
+  const T* operator->() const { return &box_->value; }
+  // The value, for changing: copied first when another holder shares it (a value-initialized
+  // one is created when null).
+  T& Mut() {
+    if (box_ == nullptr) {
+      box_ = new Box{};
+    } else if (box_->refs.load(std::memory_order_acquire) != 1) {
+      Box* copy = new Box{{1}, box_->value};
+      Release();
+      box_ = copy;
+    }
+    return box_->value;
+  }
+
+ private:
+  struct Box {
+    std::atomic<int32_t> refs{1};
+    T value{};
+  };
+  void Release() {
+    if (box_ != nullptr && box_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete box_;
+    box_ = nullptr;
+  }
+
+  Box* box_ = nullptr;
+};
+
+// A column of rows in segments of 2^kShift rows, grouped 64 to a block: a copy of the column
+// copies one pointer per block (a few hundred for a 22M-row column), and a write copies the
+// row's block of segment pointers and its segment when an older copy still holds them. Reads
+// are by row number like a vector; the non-const operator[] is a write, so the writer reads
+// through a const reference where it only reads. Rows past size() are value-initialized and
+// unused.
+template <typename T, int kShift = 12>
+class Column {
+ public:
+  static constexpr size_t kSegmentRows = size_t{1} << kShift;
+  static constexpr size_t kMask = kSegmentRows - 1;
+  static constexpr int kBlockShift = kShift + 6;
+  static constexpr size_t kBlockSegments = 64;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  const T& operator[](size_t row) const {
+    const Block& block = *blocks_[row >> kBlockShift];
+    return (*block.segments[(row >> kShift) & (kBlockSegments - 1)]).rows[row & kMask];
+  }
+  T& operator[](size_t row) {
+    Block& block = blocks_[row >> kBlockShift].Mut();
+    return block.segments[(row >> kShift) & (kBlockSegments - 1)].Mut().rows[row & kMask];
+  }
+  const T& back() const { return (*this)[size_ - 1]; }
+
+  void push_back(T value) {
+    if ((size_ >> kBlockShift) == blocks_.size()) blocks_.emplace_back();
+    (*this)[size_] = std::move(value);
+    ++size_;
+  }
+  template <typename... Args>
+  void emplace_back(Args&&... args) {
+    push_back(T(std::forward<Args>(args)...));
+  }
+  // Grows to `rows` rows, the new ones set to `fill` (shrinking is not supported).
+  void resize(size_t rows, const T& fill = T()) {
+    while (size_ < rows) push_back(fill);
+  }
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+    const_iterator(const Column* column, size_t row) : column_(column), row_(row) {}
+    const T& operator*() const { return (*column_)[row_]; }
+    const T* operator->() const { return &(*column_)[row_]; }
+    const_iterator& operator++() {
+      ++row_;
+      return *this;
+    }
+    bool operator==(const const_iterator& other) const { return row_ == other.row_; }
+
+   private:
+    const Column* column_;
+    size_t row_;
+  };
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, size_); }
+
+ private:
+  struct Segment {
+    T rows[kSegmentRows];
+  };
+  struct Block {
+    CowPtr<Segment> segments[kBlockSegments];  // null past the column's last segment
+  };
+  std::vector<CowPtr<Block>> blocks_;
+  size_t size_ = 0;
+};
+
+}  // namespace voronka
