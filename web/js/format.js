@@ -50,11 +50,13 @@ export function formatMoneyShort(value) {
   return formatter('money-short', options).format(Number(value));
 }
 
-// Money for a headline plate: whole units up to a million, then 27,85 млн ₽.
+// Money for a headline plate: whole units up to a million, then three significant digits
+// (27,9 млн ₽, 100 млн ₽, 1,23 млрд ₽) so that the number fits a plate on a laptop screen;
+// the exact amount is in the plate's tooltip and its drill-down.
 export function formatMoneyHeadline(value) {
   if (isEmpty(value)) return '—';
   if (Math.abs(Number(value)) < 1e6) return formatMoney(value);
-  const options = { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 2 };
+  const options = { style: 'currency', currency, notation: 'compact', maximumSignificantDigits: 3 };
   return formatter('money-headline', options).format(Number(value));
 }
 
