@@ -38,6 +38,7 @@ test: build build-asan
 # Two years of generated history in a fresh data dir, served on http://127.0.0.1:$(PORT).
 demo: build
 	rm -rf $(DEMO_DATA)
+	mkdir -p $(dir $(DEMO_DATA))
 	$(RELEASE)/src/cli/voronka demo --deals $(DEMO_DEALS) --out $(DEMO_DATA).ndjson
 	$(RELEASE)/src/cli/voronka import --data $(DEMO_DATA) $(DEMO_DATA).ndjson
 	$(RELEASE)/src/cli/voronka user add --data $(DEMO_DATA) --login admin --password demo --role admin
