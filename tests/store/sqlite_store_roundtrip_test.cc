@@ -240,12 +240,13 @@ TEST(SqliteStoreRoundTripTest, EveryRecordTypeComesBackEqual) {
   ApplyResult result = store->Apply(workspace, batch);
   for (const std::string& error : result.errors) ADD_FAILURE() << error;
   // 2 departments + 2 users + 3 pipelines + 1 company + 2 contacts + 2 deals + 3 deal updates
-  // + 2 stage changes + 2 activities + 2 tasks + 3 task updates + 3 goals + 1 workspace = 28.
-  EXPECT_EQ(result.applied, 28);
+  // + 2 stage changes + 2 activities + 2 tasks + 3 task updates + 4 goals (one withdrawn)
+  // + 1 workspace = 29.
+  EXPECT_EQ(result.applied, 29);
   EXPECT_EQ(result.skipped, 0);
-  ASSERT_EQ(result.applied_indices.size(), 28u);
+  ASSERT_EQ(result.applied_indices.size(), 29u);
   EXPECT_EQ(result.applied_indices.front(), 0u);
-  EXPECT_EQ(result.applied_indices.back(), 27u);
+  EXPECT_EQ(result.applied_indices.back(), 28u);
 
   ExpectSameRecords(LoadAll(*store, workspace), history.InLoadOrder());
 }
