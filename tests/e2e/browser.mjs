@@ -105,6 +105,7 @@ export async function apiSession() {
     get: (route) => call('GET', route),
     post: (route, body) => call('POST', route, body),
     put: (route, body) => call('PUT', route, body),
+    del: (route) => call('DELETE', route),
   };
 }
 
