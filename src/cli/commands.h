@@ -2,6 +2,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+
+#include "model/status.h"
+
+namespace voronka {
+class SqliteStore;
+}
 
 namespace voronka::cli {
 
@@ -13,6 +20,10 @@ void AddTokenCommand(CLI::App& app);
 void AddUserCommand(CLI::App& app);
 void AddWorkspaceCommand(CLI::App& app);
 void AddSyncCommand(CLI::App& app);
+
+// The id of the workspace named `name` (an error naming it when there is none), or of the
+// default workspace, created on first use, when `name` is empty.
+Result<int64_t> ChooseWorkspace(SqliteStore& store, const std::string& name);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -13,6 +13,7 @@ namespace {
 
 struct TokenOptions {
   std::string data_dir;
+  std::string workspace;  // create: by name; the default workspace when empty
   std::string token;  // revoke: the token itself
   std::string id;     // revoke: the id shown by `token list`
 };
@@ -45,15 +46,17 @@ void AddTokenCommand(CLI::App& app) {
   auto options = std::make_shared<TokenOptions>();
   CLI::App* create =
       token->add_subcommand("create",
-                            "Create a new ingest token for the workspace and print it once.\n"
-                            "Example: voronka token create --data /var/lib/voronka");
+                            "Create a new ingest token for a workspace and print it once.\n"
+                            "Example: voronka token create --data /var/lib/voronka --workspace \"ООО Пример\"");
   create->add_option("--data", options->data_dir, "data directory")->required();
+  create->add_option("--workspace", options->workspace,
+                     "workspace name (default: the first workspace)");
   create->callback([options] {
     auto store = SqliteStore::Open(options->data_dir);
     if (!store.ok()) Fail("create", store.message(), kExitFailure);
-    auto workspace = store.value()->EnsureDefaultWorkspace();
-    auto created = workspace.ok() ? store.value()->CreateIngestToken(workspace.value())
-                                  : Result<std::string>(workspace.status());
+    auto workspace = ChooseWorkspace(*store.value(), options->workspace);
+    if (!workspace.ok()) Fail("create", workspace.message(), kExitBadInput);
+    auto created = store.value()->CreateIngestToken(workspace.value());
     if (!created.ok()) Fail("create", created.message(), kExitFailure);
     std::printf("%s\n", created.value().c_str());
   });

@@ -95,17 +95,11 @@ void AddUser(UserOptions options) {
   if (options.login.empty()) Fail("add", "give --login (or --crm-user)", kExitBadInput);
   std::string password = ReadPassword("add", options);
   Stores stores = OpenStores("add", options.data_dir);
-  int64_t workspace_id = 0;
-  if (options.workspace.empty()) {
-    auto workspace = stores.records->EnsureDefaultWorkspace();
-    if (!workspace.ok()) Fail("add", workspace.message(), kExitFailure);
-    workspace_id = workspace.value();
-  } else {
-    for (const WorkspaceInfo& info : stores.records->Workspaces()) {
-      if (info.name == options.workspace) workspace_id = info.id;
-    }
-    if (workspace_id == 0) Fail("add", "no workspace named " + options.workspace, kExitBadInput);
+  Result<int64_t> workspace = ChooseWorkspace(*stores.records, options.workspace);
+  if (!workspace.ok()) {
+    Fail("add", workspace.message(), options.workspace.empty() ? kExitFailure : kExitBadInput);
   }
+  int64_t workspace_id = workspace.value();
   std::string crm_name;
   if (!options.crm_user.empty()) {
     // The account is linked to a CRM user of the data: it must exist there and have no

@@ -1,0 +1,14 @@
+#include "cli/commands.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace voronka::cli {
+
+Result<int64_t> ChooseWorkspace(SqliteStore& store, const std::string& name) {
+  if (name.empty()) return store.EnsureDefaultWorkspace();
+  for (const WorkspaceInfo& info : store.Workspaces()) {
+    if (info.name == name) return info.id;
+  }
+  return Status::Error("no workspace named " + name);
+}
+
+}  // namespace voronka::cli
