@@ -48,6 +48,15 @@ Result<Period> GoalPeriod(const std::string& text) {
   return bad();
 }
 
+const MetricInfo* GoalMetric(const std::string& name) {
+  const MetricInfo* metric = FindMetric(name);
+  if (metric == nullptr || metric->stage_rows != StageRows::kNone ||
+      (metric->kind != ValueKind::kCount && metric->kind != ValueKind::kMoney)) {
+    return nullptr;
+  }
+  return metric;
+}
+
 Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
                           const Visibility& visibility) {
   json rows = json::array();
@@ -63,12 +72,8 @@ Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
     Result<Period> period = GoalPeriod(goal.period);
     if (!period.ok()) continue;
     if (!(period->from < request.period.to && request.period.from < period->to)) continue;
-    const MetricInfo* metric = FindMetric(goal.metric);
-    if (metric == nullptr ||
-        (metric->kind != ValueKind::kCount && metric->kind != ValueKind::kMoney) ||
-        metric->stage_rows != StageRows::kNone) {
-      continue;
-    }
+    const MetricInfo* metric = GoalMetric(goal.metric);
+    if (metric == nullptr) continue;
     ReportRequest sub = request;
     sub.metric = metric;
     if (goal.scope != GoalScope::kWorkspace) {

@@ -16,6 +16,10 @@ namespace voronka {
 Result<nlohmann::json> GoalProgress(const Tables& tables, const ReportRequest& request,
                                     const Visibility& visibility);
 
+// The metric of a goal, or null when `name` is not one a goal may have: won_amount, won_count
+// or another count or amount metric with one row (not per stage).
+const MetricInfo* GoalMetric(const std::string& name);
+
 // "2024-03", "2024-Q1" or "2024" as a period of local dates.
 Result<Period> GoalPeriod(const std::string& text);
 

@@ -86,8 +86,6 @@ class Api {
   void ListGoals(RouteContext& context);
   void SetGoal(RouteContext& context);
   void DeleteGoal(RouteContext& context);
-  bool GoalAllowed(const RouteContext& context, const Tables& tables, GoalScope scope,
-                   const std::optional<std::string>& scope_id, bool for_change);
   // api_admin.cc (admin only; 403 for anyone else)
   void GetSettings(RouteContext& context);
   void PutSettings(RouteContext& context);

@@ -7,7 +7,7 @@
 
 #include "access/role.h"
 #include "access/visibility_of.h"
-#include "metrics/catalog.h"
+#include "metrics/goals.h"
 #include "model/money.h"
 #include "server/api.h"
 #include "server/http_util.h"
@@ -17,10 +17,6 @@ namespace voronka {
 namespace {
 
 using nlohmann::json;
-
-bool Contains(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
 
 json GoalJson(const GoalRecord& goal) {
   bool money = goal.metric.ends_with("_amount");
@@ -34,39 +30,78 @@ json GoalJson(const GoalRecord& goal) {
 
 }  // namespace
 
-// Whether the caller sees (`for_change` false) or may set (`for_change` true) a goal of this
-// scope: see the comment at the top.
-bool Api::GoalAllowed(const RouteContext& context, const Tables& tables, GoalScope scope,
-                      const std::optional<std::string>& scope_id, bool for_change) {
-  const Account& account = context.caller->account;
-  if (account.role == "admin") return true;
-  if (for_change && account.role != "head") return false;
-  switch (scope) {
-    case GoalScope::kWorkspace:
-      return !for_change;
-    case GoalScope::kUser:
-      return scope_id && Contains(VisibilityOfAccount(account, tables).user_ids, *scope_id);
-    case GoalScope::kDepartment: {
-      // A head sees and sets their department and those below it; a manager sees their own.
-      int32_t department = scope_id ? tables.departments.ids.Find(*scope_id) : kNone;
-      std::vector<int32_t> visible = VisibleDepartments(account, tables);
-      return department != kNone &&
-             std::find(visible.begin(), visible.end(), department) != visible.end();
-    }
+namespace {
+
+// What the caller may do with goals (see the comment at the top), worked out once per request
+// rather than once per goal: a head's users and departments walk the department tree.
+class GoalRights {
+ public:
+  GoalRights(const Account& account, const Tables& tables)
+      : tables_(tables), admin_(account.role == "admin"), head_(account.role == "head") {
+    if (admin_) return;
+    users_ = VisibilityOfAccount(account, tables).user_ids;
+    std::sort(users_.begin(), users_.end());
+    departments_ = VisibleDepartments(account, tables);
+    std::sort(departments_.begin(), departments_.end());
   }
-  return false;
+
+  // Whether the caller sees (`for_change` false) or may set (true) a goal of this scope.
+  bool Allows(GoalScope scope, const std::optional<std::string>& scope_id, bool for_change) const {
+    if (admin_) return true;
+    if (for_change && !head_) return false;
+    switch (scope) {
+      case GoalScope::kWorkspace:
+        return !for_change;
+      case GoalScope::kUser:
+        return scope_id && std::binary_search(users_.begin(), users_.end(), *scope_id);
+      case GoalScope::kDepartment: {
+        int32_t department = scope_id ? tables_.departments.ids.Find(*scope_id) : kNone;
+        return department != kNone &&
+               std::binary_search(departments_.begin(), departments_.end(), department);
+      }
+    }
+    return false;
+  }
+  bool Allows(const GoalRecord& goal, bool for_change) const {
+    return Allows(goal.scope, goal.scope_id, for_change);
+  }
+
+ private:
+  const Tables& tables_;
+  bool admin_;
+  bool head_;
+  std::vector<std::string> users_;    // sorted
+  std::vector<int32_t> departments_;  // sorted
+};
+
+// The live goal `id` the caller may change, or null with 404 (unknown, withdrawn or not seen)
+// or 403 (seen, not theirs to change) answered.
+const GoalRecord* GoalToChange(RouteContext& context, const Tables& tables,
+                               const GoalRights& rights, const std::string& id) {
+  int32_t row = tables.goal_ids.Find(id);
+  const GoalRecord* goal = row == kNone ? nullptr : &tables.goals[static_cast<size_t>(row)];
+  if (goal == nullptr || goal->deleted || !rights.Allows(*goal, false)) {
+    SendError(context.response, 404, "not found");
+    return nullptr;
+  }
+  if (!rights.Allows(*goal, true)) {
+    SendError(context.response, 403, "not allowed to change this goal");
+    return nullptr;
+  }
+  return goal;
 }
+
+}  // namespace
 
 void Api::ListGoals(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Engine::ReadView view = engine->Read();
   const Tables& tables = view.tables();
+  GoalRights rights(context.caller->account, tables);
   std::vector<const GoalRecord*> goals;
   for (const GoalRecord& goal : tables.goals) {
-    if (goal.deleted) continue;
-    if (!GoalAllowed(context, tables, goal.scope, goal.scope_id, /*for_change=*/false)) continue;
-    goals.push_back(&goal);
+    if (!goal.deleted && rights.Allows(goal, /*for_change=*/false)) goals.push_back(&goal);
   }
   std::sort(goals.begin(), goals.end(), [](const GoalRecord* a, const GoalRecord* b) {
     return std::tie(a->period, a->id) < std::tie(b->period, b->id);
@@ -74,7 +109,7 @@ void Api::ListGoals(RouteContext& context) {
   json list = json::array();
   for (const GoalRecord* goal : goals) {
     json item = GoalJson(*goal);
-    item["editable"] = GoalAllowed(context, tables, goal->scope, goal->scope_id, true);
+    item["editable"] = rights.Allows(*goal, /*for_change=*/true);
     list.push_back(std::move(item));
   }
   SendJson(context.response, 200, list);
@@ -96,18 +131,12 @@ void Api::SetGoal(RouteContext& context) {
   {
     Engine::ReadView view = engine->Read();
     const Tables& tables = view.tables();
-    int32_t existing = tables.goal_ids.Find(id);
-    bool exists = existing != kNone && !tables.goals[static_cast<size_t>(existing)].deleted;
+    GoalRights rights(context.caller->account, tables);
     if (replace) {
-      const GoalRecord* current = exists ? &tables.goals[static_cast<size_t>(existing)] : nullptr;
-      if (current == nullptr ||
-          !GoalAllowed(context, tables, current->scope, current->scope_id, false)) {
-        return SendError(context.response, 404, "not found");
-      }
-      if (!GoalAllowed(context, tables, current->scope, current->scope_id, true)) {
-        return SendError(context.response, 403, "not allowed to change this goal");
-      }
-    } else if (existing != kNone) {
+      if (GoalToChange(context, tables, rights, id) == nullptr) return;
+    } else if (int32_t row = tables.goal_ids.Find(id);
+               row != kNone && !tables.goals[static_cast<size_t>(row)].deleted) {
+      // A withdrawn goal's id may be set again.
       return SendError(context.response, 409, "id: a goal with this id exists; PUT changes it");
     }
     std::optional<GoalScope> scope = ParseGoalScope(record.value("scope", ""));
@@ -125,13 +154,10 @@ void Api::SetGoal(RouteContext& context) {
                                                     *scope_id + "'");
       }
     }
-    if (!GoalAllowed(context, tables, *scope, scope_id, true)) {
+    if (!rights.Allows(*scope, scope_id, /*for_change=*/true)) {
       return SendError(context.response, 403, "not allowed to set this goal");
     }
-    std::string metric = record.value("metric", "");
-    const MetricInfo* info = FindMetric(metric);
-    if (info == nullptr || info->stage_rows != StageRows::kNone ||
-        (info->kind != ValueKind::kCount && info->kind != ValueKind::kMoney)) {
+    if (GoalMetric(record.value("metric", "")) == nullptr) {
       return SendError(context.response, 400,
                        "metric: expected won_amount, won_count or another count or amount metric");
     }
@@ -162,15 +188,8 @@ void Api::DeleteGoal(RouteContext& context) {
   {
     Engine::ReadView view = engine->Read();
     const Tables& tables = view.tables();
-    int32_t existing = tables.goal_ids.Find(id);
-    const GoalRecord* goal =
-        existing == kNone ? nullptr : &tables.goals[static_cast<size_t>(existing)];
-    if (goal == nullptr || goal->deleted ||
-        !GoalAllowed(context, tables, goal->scope, goal->scope_id, false)) {
-      return SendError(context.response, 404, "not found");
-    }
-    if (!GoalAllowed(context, tables, goal->scope, goal->scope_id, true)) {
-      return SendError(context.response, 403, "not allowed to withdraw this goal");
+    if (GoalToChange(context, tables, GoalRights(context.caller->account, tables), id) == nullptr) {
+      return;
     }
   }
   IngestOutcome outcome =

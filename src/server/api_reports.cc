@@ -5,6 +5,7 @@
 // answers 403 to a change.
 #include <algorithm>
 #include <array>
+#include <map>
 #include <string_view>
 
 #include "access/role.h"
@@ -45,19 +46,32 @@ bool MayChange(const SavedReport& report, const Account& account) {
   return report.owner_account_id == account.id || IsAdmin(account);
 }
 
-json SavedReportJson(const SavedReport& report, const Account& caller,
-                     const AccountStore& accounts) {
+// The stored body {"report", "chart", "goal_line"} with its defaults filled in.
+json SavedBody(const SavedReport& report) {
   json body = json::parse(report.body, nullptr, /*allow_exceptions=*/false);
-  if (!body.is_object()) body = json::object();
-  std::optional<Account> owner = accounts.FindAccount(report.owner_account_id);
+  return json{{"report", body.is_object() ? body.value("report", json::object()) : json::object()},
+              {"chart", body.is_object() ? body.value("chart", "table") : "table"},
+              {"goal_line", body.is_object() ? body.value("goal_line", json()) : json()}};
+}
+
+// The display name of an account, "" when it is gone.
+std::string AccountName(const AccountStore& accounts, int64_t id) {
+  std::optional<Account> account = accounts.FindAccount(id);
+  return account ? account->name : "";
+}
+
+// One report as the caller sees it; `owner_name` the display name of its owner's account.
+json SavedReportJson(const SavedReport& report, const Account& caller,
+                     const std::string& owner_name) {
+  json body = SavedBody(report);
   return json{{"id", report.id},
               {"name", report.name},
-              {"report", body.value("report", json::object())},
-              {"chart", body.value("chart", "table")},
-              {"goal_line", body.value("goal_line", json())},
+              {"report", body["report"]},
+              {"chart", body["chart"]},
+              {"goal_line", body["goal_line"]},
               {"shared_roles", report.shared_roles},
               {"shared_departments", report.shared_departments},
-              {"owner", owner ? owner->name : ""},
+              {"owner", owner_name},
               {"mine", report.owner_account_id == caller.id},
               {"editable", MayChange(report, caller)},
               {"created_at", FormatInstant(Instant{report.created_at})},
@@ -98,7 +112,8 @@ void SendStored(RouteContext& context, Runtime& runtime, int64_t id, int status)
   std::optional<SavedReport> stored = runtime.saved_reports().Find(context.workspace_id, id);
   if (!stored) return SendError(context.response, 500, "the report could not be stored");
   SendJson(context.response, status,
-           SavedReportJson(*stored, context.caller->account, runtime.accounts()));
+           SavedReportJson(*stored, context.caller->account,
+                           AccountName(runtime.accounts(), stored->owner_account_id)));
 }
 
 int64_t IdOf(const httplib::Request& request) {
@@ -197,10 +212,15 @@ void Api::ListSavedReports(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Engine::ReadView view = engine->Read();
+  // Owners' names in one query, not one per report.
+  std::map<int64_t, std::string> names;
+  for (const Account& account : runtime_.accounts().Accounts(context.workspace_id)) {
+    names[account.id] = account.name;
+  }
   json list = json::array();
   for (const SavedReport& report : runtime_.saved_reports().List(context.workspace_id)) {
     if (!MayOpen(report, context.caller->account, view.tables())) continue;
-    list.push_back(SavedReportJson(report, context.caller->account, runtime_.accounts()));
+    list.push_back(SavedReportJson(report, context.caller->account, names[report.owner_account_id]));
   }
   SendJson(context.response, 200, list);
 }
@@ -211,7 +231,8 @@ void Api::GetSavedReport(RouteContext& context) {
   std::optional<SavedReport> report = ReadSavedReport(context, *engine);
   if (!report) return;
   SendJson(context.response, 200,
-           SavedReportJson(*report, context.caller->account, runtime_.accounts()));
+           SavedReportJson(*report, context.caller->account,
+                           AccountName(runtime_.accounts(), report->owner_account_id)));
 }
 
 void Api::AddSavedReport(RouteContext& context) {
@@ -279,7 +300,7 @@ void Api::RunSavedReport(RouteContext& context) {
   if (engine == nullptr) return;
   std::optional<SavedReport> report = ReadSavedReport(context, *engine);
   if (!report) return;
-  json saved = SavedReportJson(*report, context.caller->account, runtime_.accounts());
+  json saved = SavedBody(*report);
   json request = saved["report"];
   for (std::string_view member : kRunOverrides) {
     std::string name(member);
