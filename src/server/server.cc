@@ -84,41 +84,26 @@ void HttpServer::Route() {
                           : runtime_.accounts().WorkspaceOfIngestTokenHash(SecretHash(token));
         if (!workspace) {
           response.set_header("WWW-Authenticate", "Bearer");
-          SendError(response, 401, "a valid ingest token is required (Authorization: Bearer ...)");
-          return FinishBody(request, response);
+          return SendError(response, 401,
+                           "a valid ingest token is required (Authorization: Bearer ...)");
         }
         context.workspace_id = *workspace;
-        handler(context);
-        return FinishBody(request, response);
+        return handler(context);
       }
       std::optional<Caller> caller;
       if (access == RouteAccess::kSession) {
         caller = sessions_.Authenticate(CookieValue(request, kSessionCookie), context.now);
-        if (!caller) {
-          SendError(response, 401, kLoginRequired);
-          return FinishBody(request, response);
-        }
+        if (!caller) return SendError(response, 401, kLoginRequired);
         if (ChangesState(request.method) &&
             !EqualInConstantTime(request.get_header_value("X-CSRF-Token"), caller->csrf_token)) {
-          SendError(response, 403, "missing or wrong CSRF token");
-          return FinishBody(request, response);
+          return SendError(response, 403, "missing or wrong CSRF token");
         }
         context.caller = &*caller;
         context.workspace_id = caller->account.workspace_id;
       }
       handler(context);
-      FinishBody(request, response);
     };
-    std::string pattern(spec.pattern);
-    if (spec.method == "GET") {
-      http_->Get(pattern, wrapped);
-    } else if (spec.method == "POST") {
-      http_->Post(pattern, wrapped);
-    } else if (spec.method == "PUT") {
-      http_->Put(pattern, wrapped);
-    } else if (spec.method == "DELETE") {
-      http_->Delete(pattern, wrapped);
-    }
+    Handle(spec.method, std::string(spec.pattern), std::move(wrapped));
   }
   if (!handlers.empty()) {
     std::fprintf(stderr, "server: handler %s is not in ApiRoutes()\n",
@@ -130,16 +115,30 @@ void HttpServer::Route() {
   auto unknown = [this](const httplib::Request& request, httplib::Response& response) {
     response.set_header("Cache-Control", "no-store");
     if (!sessions_.Authenticate(CookieValue(request, kSessionCookie), NowMicros())) {
-      SendError(response, 401, kLoginRequired);
-    } else {
-      SendError(response, 404, "not found");
+      return SendError(response, 401, kLoginRequired);
     }
+    SendError(response, 404, "not found");
+  };
+  for (const char* method : {"GET", "POST", "PUT", "DELETE"}) Handle(method, "/api/.*", unknown);
+}
+
+void HttpServer::Handle(std::string_view method, const std::string& pattern,
+                        std::function<void(const httplib::Request&, httplib::Response&)> handler) {
+  // Every API answer leaves through FinishBody, which compresses it for the client.
+  auto finished = [handler = std::move(handler)](const httplib::Request& request,
+                                                 httplib::Response& response) {
+    handler(request, response);
     FinishBody(request, response);
   };
-  http_->Get("/api/.*", unknown);
-  http_->Post("/api/.*", unknown);
-  http_->Put("/api/.*", unknown);
-  http_->Delete("/api/.*", unknown);
+  if (method == "GET") {
+    http_->Get(pattern, finished);
+  } else if (method == "POST") {
+    http_->Post(pattern, finished);
+  } else if (method == "PUT") {
+    http_->Put(pattern, finished);
+  } else if (method == "DELETE") {
+    http_->Delete(pattern, finished);
+  }
 }
 
 Status HttpServer::MountStatic(const ServerOptions& options) {

@@ -3,8 +3,10 @@
 // and security headers on every answer.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "access/sessions.h"
 #include "model/status.h"
@@ -12,6 +14,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace voronka {
@@ -45,6 +49,9 @@ class HttpServer {
 
  private:
   void Route();
+  // Registers `handler` for METHOD `pattern`; its answer is compressed on the way out.
+  void Handle(std::string_view method, const std::string& pattern,
+              std::function<void(const httplib::Request&, httplib::Response&)> handler);
 
   Runtime& runtime_;
   SessionManager sessions_;
