@@ -136,7 +136,11 @@ void Api::SetGoal(RouteContext& context) {
       if (GoalToChange(context, tables, rights, id) == nullptr) return;
     } else if (int32_t row = tables.goal_ids.Find(id);
                row != kNone && !tables.goals[static_cast<size_t>(row)].deleted) {
-      // A withdrawn goal's id may be set again.
+      // A withdrawn goal's id may be set again. A live goal the caller does not see is refused
+      // like any goal they may not set, so that the answer says nothing about it.
+      if (!rights.Allows(tables.goals[static_cast<size_t>(row)], false)) {
+        return SendError(context.response, 403, "not allowed to set this goal");
+      }
       return SendError(context.response, 409, "id: a goal with this id exists; PUT changes it");
     }
     std::optional<GoalScope> scope = ParseGoalScope(record.value("scope", ""));

@@ -312,6 +312,14 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
          EXPECT_EQ(response->status, login == "xadmin" ? 400 : 403) << response->body;
          ExpectNoForeignData(response->body, "setting a goal for Vera", login);
          EXPECT_EQ(runtime_->engine(main_)->Read().tables().goal_ids.Find("vera-goal2"), kNone);
+         // Vera's goal id, under a scope the caller may set: refused as any forbidden goal,
+         // not "exists" (the other workspace has no such goal and may create its own).
+         if (login == "head") {
+           auto taken = Call("POST", "/api/v1/goals", &caller,
+                             R"({"id":"vera-goal","scope":"user","scope_id":"u2","metric":"won_count","period":"2024-03","target":1})");
+           EXPECT_EQ(taken->status, 403) << taken->body;
+           EXPECT_EQ(vera_goal_target(), vera_goal);
+         }
        }},
       {R"(PUT /api/v1/goals/([A-Za-z0-9_.:-]+))",
        [&](const Browser& caller, const std::string& login) {
