@@ -141,6 +141,7 @@ const std::map<std::string, std::vector<std::string>>& PageMetrics() {
                    "in_work_amount", "in_work_count",
                    "load",           "lost_amount",
                    "lost_count",     "lost_from_stage",
+                   "new_client_count",
                    "no_task_count",  "nps",
                    "overdue_tasks",  "response_time",
                    "stage_amount",   "stage_count",

@@ -26,6 +26,7 @@ const std::vector<MetricInfo>& AllMetrics() {
       {MetricId::kRepeatWonCount, "repeat_won_count", K::kCount, F::kOutcome, R::kNone, I::kDeal},
       {MetricId::kNewWonCount, "new_won_count", K::kCount, F::kOutcome, R::kNone, I::kDeal},
       {MetricId::kRepeatShare, "repeat_share", K::kRatio, F::kOutcome, R::kNone, I::kDeal},
+      {MetricId::kNewClientCount, "new_client_count", K::kCount, F::kOutcome, R::kNone, I::kDeal},
       {MetricId::kInWorkCount, "in_work_count", K::kCount, F::kState, R::kNone, I::kDeal},
       {MetricId::kInWorkAmount, "in_work_amount", K::kMoney, F::kState, R::kNone, I::kDeal},
       {MetricId::kStageCount, "stage_count", K::kCount, F::kState, R::kOpen, I::kDeal},

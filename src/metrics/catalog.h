@@ -38,6 +38,7 @@ enum class MetricId : uint8_t {
   kRepeatWonCount,
   kNewWonCount,
   kRepeatShare,
+  kNewClientCount,
   kInWorkCount,
   kInWorkAmount,
   kStageCount,

@@ -253,6 +253,31 @@ test('a period without data says so, and the period picker sets a custom range',
   await session.page.locator('input[name="from"]').waitFor({ state: 'detached' });
 });
 
+test('a slow widget shows that it is loading, then its number', async () => {
+  await session.page.goto(`${BASE_URL}/#/overview`);
+  await waitForPage(session.page, 'overview');
+  // The won-amount plate's answer is held back for two seconds.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await session.page.route('**/api/v1/report', async (route) => {
+    if (JSON.parse(route.request().postData() || '{}').metric === 'won_amount') await held;
+    await route.continue();
+  });
+  try {
+    await session.page.evaluate(() => window.dispatchEvent(new CustomEvent('voronka:filterbar')));
+    // The plate keeps its last number under the loading bar meanwhile.
+    await session.page.locator('.widget-body.loading .kpi[data-metric="won_amount"]').waitFor({ timeout: 10000 });
+    // The other plates are not held up by it.
+    await session.page.waitForFunction(() => !document.querySelector('.kpi[data-metric="created_count"]')?.closest('.widget-body.loading'));
+  } finally {
+    release();
+    await session.page.waitForFunction(() => !document.querySelector('.widget-body.loading'), null, { timeout: 30000 });
+    await session.page.unroute('**/api/v1/report');
+  }
+  const answer = await session.api.report({ metric: 'won_amount', period: PERIOD, filters: {}, compare: 'previous_period' });
+  assert.equal((await plate('won_amount')).value, printed(answer.total));
+});
+
 test('a clear message while the server is unreachable, gone when it is back', async () => {
   await session.page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
   try {

@@ -15,7 +15,7 @@ export const page = {
       kpi('lost', 'lost_count', 'desktop.lost', 12, 0),
       kpi('potential', 'in_work_amount', 'desktop.potential', 16, 0),
       kpi('lost-revenue', 'lost_amount', 'desktop.lost_revenue', 20, 0),
-      kpi('clients', 'new_clients', 'desktop.clients', 0, 2, { source: 'clients', exportable: false }),
+      kpi('clients', 'new_clients', 'desktop.clients', 0, 2, { source: 'clients' }),
       kpi('activities', 'activity_count', 'desktop.activities', 4, 2),
       kpi('calls', 'activity_count', 'desktop.calls', 8, 2, { filters: { kind: ['call'] } }),
       kpi('emails', 'activity_count', 'desktop.emails', 12, 2, { filters: { kind: ['email'] } }),
