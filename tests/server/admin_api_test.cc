@@ -239,6 +239,12 @@ TEST_F(AdminApiTest, AHiddenPageIsRefusedToItsRoleAndLeftOutOfMe) {
   Browser boris = Login("boris");
   json me = Json(Call("GET", "/api/v1/me", &boris));
   EXPECT_EQ(me["pages"], (json{"overview", "dynamics", "managers", "funnel", "goals", "desktop"}));
+  // The metrics of each page he opens, as the server lists them; none for the hidden ones.
+  EXPECT_FALSE(me["page_metrics"].contains("forgotten"));
+  EXPECT_EQ(me["page_metrics"].size(), 6u);
+  json overview = me["page_metrics"]["overview"];
+  EXPECT_NE(std::find(overview.begin(), overview.end(), "won_amount"), overview.end());
+  EXPECT_EQ(std::find(overview.begin(), overview.end(), "forgotten_amount"), overview.end());
   // forgotten_amount is shown on the Forgotten page only: refused.
   auto refused = Call("POST", "/api/v1/report", &boris, MarchReport("forgotten_amount"));
   EXPECT_EQ(refused->status, 403);
