@@ -78,7 +78,9 @@ function renderPage() {
     dashboard = null;
     document.title = `${t(`page.${page.id}`)} · Voronka`;
     const { filterBar, chips, tools, content } = renderShell(page);
-    renderFilterBar(filterBar, chips);
+    // A page with its own period and filters (the report builder) has no filter bar.
+    if (page.filterBar === false) filterBar.parentElement.hidden = true;
+    else renderFilterBar(filterBar, chips);
     content.classList.add('loading');
     const started = performance.now();
     if (page.render) {
@@ -93,6 +95,7 @@ function renderPage() {
       tools,
       fitRows: page.fitRows || 0,
       toolbar: page.toolbar ? page.toolbar(renderPage) : null,
+      layoutWidgets: page.layoutWidgets || null,
     });
     content.classList.remove('loading');
     content.dataset.ready = String(Math.round(performance.now() - started));
@@ -105,7 +108,7 @@ function renderPage() {
 function refreshData() {
   rendering = rendering.then(async () => {
     const filterBar = root.querySelector('.filter-controls');
-    if (filterBar) {
+    if (filterBar && !filterBar.parentElement.hidden) {
       const open = [...filterBar.querySelectorAll('details[open]')].map((d) => d.dataset.name || d.className);
       renderFilterBar(filterBar, root.querySelector('.chips'));
       for (const details of filterBar.querySelectorAll('details')) {
