@@ -32,7 +32,7 @@ const PREVIEW_DELAY_MS = 400;
 const ROLES = ['admin', 'head', 'manager'];
 const BUILDER_PRESETS = [...PERIOD_PRESETS, 'last_week', 'last_year'];
 
-// The Desktop's saved-report widgets live in its layout: {"reports": [{"id", "name"}]}.
+// The Desktop's saved-report widgets live in its layout: {"reports": [{"id", "name", "chart"}]}.
 async function desktopLayout() {
   try {
     const layout = await api.layout('desktop');
@@ -46,7 +46,7 @@ async function desktopLayout() {
 export async function addToDesktop(report) {
   const layout = await desktopLayout();
   const reports = (layout.reports || []).filter((r) => r.id !== report.id);
-  reports.push({ id: report.id, name: report.name });
+  reports.push({ id: report.id, name: report.name, chart: report.chart });
   layout.reports = reports;
   if (layout.widgets?.[`report-${report.id}`]) delete layout.widgets[`report-${report.id}`].hidden;
   await api.saveLayout('desktop', layout);

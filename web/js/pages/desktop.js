@@ -19,8 +19,8 @@ export const page = {
         title: () => report.name || t('page.builder'),
         x: (index % 2) * 12,
         y: 60 + 6 * Math.floor(index / 2),
-        w: 12,
-        h: 6,
+        w: report.chart === 'number' ? 6 : 12,
+        h: report.chart === 'number' ? 2 : 6,
       })),
   widgets: () => {
     const listField = (currentMeta().fields || []).find((f) => f.kind === 'list');
