@@ -1,7 +1,8 @@
 // The report builder in a real browser against the demo server of scripts/e2e.sh: a report
 // with a custom-field filter and a group-by shows the numbers POST /report gives for the same
 // request; saved, put on the Desktop and still there after a reload with the same numbers;
-// exported to an XLSX file LibreOffice opens. Every expected number is asked from the API.
+// exported to an XLSX file LibreOffice opens; shared with a role. Every expected number is asked
+// from the API.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -165,7 +166,7 @@ test('a report with a custom-field filter and a group-by: built, saved, on the D
   assert.deepEqual(session.browser.problems, [], 'no console errors or uncaught exceptions');
 });
 
-test('a builder report exports to an XLSX file LibreOffice opens with the same numbers', async () => {
+test('a saved report opens with its choices, exports to XLSX with the same numbers, and is shared', async () => {
   const { page, api } = session;
   const dir = mkdtempSync(path.join(tmpdir(), 'voronka-builder-'));
   try {
@@ -194,6 +195,18 @@ test('a builder report exports to an XLSX file LibreOffice opens with the same n
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+
+  // An admin shares the open report with the managers: saved in place, the request unchanged.
+  const report = (await api.get('/saved-reports')).find((r) => r.name === NAME);
+  await page.check('.builder-save input[name="share_manager"]');
+  await page.click('.builder-save button[name="save_report"]');
+  let shared = null;
+  for (let i = 0; i < 100 && !shared?.shared_roles?.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    shared = await api.get(`/saved-reports/${report.id}`);
+  }
+  assert.deepEqual(shared.shared_roles, ['manager']);
+  assert.deepEqual(shared.report, report.report);
   assert.deepEqual(session.browser.problems, [], 'no console errors or uncaught exceptions');
 });
 

@@ -46,13 +46,15 @@ const BUILT_IN_METRICS = [
   metric('task_count', 'count', ['tasks'], ['created', 'deadline', 'completed']),
 ];
 
-const KIND_NAMES = { count: 'count', money: 'money', amount: 'money', ratio: 'ratio', share: 'ratio', days: 'days', minutes: 'minutes' };
+// /meta's value kinds as the dashboard's formats (format.js).
+const KIND_NAMES = { count: 'count', money: 'money', money_mean: 'money', forecast: 'money', ratio: 'ratio', days: 'days', minutes: 'minutes', points: 'decimal', percent: 'decimal' };
 
 // Every metric the builder offers: /meta's list when present, else the built-in one.
 export function allMetrics() {
   const listed = currentMeta().metrics;
   if (!Array.isArray(listed) || !listed.length) return BUILT_IN_METRICS;
-  return listed.map((m) => ({
+  // Goal progress is the goals widget's, with rows of its own: not a builder chart.
+  return listed.filter((m) => m.kind !== 'goals').map((m) => ({
     name: m.name,
     kind: KIND_NAMES[m.kind] || (m.kind ? 'decimal' : 'count'),
     objects: (m.objects || []).flatMap((o) => (o === 'deal' || o === 'deals' ? ['deals', 'leads'] : o === 'lead' || o === 'leads' ? ['leads'] : [o.endsWith('s') ? o : `${o}s`])),

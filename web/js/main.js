@@ -15,6 +15,7 @@ import { onFilterChange } from './state.js';
 const POLL_MS = 3000;
 const root = document.getElementById('app');
 let dashboard = null;
+let pageView = null;  // what a page drawn by its own render() answers: {refresh()}
 let version = null;
 let pollTimer = null;
 let rendering = Promise.resolve();
@@ -76,6 +77,7 @@ function renderPage() {
     setCurrentPage(page.id);
     dashboard?.destroy();
     dashboard = null;
+    pageView = null;
     document.title = `${t(`page.${page.id}`)} · Voronka`;
     const { filterBar, chips, tools, content } = renderShell(page);
     // A page with its own period and filters (the report builder) has no filter bar.
@@ -84,7 +86,7 @@ function renderPage() {
     content.classList.add('loading');
     const started = performance.now();
     if (page.render) {
-      await page.render(content);
+      pageView = (await page.render(content)) || null;
       content.classList.remove('loading');
       content.dataset.ready = String(Math.round(performance.now() - started));
       return;
@@ -116,7 +118,7 @@ function refreshData() {
       }
     }
     dashboard?.fit();
-    await dashboard?.refresh();
+    await Promise.all([dashboard?.refresh(), pageView?.refresh?.()]);
   });
   return rendering;
 }

@@ -440,5 +440,7 @@ export const page = {
     // The first preview is drawn before the page says it is ready.
     clearTimeout(timer);
     await run();
+    // New data (the version moved) or the server back: the preview asks again.
+    return { refresh: () => run() };
   },
 };
