@@ -210,7 +210,7 @@ test('a saved report opens with its choices, exports to XLSX with the same numbe
   assert.deepEqual(session.browser.problems, [], 'no console errors or uncaught exceptions');
 });
 
-test('a request the server refuses shows its message in place of the chart', async () => {
+test('a refused request shows the server\'s message in place of the chart; operators send their object forms', async () => {
   const { page } = session;
   await page.goto(`${BASE_URL}/#/builder`);
   await waitForPage(page, 'builder');
@@ -224,6 +224,28 @@ test('a request the server refuses shows its message in place of the chart', asy
     await page.waitForFunction(() => document.querySelector('.builder-preview')?.dataset.state === 'error');
     assert.match(await page.locator('.builder-status').textContent(), /filters\.amount: unknown filter 'amount'/);
     assert.equal(await page.locator('.builder-preview .report-view').count(), 0, 'no stale chart is left');
+
+    // The operators' object forms: an amount range, a creation date range shown with its last
+    // day included ([from, to) in the request), text contained in the title.
+    const errorAfter = async (change) => {
+      await page.evaluate(() => (document.querySelector('.builder-preview').dataset.state = 'changing'));
+      await change();
+      await page.waitForFunction(() => document.querySelector('.builder-preview')?.dataset.state === 'error');
+      return JSON.parse(await page.locator('.builder-preview').getAttribute('data-request')).filters;
+    };
+    const rows = page.locator('.builder-form .builder-filter');
+    await page.click('.builder-form button[name="add_filter"]');
+    await rows.nth(0).locator('select[name="filter_key"]').selectOption('amount');
+    await errorAfter(() => rows.nth(0).locator('input[name="filter_min"]').fill('1 000,5'));
+    await page.click('.builder-form button[name="add_filter"]');
+    await rows.nth(1).locator('select[name="filter_key"]').selectOption('created_at');
+    await rows.nth(1).locator('input[name="filter_min"]').fill('2024-03-01');
+    await errorAfter(() => rows.nth(1).locator('input[name="filter_max"]').fill('2024-03-31'));
+    await page.click('.builder-form button[name="add_filter"]');
+    await rows.nth(2).locator('select[name="filter_key"]').selectOption('title');
+    const filters = await errorAfter(() => rows.nth(2).locator('input[name="filter_text"]').fill('Поставка'));
+    assert.deepEqual(filters, { entity: ['deal'], amount: { min: '1000.50' }, created_at: { from: '2024-03-01', to: '2024-04-01' }, title: { contains: 'Поставка' } });
+    for (let i = 0; i < 3; i++) await rows.nth(0).locator('button[name="remove_filter"]').click();
   } finally {
     await page.unroute('**/api/v1/report');
   }

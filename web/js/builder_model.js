@@ -176,8 +176,9 @@ export function filterValue(row) {
       if (!row.min && !row.max) return undefined;
       const range = {};
       if (dated) {
+        // The form shows the last day included; the request's range is [from, to).
         if (row.min) range.from = row.min;
-        if (row.max) range.to = row.max;
+        if (row.max) range.to = shiftDay(row.max, 1);
       } else {
         if (row.min) range.min = decimal(row.min);
         if (row.max) range.max = decimal(row.max);
@@ -187,6 +188,12 @@ export function filterValue(row) {
     default:
       return undefined;
   }
+}
+
+// "2024-03-31" moved by `days` days; text that is not a date stays as it is.
+function shiftDay(date, days) {
+  const time = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(time) ? date : new Date(time + days * 86400000).toISOString().slice(0, 10);
 }
 
 // "1 000,5" → "1000.50": amounts go to the server as decimal strings.
@@ -203,7 +210,8 @@ export function filterRow(key, value) {
     if ('in' in value) return { key, op: 'in', values: value.in.map(String) };
     if ('empty' in value) return { key, op: value.empty ? 'empty' : 'not_empty' };
     if ('contains' in value) return { key, op: 'contains', text: value.contains };
-    return { key, op: 'range', min: value.from ?? value.min ?? '', max: value.to ?? value.max ?? '' };
+    if ('from' in value || 'to' in value) return { key, op: 'range', min: value.from ?? '', max: value.to ? shiftDay(value.to, -1) : '' };
+    return { key, op: 'range', min: value.min ?? '', max: value.max ?? '' };
   }
   return { key, op: 'in', values: [] };
 }
