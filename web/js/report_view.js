@@ -14,6 +14,12 @@ import { drillNumber, drillRequest, showEmpty } from './widgets/common.js';
 export const CHART_TYPES = ['number', 'line', 'bars', 'stacked_bars', 'pie', 'funnel', 'table'];
 const MAX_CATEGORIES = 30;
 
+// The display name of a metric; its own name where the interface has none (one the server added).
+export function metricName(name) {
+  const text = t(`metric.${name}`);
+  return text === `metric.${name}` ? name : text;
+}
+
 // The display name of a group key (responsible, fields.delivery, bucket).
 export function keyName(key) {
   if (key === 'bucket') return t('export.bucket');
@@ -70,7 +76,7 @@ function goalMarkLine(goal, format) {
 }
 
 // Draws a chart of `chart` type for `answer` into `box`. `drill(group, bucket)` opens a row.
-async function drawAnswerChart(box, { chart, answer, kind, goal, drill, metricName }) {
+async function drawAnswerChart(box, { chart, answer, kind, goal, drill, label }) {
   const rows = (answer.rows || []).filter((r) => r.value !== null);
   if (!rows.length || rows.every((r) => !Number(r.value))) return showEmpty(box);
   const format = kind === 'money' ? formatMoneyShort : (v) => formatValue(v, kind);
@@ -126,7 +132,7 @@ async function drawAnswerChart(box, { chart, answer, kind, goal, drill, metricNa
   const seriesValues = seriesKey ? totals(rows, seriesKey).map((item) => item.value).slice(0, 12) : [null];
   const cell = new Map(rows.map((r) => [`${keyValue(r, category)}|${seriesKey ? keyValue(r, seriesKey) : ''}`, numberOf(r.value)]));
   const series = seriesValues.map((s) => ({
-    name: seriesKey ? valueName(seriesKey, s, labels) : metricName,
+    name: seriesKey ? valueName(seriesKey, s, labels) : label,
     data: categories.map((c) => ({
       value: cell.get(`${c}|${seriesKey ? s : ''}`) ?? 0,
       ...groupOf(seriesKey ? [[category, c], [seriesKey, s]] : [[category, c]]),
@@ -154,25 +160,25 @@ async function drawAnswerChart(box, { chart, answer, kind, goal, drill, metricNa
 }
 
 // The big number of the "number" chart, with the goal beside it.
-function numberView({ answer, kind, goal, request, metricName }) {
+function numberView({ answer, kind, goal, request, label }) {
   const value = answer.total;
   const show = (v) => (kind === 'money' ? formatMoneyHeadline(v) : formatValue(v, kind));
   const percent = goal && value !== null ? Math.round((Number(value) / goal) * 100) : null;
   return h(
     'div',
     { class: 'kpi report-number', dataset: { value: value === null ? '' : String(value) } },
-    drillNumber(show(value), request, { value, title: metricName, hint: formatValue(value, kind) }),
+    drillNumber(show(value), request, { value, title: label, hint: formatValue(value, kind) }),
     goal === null ? null : h('div', { class: 'kpi-previous' }, `${t('builder.goal')}: ${show(goal)}`, percent === null ? '' : ` · ${percent} %`),
   );
 }
 
 // The table of the answer's rows: one column per group key (and the bucket), then the value
 // (and the compared value); each number opens its drill-down.
-function rowsTable(holder, { answer, kind, request, metricName }) {
+function rowsTable(holder, { answer, kind, request, label }) {
   const rows = answer.rows || [];
   const keys = rowKeys(rows);
   const hasCompare = rows.some((r) => r.compare !== undefined && r.compare !== null);
-  const titleOf = (row) => [metricName, ...keys.map((k) => valueName(k, keyValue(row, k), answer.labels))].join(' · ');
+  const titleOf = (row) => [label, ...keys.map((k) => valueName(k, keyValue(row, k), answer.labels))].join(' · ');
   const number = (row) =>
     drillNumber(formatValue(row.value ?? 0, kind), request, { group: row.group, bucket: row.bucket, value: row.value, title: titleOf(row) });
   const columns = [
@@ -182,7 +188,7 @@ function rowsTable(holder, { answer, kind, request, metricName }) {
       value: (row) => (key === 'bucket' ? row.bucket : valueName(key, keyValue(row, key), answer.labels)),
       render: (row) => valueName(key, keyValue(row, key), answer.labels),
     })),
-    { key: 'value', label: metricName, numeric: true, value: (row) => numberOf(row.value), render: number },
+    { key: 'value', label, numeric: true, value: (row) => numberOf(row.value), render: number },
     ...(hasCompare ? [{ key: 'compare', label: t('export.compare'), numeric: true, value: (row) => numberOf(row.compare), render: (row) => formatValue(row.compare, kind) }] : []),
   ];
   const sort = keys.includes('bucket') || keys.includes('stage') ? null : { key: 'value', desc: true };
@@ -192,23 +198,23 @@ function rowsTable(holder, { answer, kind, request, metricName }) {
 // Draws `answer` of `request` into `body` as `chart` with `goalLine` (null for none). With
 // `table` the rows' table goes under the chart (always for the "table" chart). Answers the
 // elements drawn.
-export async function drawReport(body, { request, answer, chart, goalLine = null, kind = 'count', metricName, table = true, drillBase = request }) {
+export async function drawReport(body, { request, answer, chart, goalLine = null, kind = 'count', table = true }) {
   const goal = goalLine === null || goalLine === undefined || goalLine === '' ? null : Number(goalLine);
-  const name = metricName || t(`metric.${request.metric}`);
-  const drill = (group, bucket) => openDrilldown(name, drillRequest(drillBase, group, bucket));
+  const name = metricName(request.metric);
+  const drill = (group, bucket) => openDrilldown(name, drillRequest(request, group, bucket));
   const view = h('div', { class: `report-view chart-${chart}`, dataset: { total: answer.total === null ? '' : String(answer.total), rows: String((answer.rows || []).length) } });
   replace(body, view);
   if (chart === 'number') {
-    view.append(numberView({ answer, kind, goal: goal === null || Number.isNaN(goal) ? null : goal, request: drillBase, metricName: name }));
+    view.append(numberView({ answer, kind, goal: goal === null || Number.isNaN(goal) ? null : goal, request, label: name }));
   } else if (chart !== 'table') {
     const box = h('div', { class: 'chart report-chart' });
     view.append(box);
-    await drawAnswerChart(box, { chart, answer, kind, goal: Number.isNaN(goal) ? null : goal, drill, metricName: name });
+    await drawAnswerChart(box, { chart, answer, kind, goal: Number.isNaN(goal) ? null : goal, drill, label: name });
   }
   if ((table && chart !== 'number') || chart === 'table') {
     const holder = h('div', { class: 'table-scroll report-table' });
     view.append(holder);
-    if ((answer.rows || []).length) rowsTable(holder, { answer, kind, request: drillBase, metricName: name });
+    if ((answer.rows || []).length) rowsTable(holder, { answer, kind, request, label: name });
     else if (chart === 'table') showEmpty(holder);
   }
   return view;

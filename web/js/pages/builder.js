@@ -24,7 +24,7 @@ import { exportButtons } from '../export.js';
 import { formatDateTime } from '../format.js';
 import { t } from '../i18n.js';
 import { showToast } from '../notice.js';
-import { CHART_TYPES, drawReport, keyName, valueName } from '../report_view.js';
+import { CHART_TYPES, drawReport, keyName, metricName as metricLabel, valueName } from '../report_view.js';
 import { currentMe, currentMeta } from '../session.js';
 import { PERIOD_PRESETS, filterState } from '../state.js';
 
@@ -80,15 +80,15 @@ function labelled(label, ...controls) {
   return h('label', { class: 'builder-field' }, h('span', { class: 'builder-label' }, t(label)), ...controls);
 }
 
-function dateLabel(date) {
-  if (date.startsWith('fields.')) return date.slice('fields.'.length);
-  return t(`builder.date.${date}`);
+// The interface text of `key`, or `fallback` where there is none (a name the server added).
+function textOr(key, fallback) {
+  const text = t(key);
+  return text === key ? fallback : text;
 }
 
-function metricLabel(name) {
-  const key = `metric.${name}`;
-  const text = t(key);
-  return text === key ? name : text;
+function dateLabel(date) {
+  if (date.startsWith('fields.')) return date.slice('fields.'.length);
+  return textOr(`builder.date.${date}`, date);
 }
 
 export const page = {
@@ -149,7 +149,7 @@ export const page = {
         status.hidden = true;
         lastRequest = request;
         const info = findMetric(state.metric);
-        await drawReport(body, { request, answer, chart: state.chart, goalLine: state.goal.trim() ? state.goal.replace(',', '.').replace(/\s/g, '') : null, kind: info?.kind || 'count', metricName: metricLabel(state.metric) });
+        await drawReport(body, { request, answer, chart: state.chart, goalLine: state.goal.trim() ? state.goal.replace(',', '.').replace(/\s/g, '') : null, kind: info?.kind || 'count' });
         if (mine !== sequence) return;
         preview.dataset.request = JSON.stringify(request);
         preview.dataset.state = 'ready';

@@ -3,7 +3,6 @@
 // chart the report was saved with. Its numbers drill down and export with the same request.
 import { api } from '../api.js';
 import { findMetric } from '../builder_model.js';
-import { t } from '../i18n.js';
 import { drawReport } from '../report_view.js';
 import { filterState } from '../state.js';
 
@@ -19,16 +18,6 @@ export async function render(body, widget) {
     heading.textContent = saved.name;
     heading.title = saved.name;
   }
-  const metric = request.metric;
-  const known = t(`metric.${metric}`);
-  await drawReport(body, {
-    request,
-    answer,
-    chart: saved.chart,
-    goalLine: saved.goal_line,
-    kind: findMetric(metric)?.kind || 'count',
-    metricName: known === `metric.${metric}` ? metric : known,
-    table: false,
-  });
+  await drawReport(body, { request, answer, chart: saved.chart, goalLine: saved.goal_line, kind: findMetric(request.metric)?.kind || 'count', table: false });
   return { exportSource: () => ({ report: request }) };
 }
