@@ -165,7 +165,7 @@ test('a report with a custom-field filter and a group-by: built, saved, on the D
   assert.deepEqual(session.browser.problems, [], 'no console errors or uncaught exceptions');
 });
 
-test('a saved report opens with its choices, exports to XLSX with the same numbers, and is shared', async () => {
+test('a saved report opens with its choices, exports to XLSX with the same numbers, is shared; deleted, it leaves a note', async () => {
   const { page, api } = session;
   const dir = mkdtempSync(path.join(tmpdir(), 'voronka-builder-'));
   try {
@@ -204,6 +204,18 @@ test('a saved report opens with its choices, exports to XLSX with the same numbe
   assert.deepEqual(shared.shared_roles, ['manager']);
   assert.deepEqual(shared.report, report.report);
   assert.deepEqual(session.browser.problems, [], 'no console errors or uncaught exceptions');
+
+  // Deleted elsewhere (here through the API), the report leaves a note on the Desktop, not an error.
+  await api.del(`/saved-reports/${report.id}`);
+  await page.goto(`${BASE_URL}/#/desktop`);
+  await waitForPage(page, 'desktop');
+  const cell = page.locator(`[data-widget="report-${report.id}"]`);
+  const ru = await (await fetch(`${BASE_URL}/i18n/ru.json`)).json();
+  assert.equal(await cell.locator('.empty').textContent(), ru['builder.unavailable']);
+  assert.equal(await cell.locator('.error').count(), 0);
+  const { problems } = session.browser;
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), [], 'no console errors besides the missing report');
+  problems.splice(0, problems.length);  // the 404s were the point; the next test starts clean
 });
 
 test('a refused request shows the server\'s message in place of the chart; operators send their object forms', async () => {

@@ -3,6 +3,8 @@
 // chart the report was saved with. Its numbers drill down and export with the same request.
 import { api } from '../api.js';
 import { findMetric } from '../builder_model.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
 import { drawReport } from '../report_view.js';
 import { filterState } from '../state.js';
 
@@ -10,7 +12,16 @@ import { filterState } from '../state.js';
 export async function render(body, widget) {
   const { period, filters } = filterState();
   const overrides = { period, filters };
-  const [saved, answer] = await Promise.all([api.get(`/saved-reports/${widget.report}`), api.post(`/saved-reports/${widget.report}/report`, overrides)]);
+  let saved;
+  let answer;
+  try {
+    [saved, answer] = await Promise.all([api.get(`/saved-reports/${widget.report}`), api.post(`/saved-reports/${widget.report}/report`, overrides)]);
+  } catch (error) {
+    // Deleted, or not shared with this person (an admin's default layout may list it).
+    if (error.status !== 404) throw error;
+    replace(body, h('div', { class: 'empty' }, t('builder.unavailable')));
+    return { exportSource: null };
+  }
   // The request the numbers come from, for their drill-down and export.
   const request = { ...saved.report, period, filters: { ...(saved.report.filters || {}), ...filters } };
   const heading = body.closest('.widget')?.querySelector('.widget-header h3');
