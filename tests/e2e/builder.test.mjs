@@ -131,7 +131,10 @@ test('a report with a custom-field filter and a group-by: built, saved, on the D
   mkdirSync(SCREENSHOTS, { recursive: true });
   for (const [width, height] of [[1366, 768], [1920, 1080]]) {
     await page.setViewportSize({ width, height });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      document.querySelector('.builder-side').scrollTop = 0;
+    });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SCREENSHOTS, `builder-${width}x${height}.png`) });
   }
