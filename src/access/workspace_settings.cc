@@ -164,8 +164,11 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
 }  // namespace
 
 const std::vector<std::string>& DashboardPages() {
-  static const std::vector<std::string> pages = {"overview",  "dynamics",   "managers", "funnel",
-                                                 "forgotten", "activities", "goals",    "desktop"};
+  // "builder" (the report builder) shows no metric of its own: any metric runs there, except
+  // those shown only on pages hidden from the caller's role (PageMetrics).
+  static const std::vector<std::string> pages = {"overview",   "dynamics", "managers",
+                                                 "funnel",     "forgotten", "activities",
+                                                 "goals",      "desktop",  "builder"};
   return pages;
 }
 

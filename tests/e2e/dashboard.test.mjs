@@ -2,12 +2,11 @@
 // scripts/e2e.sh (3000 deals, seed 3). Every number a test expects is asked from the API
 // directly with the same request, so a test states its data and its expected answer.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage } from './browser.mjs';
+import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage, xlsxRows } from './browser.mjs';
 
 const PERIOD = { preset: 'this_month' };
 const HEADLINE = ['created_count', 'won_amount', 'won_count', 'avg_check', 'avg_cycle_days', 'in_work_count', 'forgotten_count', 'lost_count'];
@@ -133,13 +132,7 @@ test('a widget exports an XLSX file that LibreOffice opens with the same numbers
     assert.match(download.suggestedFilename(), /\.xlsx$/);
     await download.saveAs(file);
     assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK', 'an XLSX file is a ZIP archive');
-    // CSV as UTF-8 (filter options: comma, double quote, character set 76 = UTF-8, from line 1,
-    // default formats and language, no quoting of numbers, detect numbers, the raw values
-    // rather than as shown: money cells carry a currency format).
-    const csvFilter = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false';
-    execFileSync('libreoffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', csvFilter, '--outdir', dir, file], { stdio: 'pipe', timeout: 120000 });
-    const csv = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('.csv'))), 'utf8');
-    const lines = csv.split('\n').map((line) => line.split(',').map((cell) => cell.replace(/"/g, '').trim()));
+    const { csv, rows: lines } = xlsxRows(file, dir);
     for (const row of answer.rows) {
       const name = answer.labels.responsible?.[row.group.responsible] ?? row.group.responsible;
       const line = lines.find((cells) => cells.includes(name));

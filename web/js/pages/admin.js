@@ -232,7 +232,8 @@ export const page = {
           section('settings', 'admin.settings', settingsForm(settings, draw)),
           section('people', 'admin.people', peopleTable(crmUsers, accounts, draw)),
           section('tokens', 'admin.tokens', tokensList(tokens, draw)),
-          section('layouts', 'admin.layouts', layoutDefaults(settings.pages)),
+          // The report builder has no widgets to arrange.
+          section('layouts', 'admin.layouts', layoutDefaults(settings.pages.filter((p) => p !== 'builder'))),
         ),
       );
     };
