@@ -53,7 +53,7 @@ std::optional<ActivityKind> KindOf(int64_t type, const std::string& provider) {
 // Whether the activity's deal is in the dump; a row on a deleted deal is left out, said once.
 bool DealKnown(const Context& context, const std::optional<std::string>& deal_id,
                const std::string& origin, ImportBatch& batch) {
-  if (!deal_id || context.deal_ids.contains(*deal_id)) return true;
+  if (!deal_id || context.HasDeal(*deal_id)) return true;
   batch.warnings.push_back(origin + ": belongs to " + *deal_id +
                            ", which is not in the dump (deleted?), left out");
   return false;

@@ -93,33 +93,61 @@ void ReadCustomFields(const Context& context, ItemReader& item, DealRecord& deal
   }
 }
 
+// What a deal of an incremental dump that the workspace already has is now, as of `at`.
+DealUpdateRecord UpdateOf(DealRecord& deal, Instant at) {
+  DealUpdateRecord update;
+  update.id = deal.id;
+  update.at = at;
+  update.title = deal.title;
+  update.amount = deal.amount;
+  update.responsible_id = deal.responsible_id;
+  update.company_id = deal.company_id;
+  update.contact_id = deal.contact_id;
+  update.source = deal.source;
+  update.deal_type = deal.deal_type;
+  if (deal.converted_to) update.converted_to = deal.converted_to;
+  update.fields = std::move(deal.fields);
+  return update;
+}
+
 // Adds the deal with its stage at creation, then a stage change per later history row. When
 // the history does not end on the current stage (no history dumped, or a move made while
 // dumping), one more change to the current stage at the time of the last modification.
+// A deal the workspace has already (an incremental dump) is a deal update instead, and only
+// the new history rows are here: its stage before them is the workspace's.
 void AddWithHistory(DealRecord deal, const std::string& current_stage, Instant modified_at,
                     const std::vector<HistoryEntry>* rows, const std::string& event_prefix,
                     const Context& context, const std::string& origin, ImportBatch& batch) {
-  std::string stage = current_stage;
-  if (rows != nullptr && !rows->empty()) {
-    const HistoryEntry& first = rows->front();
-    if (first.created) {
-      stage = first.stage;
-    } else {
-      // No creation row: the deal started on the first stage of the pipeline it first moved in.
-      auto pipeline = context.pipeline_of_stage.find(first.stage);
-      auto first_stage = pipeline == context.pipeline_of_stage.end()
-                             ? context.first_stage_of_pipeline.end()
-                             : context.first_stage_of_pipeline.find(pipeline->second);
-      stage =
-          first_stage == context.first_stage_of_pipeline.end() ? first.stage : first_stage->second;
-    }
-  }
-  deal.stage_id = stage;
-  auto pipeline = context.pipeline_of_stage.find(stage);
-  if (pipeline != context.pipeline_of_stage.end()) deal.pipeline_id = pipeline->second;
+  bool update_only = context.known != nullptr && context.known->HasDeal(deal.id);
   std::string deal_id = deal.id;
   Instant last_at = deal.created_at;
-  batch.Add(std::move(deal), origin);
+  std::optional<std::string> stage;
+  if (update_only) {
+    batch.Add(UpdateOf(deal, modified_at), origin,
+              event_prefix + "update:" + deal_id + ":" +
+                  std::to_string(modified_at.micros / kMicrosPerSecond));
+  } else {
+    stage = current_stage;
+    if (rows != nullptr && !rows->empty()) {
+      const HistoryEntry& first = rows->front();
+      if (first.created) {
+        stage = first.stage;
+      } else {
+        // No creation row: the deal started on the first stage of the pipeline it first
+        // moved in.
+        auto pipeline = context.pipeline_of_stage.find(first.stage);
+        auto first_stage = pipeline == context.pipeline_of_stage.end()
+                               ? context.first_stage_of_pipeline.end()
+                               : context.first_stage_of_pipeline.find(pipeline->second);
+        stage = first_stage == context.first_stage_of_pipeline.end() ? first.stage
+                                                                     : first_stage->second;
+      }
+    }
+    deal.stage_id = *stage;
+    auto pipeline = context.pipeline_of_stage.find(*stage);
+    if (pipeline != context.pipeline_of_stage.end()) deal.pipeline_id = pipeline->second;
+    batch.Add(std::move(deal), origin);
+  }
   if (rows != nullptr) {
     for (const HistoryEntry& row : *rows) {
       if (row.created) continue;
@@ -133,7 +161,7 @@ void AddWithHistory(DealRecord deal, const std::string& current_stage, Instant m
       batch.Add(std::move(change), row.origin, event_prefix + "stage:" + std::to_string(row.id));
     }
   }
-  if (stage != current_stage) {
+  if (stage && *stage != current_stage) {
     StageChangeRecord change;
     change.deal_id = deal_id;
     change.from = stage;
@@ -229,10 +257,23 @@ void ReadDealsAndLeads(Context& context, ImportBatch& batch) {
   }
 
   for (const auto& [deal_id, rows] : history) {
-    if (!context.deal_ids.contains(deal_id) && !rows.empty()) {
-      batch.warnings.push_back(rows.front().origin + ": stage history of " + deal_id +
-                               ", which is not in the dump (deleted?), left out");
+    if (context.deal_ids.contains(deal_id) || rows.empty()) continue;
+    if (context.known != nullptr && context.known->HasDeal(deal_id)) {
+      // New history of a deal that did not change otherwise (incremental): the moves alone.
+      // Bitrix24 deal ids are numbers; lead ids are "L<ID>" here.
+      std::string prefix = deal_id.rfind('L', 0) == 0 ? "b24:lead-" : "b24:deal-";
+      for (const HistoryEntry& row : rows) {
+        if (row.created) continue;
+        StageChangeRecord change;
+        change.deal_id = deal_id;
+        change.to = row.stage;
+        change.at = row.at;
+        batch.Add(std::move(change), row.origin, prefix + "stage:" + std::to_string(row.id));
+      }
+      continue;
     }
+    batch.warnings.push_back(rows.front().origin + ": stage history of " + deal_id +
+                             ", which is not in the dump (deleted?), left out");
   }
 }
 
