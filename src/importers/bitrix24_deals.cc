@@ -23,32 +23,34 @@ struct HistoryEntry {
 using History = std::unordered_map<std::string, std::vector<HistoryEntry>>;  // by deal id
 
 // crm.stagehistory.list rows of deals (with STAGE_ID) and leads (with STATUS_ID) alike,
-// keyed by Voronka deal id and sorted by time.
+// keyed by Voronka deal id and sorted by time. Pages are read one at a time.
 History ReadStageHistory(const Context& context, ImportBatch& batch) {
+  using KeyedEntry = std::pair<std::string, HistoryEntry>;
+  std::vector<KeyedEntry> entries = ConvertDumpFolder<KeyedEntry>(
+      context.dump_dir, "crm.stagehistory.list", kListPaths, "ID", batch.errors,
+      [](ItemReader& item) -> std::optional<KeyedEntry> {
+        HistoryEntry row;
+        row.id = item.Integer("ID").value_or(0);
+        int64_t type = item.Integer("TYPE_ID").value_or(0);
+        row.created = type == 1;
+        std::string owner = item.RequiredText("OWNER_ID");
+        row.at = item.RequiredTime("CREATED_TIME");
+        row.origin = item.origin();
+        std::string key;
+        if (auto status = item.Text("STATUS_ID")) {
+          key = LeadId(owner);
+          row.stage = LeadStageId(*status);
+        } else {
+          key = owner;
+          row.stage = item.RequiredText("STAGE_ID");
+        }
+        if (type < 1 || type > 3) {
+          item.Error("TYPE_ID", "is not 1 (created), 2 (moved) or 3 (pipeline)");
+        }
+        return KeyedEntry{std::move(key), std::move(row)};
+      });
   History history;
-  DumpFolder folder =
-      ReadDumpFolder(context.dump_dir, "crm.stagehistory.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : folder.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    HistoryEntry row;
-    row.id = item.Integer("ID").value_or(0);
-    int64_t type = item.Integer("TYPE_ID").value_or(0);
-    row.created = type == 1;
-    std::string owner = item.RequiredText("OWNER_ID");
-    row.at = item.RequiredTime("CREATED_TIME");
-    row.origin = item.origin();
-    std::string key;
-    if (auto status = item.Text("STATUS_ID")) {
-      key = LeadId(owner);
-      row.stage = LeadStageId(*status);
-    } else {
-      key = owner;
-      row.stage = item.RequiredText("STAGE_ID");
-    }
-    if (type < 1 || type > 3)
-      item.Error("TYPE_ID", "is not 1 (created), 2 (moved) or 3 (pipeline)");
-    if (item.ok()) history[key].push_back(std::move(row));
-  }
+  for (KeyedEntry& entry : entries) history[entry.first].push_back(std::move(entry.second));
   for (auto& [deal, rows] : history) {
     std::sort(rows.begin(), rows.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
       return a.at != b.at ? a.at < b.at : a.id < b.id;
@@ -198,62 +200,80 @@ DealRecord ReadCommon(const Context& context, ItemReader& item) {
 
 }  // namespace
 
+// A deal or lead of crm.deal.list / crm.lead.list as read, before its history is added.
+struct DealItem {
+  DealRecord deal;
+  std::string stage;  // the current one
+  Instant modified_at;
+  std::optional<std::string> lead;  // deals: the lead converted into it ("L<ID>")
+  std::string origin;
+};
+
 void ReadDealsAndLeads(Context& context, ImportBatch& batch) {
   History history = ReadStageHistory(context, batch);
 
+  std::vector<DealItem> deals = ConvertDumpFolder<DealItem>(
+      context.dump_dir, "crm.deal.list", kListPaths, "ID", batch.errors,
+      [&context](ItemReader& item) -> std::optional<DealItem> {
+        DealItem read;
+        DealRecord& deal = read.deal;
+        deal = ReadCommon(context, item);
+        deal.id = item.RequiredText("ID");
+        deal.entity = Entity::kDeal;
+        deal.title = item.Text("TITLE").value_or("Сделка #" + deal.id);
+        deal.pipeline_id = DealPipelineId(item.Text("CATEGORY_ID").value_or("0"));
+        read.stage = item.RequiredText("STAGE_ID");
+        if (auto type = item.Text("TYPE_ID")) {
+          auto name = context.deal_type_names.find(*type);
+          deal.deal_type = name == context.deal_type_names.end() ? *type : name->second;
+        }
+        ReadCustomFields(context, item, deal);
+        read.modified_at = item.Time("DATE_MODIFY").value_or(deal.created_at);
+        if (auto lead = Link(item.Text("LEAD_ID"))) read.lead = LeadId(*lead);
+        if (item.ok() && !context.pipeline_of_stage.contains(read.stage)) {
+          item.Error("STAGE_ID", "'" + read.stage + "' is not a stage in crm.status.list");
+        }
+        read.origin = item.origin();
+        return read;
+      });
   std::unordered_map<std::string, std::string> deal_of_lead;
-  DumpFolder deals =
-      ReadDumpFolder(context.dump_dir, "crm.deal.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : deals.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    DealRecord deal = ReadCommon(context, item);
-    deal.id = item.RequiredText("ID");
-    deal.entity = Entity::kDeal;
-    deal.title = item.Text("TITLE").value_or("Сделка #" + deal.id);
-    deal.pipeline_id = DealPipelineId(item.Text("CATEGORY_ID").value_or("0"));
-    std::string stage = item.RequiredText("STAGE_ID");
-    if (auto type = item.Text("TYPE_ID")) {
-      auto name = context.deal_type_names.find(*type);
-      deal.deal_type = name == context.deal_type_names.end() ? *type : name->second;
-    }
-    ReadCustomFields(context, item, deal);
-    Instant modified_at = item.Time("DATE_MODIFY").value_or(deal.created_at);
-    if (auto lead = Link(item.Text("LEAD_ID"))) deal_of_lead[LeadId(*lead)] = deal.id;
-    if (!item.ok()) continue;
-    if (!context.pipeline_of_stage.contains(stage)) {
-      item.Error("STAGE_ID", "'" + stage + "' is not a stage in crm.status.list");
-      continue;
-    }
-    context.deal_ids.insert(deal.id);
-    auto rows = history.find(deal.id);
-    AddWithHistory(std::move(deal), stage, modified_at,
+  for (DealItem& read : deals) {
+    if (read.lead) deal_of_lead[*read.lead] = read.deal.id;
+    context.deal_ids.insert(read.deal.id);
+    auto rows = history.find(read.deal.id);
+    AddWithHistory(std::move(read.deal), read.stage, read.modified_at,
                    rows == history.end() ? nullptr : &rows->second, "b24:deal-", context,
-                   item.origin(), batch);
+                   read.origin, batch);
   }
+  deals = {};
 
-  DumpFolder leads =
-      ReadDumpFolder(context.dump_dir, "crm.lead.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : leads.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    DealRecord lead = ReadCommon(context, item);
-    lead.id = LeadId(item.RequiredText("ID"));
-    lead.entity = Entity::kLead;
-    lead.title = item.Text("TITLE").value_or("Лид #" + lead.id.substr(1));
-    lead.pipeline_id = kLeadPipeline;
-    std::string stage = LeadStageId(item.RequiredText("STATUS_ID"));
-    Instant modified_at = item.Time("DATE_MODIFY").value_or(lead.created_at);
-    auto deal = deal_of_lead.find(lead.id);
-    if (deal != deal_of_lead.end()) lead.converted_to = deal->second;
-    if (!item.ok()) continue;
-    if (!context.pipeline_of_stage.contains(stage)) {
-      item.Error("STATUS_ID", "'" + stage.substr(2) + "' is not a lead status in crm.status.list");
-      continue;
-    }
-    context.deal_ids.insert(lead.id);
-    auto rows = history.find(lead.id);
-    AddWithHistory(std::move(lead), stage, modified_at,
+  std::vector<DealItem> leads = ConvertDumpFolder<DealItem>(
+      context.dump_dir, "crm.lead.list", kListPaths, "ID", batch.errors,
+      [&](ItemReader& item) -> std::optional<DealItem> {
+        DealItem read;
+        DealRecord& lead = read.deal;
+        lead = ReadCommon(context, item);
+        lead.id = LeadId(item.RequiredText("ID"));
+        lead.entity = Entity::kLead;
+        lead.title = item.Text("TITLE").value_or("Лид #" + lead.id.substr(1));
+        lead.pipeline_id = kLeadPipeline;
+        read.stage = LeadStageId(item.RequiredText("STATUS_ID"));
+        read.modified_at = item.Time("DATE_MODIFY").value_or(lead.created_at);
+        auto deal = deal_of_lead.find(lead.id);
+        if (deal != deal_of_lead.end()) lead.converted_to = deal->second;
+        if (item.ok() && !context.pipeline_of_stage.contains(read.stage)) {
+          item.Error("STATUS_ID",
+                     "'" + read.stage.substr(2) + "' is not a lead status in crm.status.list");
+        }
+        read.origin = item.origin();
+        return read;
+      });
+  for (DealItem& read : leads) {
+    context.deal_ids.insert(read.deal.id);
+    auto rows = history.find(read.deal.id);
+    AddWithHistory(std::move(read.deal), read.stage, read.modified_at,
                    rows == history.end() ? nullptr : &rows->second, "b24:lead-", context,
-                   item.origin(), batch);
+                   read.origin, batch);
   }
 
   for (const auto& [deal_id, rows] : history) {
