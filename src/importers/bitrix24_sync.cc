@@ -91,8 +91,9 @@ std::vector<int64_t> SavedIds(const fs::path& work, const std::string& folder,
     const nlohmann::json& id = item["ID"];
     if (id.is_number_integer()) ids.push_back(id.get<int64_t>());
     if (id.is_string()) {
+      const std::string& text = id.get_ref<const std::string&>();
       char* end = nullptr;
-      long long value = std::strtoll(id.get<std::string>().c_str(), &end, 10);
+      long long value = std::strtoll(text.c_str(), &end, 10);
       if (end != nullptr && *end == '\0' && value > 0) ids.push_back(value);
     }
   });

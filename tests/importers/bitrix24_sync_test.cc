@@ -26,6 +26,15 @@ using testing::FixturePortal;
 using testing::March;
 using testing::Total;
 
+// A sync of `webhook` into work/pages that does not pause between requests.
+Bitrix24SyncOptions Options(const std::string& webhook, const testing::TempDir& work) {
+  Bitrix24SyncOptions options;
+  options.webhook_url = webhook;
+  options.work_dir = work.path() + "/pages";
+  options.pause = std::chrono::milliseconds(0);
+  return options;
+}
+
 TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingTwice) {
   FixturePortal portal(testing::FixtureDir("bitrix24"));
   portal.RateLimitOnce("crm.deal.list:3");   // the second page of deals
@@ -34,12 +43,9 @@ TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingT
   testing::ImportFixture fixture;
   testing::TempDir work;
   std::vector<std::chrono::milliseconds> waits;
-  Bitrix24SyncOptions options;
-  options.webhook_url = portal.webhook();
-  options.work_dir = work.path() + "/pages";
+  Bitrix24SyncOptions options = Options(portal.webhook(), work);
   options.max_attempts = 3;
   options.first_backoff = std::chrono::milliseconds(500);
-  options.pause = std::chrono::milliseconds(0);
   options.batch_size = 4;  // the fixture is small: 4 pages a request make several requests
   options.sleep = [&](std::chrono::milliseconds wait) { waits.push_back(wait); };
 
@@ -101,6 +107,41 @@ TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingT
   EXPECT_EQ(Total(*engine, March("activity_count")), 9);
 }
 
+TEST(Bitrix24SyncTest, ABusyCommandIsAskedAgainAndAnyOtherCommandErrorIsNamed) {
+  // The second page of deals answers QUERY_LIMIT_EXCEEDED inside a batch that otherwise went
+  // through: only that page is asked again, after 500 ms.
+  FixturePortal portal(testing::FixtureDir("bitrix24"));
+  portal.CommandError("crm.deal.list:3", "QUERY_LIMIT_EXCEEDED");
+  testing::ImportFixture fixture;
+  testing::TempDir work;
+  Bitrix24SyncOptions options = Options(portal.webhook(), work);
+  std::vector<std::chrono::milliseconds> waits;
+  options.sleep = [&](std::chrono::milliseconds wait) { waits.push_back(wait); };
+  ImportSummary done = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  ASSERT_TRUE(done.ok()) << done.errors[0];
+  EXPECT_EQ(waits, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(500)});
+  std::map<std::string, int> requests = portal.TakeRequests();
+  EXPECT_EQ(requests["crm.deal.list"], 3);      // page 1, page 2 busy, page 2
+  EXPECT_EQ(requests["crm.activity.list"], 2);  // not asked again with it
+  EXPECT_EQ(Total(*fixture.LoadEngine(), March("created_count")), 5);
+
+  // A refusal of one command stops the sync, naming the method; nothing is stored.
+  FixturePortal refusing(testing::FixtureDir("bitrix24"));
+  refusing.CommandError("crm.lead.list:0", "ACCESS_DENIED");
+  testing::ImportFixture other;
+  testing::TempDir other_work;
+  size_t before = other.Stored().size();
+  ImportSummary refused =
+      SyncBitrix24(*other.store, other.workspace, Options(refusing.webhook(), other_work), nullptr);
+  ASSERT_EQ(refused.errors.size(), 1u);
+  EXPECT_EQ(refused.errors[0].rfind("crm.lead.list (start 0): the portal answered ACCESS_DENIED "
+                                    "(Ошибка выполнения команды)",
+                                    0),
+            0u)
+      << refused.errors[0];
+  EXPECT_EQ(other.Stored().size(), before);
+}
+
 TEST(Bitrix24SyncTest, ABigPortalIsPulledFiftyPagesARequest) {
   // 120 deals on pages of 1 (next 1, 2, ...): the first page tells the total, the other 119
   // are asked 50 a request with the second page of activities (3 requests). With the first
@@ -130,10 +171,7 @@ TEST(Bitrix24SyncTest, ABigPortalIsPulledFiftyPagesARequest) {
   FixturePortal portal(dump);
   testing::ImportFixture fixture;
   testing::TempDir work;
-  Bitrix24SyncOptions options;
-  options.webhook_url = portal.webhook();
-  options.work_dir = work.path() + "/pages";
-  options.pause = std::chrono::milliseconds(0);
+  Bitrix24SyncOptions options = Options(portal.webhook(), work);
   std::vector<Bitrix24Progress> progress;
   options.on_progress = [&](const Bitrix24Progress& now) { progress.push_back(now); };
   std::vector<std::string> warnings;
@@ -231,11 +269,8 @@ TEST(Bitrix24SyncTest, ASecondRunAsksOnlyWhatChangedAndTheMetricsFollow) {
   FixturePortal portal(dump);
   testing::ImportFixture fixture;
   testing::TempDir work;
-  Bitrix24SyncOptions options;
-  options.webhook_url = portal.webhook();
-  options.work_dir = work.path() + "/pages";
+  Bitrix24SyncOptions options = Options(portal.webhook(), work);
   options.state_file = work.path() + "/marks";
-  options.pause = std::chrono::milliseconds(0);
   int64_t now = 1712300400;  // 2024-04-05 10:00 Moscow time
   options.now = [&now] { return now; };
 
@@ -308,10 +343,8 @@ TEST(Bitrix24SyncTest, AWebhookRefusalIsNamedAndNotRetried) {
   FixturePortal portal(testing::FixtureDir("bitrix24"));
   testing::ImportFixture fixture;
   testing::TempDir work;
-  Bitrix24SyncOptions options;
-  options.webhook_url = portal.webhook() + "../../2/wrong/";  // a path the portal does not serve
-  options.work_dir = work.path() + "/pages";
-  options.pause = std::chrono::milliseconds(0);
+  // A path the portal does not serve.
+  Bitrix24SyncOptions options = Options(portal.webhook() + "../../2/wrong/", work);
   options.sleep = [](std::chrono::milliseconds) { FAIL() << "a refusal is not retried"; };
   ImportSummary summary = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
   ASSERT_EQ(summary.errors.size(), 1u);

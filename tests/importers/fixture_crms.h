@@ -194,6 +194,11 @@ class FixturePortal : public LoopbackCrm {
 
   // The filters of the commands asked so far ("crm.deal.list filter[>DATE_MODIFY]=...").
   std::vector<std::string> TakeFilters() { return std::exchange(filters_, {}); }
+  // Makes one command of a batch ("crm.deal.list:3") answer `code` in result_error, once
+  // for QUERY_LIMIT_EXCEEDED, every time otherwise; the other commands are answered.
+  void CommandError(const std::string& key, const std::string& code) {
+    command_errors_[key] = code;
+  }
 
  private:
   using Params = std::multimap<std::string, std::string>;
@@ -255,6 +260,13 @@ class FixturePortal : public LoopbackCrm {
     json result = json::object(), errors = json::object(), totals = json::object(),
          nexts = json::object();
     for (auto& [name, method, params] : commands) {
+      auto command_error = command_errors_.find(method + ":" + Param(params, "start", "0"));
+      if (command_error != command_errors_.end()) {
+        errors[name] = {{"error", command_error->second},
+                        {"error_description", "Ошибка выполнения команды"}};
+        if (command_error->second == "QUERY_LIMIT_EXCEEDED") command_errors_.erase(command_error);
+        continue;
+      }
       auto [status, body] = Answer(method, params);
       if (status != 200) {
         errors[name] = body;
@@ -339,6 +351,7 @@ class FixturePortal : public LoopbackCrm {
   }
 
   std::vector<std::string> filters_;
+  std::map<std::string, std::string> command_errors_;
   int batches_ = 0;
 
  public:
