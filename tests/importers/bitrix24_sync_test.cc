@@ -4,9 +4,13 @@
 // until told otherwise.
 #include "importers/bitrix24_sync.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -383,6 +387,52 @@ TEST(Bitrix24SyncTest, TheCommandLogsPlainProgressLinesWhenNotOnATerminal) {
     }
   }
   EXPECT_TRUE(marks);
+}
+
+// Runs `voronka <arguments>` with stderr on a pseudo-terminal (stdout to /dev/null), as in a
+// person's terminal; what the terminal showed.
+std::string RunOnTerminal(const std::vector<std::string>& arguments) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return "no pty";
+  std::string slave_name = ptsname(master);
+  std::string binary = testing::VoronkaBinary();
+  pid_t child = fork();
+  if (child == 0) {
+    int slave = open(slave_name.c_str(), O_RDWR);
+    dup2(slave, STDERR_FILENO);
+    freopen("/dev/null", "w", stdout);
+    std::vector<char*> argv{binary.data()};
+    std::vector<std::string> copies = arguments;
+    for (std::string& argument : copies) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  std::string shown;
+  char buffer[4096];
+  for (ssize_t n; (n = read(master, buffer, sizeof buffer)) > 0;) shown.append(buffer, n);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(master);
+  return shown;
+}
+
+TEST(Bitrix24SyncTest, TheCommandDrawsABarOnATerminal) {
+  FixturePortal portal(testing::FixtureDir("bitrix24"));
+  testing::TempDir dir;
+  std::string shown = RunOnTerminal(
+      {"sync", "bitrix24", "--data", dir.path() + "/data", "--webhook", portal.webhook()});
+  // Redrawn in place (carriage return, the bar, clear to the end of the line): 13 of 15 pages
+  // fill 26 of 30 marks; full at the end.
+  EXPECT_NE(shown.find("\r[##########################----]  13/15 pages  1 requests, "
+                       "department.get\033[K"),
+            std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find("\r[##############################]  24/24 pages  3 requests, "
+                       "crm.timeline.comment.list\033[K"),
+            std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find("Imported "), std::string::npos) << shown;
 }
 
 }  // namespace
