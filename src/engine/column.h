@@ -79,6 +79,32 @@ class Column {
   static constexpr int kBlockShift = kShift + 6;
   static constexpr size_t kBlockSegments = 64;
 
+  Column() = default;
+  // A copy shares every block; from then on the original's next write must check again
+  // whether its segment is shared, so the copy makes the original forget its writable segment.
+  Column(const Column& other) : blocks_(other.blocks_), size_(other.size_) { other.Forget(); }
+  Column(Column&& other) noexcept
+      : blocks_(std::move(other.blocks_)),
+        size_(std::exchange(other.size_, 0)),
+        hot_segment_(std::exchange(other.hot_segment_, kNoSegment)),
+        hot_rows_(other.hot_rows_) {}
+  Column& operator=(const Column& other) {
+    if (this != &other) {
+      blocks_ = other.blocks_;
+      size_ = other.size_;
+      hot_segment_ = kNoSegment;
+      other.Forget();
+    }
+    return *this;
+  }
+  Column& operator=(Column&& other) noexcept {
+    blocks_ = std::move(other.blocks_);
+    size_ = std::exchange(other.size_, 0);
+    hot_segment_ = std::exchange(other.hot_segment_, kNoSegment);
+    hot_rows_ = other.hot_rows_;
+    return *this;
+  }
+
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
@@ -86,9 +112,17 @@ class Column {
     const Block& block = *blocks_[row >> kBlockShift];
     return (*block.segments[(row >> kShift) & (kBlockSegments - 1)]).rows[row & kMask];
   }
+  // A write: the row's block and segment are made the column's own (copied when a published
+  // version still holds them). The segment last made writable is remembered, so a run of
+  // writes into one segment (a bulk load, a batch's new rows) checks the sharing once.
   T& operator[](size_t row) {
-    Block& block = blocks_[row >> kBlockShift].Mut();
-    return block.segments[(row >> kShift) & (kBlockSegments - 1)].Mut().rows[row & kMask];
+    size_t segment = row >> kShift;
+    if (segment != hot_segment_) {
+      Block& block = blocks_[row >> kBlockShift].Mut();
+      hot_rows_ = block.segments[segment & (kBlockSegments - 1)].Mut().rows;
+      hot_segment_ = segment;
+    }
+    return hot_rows_[row & kMask];
   }
   const T& back() const { return (*this)[size_ - 1]; }
 
@@ -136,8 +170,20 @@ class Column {
   struct Block {
     CowPtr<Segment> segments[kBlockSegments];  // null past the column's last segment
   };
+  static constexpr size_t kNoSegment = ~size_t{0};
+
+  // Only the writer copies a column it writes to; a published column is never written, and
+  // its hot segment is already none, so readers copying it write nothing here.
+  void Forget() const {
+    if (hot_segment_ != kNoSegment) hot_segment_ = kNoSegment;
+  }
+
   std::vector<CowPtr<Block>> blocks_;
   size_t size_ = 0;
+  // The segment whose rows this column alone holds, writable without a check until the
+  // column is copied; kNoSegment when none.
+  mutable size_t hot_segment_ = kNoSegment;
+  T* hot_rows_ = nullptr;
 };
 
 }  // namespace voronka
