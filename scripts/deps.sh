@@ -8,6 +8,7 @@ packages=(
   libhowardhinnant-date-dev libxlsxwriter-dev libsodium-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl zlib1g-dev
   clang  # the importers' libFuzzer targets (tests/importers/fuzz)
+  libpq-dev  # the PostgreSQL metadata store (src/store/postgres)
   postgresql-15 postgresql-client-15  # the side-by-side differential test (bench/side)
 )
 # (ClickHouse, for the side-by-side benchmark only, is installed by scripts/clickhouse.sh.)

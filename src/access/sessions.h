@@ -11,7 +11,7 @@
 #include "access/rate_limiter.h"
 #include "model/status.h"
 #include "model/time.h"
-#include "store/sqlite/account_store.h"
+#include "store/meta_store.h"
 
 namespace voronka {
 

@@ -30,4 +30,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 1;
 inline constexpr int kExitFailure = 2;
 
+// The help of the --meta option of `serve`, `user` and `token`.
+inline constexpr const char* kMetaHelp =
+    "PostgreSQL database for accounts, sessions, layouts, settings, tokens and saved reports,\n"
+    "shared by several servers: postgresql://USER@HOST:PORT/DB (default: in the data directory)";
+
 }  // namespace voronka::cli

@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "access/ingest_token.h"
 #include "cli/commands.h"
+#include "server/http_util.h"
 #include "server/server.h"
 
 namespace voronka::cli {
@@ -18,6 +20,7 @@ void StopOnSignal(int) {
 
 struct ServeOptions {
   std::string data_dir;
+  std::string meta_uri;  // empty: metadata in the data directory's SQLite database
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string web_root = VORONKA_WEB_ROOT;
@@ -28,15 +31,15 @@ struct ServeOptions {
 };
 
 int Serve(const ServeOptions& options) {
-  auto runtime = Runtime::Open(options.data_dir);
+  auto runtime = Runtime::Open(options.data_dir, options.meta_uri);
   if (!runtime.ok()) {
     std::fprintf(stderr, "voronka serve: %s\n", runtime.message().c_str());
     return kExitFailure;
   }
-  SqliteStore& store = runtime.value()->store();
+  AccountStore& accounts = runtime.value()->accounts();
   int64_t workspace = runtime.value()->default_workspace();
-  if (!store.HasIngestToken(workspace)) {
-    auto token = store.CreateIngestToken(workspace);
+  if (!HasIngestToken(accounts, workspace)) {
+    auto token = IssueIngestToken(accounts, workspace, NowMicros());
     if (!token.ok()) {
       std::fprintf(stderr, "voronka serve: %s\n", token.message().c_str());
       return kExitFailure;
@@ -79,6 +82,7 @@ void AddServeCommand(CLI::App& app) {
                          "Example: voronka serve --data /var/lib/voronka --port 8080");
   command->add_option("--data", options->data_dir, "data directory (created when missing)")
       ->required();
+  command->add_option("--meta", options->meta_uri, kMetaHelp);
   command->add_option("--host", options->host, "address to listen on (loopback by default)")
       ->capture_default_str();
   command->add_option("--port", options->port, "TCP port")->capture_default_str();

@@ -8,7 +8,7 @@
 #include "access/password.h"
 #include "access/role.h"
 #include "cli/commands.h"
-#include "store/sqlite/account_store.h"
+#include "store/meta_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace voronka::cli {
@@ -17,6 +17,7 @@ namespace {
 
 struct UserOptions {
   std::string data_dir;
+  std::string meta_uri;  // PostgreSQL metadata store; empty: the data directory's
   std::string login;
   std::string password;
   bool password_stdin = false;
@@ -36,12 +37,12 @@ struct Stores {
   std::unique_ptr<AccountStore> accounts;
 };
 
-Stores OpenStores(const char* command, const std::string& data_dir) {
-  auto store = SqliteStore::Open(data_dir);
+Stores OpenStores(const char* command, const UserOptions& options) {
+  auto store = SqliteStore::Open(options.data_dir);
   if (!store.ok()) Fail(command, store.message(), kExitFailure);
-  auto accounts = AccountStore::Open(store.value()->path());
-  if (!accounts.ok()) Fail(command, accounts.message(), kExitFailure);
-  return {std::move(store).value(), std::move(accounts).value()};
+  auto meta = OpenMetaStore(options.meta_uri, store.value()->path());
+  if (!meta.ok()) Fail(command, meta.message(), kExitFailure);
+  return {std::move(store).value(), std::move(meta->accounts)};
 }
 
 // The password from --password or, with --password-stdin, the first line of stdin.
@@ -94,7 +95,7 @@ void AddUser(UserOptions options) {
   if (options.login.empty()) options.login = options.crm_user;
   if (options.login.empty()) Fail("add", "give --login (or --crm-user)", kExitBadInput);
   std::string password = ReadPassword("add", options);
-  Stores stores = OpenStores("add", options.data_dir);
+  Stores stores = OpenStores("add", options);
   Result<int64_t> workspace = ChooseWorkspace(*stores.records, options.workspace);
   if (!workspace.ok()) {
     Fail("add", workspace.message(), options.workspace.empty() ? kExitFailure : kExitBadInput);
@@ -137,7 +138,7 @@ void AddUser(UserOptions options) {
 }
 
 void ListUsers(const UserOptions& options) {
-  Stores stores = OpenStores("list", options.data_dir);
+  Stores stores = OpenStores("list", options);
   std::printf("%-6s %-20s %-10s %-10s %-12s %-7s %s\n", "id", "login", "role", "workspace",
               "crm_user", "active", "name");
   for (const Account& account : stores.accounts->Accounts()) {
@@ -150,7 +151,7 @@ void ListUsers(const UserOptions& options) {
 
 void SetPassword(const UserOptions& options) {
   std::string password = ReadPassword("password", options);
-  Stores stores = OpenStores("password", options.data_dir);
+  Stores stores = OpenStores("password", options);
   std::optional<Account> account = stores.accounts->FindAccountByLogin(options.login);
   if (!account) Fail("password", "no account " + options.login, kExitBadInput);
   auto hash = HashPassword(password);
@@ -163,7 +164,7 @@ void SetPassword(const UserOptions& options) {
 
 void SetActive(const UserOptions& options, bool active) {
   const char* command = active ? "enable" : "disable";
-  Stores stores = OpenStores(command, options.data_dir);
+  Stores stores = OpenStores(command, options);
   std::optional<Account> account = stores.accounts->FindAccountByLogin(options.login);
   if (!account) Fail(command, "no account " + options.login, kExitBadInput);
   if (Status status = stores.accounts->SetActive(account->id, active); !status.ok()) {
@@ -187,6 +188,7 @@ void AddUserCommand(CLI::App& app) {
       "  voronka user add --data /var/lib/voronka --crm-user u17 --password-stdin\n"
       "    (login u17, the CRM user's name, head if they head their department, else manager)");
   add->add_option("--data", options->data_dir, "data directory")->required();
+  add->add_option("--meta", options->meta_uri, kMetaHelp);
   add->add_option("--login", options->login,
                   "login (unique, case-insensitive; default: the --crm-user id)");
   add->add_option("--password", options->password, "password (prefer --password-stdin)");
@@ -203,11 +205,13 @@ void AddUserCommand(CLI::App& app) {
 
   CLI::App* list = user->add_subcommand("list", "List the accounts of every workspace.");
   list->add_option("--data", options->data_dir, "data directory")->required();
+  list->add_option("--meta", options->meta_uri, kMetaHelp);
   list->callback([options] { ListUsers(*options); });
 
   CLI::App* password =
       user->add_subcommand("password", "Set an account's password (ends its sessions).");
   password->add_option("--data", options->data_dir, "data directory")->required();
+  password->add_option("--meta", options->meta_uri, kMetaHelp);
   password->add_option("--login", options->login, "login")->required();
   password->add_option("--password", options->password, "password (prefer --password-stdin)");
   password->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
@@ -215,11 +219,13 @@ void AddUserCommand(CLI::App& app) {
 
   CLI::App* disable = user->add_subcommand("disable", "Stop an account from logging in.");
   disable->add_option("--data", options->data_dir, "data directory")->required();
+  disable->add_option("--meta", options->meta_uri, kMetaHelp);
   disable->add_option("--login", options->login, "login")->required();
   disable->callback([options] { SetActive(*options, false); });
 
   CLI::App* enable = user->add_subcommand("enable", "Let a disabled account log in again.");
   enable->add_option("--data", options->data_dir, "data directory")->required();
+  enable->add_option("--meta", options->meta_uri, kMetaHelp);
   enable->add_option("--login", options->login, "login")->required();
   enable->callback([options] { SetActive(*options, true); });
 }

@@ -5,7 +5,7 @@
 
 #include "engine/tables.h"
 #include "metrics/visibility.h"
-#include "store/sqlite/account_store.h"
+#include "store/meta_store.h"
 
 namespace voronka {
 

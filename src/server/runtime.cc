@@ -34,17 +34,16 @@ AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id)
 
 }  // namespace
 
-Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir) {
+Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
+                                               std::string_view meta_uri) {
   auto store = SqliteStore::Open(data_dir);
   if (!store.ok()) return store.status();
   auto runtime = std::unique_ptr<Runtime>(new Runtime());
   runtime->store_ = std::move(store.value());
-  auto accounts = AccountStore::Open(runtime->store_->path());
-  if (!accounts.ok()) return accounts.status();
-  runtime->accounts_ = std::move(accounts.value());
-  auto saved_reports = SavedReportStore::Open(runtime->store_->path());
-  if (!saved_reports.ok()) return saved_reports.status();
-  runtime->saved_reports_ = std::move(saved_reports.value());
+  auto meta = OpenMetaStore(meta_uri, runtime->store_->path());
+  if (!meta.ok()) return meta.status();
+  runtime->accounts_ = std::move(meta->accounts);
+  runtime->saved_reports_ = std::move(meta->saved_reports);
   auto default_workspace = runtime->store_->EnsureDefaultWorkspace();
   if (!default_workspace.ok()) return default_workspace.status();
   runtime->default_workspace_ = default_workspace.value();

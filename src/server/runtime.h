@@ -16,8 +16,7 @@
 #include "access/workspace_settings.h"
 #include "engine/engine.h"
 #include "model/status.h"
-#include "store/sqlite/account_store.h"
-#include "store/sqlite/saved_report_store.h"
+#include "store/meta_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace voronka {
@@ -34,13 +33,15 @@ class Runtime {
  public:
   ~Runtime();
   // Opens the store under `data_dir` and loads every workspace into its engine, its records
-  // rewritten by the workspace's admin settings.
-  static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir);
+  // rewritten by the workspace's admin settings. Metadata is in the same SQLite database, or
+  // in the PostgreSQL database `meta_uri` names (see OpenMetaStore).
+  static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir,
+                                               std::string_view meta_uri = {});
 
   SqliteStore& store() { return *store_; }
-  // Accounts, sessions, layouts, saved filters and token revocation, in the same database.
+  // Accounts, sessions, layouts, settings, saved filters and ingest tokens.
   AccountStore& accounts() { return *accounts_; }
-  // Reports saved from the report builder, in the same database.
+  // Reports saved from the report builder.
   SavedReportStore& saved_reports() { return *saved_reports_; }
   // The workspace created on first start (or the first one).
   int64_t default_workspace() const { return default_workspace_; }

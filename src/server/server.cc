@@ -36,6 +36,13 @@ httplib::Headers SecurityHeaders() {
   };
 }
 
+void SendMetaUnavailable(httplib::Response& response, const Status& health) {
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("Retry-After", "5");
+  response.headers.erase("Set-Cookie");  // a login that could not be completed
+  SendError(response, 503, "the metadata store is unavailable: " + health.message());
+}
+
 bool ChangesState(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
 }
@@ -72,8 +79,8 @@ void HttpServer::Route() {
     RouteHandler handler = std::move(found->second);
     handlers.erase(found);
     RouteAccess access = spec.access;
-    auto wrapped = [this, access, handler](const httplib::Request& request,
-                                           httplib::Response& response) {
+    auto serve = [this, access, handler](const httplib::Request& request,
+                                         httplib::Response& response) {
       RouteContext context{request, response};
       context.now = NowMicros();
       response.set_header("Cache-Control", "no-store");
@@ -102,6 +109,17 @@ void HttpServer::Route() {
         context.workspace_id = caller->account.workspace_id;
       }
       handler(context);
+    };
+    // Every route reads metadata (the session, the token, the login). While its database is
+    // unreachable the answer is 503 saying so, also when that was found out halfway through.
+    auto wrapped = [this, serve](const httplib::Request& request, httplib::Response& response) {
+      if (Status health = runtime_.accounts().Health(); !health.ok()) {
+        return SendMetaUnavailable(response, health);
+      }
+      serve(request, response);
+      if (Status health = runtime_.accounts().Health(); !health.ok()) {
+        SendMetaUnavailable(response, health);
+      }
     };
     Handle(spec.method, std::string(spec.pattern), std::move(wrapped));
   }

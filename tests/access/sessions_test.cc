@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "access/password.h"
+#include "store/sqlite/account_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "testing/process.h"
 
@@ -17,7 +18,7 @@ class SessionsTest : public ::testing::Test {
   void SetUp() override {
     store_ = SqliteStore::Open(dir_.path()).value();
     workspace_ = store_->EnsureDefaultWorkspace().value();
-    accounts_ = AccountStore::Open(store_->path()).value();
+    accounts_ = SqliteAccountStore::Open(store_->path()).value();
     Account account;
     account.workspace_id = workspace_;
     account.login = "Anna";

@@ -30,7 +30,7 @@ TEST(TokenCommandTest, ATokenOpensTheNamedWorkspace) {
     if (info.name == "Romashka") romashka = info.id;
   }
   ASSERT_NE(romashka, 0);
-  auto accounts = AccountStore::Open(store.value()->path());
+  auto accounts = SqliteAccountStore::Open(store.value()->path());
   EXPECT_EQ(accounts.value()->WorkspaceOfIngestTokenHash(SecretHash(token)), romashka);
 
   CommandResult unknown = RunVoronka("token create --data " + data + " --workspace Lutik");

@@ -36,7 +36,7 @@ class UserCommandTest : public ::testing::Test {
 
   std::optional<Account> Find(const std::string& login) {
     auto store = SqliteStore::Open(data_);
-    auto accounts = AccountStore::Open(store.value()->path());
+    auto accounts = SqliteAccountStore::Open(store.value()->path());
     return accounts.value()->FindAccountByLogin(login);
   }
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "api_fixture.h"
+#include "store/sqlite/account_store.h"
 
 namespace voronka {
 namespace {
@@ -450,7 +451,7 @@ TEST_F(AdminApiTest, AWorkspaceAddedWhileServingIsUsableAtOnce) {
     auto store = SqliteStore::Open(dir_.path());
     ASSERT_TRUE(store.ok());
     third = store.value()->CreateWorkspace("third").value();
-    auto accounts = AccountStore::Open(store.value()->path());
+    auto accounts = SqliteAccountStore::Open(store.value()->path());
     Account account;
     account.workspace_id = third;
     account.login = "tadmin";

@@ -18,7 +18,7 @@ class AccountStoreTest : public ::testing::Test {
     store_ = OpenStore(dir_.path());
     main_ = store_->EnsureDefaultWorkspace().value();
     other_ = store_->CreateWorkspace("other").value();
-    accounts_ = AccountStore::Open(store_->path()).value();
+    accounts_ = SqliteAccountStore::Open(store_->path()).value();
   }
 
   TempDir dir_;
@@ -35,7 +35,7 @@ TEST_F(AccountStoreTest, SettingsArePerWorkspaceAndReplaced) {
   EXPECT_EQ(accounts_->WorkspaceSettings(main_), R"({"forgotten_days":5})");
   EXPECT_FALSE(accounts_->WorkspaceSettings(other_).has_value());
   // Reopened: stored.
-  accounts_ = AccountStore::Open(store_->path()).value();
+  accounts_ = SqliteAccountStore::Open(store_->path()).value();
   EXPECT_EQ(accounts_->WorkspaceSettings(main_), R"({"forgotten_days":5})");
 }
 

@@ -16,25 +16,9 @@
 
 #include "ingest/ndjson.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/process.h"  // TempDir
 
 namespace voronka::testing {
-
-// A fresh directory under the system temp dir, removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "voronka-store-XXXXXX");
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 inline std::unique_ptr<SqliteStore> OpenStore(const std::string& dir) {
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(dir);

@@ -65,9 +65,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs `voronka <arguments>` to the end, as a person types it in a shell.
-inline CommandResult RunVoronka(const std::string& arguments) {
-  std::string command = VoronkaBinary() + " " + arguments + " 2>&1";
+// Runs a shell command to the end.
+inline CommandResult RunCommand(const std::string& shell_command) {
+  std::string command = shell_command + " 2>&1";
   CommandResult result;
   std::FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -77,6 +77,11 @@ inline CommandResult RunVoronka(const std::string& arguments) {
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// Runs `voronka <arguments>` to the end, as a person types it in a shell.
+inline CommandResult RunVoronka(const std::string& arguments) {
+  return RunCommand(VoronkaBinary() + " " + arguments);
 }
 
 // `voronka serve --data DIR --port P` as a child process, stopped with SIGKILL at the end.

@@ -43,19 +43,19 @@ std::string Hex(const void* data, int size) {
 
 }  // namespace
 
-AccountStore::~AccountStore() = default;
+SqliteAccountStore::~SqliteAccountStore() = default;
 
-Result<std::unique_ptr<AccountStore>> AccountStore::Open(const std::string& db_path) {
+Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::Open(const std::string& db_path) {
   Result<std::unique_ptr<Connection>> db = Connection::Open(db_path, /*read_only=*/false);
   if (!db.ok()) return db.status();
-  std::unique_ptr<AccountStore> store(new AccountStore());
+  std::unique_ptr<SqliteAccountStore> store(new SqliteAccountStore());
   store->db_ = std::move(db).value();
   // Sessions and layouts are small and written rarely; the same durability as records.
   if (Status status = store->db_->Exec("PRAGMA synchronous = FULL;"); !status.ok()) return status;
   return store;
 }
 
-Result<int64_t> AccountStore::AddAccount(const Account& account) {
+Result<int64_t> SqliteAccountStore::AddAccount(const Account& account) {
   std::lock_guard lock(mutex_);
   Result<Statement> insert = Statement::Prepare(
       db_->get(),
@@ -82,7 +82,7 @@ Result<int64_t> AccountStore::AddAccount(const Account& account) {
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->get()));
 }
 
-std::optional<Account> AccountStore::FindAccountByLogin(std::string_view login) const {
+std::optional<Account> SqliteAccountStore::FindAccountByLogin(std::string_view login) const {
   std::lock_guard lock(mutex_);
   Result<Statement> query = Statement::Prepare(
       db_->get(), std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE login = ?1");
@@ -92,7 +92,7 @@ std::optional<Account> AccountStore::FindAccountByLogin(std::string_view login) 
   return ReadAccount(*query);
 }
 
-std::optional<Account> AccountStore::FindAccount(int64_t id) const {
+std::optional<Account> SqliteAccountStore::FindAccount(int64_t id) const {
   std::lock_guard lock(mutex_);
   Result<Statement> query = Statement::Prepare(
       db_->get(), std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?1");
@@ -102,7 +102,7 @@ std::optional<Account> AccountStore::FindAccount(int64_t id) const {
   return ReadAccount(*query);
 }
 
-std::vector<Account> AccountStore::Accounts(std::optional<int64_t> workspace_id) const {
+std::vector<Account> SqliteAccountStore::Accounts(std::optional<int64_t> workspace_id) const {
   std::lock_guard lock(mutex_);
   std::vector<Account> accounts;
   Result<Statement> query = Statement::Prepare(
@@ -114,7 +114,7 @@ std::vector<Account> AccountStore::Accounts(std::optional<int64_t> workspace_id)
   return accounts;
 }
 
-Status AccountStore::UpdateAccount(int64_t account_id, std::string_view role,
+Status SqliteAccountStore::UpdateAccount(int64_t account_id, std::string_view role,
                                    std::string_view name, std::string_view crm_user_id) {
   std::lock_guard lock(mutex_);
   Result<Statement> update = Statement::Prepare(
@@ -132,7 +132,7 @@ Status AccountStore::UpdateAccount(int64_t account_id, std::string_view role,
   return Status::Ok();
 }
 
-Status AccountStore::SetPasswordHash(int64_t account_id, std::string_view password_hash) {
+Status SqliteAccountStore::SetPasswordHash(int64_t account_id, std::string_view password_hash) {
   std::lock_guard lock(mutex_);
   Result<Statement> update =
       Statement::Prepare(db_->get(), "UPDATE accounts SET password_hash = ?2 WHERE id = ?1;");
@@ -148,7 +148,7 @@ Status AccountStore::SetPasswordHash(int64_t account_id, std::string_view passwo
   return Status::Ok();
 }
 
-Status AccountStore::SetActive(int64_t account_id, bool active) {
+Status SqliteAccountStore::SetActive(int64_t account_id, bool active) {
   std::lock_guard lock(mutex_);
   Result<Statement> update =
       Statement::Prepare(db_->get(), "UPDATE accounts SET active = ?2 WHERE id = ?1");
@@ -165,7 +165,7 @@ Status AccountStore::SetActive(int64_t account_id, bool active) {
   return Status::Ok();
 }
 
-Status AccountStore::CreateSession(const SessionRow& session) {
+Status SqliteAccountStore::CreateSession(const SessionRow& session) {
   std::lock_guard lock(mutex_);
   Result<Statement> insert = Statement::Prepare(
       db_->get(),
@@ -181,7 +181,7 @@ Status AccountStore::CreateSession(const SessionRow& session) {
   return Status::Ok();
 }
 
-std::optional<SessionRow> AccountStore::FindSession(std::string_view id_hash) const {
+std::optional<SessionRow> SqliteAccountStore::FindSession(std::string_view id_hash) const {
   std::lock_guard lock(mutex_);
   Result<Statement> query = Statement::Prepare(
       db_->get(),
@@ -198,7 +198,7 @@ std::optional<SessionRow> AccountStore::FindSession(std::string_view id_hash) co
   return session;
 }
 
-Status AccountStore::TouchSession(std::string_view id_hash, int64_t at) {
+Status SqliteAccountStore::TouchSession(std::string_view id_hash, int64_t at) {
   std::lock_guard lock(mutex_);
   Result<Statement> update =
       Statement::Prepare(db_->get(), "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1");
@@ -209,7 +209,7 @@ Status AccountStore::TouchSession(std::string_view id_hash, int64_t at) {
   return Status::Ok();
 }
 
-Status AccountStore::DeleteSession(std::string_view id_hash) {
+Status SqliteAccountStore::DeleteSession(std::string_view id_hash) {
   std::lock_guard lock(mutex_);
   Result<Statement> remove =
       Statement::Prepare(db_->get(), "DELETE FROM sessions WHERE id_hash = ?1");
@@ -219,7 +219,7 @@ Status AccountStore::DeleteSession(std::string_view id_hash) {
   return Status::Ok();
 }
 
-Status AccountStore::DeleteExpiredSessions(int64_t idle_before, int64_t created_before) {
+Status SqliteAccountStore::DeleteExpiredSessions(int64_t idle_before, int64_t created_before) {
   std::lock_guard lock(mutex_);
   Result<Statement> remove = Statement::Prepare(
       db_->get(), "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2");
@@ -230,7 +230,7 @@ Status AccountStore::DeleteExpiredSessions(int64_t idle_before, int64_t created_
   return Status::Ok();
 }
 
-std::optional<std::string> AccountStore::Layout(int64_t workspace_id, std::string_view scope,
+std::optional<std::string> SqliteAccountStore::Layout(int64_t workspace_id, std::string_view scope,
                                                 std::string_view owner,
                                                 std::string_view page) const {
   std::lock_guard lock(mutex_);
@@ -247,7 +247,7 @@ std::optional<std::string> AccountStore::Layout(int64_t workspace_id, std::strin
   return query->String(0);
 }
 
-Status AccountStore::PutLayout(int64_t workspace_id, std::string_view scope, std::string_view owner,
+Status SqliteAccountStore::PutLayout(int64_t workspace_id, std::string_view scope, std::string_view owner,
                                std::string_view page, std::string_view body, int64_t at) {
   std::lock_guard lock(mutex_);
   Result<Statement> upsert = Statement::Prepare(
@@ -266,7 +266,7 @@ Status AccountStore::PutLayout(int64_t workspace_id, std::string_view scope, std
   return Status::Ok();
 }
 
-std::optional<std::string> AccountStore::WorkspaceSettings(int64_t workspace_id) const {
+std::optional<std::string> SqliteAccountStore::WorkspaceSettings(int64_t workspace_id) const {
   std::lock_guard lock(mutex_);
   Result<Statement> query = Statement::Prepare(
       db_->get(), "SELECT body FROM workspace_settings WHERE workspace_id = ?1");
@@ -276,7 +276,7 @@ std::optional<std::string> AccountStore::WorkspaceSettings(int64_t workspace_id)
   return query->String(0);
 }
 
-Status AccountStore::PutWorkspaceSettings(int64_t workspace_id, std::string_view body,
+Status SqliteAccountStore::PutWorkspaceSettings(int64_t workspace_id, std::string_view body,
                                           int64_t at) {
   std::lock_guard lock(mutex_);
   Result<Statement> upsert = Statement::Prepare(
@@ -292,7 +292,7 @@ Status AccountStore::PutWorkspaceSettings(int64_t workspace_id, std::string_view
   return Status::Ok();
 }
 
-std::vector<SavedFilter> AccountStore::SavedFilters(int64_t account_id) const {
+std::vector<SavedFilter> SqliteAccountStore::SavedFilters(int64_t account_id) const {
   std::lock_guard lock(mutex_);
   std::vector<SavedFilter> filters;
   Result<Statement> query = Statement::Prepare(
@@ -312,7 +312,7 @@ std::vector<SavedFilter> AccountStore::SavedFilters(int64_t account_id) const {
   return filters;
 }
 
-Result<int64_t> AccountStore::AddSavedFilter(int64_t workspace_id, const SavedFilter& filter) {
+Result<int64_t> SqliteAccountStore::AddSavedFilter(int64_t workspace_id, const SavedFilter& filter) {
   std::lock_guard lock(mutex_);
   Result<Statement> insert = Statement::Prepare(
       db_->get(),
@@ -328,7 +328,7 @@ Result<int64_t> AccountStore::AddSavedFilter(int64_t workspace_id, const SavedFi
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->get()));
 }
 
-Result<bool> AccountStore::DeleteSavedFilter(int64_t account_id, int64_t filter_id) {
+Result<bool> SqliteAccountStore::DeleteSavedFilter(int64_t account_id, int64_t filter_id) {
   std::lock_guard lock(mutex_);
   Result<Statement> remove =
       Statement::Prepare(db_->get(), "DELETE FROM saved_filters WHERE id = ?1 AND account_id = ?2");
@@ -339,7 +339,21 @@ Result<bool> AccountStore::DeleteSavedFilter(int64_t account_id, int64_t filter_
   return sqlite3_changes(db_->get()) > 0;
 }
 
-std::optional<int64_t> AccountStore::WorkspaceOfIngestTokenHash(std::string_view token_hash) const {
+Status SqliteAccountStore::AddIngestToken(int64_t workspace_id, std::string_view token_hash,
+                                          int64_t at) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> insert = Statement::Prepare(
+      db_->get(),
+      "INSERT INTO ingest_tokens (token_hash, workspace_id, created_at) VALUES (?1, ?2, ?3)");
+  if (!insert.ok()) return insert.status();
+  BindBlob(*insert, 1, token_hash);
+  insert->Bind(2, workspace_id);
+  insert->Bind(3, at);
+  if (insert->Step() != SQLITE_DONE) return db_->Error("ingest token");
+  return Status::Ok();
+}
+
+std::optional<int64_t> SqliteAccountStore::WorkspaceOfIngestTokenHash(std::string_view token_hash) const {
   std::lock_guard lock(mutex_);
   Result<Statement> query = Statement::Prepare(
       db_->get(),
@@ -350,7 +364,7 @@ std::optional<int64_t> AccountStore::WorkspaceOfIngestTokenHash(std::string_view
   return query->Int(0);
 }
 
-std::vector<IngestTokenInfo> AccountStore::IngestTokens() const {
+std::vector<IngestTokenInfo> SqliteAccountStore::IngestTokens() const {
   std::lock_guard lock(mutex_);
   std::vector<IngestTokenInfo> tokens;
   Result<Statement> query = Statement::Prepare(
@@ -370,7 +384,7 @@ std::vector<IngestTokenInfo> AccountStore::IngestTokens() const {
   return tokens;
 }
 
-Status AccountStore::RevokeIngestToken(std::string_view id_prefix, int64_t at) {
+Status SqliteAccountStore::RevokeIngestToken(std::string_view id_prefix, int64_t at) {
   if (id_prefix.size() < 8) return Status::Error("a token id has at least 8 characters");
   std::string matched_hash;
   int matches = 0;
@@ -395,7 +409,7 @@ Status AccountStore::RevokeIngestToken(std::string_view id_prefix, int64_t at) {
   return Status::Ok();
 }
 
-Result<bool> AccountStore::RevokeIngestTokenOf(int64_t workspace_id, std::string_view id,
+Result<bool> SqliteAccountStore::RevokeIngestTokenOf(int64_t workspace_id, std::string_view id,
                                                int64_t at) {
   std::string matched_hash;
   {
@@ -417,7 +431,7 @@ Result<bool> AccountStore::RevokeIngestTokenOf(int64_t workspace_id, std::string
   return RevokeIngestTokenHash(matched_hash, at);
 }
 
-Result<bool> AccountStore::RevokeIngestTokenHash(std::string_view token_hash, int64_t at) {
+Result<bool> SqliteAccountStore::RevokeIngestTokenHash(std::string_view token_hash, int64_t at) {
   std::lock_guard lock(mutex_);
   Result<Statement> update = Statement::Prepare(
       db_->get(),

@@ -1,7 +1,6 @@
 #include "store/sqlite/saved_report_store.h"
 
-#include <nlohmann/json.hpp>
-
+#include "store/json_list.h"
 #include "store/sqlite/statement.h"
 
 namespace voronka {
@@ -15,21 +14,6 @@ constexpr const char* kColumns =
     "id, workspace_id, owner_account_id, name, body, shared_roles, shared_departments, "
     "created_at, updated_at";
 
-std::string JsonList(const std::vector<std::string>& values) {
-  return nlohmann::json(values).dump();
-}
-
-// A list stored by JsonList; anything else (never written by this store) reads as empty.
-std::vector<std::string> ParseList(std::string_view text) {
-  nlohmann::json list = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  std::vector<std::string> values;
-  if (!list.is_array()) return values;
-  for (const nlohmann::json& value : list) {
-    if (value.is_string()) values.push_back(value.get<std::string>());
-  }
-  return values;
-}
-
 SavedReport ReadRow(const Statement& row) {
   SavedReport report;
   report.id = row.Int(0);
@@ -37,8 +21,8 @@ SavedReport ReadRow(const Statement& row) {
   report.owner_account_id = row.Int(2);
   report.name = row.String(3);
   report.body = row.String(4);
-  report.shared_roles = ParseList(row.Text(5));
-  report.shared_departments = ParseList(row.Text(6));
+  report.shared_roles = ParseJsonList(row.Text(5));
+  report.shared_departments = ParseJsonList(row.Text(6));
   report.created_at = row.Int(7);
   report.updated_at = row.Int(8);
   return report;
@@ -46,18 +30,18 @@ SavedReport ReadRow(const Statement& row) {
 
 }  // namespace
 
-SavedReportStore::~SavedReportStore() = default;
+SqliteSavedReportStore::~SqliteSavedReportStore() = default;
 
-Result<std::unique_ptr<SavedReportStore>> SavedReportStore::Open(const std::string& db_path) {
+Result<std::unique_ptr<SqliteSavedReportStore>> SqliteSavedReportStore::Open(const std::string& db_path) {
   Result<std::unique_ptr<Connection>> db = Connection::Open(db_path, /*read_only=*/false);
   if (!db.ok()) return db.status();
-  std::unique_ptr<SavedReportStore> store(new SavedReportStore());
+  std::unique_ptr<SqliteSavedReportStore> store(new SqliteSavedReportStore());
   store->db_ = std::move(db).value();
   if (Status status = store->db_->Exec("PRAGMA synchronous = FULL;"); !status.ok()) return status;
   return store;
 }
 
-std::vector<SavedReport> SavedReportStore::List(int64_t workspace_id) const {
+std::vector<SavedReport> SqliteSavedReportStore::List(int64_t workspace_id) const {
   std::lock_guard lock(mutex_);
   std::vector<SavedReport> reports;
   Result<Statement> query = Statement::Prepare(
@@ -69,7 +53,7 @@ std::vector<SavedReport> SavedReportStore::List(int64_t workspace_id) const {
   return reports;
 }
 
-std::optional<SavedReport> SavedReportStore::Find(int64_t workspace_id, int64_t id) const {
+std::optional<SavedReport> SqliteSavedReportStore::Find(int64_t workspace_id, int64_t id) const {
   std::lock_guard lock(mutex_);
   Result<Statement> query = Statement::Prepare(
       db_->get(), std::string("SELECT ") + kColumns +
@@ -80,7 +64,7 @@ std::optional<SavedReport> SavedReportStore::Find(int64_t workspace_id, int64_t 
   return ReadRow(*query);
 }
 
-Result<int64_t> SavedReportStore::Add(const SavedReport& report, int64_t at) {
+Result<int64_t> SqliteSavedReportStore::Add(const SavedReport& report, int64_t at) {
   std::lock_guard lock(mutex_);
   Result<Statement> insert = Statement::Prepare(
       db_->get(),
@@ -95,7 +79,7 @@ Result<int64_t> SavedReportStore::Add(const SavedReport& report, int64_t at) {
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_->get()));
 }
 
-Result<bool> SavedReportStore::Update(const SavedReport& report, int64_t at) {
+Result<bool> SqliteSavedReportStore::Update(const SavedReport& report, int64_t at) {
   std::lock_guard lock(mutex_);
   Result<Statement> update = Statement::Prepare(
       db_->get(),
@@ -110,7 +94,7 @@ Result<bool> SavedReportStore::Update(const SavedReport& report, int64_t at) {
   return sqlite3_changes(db_->get()) > 0;
 }
 
-Result<bool> SavedReportStore::Delete(int64_t workspace_id, int64_t id) {
+Result<bool> SqliteSavedReportStore::Delete(int64_t workspace_id, int64_t id) {
   std::lock_guard lock(mutex_);
   Result<Statement> remove =
       Statement::Prepare(db_->get(), "DELETE FROM saved_reports WHERE workspace_id = ?1 AND id = ?2");

@@ -1,0 +1,136 @@
+// Two servers on one PostgreSQL metadata store (voronka serve --meta): what one stores the
+// other sees, and while PostgreSQL is down both say so with 503 and recover by themselves.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "access/ingest_token.h"
+#include "access/password.h"
+#include "server/http_util.h"
+#include "server/server.h"
+#include "testing/postgres_server.h"
+
+namespace voronka {
+namespace {
+
+using nlohmann::json;
+
+// One `voronka serve` with its own data directory and the shared metadata store.
+struct Instance {
+  testing::TempDir dir;
+  std::unique_ptr<Runtime> runtime;
+  std::unique_ptr<HttpServer> server;
+  std::thread thread;
+  std::unique_ptr<httplib::Client> client;
+
+  ~Instance() {
+    if (server) {
+      server->Stop();
+      thread.join();
+    }
+  }
+};
+
+class MetaPostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    VORONKA_START_POSTGRES(postgres_);
+    for (Instance* instance : {&first_, &second_}) {
+      auto runtime = Runtime::Open(instance->dir.path(), postgres_->uri());
+      ASSERT_TRUE(runtime.ok()) << runtime.message();
+      instance->runtime = std::move(runtime).value();
+      instance->server = std::make_unique<HttpServer>(*instance->runtime);
+      int port = instance->server->BindAnyPort("127.0.0.1").value();
+      instance->thread = std::thread([instance] { (void)instance->server->Serve(); });
+      instance->client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    }
+    Account account;
+    account.workspace_id = first_.runtime->default_workspace();
+    account.login = "anna";
+    account.name = "Anna";
+    account.role = "admin";
+    account.password_hash = HashPassword("anna-pw").value();
+    ASSERT_TRUE(first_.runtime->accounts().AddAccount(account).ok());
+  }
+
+  // Logs in on `instance`: the session cookie and the CSRF token.
+  std::pair<httplib::Headers, int> Login(Instance& instance) {
+    json body = {{"login", "anna"}, {"password", "anna-pw"}};
+    auto response = instance.client->Post("/api/v1/login", body.dump(), "application/json");
+    if (!response) return {{}, 0};
+    std::string cookie = response->get_header_value("Set-Cookie");
+    std::string csrf = json::parse(response->body, nullptr, false).value("csrf_token", "");
+    return {{{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", csrf}},
+            response->status};
+  }
+
+  std::unique_ptr<testing::PostgresServer> postgres_;
+  Instance first_;
+  Instance second_;
+};
+
+TEST_F(MetaPostgresTest, ASessionAndALayoutOfOneServerAreValidOnTheOther) {
+  auto [headers, status] = Login(first_);
+  ASSERT_EQ(status, 200);
+  auto me = second_.client->Get("/api/v1/me", headers);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200) << me->body;
+  EXPECT_EQ(json::parse(me->body)["user"]["login"], "anna");
+
+  auto put = first_.client->Put("/api/v1/layout?page=overview", headers, R"({"widgets":[7]})",
+                                "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  auto layout = second_.client->Get("/api/v1/layout?page=overview", headers);
+  ASSERT_TRUE(layout);
+  EXPECT_EQ(json::parse(layout->body), json::parse(R"({"widgets":[7]})"));
+
+  // Logging out on the second ends the session on the first too.
+  auto logout = second_.client->Post("/api/v1/logout", headers, "", "application/json");
+  ASSERT_TRUE(logout);
+  EXPECT_EQ(first_.client->Get("/api/v1/me", headers)->status, 401);
+}
+
+TEST_F(MetaPostgresTest, AnIngestTokenIssuedThroughOneServerIsAcceptedByTheOther) {
+  Result<std::string> token = IssueIngestToken(first_.runtime->accounts(),
+                                               first_.runtime->default_workspace(), NowMicros());
+  ASSERT_TRUE(token.ok()) << token.message();
+  httplib::Headers bearer = {{"Authorization", "Bearer " + token.value()}};
+  auto sent = second_.client->Post("/api/v1/events", bearer,
+                                   R"({"type":"user","id":"u1","name":"Anna"})"
+                                   "\n",
+                                   "application/x-ndjson");
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 200) << sent->body;
+}
+
+TEST_F(MetaPostgresTest, WhilePostgresIsDownTheServersAnswer503AndRecoverAfter) {
+  auto [headers, status] = Login(first_);
+  ASSERT_EQ(status, 200);
+  postgres_->Stop();
+  for (Instance* instance : {&first_, &second_}) {
+    auto me = instance->client->Get("/api/v1/me", headers);
+    ASSERT_TRUE(me);
+    EXPECT_EQ(me->status, 503) << me->body;
+    EXPECT_NE(me->body.find("the metadata store is unavailable: PostgreSQL at 127.0.0.1:"),
+              std::string::npos)
+        << me->body;
+  }
+  auto login = first_.client->Post("/api/v1/login", R"({"login":"anna","password":"anna-pw"})",
+                                   "application/json");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 503) << login->body;
+  EXPECT_FALSE(login->has_header("Set-Cookie"));
+
+  postgres_->Start();
+  ASSERT_TRUE(postgres_->error().empty()) << postgres_->error();
+  for (Instance* instance : {&first_, &second_}) {
+    auto me = instance->client->Get("/api/v1/me", headers);
+    ASSERT_TRUE(me);
+    EXPECT_EQ(me->status, 200) << me->body;  // the session outlived the restart
+  }
+}
+
+}  // namespace
+}  // namespace voronka
