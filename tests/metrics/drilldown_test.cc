@@ -46,10 +46,7 @@ TEST(Drilldown, CountEqualsTheNumberForEveryCountingMetric) {
       json answer = Report(*engine, request.dump());
       int64_t nonzero = 0;
       for (const json& row : answer["rows"]) {
-        json drill = request;
-        drill["group"] = row["group"];
-        drill["bucket"] = row["bucket"];
-        json items = Drill(*engine, drill.dump());
+        json items = DrillRow(*engine, request, row);
         EXPECT_EQ(items["total"], row["value"]) << metric << " " << row.dump();
         nonzero += row["value"].get<int64_t>() != 0;
       }
