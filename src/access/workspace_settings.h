@@ -36,6 +36,9 @@ struct AdminSettings {
 // The pages of the dashboard an admin may hide from a role, in menu order.
 const std::vector<std::string>& DashboardPages();
 
+// The metrics each dashboard page shows, by page (the report builder's are not limited).
+const std::map<std::string, std::vector<std::string>>& PageMetrics();
+
 // Parses a whole settings object (absent members take their defaults). Errors name the member.
 Result<AdminSettings> ParseAdminSettings(const nlohmann::json& json);
 // The settings as JSON, every member present (weights as numbers, defaults filled in).

@@ -53,107 +53,124 @@ std::optional<ActivityKind> KindOf(int64_t type, const std::string& provider) {
 // Whether the activity's deal is in the dump; a row on a deleted deal is left out, said once.
 bool DealKnown(const Context& context, const std::optional<std::string>& deal_id,
                const std::string& origin, ImportBatch& batch) {
-  if (!deal_id || context.deal_ids.contains(*deal_id)) return true;
+  if (!deal_id || context.HasDeal(*deal_id)) return true;
   batch.warnings.push_back(origin + ": belongs to " + *deal_id +
                            ", which is not in the dump (deleted?), left out");
   return false;
 }
 
-}  // namespace
+// A record as read, with where it came from; kept only when its deal is known.
+template <typename T>
+struct Read {
+  T record;
+  std::optional<std::string> deal_id;
+  std::string origin;
+};
 
-void ReadActivities(const Context& context, ImportBatch& batch) {
-  DumpFolder folder =
-      ReadDumpFolder(context.dump_dir, "crm.activity.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : folder.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    ActivityRecord activity;
-    activity.id = "A" + item.RequiredText("ID");
-    int64_t type = item.Integer("TYPE_ID").value_or(0);
-    std::string provider = item.Text("PROVIDER_ID").value_or("");
-    int64_t owner_type = item.Integer("OWNER_TYPE_ID").value_or(0);
-    Owner owner = OwnerOf(owner_type, item.Text("OWNER_ID").value_or(""));
-    std::optional<Instant> start = item.Time("START_TIME");
-    std::optional<Instant> end = item.Time("END_TIME");
-    std::optional<Instant> created = item.Time("CREATED");
-    int64_t direction = item.Integer("DIRECTION").value_or(0);
-    activity.user_id = Link(item.Text("RESPONSIBLE_ID"));
-    if (!activity.user_id) activity.user_id = Link(item.Text("AUTHOR_ID"));
-    if (!start && !created) item.Error("START_TIME", "missing, and so is CREATED");
-    if (!item.ok()) continue;
-    std::optional<ActivityKind> kind = KindOf(type, provider);
-    if (!kind) continue;
-    if (!DealKnown(context, owner.deal_id, item.origin(), batch)) continue;
-    activity.kind = *kind;
-    activity.direction = direction == 1   ? Direction::kIn
-                         : direction == 2 ? Direction::kOut
-                                          : Direction::kNone;
-    activity.deal_id = owner.deal_id;
-    activity.contact_id = owner.contact_id;
-    activity.company_id = owner.company_id;
-    activity.at = start ? *start : *created;
-    if (activity.kind == ActivityKind::kCall && start && end && *end >= *start) {
-      activity.duration_s = static_cast<int32_t>((end->micros - start->micros) / kMicrosPerSecond);
-    }
-    if (!provider.empty()) activity.source = provider;
-    batch.Add(std::move(activity), item.origin());
+// Adds the records whose deal is in the dump (or, incremental, in the workspace).
+template <typename T>
+void AddKnown(const Context& context, std::vector<Read<T>> items, ImportBatch& batch) {
+  for (Read<T>& read : items) {
+    if (!DealKnown(context, read.deal_id, read.origin, batch)) continue;
+    batch.Add(std::move(read.record), std::move(read.origin));
   }
 }
 
+}  // namespace
+
+void ReadActivities(const Context& context, ImportBatch& batch) {
+  using ReadActivity = Read<ActivityRecord>;
+  std::vector<ReadActivity> activities = ConvertDumpFolder<ReadActivity>(
+      context.dump_dir, "crm.activity.list", kListPaths, "ID", batch.errors,
+      [](ItemReader& item) -> std::optional<ReadActivity> {
+        ActivityRecord activity;
+        activity.id = "A" + item.RequiredText("ID");
+        int64_t type = item.Integer("TYPE_ID").value_or(0);
+        std::string provider = item.Text("PROVIDER_ID").value_or("");
+        int64_t owner_type = item.Integer("OWNER_TYPE_ID").value_or(0);
+        Owner owner = OwnerOf(owner_type, item.Text("OWNER_ID").value_or(""));
+        std::optional<Instant> start = item.Time("START_TIME");
+        std::optional<Instant> end = item.Time("END_TIME");
+        std::optional<Instant> created = item.Time("CREATED");
+        int64_t direction = item.Integer("DIRECTION").value_or(0);
+        activity.user_id = Link(item.Text("RESPONSIBLE_ID"));
+        if (!activity.user_id) activity.user_id = Link(item.Text("AUTHOR_ID"));
+        if (!start && !created) item.Error("START_TIME", "missing, and so is CREATED");
+        std::optional<ActivityKind> kind = KindOf(type, provider);
+        if (!item.ok() || !kind) return std::nullopt;
+        activity.kind = *kind;
+        activity.direction = direction == 1   ? Direction::kIn
+                             : direction == 2 ? Direction::kOut
+                                              : Direction::kNone;
+        activity.deal_id = owner.deal_id;
+        activity.contact_id = owner.contact_id;
+        activity.company_id = owner.company_id;
+        activity.at = start ? *start : *created;
+        if (activity.kind == ActivityKind::kCall && start && end && *end >= *start) {
+          activity.duration_s =
+              static_cast<int32_t>((end->micros - start->micros) / kMicrosPerSecond);
+        }
+        if (!provider.empty()) activity.source = provider;
+        return ReadActivity{std::move(activity), owner.deal_id, item.origin()};
+      });
+  AddKnown(context, std::move(activities), batch);
+}
+
 void ReadComments(const Context& context, ImportBatch& batch) {
-  DumpFolder folder =
-      ReadDumpFolder(context.dump_dir, "crm.timeline.comment.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : folder.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    ActivityRecord comment;
-    comment.id = "CM" + item.RequiredText("ID");
-    comment.kind = ActivityKind::kComment;
-    comment.direction = Direction::kNone;
-    std::string entity_type = item.RequiredText("ENTITY_TYPE");
-    std::string entity_id = item.RequiredText("ENTITY_ID");
-    comment.at = item.RequiredTime("CREATED");
-    comment.user_id = Link(item.Text("AUTHOR_ID"));
-    if (!item.ok()) continue;
-    int64_t owner_type = entity_type == "lead"      ? 1
-                         : entity_type == "deal"    ? 2
-                         : entity_type == "contact" ? 3
-                         : entity_type == "company" ? 4
-                                                    : 0;
-    if (owner_type == 0) continue;  // comments on other entities (quotes, invoices)
-    Owner owner = OwnerOf(owner_type, entity_id);
-    if (!DealKnown(context, owner.deal_id, item.origin(), batch)) continue;
-    comment.deal_id = owner.deal_id;
-    comment.contact_id = owner.contact_id;
-    comment.company_id = owner.company_id;
-    batch.Add(std::move(comment), item.origin());
-  }
+  using ReadComment = Read<ActivityRecord>;
+  std::vector<ReadComment> comments = ConvertDumpFolder<ReadComment>(
+      context.dump_dir, "crm.timeline.comment.list", kListPaths, "ID", batch.errors,
+      [](ItemReader& item) -> std::optional<ReadComment> {
+        ActivityRecord comment;
+        comment.id = "CM" + item.RequiredText("ID");
+        comment.kind = ActivityKind::kComment;
+        comment.direction = Direction::kNone;
+        std::string entity_type = item.RequiredText("ENTITY_TYPE");
+        std::string entity_id = item.RequiredText("ENTITY_ID");
+        comment.at = item.RequiredTime("CREATED");
+        comment.user_id = Link(item.Text("AUTHOR_ID"));
+        int64_t owner_type = entity_type == "lead"      ? 1
+                             : entity_type == "deal"    ? 2
+                             : entity_type == "contact" ? 3
+                             : entity_type == "company" ? 4
+                                                        : 0;
+        // Comments on other entities (quotes, invoices) are not Voronka's.
+        if (!item.ok() || owner_type == 0) return std::nullopt;
+        Owner owner = OwnerOf(owner_type, entity_id);
+        comment.deal_id = owner.deal_id;
+        comment.contact_id = owner.contact_id;
+        comment.company_id = owner.company_id;
+        return ReadComment{std::move(comment), owner.deal_id, item.origin()};
+      });
+  AddKnown(context, std::move(comments), batch);
 }
 
 void ReadTasks(const Context& context, ImportBatch& batch) {
   // tasks.task.list answers {"result": {"tasks": [...]}} with camelCase members.
-  DumpFolder folder = ReadDumpFolder(context.dump_dir, "tasks.task.list",
-                                     {"result/tasks", "result"}, "id", batch.errors);
-  for (const DumpItem& entry : folder.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "id", batch.errors);
-    TaskRecord task;
-    task.id = item.RequiredText("id");
-    task.title = item.Text("title");
-    task.user_id = Link(item.Text("responsibleId"));
-    task.created_at = item.RequiredTime("createdDate");
-    task.deadline = item.Time("deadline");
-    task.completed_at = item.Time("closedDate");
-    // ufCrmTask binds a task to CRM items: "D_17" a deal, "L_5" a lead, "C_3" a contact.
-    const nlohmann::json& bindings = item.Raw("ufCrmTask");
-    if (bindings.is_array()) {
-      for (const nlohmann::json& binding : bindings) {
-        std::string text = JsonText(binding).value_or("");
-        if (text.rfind("D_", 0) == 0) task.deal_id = text.substr(2);
-        if (text.rfind("L_", 0) == 0 && !task.deal_id) task.deal_id = LeadId(text.substr(2));
-      }
-    }
-    if (!item.ok()) continue;
-    if (!DealKnown(context, task.deal_id, item.origin(), batch)) continue;
-    batch.Add(std::move(task), item.origin());
-  }
+  using ReadTask = Read<TaskRecord>;
+  std::vector<ReadTask> tasks = ConvertDumpFolder<ReadTask>(
+      context.dump_dir, "tasks.task.list", {"result/tasks", "result"}, "id", batch.errors,
+      [](ItemReader& item) -> std::optional<ReadTask> {
+        TaskRecord task;
+        task.id = item.RequiredText("id");
+        task.title = item.Text("title");
+        task.user_id = Link(item.Text("responsibleId"));
+        task.created_at = item.RequiredTime("createdDate");
+        task.deadline = item.Time("deadline");
+        task.completed_at = item.Time("closedDate");
+        // ufCrmTask binds a task to CRM items: "D_17" a deal, "L_5" a lead, "C_3" a contact.
+        const nlohmann::json& bindings = item.Raw("ufCrmTask");
+        if (bindings.is_array()) {
+          for (const nlohmann::json& binding : bindings) {
+            std::string text = JsonText(binding).value_or("");
+            if (text.rfind("D_", 0) == 0) task.deal_id = text.substr(2);
+            if (text.rfind("L_", 0) == 0 && !task.deal_id) task.deal_id = LeadId(text.substr(2));
+          }
+        }
+        std::optional<std::string> deal_id = task.deal_id;
+        return ReadTask{std::move(task), std::move(deal_id), item.origin()};
+      });
+  AddKnown(context, std::move(tasks), batch);
 }
 
 }  // namespace voronka::bitrix24

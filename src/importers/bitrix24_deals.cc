@@ -23,32 +23,34 @@ struct HistoryEntry {
 using History = std::unordered_map<std::string, std::vector<HistoryEntry>>;  // by deal id
 
 // crm.stagehistory.list rows of deals (with STAGE_ID) and leads (with STATUS_ID) alike,
-// keyed by Voronka deal id and sorted by time.
+// keyed by Voronka deal id and sorted by time. Pages are read one at a time.
 History ReadStageHistory(const Context& context, ImportBatch& batch) {
+  using KeyedEntry = std::pair<std::string, HistoryEntry>;
+  std::vector<KeyedEntry> entries = ConvertDumpFolder<KeyedEntry>(
+      context.dump_dir, "crm.stagehistory.list", kListPaths, "ID", batch.errors,
+      [](ItemReader& item) -> std::optional<KeyedEntry> {
+        HistoryEntry row;
+        row.id = item.Integer("ID").value_or(0);
+        int64_t type = item.Integer("TYPE_ID").value_or(0);
+        row.created = type == 1;
+        std::string owner = item.RequiredText("OWNER_ID");
+        row.at = item.RequiredTime("CREATED_TIME");
+        row.origin = item.origin();
+        std::string key;
+        if (auto status = item.Text("STATUS_ID")) {
+          key = LeadId(owner);
+          row.stage = LeadStageId(*status);
+        } else {
+          key = owner;
+          row.stage = item.RequiredText("STAGE_ID");
+        }
+        if (type < 1 || type > 3) {
+          item.Error("TYPE_ID", "is not 1 (created), 2 (moved) or 3 (pipeline)");
+        }
+        return KeyedEntry{std::move(key), std::move(row)};
+      });
   History history;
-  DumpFolder folder =
-      ReadDumpFolder(context.dump_dir, "crm.stagehistory.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : folder.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    HistoryEntry row;
-    row.id = item.Integer("ID").value_or(0);
-    int64_t type = item.Integer("TYPE_ID").value_or(0);
-    row.created = type == 1;
-    std::string owner = item.RequiredText("OWNER_ID");
-    row.at = item.RequiredTime("CREATED_TIME");
-    row.origin = item.origin();
-    std::string key;
-    if (auto status = item.Text("STATUS_ID")) {
-      key = LeadId(owner);
-      row.stage = LeadStageId(*status);
-    } else {
-      key = owner;
-      row.stage = item.RequiredText("STAGE_ID");
-    }
-    if (type < 1 || type > 3)
-      item.Error("TYPE_ID", "is not 1 (created), 2 (moved) or 3 (pipeline)");
-    if (item.ok()) history[key].push_back(std::move(row));
-  }
+  for (KeyedEntry& entry : entries) history[entry.first].push_back(std::move(entry.second));
   for (auto& [deal, rows] : history) {
     std::sort(rows.begin(), rows.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
       return a.at != b.at ? a.at < b.at : a.id < b.id;
@@ -93,33 +95,61 @@ void ReadCustomFields(const Context& context, ItemReader& item, DealRecord& deal
   }
 }
 
+// What a deal of an incremental dump that the workspace already has is now, as of `at`.
+DealUpdateRecord UpdateOf(DealRecord& deal, Instant at) {
+  DealUpdateRecord update;
+  update.id = deal.id;
+  update.at = at;
+  update.title = deal.title;
+  update.amount = deal.amount;
+  update.responsible_id = deal.responsible_id;
+  update.company_id = deal.company_id;
+  update.contact_id = deal.contact_id;
+  update.source = deal.source;
+  update.deal_type = deal.deal_type;
+  if (deal.converted_to) update.converted_to = deal.converted_to;
+  update.fields = std::move(deal.fields);
+  return update;
+}
+
 // Adds the deal with its stage at creation, then a stage change per later history row. When
 // the history does not end on the current stage (no history dumped, or a move made while
 // dumping), one more change to the current stage at the time of the last modification.
+// A deal the workspace has already (an incremental dump) is a deal update instead, and only
+// the new history rows are here: its stage before them is the workspace's.
 void AddWithHistory(DealRecord deal, const std::string& current_stage, Instant modified_at,
                     const std::vector<HistoryEntry>* rows, const std::string& event_prefix,
                     const Context& context, const std::string& origin, ImportBatch& batch) {
-  std::string stage = current_stage;
-  if (rows != nullptr && !rows->empty()) {
-    const HistoryEntry& first = rows->front();
-    if (first.created) {
-      stage = first.stage;
-    } else {
-      // No creation row: the deal started on the first stage of the pipeline it first moved in.
-      auto pipeline = context.pipeline_of_stage.find(first.stage);
-      auto first_stage = pipeline == context.pipeline_of_stage.end()
-                             ? context.first_stage_of_pipeline.end()
-                             : context.first_stage_of_pipeline.find(pipeline->second);
-      stage =
-          first_stage == context.first_stage_of_pipeline.end() ? first.stage : first_stage->second;
-    }
-  }
-  deal.stage_id = stage;
-  auto pipeline = context.pipeline_of_stage.find(stage);
-  if (pipeline != context.pipeline_of_stage.end()) deal.pipeline_id = pipeline->second;
+  bool update_only = context.known != nullptr && context.known->HasDeal(deal.id);
   std::string deal_id = deal.id;
   Instant last_at = deal.created_at;
-  batch.Add(std::move(deal), origin);
+  std::optional<std::string> stage;
+  if (update_only) {
+    batch.Add(UpdateOf(deal, modified_at), origin,
+              event_prefix + "update:" + deal_id + ":" +
+                  std::to_string(modified_at.micros / kMicrosPerSecond));
+  } else {
+    stage = current_stage;
+    if (rows != nullptr && !rows->empty()) {
+      const HistoryEntry& first = rows->front();
+      if (first.created) {
+        stage = first.stage;
+      } else {
+        // No creation row: the deal started on the first stage of the pipeline it first
+        // moved in.
+        auto pipeline = context.pipeline_of_stage.find(first.stage);
+        auto first_stage = pipeline == context.pipeline_of_stage.end()
+                               ? context.first_stage_of_pipeline.end()
+                               : context.first_stage_of_pipeline.find(pipeline->second);
+        stage = first_stage == context.first_stage_of_pipeline.end() ? first.stage
+                                                                     : first_stage->second;
+      }
+    }
+    deal.stage_id = *stage;
+    auto pipeline = context.pipeline_of_stage.find(*stage);
+    if (pipeline != context.pipeline_of_stage.end()) deal.pipeline_id = pipeline->second;
+    batch.Add(std::move(deal), origin);
+  }
   if (rows != nullptr) {
     for (const HistoryEntry& row : *rows) {
       if (row.created) continue;
@@ -133,7 +163,7 @@ void AddWithHistory(DealRecord deal, const std::string& current_stage, Instant m
       batch.Add(std::move(change), row.origin, event_prefix + "stage:" + std::to_string(row.id));
     }
   }
-  if (stage != current_stage) {
+  if (stage && *stage != current_stage) {
     StageChangeRecord change;
     change.deal_id = deal_id;
     change.from = stage;
@@ -170,69 +200,100 @@ DealRecord ReadCommon(const Context& context, ItemReader& item) {
 
 }  // namespace
 
+// A deal or lead of crm.deal.list / crm.lead.list as read, before its history is added.
+struct DealItem {
+  DealRecord deal;
+  std::string stage;  // the current one
+  Instant modified_at;
+  std::optional<std::string> lead;  // deals: the lead converted into it ("L<ID>")
+  std::string origin;
+};
+
 void ReadDealsAndLeads(Context& context, ImportBatch& batch) {
   History history = ReadStageHistory(context, batch);
 
+  std::vector<DealItem> deals = ConvertDumpFolder<DealItem>(
+      context.dump_dir, "crm.deal.list", kListPaths, "ID", batch.errors,
+      [&context](ItemReader& item) -> std::optional<DealItem> {
+        DealItem read;
+        DealRecord& deal = read.deal;
+        deal = ReadCommon(context, item);
+        deal.id = item.RequiredText("ID");
+        deal.entity = Entity::kDeal;
+        deal.title = item.Text("TITLE").value_or("Сделка #" + deal.id);
+        deal.pipeline_id = DealPipelineId(item.Text("CATEGORY_ID").value_or("0"));
+        read.stage = item.RequiredText("STAGE_ID");
+        if (auto type = item.Text("TYPE_ID")) {
+          auto name = context.deal_type_names.find(*type);
+          deal.deal_type = name == context.deal_type_names.end() ? *type : name->second;
+        }
+        ReadCustomFields(context, item, deal);
+        read.modified_at = item.Time("DATE_MODIFY").value_or(deal.created_at);
+        if (auto lead = Link(item.Text("LEAD_ID"))) read.lead = LeadId(*lead);
+        if (item.ok() && !context.pipeline_of_stage.contains(read.stage)) {
+          item.Error("STAGE_ID", "'" + read.stage + "' is not a stage in crm.status.list");
+        }
+        read.origin = item.origin();
+        return read;
+      });
   std::unordered_map<std::string, std::string> deal_of_lead;
-  DumpFolder deals =
-      ReadDumpFolder(context.dump_dir, "crm.deal.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : deals.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    DealRecord deal = ReadCommon(context, item);
-    deal.id = item.RequiredText("ID");
-    deal.entity = Entity::kDeal;
-    deal.title = item.Text("TITLE").value_or("Сделка #" + deal.id);
-    deal.pipeline_id = DealPipelineId(item.Text("CATEGORY_ID").value_or("0"));
-    std::string stage = item.RequiredText("STAGE_ID");
-    if (auto type = item.Text("TYPE_ID")) {
-      auto name = context.deal_type_names.find(*type);
-      deal.deal_type = name == context.deal_type_names.end() ? *type : name->second;
-    }
-    ReadCustomFields(context, item, deal);
-    Instant modified_at = item.Time("DATE_MODIFY").value_or(deal.created_at);
-    if (auto lead = Link(item.Text("LEAD_ID"))) deal_of_lead[LeadId(*lead)] = deal.id;
-    if (!item.ok()) continue;
-    if (!context.pipeline_of_stage.contains(stage)) {
-      item.Error("STAGE_ID", "'" + stage + "' is not a stage in crm.status.list");
-      continue;
-    }
-    context.deal_ids.insert(deal.id);
-    auto rows = history.find(deal.id);
-    AddWithHistory(std::move(deal), stage, modified_at,
+  for (DealItem& read : deals) {
+    if (read.lead) deal_of_lead[*read.lead] = read.deal.id;
+    context.deal_ids.insert(read.deal.id);
+    auto rows = history.find(read.deal.id);
+    AddWithHistory(std::move(read.deal), read.stage, read.modified_at,
                    rows == history.end() ? nullptr : &rows->second, "b24:deal-", context,
-                   item.origin(), batch);
+                   read.origin, batch);
   }
+  deals = {};
 
-  DumpFolder leads =
-      ReadDumpFolder(context.dump_dir, "crm.lead.list", kListPaths, "ID", batch.errors);
-  for (const DumpItem& entry : leads.items) {
-    ItemReader item(*entry.item, *entry.page_name, entry.index, "ID", batch.errors);
-    DealRecord lead = ReadCommon(context, item);
-    lead.id = LeadId(item.RequiredText("ID"));
-    lead.entity = Entity::kLead;
-    lead.title = item.Text("TITLE").value_or("Лид #" + lead.id.substr(1));
-    lead.pipeline_id = kLeadPipeline;
-    std::string stage = LeadStageId(item.RequiredText("STATUS_ID"));
-    Instant modified_at = item.Time("DATE_MODIFY").value_or(lead.created_at);
-    auto deal = deal_of_lead.find(lead.id);
-    if (deal != deal_of_lead.end()) lead.converted_to = deal->second;
-    if (!item.ok()) continue;
-    if (!context.pipeline_of_stage.contains(stage)) {
-      item.Error("STATUS_ID", "'" + stage.substr(2) + "' is not a lead status in crm.status.list");
-      continue;
-    }
-    context.deal_ids.insert(lead.id);
-    auto rows = history.find(lead.id);
-    AddWithHistory(std::move(lead), stage, modified_at,
+  std::vector<DealItem> leads = ConvertDumpFolder<DealItem>(
+      context.dump_dir, "crm.lead.list", kListPaths, "ID", batch.errors,
+      [&](ItemReader& item) -> std::optional<DealItem> {
+        DealItem read;
+        DealRecord& lead = read.deal;
+        lead = ReadCommon(context, item);
+        lead.id = LeadId(item.RequiredText("ID"));
+        lead.entity = Entity::kLead;
+        lead.title = item.Text("TITLE").value_or("Лид #" + lead.id.substr(1));
+        lead.pipeline_id = kLeadPipeline;
+        read.stage = LeadStageId(item.RequiredText("STATUS_ID"));
+        read.modified_at = item.Time("DATE_MODIFY").value_or(lead.created_at);
+        auto deal = deal_of_lead.find(lead.id);
+        if (deal != deal_of_lead.end()) lead.converted_to = deal->second;
+        if (item.ok() && !context.pipeline_of_stage.contains(read.stage)) {
+          item.Error("STATUS_ID",
+                     "'" + read.stage.substr(2) + "' is not a lead status in crm.status.list");
+        }
+        read.origin = item.origin();
+        return read;
+      });
+  for (DealItem& read : leads) {
+    context.deal_ids.insert(read.deal.id);
+    auto rows = history.find(read.deal.id);
+    AddWithHistory(std::move(read.deal), read.stage, read.modified_at,
                    rows == history.end() ? nullptr : &rows->second, "b24:lead-", context,
-                   item.origin(), batch);
+                   read.origin, batch);
   }
 
   for (const auto& [deal_id, rows] : history) {
-    if (!context.deal_ids.contains(deal_id) && !rows.empty()) {
-      batch.warnings.push_back(rows.front().origin + ": stage history of " + deal_id +
-                               ", which is not in the dump (deleted?), left out");
+    if (context.deal_ids.contains(deal_id) || rows.empty()) continue;
+    if (context.known != nullptr && context.known->HasDeal(deal_id)) {
+      // New history of a deal that did not change otherwise (incremental): the moves alone.
+      // Bitrix24 deal ids are numbers; lead ids are "L<ID>" here.
+      std::string prefix = deal_id.rfind('L', 0) == 0 ? "b24:lead-" : "b24:deal-";
+      for (const HistoryEntry& row : rows) {
+        if (row.created) continue;
+        StageChangeRecord change;
+        change.deal_id = deal_id;
+        change.to = row.stage;
+        change.at = row.at;
+        batch.Add(std::move(change), row.origin, prefix + "stage:" + std::to_string(row.id));
+      }
+      continue;
     }
+    batch.warnings.push_back(rows.front().origin + ": stage history of " + deal_id +
+                             ", which is not in the dump (deleted?), left out");
   }
 }
 

@@ -8,6 +8,7 @@ ImportBatch ReadBitrix24Dump(const std::string& dump_dir, const Bitrix24Options&
   ImportBatch batch;
   bitrix24::Context context;
   context.dump_dir = dump_dir;
+  context.known = options.known;
   if (!options.portal_url.empty()) {
     std::string portal = options.portal_url;
     while (!portal.empty() && portal.back() == '/') portal.pop_back();
@@ -26,7 +27,7 @@ ImportBatch ReadBitrix24Dump(const std::string& dump_dir, const Bitrix24Options&
   bitrix24::ReadActivities(context, batch);
   bitrix24::ReadComments(context, batch);
   bitrix24::ReadTasks(context, batch);
-  if (batch.ok() && context.deal_ids.empty()) {
+  if (batch.ok() && context.deal_ids.empty() && options.known == nullptr) {
     batch.errors.push_back(dump_dir +
                            ": no deals or leads: crm.deal.list/ and crm.lead.list/ are missing "
                            "or empty (see docs/import.md for the dump layout)");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "importers/import_batch.h"
+#include "ingest/catalog.h"
 
 namespace voronka {
 
@@ -12,6 +13,12 @@ struct Bitrix24Options {
   // The portal address, e.g. "https://example.bitrix24.ru": sets the workspace's deep link
   // to "<portal>/crm/deal/details/{id}/". Empty: the setting is left as it is.
   std::string portal_url;
+  // Set for an incremental dump (only what changed since a time, as `sync bitrix24` fetches
+  // after its first run): the workspace's deals so far. A deal or lead already known becomes
+  // a deal update at its DATE_MODIFY with the stage changes of the new history rows (its
+  // state at creation is not in the dump), and activities, comments and tasks of known deals
+  // are kept although the deal is not in the dump.
+  const Catalog* known = nullptr;
 };
 
 // Reads every known method folder of DUMP (crm.deal.list/0001.json, ...) into one batch:

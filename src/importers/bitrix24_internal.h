@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "importers/import_batch.h"
+#include "ingest/catalog.h"
 #include "model/records.h"
 
 namespace voronka::bitrix24 {
@@ -35,6 +36,10 @@ struct Context {
   // UF_CRM_* list fields: field -> enum ID -> VALUE.
   std::unordered_map<std::string, std::unordered_map<std::string, std::string>> list_values;
   std::unordered_set<std::string> deal_ids;  // deals and leads ("L<ID>") of the dump
+  const Catalog* known = nullptr;             // incremental: the workspace's deals so far
+  bool HasDeal(const std::string& id) const {
+    return deal_ids.contains(id) || (known != nullptr && known->HasDeal(id));
+  }
 };
 
 // Each appends its records to `batch` (errors and warnings too).

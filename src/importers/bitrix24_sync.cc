@@ -1,12 +1,11 @@
 #include "importers/bitrix24_sync.h"
 
-// CMakeLists.txt sets CPPHTTPLIB_OPENSSL_SUPPORT for this library, as the system cpp-httplib
-// was compiled with it: https webhooks, and the class layout the library expects.
-#include <httplib.h>
-
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "importers/bitrix24_batch.h"
 #include "importers/bitrix24_dump.h"
 #include "importers/sync_pages.h"
 
@@ -15,103 +14,165 @@ namespace voronka {
 namespace {
 
 namespace fs = std::filesystem;
+using bitrix24::BatchPager;
+using bitrix24::ParseWebhook;
+using bitrix24::Webhook;
 
-using MethodCall = Bitrix24Call;
-
-// What ReadBitrix24Dump reads. crm.timeline.comment.list is left out: the API answers it only
-// for one deal at a time (filter ENTITY_ID), so comments come from dumps.
-const std::vector<MethodCall> kCalls = {
-    {"department.get", "", ""},
-    {"user.get", "", ""},
-    {"crm.category.list", "", "entityTypeId=2"},
-    {"crm.status.list", "", ""},
-    {"crm.deal.userfield.list", "", ""},
-    {"crm.company.list", "", ""},
-    {"crm.contact.list", "", ""},
-    {"crm.deal.list", "", "select[]=*&select[]=UF_*"},
-    {"crm.lead.list", "", "select[]=*"},
-    {"crm.stagehistory.list", "deal-", "entityTypeId=2"},
-    {"crm.stagehistory.list", "lead-", "entityTypeId=1"},
-    {"crm.activity.list", "", ""},
-    {"tasks.task.list", "", "select[]=*&select[]=UF_CRM_TASK"},
+// A list method ReadBitrix24Dump reads, with the filter an incremental sync adds.
+struct ListMethod {
+  Bitrix24Call call;
+  const char* changed_since;  // "DATE_MODIFY": filter[>DATE_MODIFY]=<time>; "" for none
 };
 
-struct Webhook {
-  std::string origin;  // "https://example.bitrix24.ru"
-  std::string path;    // "/rest/1/abcdef/"
+// What ReadBitrix24Dump reads, definitions first. Stage history is asked past the highest ID
+// imported, as it has no modification date; crm.timeline.comment.list is asked per deal and
+// lead afterwards (the API wants ENTITY_ID).
+const std::vector<ListMethod> kMethods = {
+    {{"department.get", "", ""}, ""},
+    {{"user.get", "", ""}, ""},
+    {{"crm.category.list", "", "entityTypeId=2"}, ""},
+    {{"crm.status.list", "", ""}, ""},
+    {{"crm.deal.userfield.list", "", ""}, ""},
+    {{"crm.company.list", "", "order[ID]=ASC"}, "DATE_MODIFY"},
+    {{"crm.contact.list", "", "order[ID]=ASC"}, "DATE_MODIFY"},
+    {{"crm.deal.list", "", "order[ID]=ASC&select[]=*&select[]=UF_*"}, "DATE_MODIFY"},
+    {{"crm.lead.list", "", "order[ID]=ASC&select[]=*"}, "DATE_MODIFY"},
+    {{"crm.stagehistory.list", "deal-", "entityTypeId=2&order[ID]=ASC"}, ""},
+    {{"crm.stagehistory.list", "lead-", "entityTypeId=1&order[ID]=ASC"}, ""},
+    {{"crm.activity.list", "", "order[ID]=ASC"}, "LAST_UPDATED"},
+    {{"tasks.task.list", "", "select[]=*&select[]=UF_CRM_TASK"}, "CHANGED_DATE"},
 };
 
-Result<Webhook> ParseWebhook(const std::string& url) {
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos ||
-      (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)) {
-    return Status::Error("webhook '" + url + "' is not an http(s) address");
-  }
-  size_t path_start = url.find('/', scheme_end + 3);
-  if (path_start == std::string::npos) {
-    return Status::Error("webhook '" + url + "' has no path (like /rest/1/<key>/)");
-  }
-  Webhook webhook{url.substr(0, path_start), url.substr(path_start)};
-  if (webhook.path.back() != '/') webhook.path += '/';
-  return webhook;
+constexpr char kComments[] = "crm.timeline.comment.list";
+
+int64_t Now(const Bitrix24SyncOptions& options) {
+  if (options.now) return options.now();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-SyncFolder FolderOf(const fs::path& work, const MethodCall& call) {
-  return SyncFolder(work, call.method, call.file_prefix);
+// "2024-03-01T07:00:00+00:00": Unix seconds as Bitrix24 takes a date-time filter.
+std::string FilterTime(int64_t unix_seconds) {
+  std::string text = FormatInstant(Instant{unix_seconds * kMicrosPerSecond});
+  if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+00:00");
+  return text;
 }
 
-void Wait(const Bitrix24SyncOptions& options, std::chrono::milliseconds duration) {
-  SyncWait(options.sleep, duration);
-}
-
-// One page, retried with backoff; the answer's text on success.
-Result<std::string> FetchPage(httplib::Client& client, const Webhook& webhook,
-                              const MethodCall& call, int64_t start,
-                              const Bitrix24SyncOptions& options) {
-  std::string target = webhook.path + call.method + ".json?start=" + std::to_string(start);
-  if (!call.params.empty()) target += "&" + call.params;
-  std::string where = call.method + " (start " + std::to_string(start) + ")";
-  std::string last_problem;
-  std::chrono::milliseconds backoff = options.first_backoff;
-  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
-    if (attempt > 1) {
-      Wait(options, backoff);
-      backoff *= 2;
+// Calls every item of the saved pages work/<folder>/<prefix>*.json, one page in memory at a
+// time; pages that are not JSON or hold no list are passed over (the import names them).
+void ForEachSavedItem(const fs::path& work, const std::string& folder, const std::string& prefix,
+                      const std::function<void(const nlohmann::json&)>& visit) {
+  std::error_code error;
+  std::set<fs::path> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(work / folder, error)) {
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && name.rfind(prefix, 0) == 0) {
+      files.insert(entry.path());
     }
-    if (options.on_request) options.on_request(call.method, start);
-    httplib::Result response = client.Get(target);
-    if (!response) {
-      last_problem = "no answer: " + httplib::to_string(response.error());
-      continue;
-    }
-    nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
-    std::string error = body.is_object() && body.contains("error") && body["error"].is_string()
-                            ? body["error"].get<std::string>()
-                            : "";
-    bool busy = response->status == 429 || response->status >= 500 ||
-                error == "QUERY_LIMIT_EXCEEDED" || error == "OPERATION_TIME_LIMIT";
-    if (busy) {
-      last_problem =
-          "HTTP " + std::to_string(response->status) + (error.empty() ? "" : " " + error);
-      continue;
-    }
-    if (!error.empty() || response->status != 200) {
-      std::string description = body.is_object() ? body.value("error_description", "") : "";
-      return Status::Error(where + ": the portal answered HTTP " +
-                           std::to_string(response->status) + " " + error +
-                           (description.empty() ? "" : " (" + description + ")"));
-    }
-    if (body.is_discarded()) return Status::Error(where + ": the answer is not JSON");
-    return response->body;
   }
-  return Status::Error(where + ": gave up after " + std::to_string(options.max_attempts) +
-                       " tries; last: " + last_problem);
+  for (const fs::path& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    nlohmann::json page = nlohmann::json::parse(in, nullptr, false);
+    if (!page.is_object() || !page.contains("result")) continue;
+    const nlohmann::json* items = &page["result"];
+    if (items->is_object() && items->contains("items")) items = &(*items)["items"];
+    if (!items->is_array()) continue;
+    for (const nlohmann::json& item : *items) visit(item);
+  }
+}
+
+// The numeric IDs of the saved items of a folder.
+std::vector<int64_t> SavedIds(const fs::path& work, const std::string& folder,
+                              const std::string& prefix) {
+  std::vector<int64_t> ids;
+  ForEachSavedItem(work, folder, prefix, [&](const nlohmann::json& item) {
+    if (!item.is_object() || !item.contains("ID")) return;
+    const nlohmann::json& id = item["ID"];
+    if (id.is_number_integer()) ids.push_back(id.get<int64_t>());
+    if (id.is_string()) {
+      const std::string& text = id.get_ref<const std::string&>();
+      char* end = nullptr;
+      long long value = std::strtoll(text.c_str(), &end, 10);
+      if (end != nullptr && *end == '\0' && value > 0) ids.push_back(value);
+    }
+  });
+  return ids;
+}
+
+int64_t MaxOf(const std::vector<int64_t>& values, int64_t floor) {
+  for (int64_t value : values) floor = std::max(floor, value);
+  return floor;
+}
+
+// The list calls, with the filters of an incremental sync when `marks` has a start.
+std::vector<Bitrix24Call> ListCalls(const Bitrix24Marks& marks, std::chrono::seconds overlap) {
+  bool incremental = marks.modified_from > 0;
+  std::string since =
+      bitrix24::QueryValue(FilterTime(std::max<int64_t>(0, marks.modified_from - overlap.count())));
+  std::vector<Bitrix24Call> calls;
+  for (const ListMethod& method : kMethods) {
+    Bitrix24Call call = method.call;
+    auto add = [&call](const std::string& filter) {
+      call.params += (call.params.empty() ? "" : "&") + filter;
+    };
+    if (incremental && *method.changed_since != '\0') {
+      add(std::string("filter[>") + method.changed_since + "]=" + since);
+    }
+    if (incremental && call.method == "crm.stagehistory.list") {
+      int64_t after = call.file_prefix == "deal-" ? marks.deal_history_id : marks.lead_history_id;
+      add("filter[>ID]=" + std::to_string(after));
+    }
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
+// The timeline comments of the deals and leads saved, per item as the API wants.
+std::vector<Bitrix24Call> CommentCalls(const fs::path& work) {
+  std::vector<Bitrix24Call> calls;
+  for (auto [folder, entity] : {std::pair{"crm.deal.list", "deal"}, {"crm.lead.list", "lead"}}) {
+    std::vector<int64_t> ids = SavedIds(work, folder, "");
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (int64_t id : ids) {
+      std::string text = std::to_string(id);
+      calls.push_back(
+          {kComments, std::string(entity) + "-" + text + "-",
+           std::string("filter[ENTITY_TYPE]=") + entity + "&filter[ENTITY_ID]=" + text});
+    }
+  }
+  return calls;
+}
+
+Status WriteMarks(const std::string& file, const Bitrix24Marks& marks) {
+  nlohmann::json json = {{"modified_from", marks.modified_from},
+                         {"deal_history_id", marks.deal_history_id},
+                         {"lead_history_id", marks.lead_history_id}};
+  std::ofstream out(file);
+  out << json.dump() << "\n";
+  out.close();
+  if (!out)
+    return Status::Error(file + ": cannot write; the next sync will fetch everything again");
+  return Status::Ok();
 }
 
 }  // namespace
 
-Status DownloadBitrix24(const Bitrix24SyncOptions& options) {
-  return DownloadBitrix24Calls(options, kCalls);
+Bitrix24Marks ReadBitrix24Marks(const std::string& file) {
+  Bitrix24Marks marks;
+  std::ifstream in(file);
+  if (!in) return marks;
+  nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+  if (!json.is_object()) return marks;
+  auto number = [&json](const char* key) {
+    auto found = json.find(key);
+    return found != json.end() && found->is_number_integer() ? found->get<int64_t>() : 0;
+  };
+  marks.modified_from = number("modified_from");
+  marks.deal_history_id = number("deal_history_id");
+  marks.lead_history_id = number("lead_history_id");
+  return marks;
 }
 
 std::string Bitrix24Portal(const std::string& webhook_url) {
@@ -123,49 +184,82 @@ Status DownloadBitrix24Calls(const Bitrix24SyncOptions& options,
                              const std::vector<Bitrix24Call>& calls) {
   Result<Webhook> webhook = ParseWebhook(options.webhook_url);
   if (!webhook.ok()) return webhook.status();
-  httplib::Client client(webhook->origin);
-  client.set_connection_timeout(10);
-  client.set_read_timeout(60);
   fs::path work = options.work_dir;
-  for (const MethodCall& call : calls) {
-    SyncFolder folder = FolderOf(work, call);
+  std::vector<Bitrix24Call> pending;
+  for (const Bitrix24Call& call : calls) {
+    SyncFolder folder(work, call.method, call.file_prefix);
     if (folder.finished()) continue;
     if (Status restarted = folder.Restart(); !restarted.ok()) return restarted;
-    int64_t start = 0;
-    for (int page = 1;; ++page) {
-      if (page > 1) Wait(options, options.pause);
-      Result<std::string> text = FetchPage(client, webhook.value(), call, start, options);
-      if (!text.ok()) return text.status();
-      if (Status saved = folder.SavePage(page, text.value()); !saved.ok()) return saved;
-      nlohmann::json body = nlohmann::json::parse(text.value(), nullptr, false);
-      if (!body.contains("next") || !body["next"].is_number_integer()) break;
-      int64_t next = body["next"].get<int64_t>();
-      if (next <= start) break;
-      start = next;
-    }
-    if (Status marked = folder.MarkFinished(); !marked.ok()) return marked;
+    pending.push_back(call);
   }
-  return Status::Ok();
+  Bitrix24Progress progress;
+  BatchPager pager(options, webhook.value(), progress);
+  return pager.Run(pending, [&](size_t i) {
+    return SyncFolder(work, pending[i].method, pending[i].file_prefix).MarkFinished();
+  });
+}
+
+Status DownloadBitrix24(const Bitrix24SyncOptions& options, const Bitrix24Marks& marks) {
+  Result<Webhook> webhook = ParseWebhook(options.webhook_url);
+  if (!webhook.ok()) return webhook.status();
+  fs::path work = options.work_dir;
+  Bitrix24Progress progress;
+  BatchPager pager(options, webhook.value(), progress);
+
+  std::vector<Bitrix24Call> pending;
+  for (const Bitrix24Call& call : ListCalls(marks, options.overlap)) {
+    SyncFolder folder(work, call.method, call.file_prefix);
+    if (folder.finished()) continue;
+    if (Status restarted = folder.Restart(); !restarted.ok()) return restarted;
+    pending.push_back(call);
+  }
+  Status listed = pager.Run(pending, [&](size_t i) {
+    return SyncFolder(work, pending[i].method, pending[i].file_prefix).MarkFinished();
+  });
+  if (!listed.ok()) return listed;
+
+  // One marker for all comments: they are asked again together when interrupted.
+  SyncFolder comments(work, kComments, "");
+  if (comments.finished()) return Status::Ok();
+  if (Status restarted = comments.Restart(); !restarted.ok()) return restarted;
+  Status fetched = pager.Run(CommentCalls(work), [](size_t) { return Status::Ok(); });
+  if (!fetched.ok()) return fetched;
+  return comments.MarkFinished();
 }
 
 ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
                            const Bitrix24SyncOptions& options, std::vector<std::string>* warnings) {
   ImportSummary summary;
-  Status downloaded = DownloadBitrix24(options);
+  Bitrix24Marks previous =
+      options.state_file.empty() ? Bitrix24Marks{} : ReadBitrix24Marks(options.state_file);
+  Result<int64_t> started = DownloadStartedAt(options.work_dir, Now(options));
+  Status downloaded = started.ok() ? DownloadBitrix24(options, previous) : started.status();
   if (!downloaded.ok()) {
     summary.errors.push_back(downloaded.message() +
                              "; nothing was imported, run again to continue where this stopped");
     return summary;
   }
+  SqliteStore::WorkspaceCatalog known = store.CatalogOf(workspace_id);
   Bitrix24Options dump_options;
   dump_options.portal_url = Bitrix24Portal(options.webhook_url);
+  if (previous.modified_from > 0) dump_options.known = &known;
   ImportBatch batch = ReadBitrix24Dump(options.work_dir, dump_options);
   if (warnings != nullptr) *warnings = batch.warnings;
+  fs::path work = options.work_dir;
+  Bitrix24Marks marks;
+  marks.modified_from = started.value();
+  marks.deal_history_id =
+      MaxOf(SavedIds(work, "crm.stagehistory.list", "deal-"), previous.deal_history_id);
+  marks.lead_history_id =
+      MaxOf(SavedIds(work, "crm.stagehistory.list", "lead-"), previous.lead_history_id);
   summary = StoreImportBatch(store, workspace_id, std::move(batch));
-  if (summary.ok()) {
-    std::error_code ignored;
-    fs::remove_all(options.work_dir, ignored);
+  if (!summary.ok()) return summary;
+  if (!options.state_file.empty()) {
+    Status written = WriteMarks(options.state_file, marks);
+    if (!written.ok() && warnings != nullptr) warnings->push_back(written.message());
   }
+  std::error_code ignored;
+  fs::remove_all(options.work_dir, ignored);
   return summary;
 }
 

@@ -1,5 +1,8 @@
-// Bitrix24 live: page through the REST API of an incoming webhook, save the pages in the
-// dump layout of ReadBitrix24Dump, then import them as one batch.
+// Bitrix24 live: page through the REST API of an incoming webhook with `batch` (up to 50 pages
+// a request), save the pages in the dump layout of ReadBitrix24Dump, then import them as one
+// batch. After the first successful run, deals, leads, companies, contacts, activities and
+// tasks are asked only from the start of the previous run on (>DATE_MODIFY and the like, less
+// a margin), and stage history past the highest ID imported (>ID).
 #pragma once
 
 #include <chrono>
@@ -13,6 +16,14 @@
 
 namespace voronka {
 
+// How far a download is, for a progress bar.
+struct Bitrix24Progress {
+  int64_t pages_saved = 0;  // pages saved by this run
+  int64_t pages_known = 0;  // pages known to exist so far (grows as first pages give totals)
+  int64_t requests = 0;     // HTTP requests sent, retries included
+  std::string method;       // the method of the first page of the latest request
+};
+
 struct Bitrix24SyncOptions {
   // The incoming webhook, e.g. "https://example.bitrix24.ru/rest/1/abcdef0123456789/".
   std::string webhook_url;
@@ -25,16 +36,35 @@ struct Bitrix24SyncOptions {
   std::chrono::milliseconds first_backoff{500};
   // Waits between requests (Bitrix24 allows about two a second per portal).
   std::chrono::milliseconds pause{500};
+  // Pages asked in one `batch` request (Bitrix24 takes at most 50).
+  int batch_size = 50;
+  // Holds the high-water marks of the last successful sync; absent: a full sync.
+  std::string state_file;
+  // Incremental syncs ask from the previous start less this, for clocks that disagree.
+  std::chrono::seconds overlap{300};
   // How to wait (tests replace it to go fast).
   std::function<void(std::chrono::milliseconds)> sleep;
-  // Called with each method and start before its request, e.g. for progress.
-  std::function<void(const std::string& method, int64_t start)> on_request;
+  std::function<int64_t()> now;  // Unix seconds; empty: the system clock
+  // Called after each request, e.g. for a progress bar.
+  std::function<void(const Bitrix24Progress&)> on_progress;
 };
 
+// What an incremental sync asks from: the start of the previous successful run (Unix
+// seconds) and the highest stage-history IDs it imported. All 0: a full sync.
+struct Bitrix24Marks {
+  int64_t modified_from = 0;
+  int64_t deal_history_id = 0;
+  int64_t lead_history_id = 0;
+};
+// The marks in `file`; zeros when it is absent or unreadable.
+Bitrix24Marks ReadBitrix24Marks(const std::string& file);
+
 // Saves every page of every method Voronka reads into work_dir/<method>/ (crm.deal.list/
-// 0001.json, ...). Methods finished by an earlier interrupted run are not asked again.
-// An error names the method, the start and what the portal answered.
-Status DownloadBitrix24(const Bitrix24SyncOptions& options);
+// 0001.json, ...), then the timeline comments of the deals and leads saved
+// (crm.timeline.comment.list/deal-17-0001.json, ...). With marks, only what changed since.
+// Methods finished by an earlier interrupted run are not asked again. An error names the
+// method, the start and what the portal answered.
+Status DownloadBitrix24(const Bitrix24SyncOptions& options, const Bitrix24Marks& marks = {});
 
 // One REST list method to page through: its pages go to work_dir/<method>/<file_prefix>NNNN.json.
 struct Bitrix24Call {
@@ -48,8 +78,9 @@ Status DownloadBitrix24Calls(const Bitrix24SyncOptions& options,
 // "https://example.bitrix24.ru" of a webhook address; empty when it is not one.
 std::string Bitrix24Portal(const std::string& webhook_url);
 
-// DownloadBitrix24, then ReadBitrix24Dump with the portal taken from the webhook, then one
-// atomic store; on success the saved pages are removed so that the next run asks again.
+// DownloadBitrix24 (incremental when state_file holds marks), then ReadBitrix24Dump with the
+// portal taken from the webhook, then one atomic store; on success the saved pages are
+// removed and state_file gets this run's marks.
 ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
                            const Bitrix24SyncOptions& options, std::vector<std::string>* warnings);
 

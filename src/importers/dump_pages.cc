@@ -10,14 +10,16 @@
 
 namespace voronka {
 
-Result<std::vector<DumpPage>> ReadDumpPages(const std::string& dump_dir,
-                                            const std::string& folder) {
-  namespace fs = std::filesystem;
-  std::vector<DumpPage> pages;
+namespace {
+
+namespace fs = std::filesystem;
+
+// The *.json files of DUMP/folder by name; none when the folder is missing.
+Result<std::vector<fs::path>> PageFiles(const std::string& dump_dir, const std::string& folder) {
+  std::vector<fs::path> files;
   fs::path directory = fs::path(dump_dir) / folder;
   std::error_code error;
-  if (!fs::is_directory(directory, error)) return pages;
-  std::vector<fs::path> files;
+  if (!fs::is_directory(directory, error)) return files;
   for (const fs::directory_entry& entry : fs::directory_iterator(directory, error)) {
     if (entry.is_regular_file() && entry.path().extension() == ".json") {
       files.push_back(entry.path());
@@ -25,22 +27,84 @@ Result<std::vector<DumpPage>> ReadDumpPages(const std::string& dump_dir,
   }
   if (error) return Status::Error(directory.string() + ": " + error.message());
   std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    DumpPage page;
-    page.name = folder + "/" + file.filename().string();
+  return files;
+}
+
+Result<DumpPage> ReadPage(const std::string& folder, const fs::path& file) {
+  DumpPage page;
+  page.name = folder + "/" + file.filename().string();
+  std::string text;
+  {
     std::ifstream in(file, std::ios::binary);
     if (!in) return Status::Error(page.name + ": cannot read the file");
-    std::stringstream text;
-    text << in.rdbuf();
-    try {
-      page.body = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& parse_error) {
-      return Status::Error(page.name + ": not JSON: byte " + std::to_string(parse_error.byte) +
-                           ": the answer is cut or damaged");
-    }
-    pages.push_back(std::move(page));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    text = std::move(buffer).str();
+  }
+  try {
+    page.body = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& parse_error) {
+    return Status::Error(page.name + ": not JSON: byte " + std::to_string(parse_error.byte) +
+                         ": the answer is cut or damaged");
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<std::vector<DumpPage>> ReadDumpPages(const std::string& dump_dir,
+                                            const std::string& folder) {
+  Result<std::vector<fs::path>> files = PageFiles(dump_dir, folder);
+  if (!files.ok()) return files.status();
+  std::vector<DumpPage> pages;
+  for (const fs::path& file : files.value()) {
+    Result<DumpPage> page = ReadPage(folder, file);
+    if (!page.ok()) return page.status();
+    pages.push_back(std::move(page.value()));
   }
   return pages;
+}
+
+bool StreamDumpFolder(const std::string& dump_dir, const std::string& folder,
+                      const std::vector<std::string>& paths, const std::string& id_key,
+                      std::vector<std::string>& errors,
+                      const std::function<void(const DumpItem& item, size_t slot)>& visit) {
+  bool present = fs::is_directory(fs::path(dump_dir) / folder);
+  Result<std::vector<fs::path>> files = PageFiles(dump_dir, folder);
+  if (!files.ok()) {
+    errors.push_back(files.message());
+    return present;
+  }
+  std::unordered_map<std::string, size_t> slot_of_id;
+  size_t slots = 0;
+  for (const fs::path& file : files.value()) {
+    Result<DumpPage> page = ReadPage(folder, file);
+    if (!page.ok()) {
+      // As ReadDumpPages: a page that cannot be read stops the folder.
+      errors.push_back(page.message());
+      return present;
+    }
+    Result<const nlohmann::json*> items = PageItems(page.value(), paths);
+    if (!items.ok()) {
+      errors.push_back(items.message());
+      continue;
+    }
+    const nlohmann::json& list = *items.value();
+    for (size_t i = 0; i < list.size(); ++i) {
+      size_t slot = slots;
+      std::optional<std::string> id;
+      if (list[i].is_object() && list[i].contains(id_key)) id = JsonText(list[i][id_key]);
+      if (id) {
+        auto [it, inserted] = slot_of_id.emplace(std::move(*id), slots);
+        slot = it->second;
+        if (inserted) ++slots;
+      } else {
+        ++slots;
+      }
+      visit(DumpItem{&list[i], &page->name, i}, slot);
+    }
+  }
+  return present;
 }
 
 Result<const nlohmann::json*> PageItems(const DumpPage& page,

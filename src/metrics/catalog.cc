@@ -40,6 +40,7 @@ const std::vector<MetricInfo>& AllMetrics() {
        kDateClosed},
       {MetricId::kRepeatShare, "repeat_share", K::kRatio, F::kOutcome, R::kNone, I::kDeal,
        kDateClosed},
+      {MetricId::kNewClientCount, "new_client_count", K::kCount, F::kOutcome, R::kNone, I::kDeal},
       {MetricId::kInWorkCount, "in_work_count", K::kCount, F::kState, R::kNone, I::kDeal},
       {MetricId::kInWorkAmount, "in_work_amount", K::kMoney, F::kState, R::kNone, I::kDeal},
       {MetricId::kStageCount, "stage_count", K::kCount, F::kState, R::kOpen, I::kDeal},

@@ -39,6 +39,7 @@ enum class MetricId : uint8_t {
   kRepeatWonCount,
   kNewWonCount,
   kRepeatShare,
+  kNewClientCount,
   kInWorkCount,
   kInWorkAmount,
   kStageCount,

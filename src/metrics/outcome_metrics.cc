@@ -41,6 +41,20 @@ std::vector<int64_t> EarliestWinByCustomer(const ScanContext& c) {
 
 }  // namespace
 
+std::vector<int32_t> FirstDealOfCustomer(const Tables& t, int64_t horizon) {
+  size_t keys = Row(t.companies.ids.size() + t.contacts.ids.size());
+  std::vector<int32_t> first(keys * 2, kNone);
+  const DealTable& deals = t.deals;
+  for (int32_t d = 0; d < deals.size(); ++d) {
+    size_t row = Row(d);
+    int64_t key = CustomerKey(t, d);
+    if (key == kNone || !deals.defined[row] || deals.created_at[row] >= horizon) continue;
+    int32_t& slot = first[static_cast<size_t>(key) * 2 + static_cast<size_t>(deals.entity[row])];
+    if (slot == kNone || deals.created_at[row] < deals.created_at[Row(slot)]) slot = d;
+  }
+  return first;
+}
+
 Item DealItem(const ScanContext& c, int32_t deal) {
   return Item{ItemKind::kDeal, deal, deal, c.tables->deals.responsible.value[Row(deal)], kNoTime};
 }
@@ -56,6 +70,7 @@ struct OutcomeScan {
   Collector& out;
   MetricId metric;
   const std::vector<int64_t>& earliest_win;
+  const std::vector<int32_t>& first_deal;
 
   void Deal(int32_t d, uint8_t part) const {
     const Tables& t = *c.tables;
@@ -122,6 +137,14 @@ struct OutcomeScan {
         }
         break;
       }
+      case MetricId::kNewClientCount: {
+        int64_t key = CustomerKey(t, d);
+        if (key != kNone &&
+            first_deal[static_cast<size_t>(key) * 2 + static_cast<size_t>(t.deals.entity[row])] == d) {
+          out.Add(item, kNone, created_bucket, {1, 0, 0});
+        }
+        break;
+      }
       default:
         break;
     }
@@ -133,6 +156,7 @@ uint8_t PartsOf(MetricId metric) {
   switch (metric) {
     case MetricId::kCreatedCount:
     case MetricId::kCohortWinRate:
+    case MetricId::kNewClientCount:
       return kByCreation;
     case MetricId::kConversionRate:
       return kBoth;
@@ -152,7 +176,9 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
                        metric == MetricId::kRepeatShare;
   std::vector<int64_t> earliest_win;
   if (repeat_metric) earliest_win = EarliestWinByCustomer(c);
-  OutcomeScan scan{c, out, metric, earliest_win};
+  std::vector<int32_t> first_deal;
+  if (metric == MetricId::kNewClientCount) first_deal = FirstDealOfCustomer(t, c.horizon);
+  OutcomeScan scan{c, out, metric, earliest_win, first_deal};
   uint8_t parts = PartsOf(metric);
 
   // The time indexes hold creation and the latest close: they answer when the state is the

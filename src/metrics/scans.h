@@ -41,6 +41,12 @@ class LastTouchReader {
   std::vector<int64_t> computed_;
 };
 
+// Per customer (its company, else its contact; contacts after companies) and entity, at key
+// * 2 + entity: the customer's first deal created before `horizon` (earliest created_at, the
+// lower row on a tie), kNone when it has none. A customer is new in P when that deal was
+// created in P (new_client_count).
+std::vector<int32_t> FirstDealOfCustomer(const Tables& tables, int64_t horizon);
+
 // A deal as an item, its responsible as its user.
 Item DealItem(const ScanContext& context, int32_t deal);
 

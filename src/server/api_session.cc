@@ -178,7 +178,13 @@ void Api::Me(RouteContext& context) {
   std::shared_ptr<const AdminSettings> settings = runtime_.settings(account.workspace_id);
   AdminSettings defaults;
   const AdminSettings& admin_settings = settings ? *settings : defaults;
-  json pages = VisiblePages(admin_settings, account.role);
+  std::vector<std::string> visible = VisiblePages(admin_settings, account.role);
+  json page_metrics = json::object();
+  for (const std::string& page : visible) {
+    auto listed = PageMetrics().find(page);
+    if (listed != PageMetrics().end()) page_metrics[page] = listed->second;
+  }
+  json pages = visible;
   if (account.role == "admin") pages.push_back("admin");
   SendJson(context.response, 200,
            json{{"user",
@@ -189,6 +195,7 @@ void Api::Me(RouteContext& context) {
                   {"department_id", department}}},
                 {"workspace", workspace},
                 {"pages", pages},
+                {"page_metrics", page_metrics},
                 {"may_hide_widgets",
                  account.role == "admin" || admin_settings.users_may_hide_widgets},
                 {"csrf_token", context.caller->csrf_token}});

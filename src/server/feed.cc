@@ -7,7 +7,7 @@
 
 #include "metrics/period.h"
 #include "metrics/request.h"
-#include "metrics/scan.h"
+#include "metrics/scans.h"
 #include "model/money.h"
 
 namespace voronka {
@@ -189,37 +189,20 @@ Result<json> NewClients(const Tables& t, const json& request, Instant now,
   const ScanContext& context = made.value();
   const DealTable& deals = t.deals;
 
-  // The first deal of every company, and of every contact that has no company on its deals.
-  std::vector<int32_t> first_of_company(Row(t.companies.ids.size()), kNone);
-  std::vector<int32_t> first_of_contact(Row(t.contacts.ids.size()), kNone);
-  auto earlier = [&](int32_t a, int32_t b) {
-    if (b == kNone) return true;
-    int64_t at_a = deals.created_at[Row(a)], at_b = deals.created_at[Row(b)];
-    return at_a != at_b ? at_a < at_b : a < b;
-  };
-  for (int32_t d = 0; d < deals.size(); ++d) {
-    size_t row = Row(d);
-    if (!deals.defined[row] || deals.created_at[row] >= context.horizon) continue;
-    int32_t company = deals.company.value[row];
-    int32_t contact = deals.contact.value[row];
-    if (company != kNone && Row(company) < first_of_company.size()) {
-      if (earlier(d, first_of_company[Row(company)])) first_of_company[Row(company)] = d;
-    } else if (contact != kNone && Row(contact) < first_of_contact.size()) {
-      if (earlier(d, first_of_contact[Row(contact)])) first_of_contact[Row(contact)] = d;
-    }
-  }
+  // A customer is new in P when its first deal was created in P (new_client_count).
+  std::vector<int32_t> first_deal = FirstDealOfCustomer(t, context.horizon);
+  size_t company_slots = Row(t.companies.ids.size()) * 2;
   auto count_in = [&](const Period& period) {
     auto [start, end] = Span(period, t);
-    auto counts = [&](const std::vector<int32_t>& firsts) {
-      int64_t n = 0;
-      for (int32_t d : firsts) {
-        if (d == kNone || !context.DealPasses(d)) continue;
-        int64_t at = deals.created_at[Row(d)];
-        if (at >= start && at < end) ++n;
-      }
-      return n;
-    };
-    return std::pair<int64_t, int64_t>{counts(first_of_company), counts(first_of_contact)};
+    int64_t companies = 0, contacts = 0;
+    for (size_t slot = 0; slot < first_deal.size(); ++slot) {
+      int32_t d = first_deal[slot];
+      if (d == kNone || !context.DealPasses(d)) continue;
+      int64_t at = deals.created_at[Row(d)];
+      if (at < start || at >= end) continue;
+      ++(slot < company_slots ? companies : contacts);
+    }
+    return std::pair<int64_t, int64_t>{companies, contacts};
   };
   auto [companies, contacts] = count_in(report.period);
   json answer = {{"total", companies + contacts}, {"companies", companies}, {"contacts", contacts}};

@@ -1,7 +1,8 @@
 // What the browser tests share: the server under test (from scripts/e2e.sh), Chromium started
 // through playwright-core with a fresh profile, a logged-in page, and API calls made directly
 // with a session of their own to get the numbers a page must show.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
@@ -151,4 +152,17 @@ export async function sendNewDeal(api, { id, title, amount, createdAt = new Date
     body: JSON.stringify(deal) + '\n',
   });
   if (response.status !== 200) throw new Error(`ingest: ${response.status} ${await response.text()}`);
+}
+
+// Opens XLSX `file` with LibreOffice (its profile and output in `dir`) and answers the first
+// sheet's cells row by row, as raw values: numbers plainly (482417.64), not in their cell format.
+export function xlsxRows(file, dir) {
+  // CSV as UTF-8 (filter options: comma, double quote, character set 76 = UTF-8, from line 1,
+  // default formats and language, no quoting of numbers, detect numbers, the raw values
+  // rather than as shown: money cells carry a currency format).
+  const csvFilter = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false';
+  const out = path.join(dir, 'converted');
+  execFileSync('libreoffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', csvFilter, '--outdir', out, file], { stdio: 'pipe', timeout: 120000 });
+  const csv = readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.csv'))), 'utf8');
+  return { csv, rows: csv.split('\n').map((line) => line.split(',').map((cell) => cell.replace(/"/g, '').trim())) };
 }

@@ -2,12 +2,11 @@
 // scripts/e2e.sh (3000 deals, seed 3). Every number a test expects is asked from the API
 // directly with the same request, so a test states its data and its expected answer.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage } from './browser.mjs';
+import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage, xlsxRows } from './browser.mjs';
 
 const PERIOD = { preset: 'this_month' };
 const HEADLINE = ['created_count', 'won_amount', 'won_count', 'avg_check', 'avg_cycle_days', 'in_work_count', 'forgotten_count', 'lost_count'];
@@ -133,13 +132,7 @@ test('a widget exports an XLSX file that LibreOffice opens with the same numbers
     assert.match(download.suggestedFilename(), /\.xlsx$/);
     await download.saveAs(file);
     assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK', 'an XLSX file is a ZIP archive');
-    // CSV as UTF-8 (filter options: comma, double quote, character set 76 = UTF-8, from line 1,
-    // default formats and language, no quoting of numbers, detect numbers, the raw values
-    // rather than as shown: money cells carry a currency format).
-    const csvFilter = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false';
-    execFileSync('libreoffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', csvFilter, '--outdir', dir, file], { stdio: 'pipe', timeout: 120000 });
-    const csv = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('.csv'))), 'utf8');
-    const lines = csv.split('\n').map((line) => line.split(',').map((cell) => cell.replace(/"/g, '').trim()));
+    const { csv, rows: lines } = xlsxRows(file, dir);
     for (const row of answer.rows) {
       const name = answer.labels.responsible?.[row.group.responsible] ?? row.group.responsible;
       const line = lines.find((cells) => cells.includes(name));
@@ -251,6 +244,31 @@ test('a period without data says so, and the period picker sets a custom range',
   await session.page.locator('[data-widget="funnel"] .empty').waitFor();
   await session.page.selectOption('select[name="period"]', 'this_month');
   await session.page.locator('input[name="from"]').waitFor({ state: 'detached' });
+});
+
+test('a slow widget shows that it is loading, then its number', async () => {
+  await session.page.goto(`${BASE_URL}/#/overview`);
+  await waitForPage(session.page, 'overview');
+  // The won-amount plate's answer is held back for two seconds.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await session.page.route('**/api/v1/report', async (route) => {
+    if (JSON.parse(route.request().postData() || '{}').metric === 'won_amount') await held;
+    await route.continue();
+  });
+  try {
+    await session.page.evaluate(() => window.dispatchEvent(new CustomEvent('voronka:filterbar')));
+    // The plate keeps its last number under the loading bar meanwhile.
+    await session.page.locator('.widget-body.loading .kpi[data-metric="won_amount"]').waitFor({ timeout: 10000 });
+    // The other plates are not held up by it.
+    await session.page.waitForFunction(() => !document.querySelector('.kpi[data-metric="created_count"]')?.closest('.widget-body.loading'));
+  } finally {
+    release();
+    await session.page.waitForFunction(() => !document.querySelector('.widget-body.loading'), null, { timeout: 30000 });
+    await session.page.unroute('**/api/v1/report');
+  }
+  const answer = await session.api.report({ metric: 'won_amount', period: PERIOD, filters: {}, compare: 'previous_period' });
+  assert.equal((await plate('won_amount')).value, printed(answer.total));
 });
 
 test('a clear message while the server is unreachable, gone when it is back', async () => {

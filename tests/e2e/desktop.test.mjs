@@ -55,10 +55,20 @@ test('the new clients plate, the activity sources and the movement show the API 
 
   const plate = session.page.locator('[data-widget="clients"] .kpi');
   assert.equal(await plate.getAttribute('data-value'), String(clients.total));
-  assert.equal((await plate.locator('.number').textContent()).replace(/\D/g, ''), String(clients.total));
-  // The same request through the tests' own session: the route answers the plate's question.
+  assert.equal((await plate.locator('.number-link').textContent()).replace(/\D/g, ''), String(clients.total));
+  // The same request through the tests' own session: the route answers the plate's question,
+  // and new_client_count (the number's drill-down and export) agrees with it.
   const again = await session.api.post('/clients', { period: PERIOD, filters: {}, compare: 'previous_period' });
   assert.equal(again.companies + again.contacts, again.total);
+  const metric = await session.api.report({ metric: 'new_client_count', period: PERIOD, filters: {} });
+  assert.equal(metric.total, again.total);
+  // The number opens the list of the new clients' first deals, exactly that many.
+  await plate.locator('.number-link').click();
+  await session.page.locator('.modal .drill-count').waitFor();
+  assert.equal(await session.page.locator('.modal .drill-count').getAttribute('data-total'), await plate.getAttribute('data-value'));
+  await session.page.keyboard.press('Escape');
+  await session.page.locator('.modal').waitFor({ state: 'detached' });
+  assert.equal(await session.page.locator('[data-widget="clients"] [data-export="xlsx"]').count(), 1, 'the plate exports');
 
   assert.ok(sources.total > 0, 'the demo has activities this month');
   // The pie's slices, read from the chart itself: the sources and counts of the answer.

@@ -30,8 +30,8 @@ constexpr std::string_view kHistory = R"(
 constexpr const char* kCounting[] = {
     "created_count",  "won_count",       "lost_count",    "repeat_won_count", "new_won_count",
     "in_work_count",  "forgotten_count", "no_task_count", "overdue_tasks",    "load",
-    "activity_count", "funnel",          "stage_count",   "lost_from_stage",  "deal_count",
-    "task_count"};
+    "activity_count", "funnel",          "stage_count",   "lost_from_stage",  "new_client_count",
+    "deal_count",     "task_count"};
 
 TEST(Drilldown, CountEqualsTheNumberForEveryCountingMetric) {
   auto engine = Load(std::string(kWorkspace) + std::string(kHistory));

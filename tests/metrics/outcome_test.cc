@@ -210,6 +210,37 @@ TEST(OutcomeRepeat, CompanyContactAndNeither) {
   EXPECT_EQ(repeat["items"][1]["id"], "Y");
 }
 
+TEST(OutcomeNewClients, FirstDealOfCompanyOrContactInThePeriod) {
+  // c1's first deal is in January (A), so its March deal B is not a new client. c2's first
+  // deal C is in March, and so is its second, D: c2 counts once, by C. Contact k1 without
+  // company: first deal E in March. A lead L of c3 in March is a lead, not a deal. F has
+  // neither company nor contact: no client. March: c2 and k1 -> 2; by responsible: u1 has C
+  // (1), u2 has E (1). Filtered by responsible u2: only E -> 1 (B and D are not first deals).
+  auto engine = Load(std::string(kWorkspace) + R"(
+{"type":"pipeline","id":"lp","name":"Leads","entity":"lead","stages":[{"id":"l_new","name":"New","semantic":"open"}]}
+{"type":"deal","id":"B","pipeline_id":"p1","stage_id":"taken","amount":"10","company_id":"c1","responsible_id":"u2","created_at":"2024-03-02T10:00:00+03:00"}
+{"type":"deal","id":"A","pipeline_id":"p1","stage_id":"taken","amount":"10","company_id":"c1","responsible_id":"u1","created_at":"2024-01-10T10:00:00+03:00"}
+{"type":"deal","id":"C","pipeline_id":"p1","stage_id":"taken","amount":"10","company_id":"c2","responsible_id":"u1","created_at":"2024-03-03T10:00:00+03:00"}
+{"type":"deal","id":"D","pipeline_id":"p1","stage_id":"taken","amount":"10","company_id":"c2","responsible_id":"u2","created_at":"2024-03-20T10:00:00+03:00"}
+{"type":"deal","id":"E","pipeline_id":"p1","stage_id":"taken","amount":"10","contact_id":"k1","responsible_id":"u2","created_at":"2024-03-05T10:00:00+03:00"}
+{"type":"deal","id":"L","entity":"lead","pipeline_id":"lp","stage_id":"l_new","amount":"10","company_id":"c3","responsible_id":"u1","created_at":"2024-03-06T10:00:00+03:00"}
+{"type":"deal","id":"F","pipeline_id":"p1","stage_id":"taken","amount":"10","responsible_id":"u1","created_at":"2024-03-07T10:00:00+03:00"}
+)");
+  std::string march =
+      R"("metric":"new_client_count","period":{"from":"2024-03-01","to":"2024-04-01"},"as_of":"2024-04-10T00:00:00Z")";
+  EXPECT_EQ(Value(*engine, "{" + march + "}"), 2);
+  json by_user = Report(*engine, "{" + march + R"(,"group_by":["responsible"]})");
+  EXPECT_EQ(RowValue(by_user, R"({"responsible":"u1"})", ""), 1);
+  EXPECT_EQ(RowValue(by_user, R"({"responsible":"u2"})", ""), 1);
+  EXPECT_EQ(Value(*engine, "{" + march + R"(,"filters":{"responsible":["u2"]}})"), 1);
+  json drill = Drill(*engine, "{" + march + "}");
+  ASSERT_EQ(drill["total"], 2);
+  EXPECT_EQ(drill["items"][0]["id"], "C");
+  EXPECT_EQ(drill["items"][1]["id"], "E");
+  // January alone: A is c1's first deal -> 1.
+  EXPECT_EQ(Value(*engine, R"({"metric":"new_client_count","period":{"from":"2024-01-01","to":"2024-02-01"},"as_of":"2024-04-10T00:00:00Z"})"), 1);
+}
+
 TEST(OutcomeFields, MultiListCountsInEachValue) {
   // A has tags [vip, b2b]; B has [b2b]; C's tag is set to vip by an update, then cleared by a
   // later one. Group by fields.tags: b2b 2, vip 1, "" 1 (C).

@@ -3,6 +3,7 @@
 // (March 2024: D1 Anna 100.00 won, D2 Boris 200.00 won, D3 Vera 400.00 won, D4 Gleb 800.00 open).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "api_fixture.h"
@@ -238,7 +239,15 @@ TEST_F(AdminApiTest, AHiddenPageIsRefusedToItsRoleAndLeftOutOfMe) {
   Settle(admin, R"({"hidden_pages":{"manager":["forgotten","activities"]}})");
   Browser boris = Login("boris");
   json me = Json(Call("GET", "/api/v1/me", &boris));
-  EXPECT_EQ(me["pages"], (json{"overview", "dynamics", "managers", "funnel", "goals", "desktop"}));
+  EXPECT_EQ(me["pages"], (json{"overview", "dynamics", "managers", "funnel", "goals", "desktop", "builder"}));
+  // The metrics of each page he opens, as the server lists them; none for the hidden ones,
+  // and none for the builder (any metric not shown only on hidden pages).
+  EXPECT_FALSE(me["page_metrics"].contains("forgotten"));
+  EXPECT_FALSE(me["page_metrics"].contains("builder"));
+  EXPECT_EQ(me["page_metrics"].size(), 6u);
+  json overview = me["page_metrics"]["overview"];
+  EXPECT_NE(std::find(overview.begin(), overview.end(), "won_amount"), overview.end());
+  EXPECT_EQ(std::find(overview.begin(), overview.end(), "forgotten_amount"), overview.end());
   // forgotten_amount is shown on the Forgotten page only: refused.
   auto refused = Call("POST", "/api/v1/report", &boris, MarchReport("forgotten_amount"));
   EXPECT_EQ(refused->status, 403);
@@ -257,8 +266,34 @@ TEST_F(AdminApiTest, AHiddenPageIsRefusedToItsRoleAndLeftOutOfMe) {
   // The head is not a manager: Forgotten is open to them (D4 of Gleb, in North).
   Browser head = Login("head");
   EXPECT_EQ(Total(head, "forgotten_amount"), "800.00");
-  EXPECT_EQ(Json(Call("GET", "/api/v1/me", &head))["pages"].size(), 8u);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/me", &head))["pages"].size(), 9u);
   EXPECT_EQ(Json(Call("GET", "/api/v1/me", &admin))["pages"].back(), "admin");
+}
+
+TEST_F(AdminApiTest, TheReportBuilderIsAPageTheAdminMayHide) {
+  Browser admin = Login("admin");
+  Browser boris = Login("boris");
+  // Open to a manager: a metric no other page shows runs there; one shown only on a page
+  // hidden from the role stays refused, builder or not.
+  Settle(admin, R"({"hidden_pages":{"manager":["forgotten"]}})");
+  EXPECT_EQ(Json(Call("GET", "/api/v1/me", &boris))["pages"].back(), "builder");
+  EXPECT_EQ(Call("POST", "/api/v1/report", &boris,
+                 MarchReport("cohort_win_rate", R"(,"page":"builder")"))
+                ->status,
+            200);
+  EXPECT_EQ(Call("POST", "/api/v1/report", &boris,
+                 MarchReport("forgotten_amount", R"(,"page":"builder")"))
+                ->status,
+            403);
+  // Hidden from managers: out of /me, and every request naming it refused.
+  Settle(admin, R"({"hidden_pages":{"manager":["builder"]}})");
+  json pages = Json(Call("GET", "/api/v1/me", &boris))["pages"];
+  EXPECT_EQ(std::find(pages.begin(), pages.end(), "builder"), pages.end()) << pages.dump();
+  EXPECT_EQ(Call("POST", "/api/v1/report", &boris,
+                 MarchReport("created_count", R"(,"page":"builder")"))
+                ->status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/report", &boris, MarchReport("created_count"))->status, 200);
 }
 
 TEST_F(AdminApiTest, LayoutDefaultsPerDepartmentBeatTheRoleAndOwnLayoutsBeatBoth) {

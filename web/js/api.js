@@ -6,6 +6,7 @@ let csrfToken = '';
 let onUnauthorized = () => {};
 let onReachability = () => {};
 let currentPage = '';
+let pageMetrics = {};
 
 // An error answered by the server (status >= 400) or the network (status 0).
 export class ApiError extends Error {
@@ -29,9 +30,16 @@ export function setCurrentPage(id) {
   currentPage = id || '';
 }
 
-// `request` with the current page, unless it names one.
+// `request` with the current page, unless it names one. The server owns the list of metrics
+// each page shows (GET /me "page_metrics"); a request the list does not name is a page out of
+// step with it, said on the console (the browser tests fail on console errors).
 function onPage(request) {
-  return currentPage && request && request.page === undefined ? { ...request, page: currentPage } : request;
+  if (!currentPage || !request || request.page !== undefined) return request;
+  const listed = pageMetrics[currentPage];
+  if (listed && request.metric && !listed.includes(request.metric)) {
+    console.error(`page ${currentPage} asks for ${request.metric}, which the server does not list for it`);
+  }
+  return { ...request, page: currentPage };
 }
 
 // Called on 401 from any request except login (the session has ended).
@@ -96,6 +104,7 @@ export const api = {
     try {
       const answer = await send('GET', '/me', undefined, { quiet401: true });
       setCsrfToken(answer.csrf_token);
+      pageMetrics = answer.page_metrics || {};
       return answer;
     } catch (error) {
       if (error.status === 401) return null;

@@ -32,7 +32,9 @@ function layoutOf(page) {
 // Draws page `page` with `widgets` ({id, kind, title, x, y, w, h, ...}) and its own `toolbar`
 // into `container`, the layout tools (hidden widgets, reset) into `tools`. `fitRows` sizes the rows so
 // that many fit the window (the overview's one-screen rule). Returns {refresh(), destroy()}.
-export async function renderDashboard(container, { page, widgets, tools, fitRows = 0, toolbar = null }) {
+// `layoutWidgets(layout)` adds the widgets the saved layout itself lists (the Desktop's saved
+// reports); members of the layout besides "version" and "widgets" are kept when it is saved.
+export async function renderDashboard(container, { page, widgets: builtIn, tools, fitRows = 0, toolbar = null, layoutWidgets = null }) {
   const gridLibrary = loadScript(GRIDSTACK);
   let layout = null;
   try {
@@ -40,7 +42,10 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
   } catch (error) {
     if (error.status !== 404) showToast(t('error.layout', { message: error.message }));
   }
-  const saved = layout?.version === LAYOUT_VERSION ? layout.widgets || {} : {};
+  const current = layout?.version === LAYOUT_VERSION ? layout : {};
+  const saved = current.widgets || {};
+  const { version: _version, widgets: _widgets, ...extras } = current;
+  const widgets = [...builtIn, ...(layoutWidgets ? layoutWidgets(current) : [])];
   const place = (widget) => ({ ...widget, ...(saved[widget.id] || {}) });
   const placed = widgets.map(place);
   const hidden = new Set(placed.filter((w) => w.hidden).map((w) => w.id));
@@ -202,7 +207,7 @@ export async function renderDashboard(container, { page, widgets, tools, fitRows
       Object.assign(saved, positions);
       for (const id of Object.keys(saved)) if (!hidden.has(id)) delete saved[id].hidden;
       try {
-        await api.saveLayout(page, { version: LAYOUT_VERSION, widgets: positions });
+        await api.saveLayout(page, { ...extras, version: LAYOUT_VERSION, widgets: positions });
         container.dataset.layoutSaved = String(Date.now());
       } catch (error) {
         showToast(t('error.layout', { message: error.message }));

@@ -15,6 +15,7 @@ import { onFilterChange } from './state.js';
 const POLL_MS = 3000;
 const root = document.getElementById('app');
 let dashboard = null;
+let pageView = null;  // what a page drawn by its own render() answers: {refresh()}
 let version = null;
 let pollTimer = null;
 let rendering = Promise.resolve();
@@ -76,13 +77,16 @@ function renderPage() {
     setCurrentPage(page.id);
     dashboard?.destroy();
     dashboard = null;
+    pageView = null;
     document.title = `${t(`page.${page.id}`)} · Voronka`;
     const { filterBar, chips, tools, content } = renderShell(page);
-    renderFilterBar(filterBar, chips);
+    // A page with its own period and filters (the report builder) has no filter bar.
+    if (page.filterBar === false) filterBar.parentElement.hidden = true;
+    else renderFilterBar(filterBar, chips);
     content.classList.add('loading');
     const started = performance.now();
     if (page.render) {
-      await page.render(content);
+      pageView = (await page.render(content)) || null;
       content.classList.remove('loading');
       content.dataset.ready = String(Math.round(performance.now() - started));
       return;
@@ -93,6 +97,7 @@ function renderPage() {
       tools,
       fitRows: page.fitRows || 0,
       toolbar: page.toolbar ? page.toolbar(renderPage) : null,
+      layoutWidgets: page.layoutWidgets || null,
     });
     content.classList.remove('loading');
     content.dataset.ready = String(Math.round(performance.now() - started));
@@ -105,7 +110,7 @@ function renderPage() {
 function refreshData() {
   rendering = rendering.then(async () => {
     const filterBar = root.querySelector('.filter-controls');
-    if (filterBar) {
+    if (filterBar && !filterBar.parentElement.hidden) {
       const open = [...filterBar.querySelectorAll('details[open]')].map((d) => d.dataset.name || d.className);
       renderFilterBar(filterBar, root.querySelector('.chips'));
       for (const details of filterBar.querySelectorAll('details')) {
@@ -113,7 +118,7 @@ function refreshData() {
       }
     }
     dashboard?.fit();
-    await dashboard?.refresh();
+    await Promise.all([dashboard?.refresh(), pageView?.refresh?.()]);
   });
   return rendering;
 }

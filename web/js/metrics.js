@@ -15,6 +15,7 @@ const KINDS = {
   repeat_won_count: 'count',
   new_won_count: 'count',
   repeat_share: 'ratio',
+  new_client_count: 'count',
   in_work_count: 'count',
   in_work_amount: 'money',
   stage_count: 'count',

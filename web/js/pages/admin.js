@@ -107,12 +107,14 @@ function settingsForm(settings, onSaved) {
     };
     const workspace = own.changed();
     if (Object.keys(workspace).length) body.workspace = workspace;
-    const saved = await attempt(() => api.put('/settings', body), 'admin.saved');
-    if (saved) {
-      // The workspace's name, zone, currency, threshold and deep link are read from /me.
+    // The workspace's name, zone, currency, threshold and deep link are read from /me: the
+    // dashboard knows them before "saved" is said, so no page opened after it shows the old.
+    const saved = await attempt(async () => {
+      const answer = await api.put('/settings', body);
       await Promise.all([loadMe(), loadMeta()]);
-      onSaved();
-    }
+      return answer;
+    }, 'admin.saved');
+    if (saved) onSaved();
   };
   return h(
     'form',
@@ -232,7 +234,8 @@ export const page = {
           section('settings', 'admin.settings', settingsForm(settings, draw)),
           section('people', 'admin.people', peopleTable(crmUsers, accounts, draw)),
           section('tokens', 'admin.tokens', tokensList(tokens, draw)),
-          section('layouts', 'admin.layouts', layoutDefaults(settings.pages)),
+          // The report builder has no widgets to arrange.
+          section('layouts', 'admin.layouts', layoutDefaults(settings.pages.filter((p) => p !== 'builder'))),
         ),
       );
     };

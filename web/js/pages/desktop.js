@@ -1,11 +1,27 @@
 // Desktop: the CRM-desktop widget set (SPEC §5) to arrange, resize and hide at will.
 import { savedFilterList } from '../filter_bar.js';
+import { t } from '../i18n.js';
 import { currentMeta } from '../session.js';
 
 const kpi = (id, metric, title, x, y, more = {}) => ({ id, kind: 'kpi', metric, title, x, y, w: 4, h: 2, ...more });
 
 export const page = {
   id: 'desktop',
+  // Reports of the report builder put on the Desktop: listed in its layout ("reports"),
+  // placed under the built-in widgets until moved.
+  layoutWidgets: (layout) =>
+    (Array.isArray(layout.reports) ? layout.reports : [])
+      .filter((report) => Number.isInteger(report?.id))
+      .map((report, index) => ({
+        id: `report-${report.id}`,
+        kind: 'saved_report',
+        report: report.id,
+        title: () => report.name || t('page.builder'),
+        x: (index % 2) * 12,
+        y: 60 + 6 * Math.floor(index / 2),
+        w: report.chart === 'number' ? 6 : 12,
+        h: report.chart === 'number' ? 2 : 6,
+      })),
   widgets: () => {
     const listField = (currentMeta().fields || []).find((f) => f.kind === 'list');
     const widgets = [
@@ -15,7 +31,7 @@ export const page = {
       kpi('lost', 'lost_count', 'desktop.lost', 12, 0),
       kpi('potential', 'in_work_amount', 'desktop.potential', 16, 0),
       kpi('lost-revenue', 'lost_amount', 'desktop.lost_revenue', 20, 0),
-      kpi('clients', 'new_clients', 'desktop.clients', 0, 2, { source: 'clients', exportable: false }),
+      kpi('clients', 'new_clients', 'desktop.clients', 0, 2, { source: 'clients' }),
       kpi('activities', 'activity_count', 'desktop.activities', 4, 2),
       kpi('calls', 'activity_count', 'desktop.calls', 8, 2, { filters: { kind: ['call'] } }),
       kpi('emails', 'activity_count', 'desktop.emails', 12, 2, { filters: { kind: ['email'] } }),

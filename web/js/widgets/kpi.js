@@ -20,21 +20,23 @@ function comparison(value, previous, metric, show) {
   );
 }
 
+// The number and its drill-down are new_client_count; POST /clients adds the split into
+// companies and contacts.
 async function renderClients(body, widget) {
-  const request = reportRequest('created_count', { compare: 'previous_period', filters: widget.filters });
-  delete request.metric;
-  const answer = await api.clients(request);
+  const request = reportRequest('new_client_count', { compare: 'previous_period', filters: widget.filters });
+  const { metric: _metric, ...split } = request;
+  const answer = await api.clients(split);
   replace(
     body,
     h(
       'div',
       { class: 'kpi', dataset: { metric: 'new_clients', value: String(answer.total) } },
-      h('span', { class: 'number' }, formatCount(answer.total)),
-      comparison(answer.total, answer.total_compare, 'new_clients', formatCount),
+      drillNumber(formatCount(answer.total), request, { value: answer.total, title: t('desktop.clients'), hint: formatCount(answer.total) }),
+      comparison(answer.total, answer.total_compare, 'new_client_count', formatCount),
       h('div', { class: 'kpi-previous' }, t('clients.split', { companies: formatCount(answer.companies), contacts: formatCount(answer.contacts) })),
     ),
   );
-  return { exportSource: null };
+  return { exportSource: () => ({ report: request }) };
 }
 
 // widget: {metric, filters?, compare? ("previous_period" by default), extra? request members}
