@@ -279,6 +279,37 @@ int Run(const Options& options) {
                        {"as_of", as_of},
                        {"granularity", "month"}}});
 
+  // The headline numbers again with a custom-field filter (the builder's usual request), and
+  // the builder's own counts with its other operators.
+  constexpr size_t kHeadlines = 9;
+  std::vector<Query> filtered(overview.begin(), overview.begin() + kHeadlines);
+  for (Query& query : filtered) {
+    query.name.replace(0, std::string("headline").size(), "fields.delivery=yes");
+    query.request["filters"] = {{"fields.delivery", {"yes"}}};
+  }
+  std::vector<Query> builder = {
+      {"builder deal_count by modified, amount range, by manager x month",
+       {{"metric", "deal_count"},
+        {"date", "modified"},
+        {"period", two_years},
+        {"as_of", as_of},
+        {"granularity", "month"},
+        {"group_by", {"responsible"}},
+        {"filters", {{"amount", {{"min", "1000.00"}, {"max", "50000.00"}}}}}}},
+      {"builder deal_amount, title contains, not_in source",
+       {{"metric", "deal_amount"},
+        {"period", month},
+        {"as_of", as_of},
+        {"filters", {{"title", {{"contains", "заказ"}}}, {"source", {{"not_in", {"web"}}}}}}}},
+      {"builder task_count by deadline, delivery yes, by manager",
+       {{"metric", "task_count"},
+        {"date", "deadline"},
+        {"period", month},
+        {"as_of", as_of},
+        {"group_by", {"responsible"}},
+        {"filters", {{"fields.delivery", {{"in", {"yes"}}}}}}}},
+  };
+
   std::vector<Query> singles;
   for (const char* metric : {"won_amount", "created_count", "avg_cycle_days", "lost_count",
                              "in_work_count", "forgotten_count", "activity_count"}) {
@@ -314,7 +345,7 @@ int Run(const Options& options) {
   std::printf("\nqueries (median of %d warm runs)            median      scanned     rate\n",
               options.runs);
   if (!options.only.empty()) {
-    for (const auto* list : {&overview, &singles, &drills}) {
+    for (const auto* list : {&overview, &filtered, &builder, &singles, &drills}) {
       for (const Query& query : *list) {
         if (query.name.find(options.only) == std::string::npos) continue;
         Timing timing = Measure(engine, {query}, options.runs);
@@ -332,6 +363,15 @@ int Run(const Options& options) {
   Timing whole = Measure(engine, overview, options.runs);
   PrintRow("OVERVIEW SET (" + std::to_string(overview.size()) + " reports)", whole.median_ms,
            whole.bytes);
+  Timing headlines = Measure(engine, {overview.begin(), overview.begin() + kHeadlines}, options.runs);
+  PrintRow("HEADLINES (9 reports)", headlines.median_ms, headlines.bytes);
+  Timing filtered_set = Measure(engine, filtered, options.runs);
+  PrintRow("HEADLINES fields.delivery=yes (9 reports)", filtered_set.median_ms,
+           filtered_set.bytes);
+  for (const Query& query : builder) {
+    Timing timing = Measure(engine, {query}, options.runs);
+    PrintRow(query.name, timing.median_ms, timing.bytes);
+  }
   for (const Query& query : singles) {
     Timing timing = Measure(engine, {query}, options.runs);
     PrintRow(query.name, timing.median_ms, timing.bytes);

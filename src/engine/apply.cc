@@ -79,6 +79,8 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
       column->Grow(rows, kNone);
     }
     d.fields.resize(rows);
+    for (Column<int32_t>& column : d.field_value) column.resize(rows, kNone);
+    d.update_times.resize(rows);
     d.history.resize(rows);
     d.latest.resize(rows);
     d.latest_outcome.resize(rows, Outcome::kNotCreated);
@@ -162,6 +164,14 @@ void SetFields(Tables& t, int32_t deal, const std::vector<CustomField>& fields, 
     if (key < slot->key) continue;
     slot->key = key;
     slot->values = FieldValueIds(t, field.value);
+    std::vector<Column<int32_t>>& columns = t.deals.field_value;
+    while (columns.size() <= Row(name)) {
+      columns.emplace_back();
+      columns.back().resize(t.deals.fields.size(), kNone);
+    }
+    columns[Row(name)][Row(deal)] = slot->values.empty()      ? kNone
+                                    : slot->values.size() == 1 ? slot->values[0]
+                                                               : kSeveralValues;
   }
 }
 
@@ -355,6 +365,9 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
   SetOptional(d.loss_reason, row, r.loss_reason, key, value);
   SetOptional(d.converted_to, row, r.converted_to, key, value);
   SetFields(t, deal, r.fields, key);
+  std::vector<int64_t>& updates = d.update_times[row];
+  auto at = std::lower_bound(updates.begin(), updates.end(), r.at.micros);
+  if (at == updates.end() || *at != r.at.micros) updates.insert(at, r.at.micros);
   if (r.converted_to.has_value()) RefreshDerived(t, deal);
 }
 

@@ -184,6 +184,9 @@ void RunScan(const ScanContext& c, Collector& out) {
     case MetricFamily::kActivity:
       ScanActivity(c, out);
       return;
+    case MetricFamily::kMembership:
+      ScanMembership(c, out);
+      return;
     case MetricFamily::kGoal:
       return;
   }

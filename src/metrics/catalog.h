@@ -22,7 +22,8 @@ enum class ValueKind : uint8_t {
   kGoals,         // goal_progress rows (built by their own code)
 };
 
-enum class MetricFamily : uint8_t { kOutcome, kState, kMovement, kActivity, kGoal };
+// kMembership: the report builder's counts, by the membership date the request chooses.
+enum class MetricFamily : uint8_t { kOutcome, kState, kMovement, kActivity, kGoal, kMembership };
 
 enum class MetricId : uint8_t {
   kCreatedCount,
@@ -60,7 +61,11 @@ enum class MetricId : uint8_t {
   kActivityIndex,
   kResponseTime,
   kNps,
-  kGoalProgress
+  kGoalProgress,
+  kDealCount,
+  kDealAmount,
+  kDealAvgAmount,
+  kTaskCount
 };
 
 // Which rows a per-stage metric has.
@@ -76,7 +81,23 @@ struct MetricInfo {
   MetricFamily family;
   StageRows stage_rows;
   ItemKind items;  // the main kind of item behind the number
+  // The membership dates a request's "date" may name (bits of MembershipDate in request.h:
+  // created 1, modified 2, closed 4, fields.<name> 8, deadline 16, completed 32), the first
+  // set bit being the default; 0: the metric takes no "date".
+  uint8_t dates = 0;
 };
+
+inline constexpr uint8_t kDateCreated = 1, kDateModified = 2, kDateClosed = 4, kDateField = 8,
+                         kDateDeadline = 16, kDateCompleted = 32;
+
+// "count", "money", "ratio", "money_mean", "days", "minutes", "points", "percent",
+// "forecast", "goals": how the UI formats the value.
+std::string_view ValueKindName(ValueKind kind);
+// The builder's objects a metric applies to: "deals", "leads", "activities", "tasks".
+std::vector<std::string_view> MetricObjects(const MetricInfo& metric);
+// The names of the dates the metric's "date" may take ("created", "modified", "closed",
+// "fields.<name>", "deadline", "completed"), the default first; empty when it takes none.
+std::vector<std::string_view> MetricDateNames(const MetricInfo& metric);
 
 // The metric of that name, or null.
 const MetricInfo* FindMetric(std::string_view name);

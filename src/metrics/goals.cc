@@ -80,7 +80,10 @@ Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
       DimensionRef on{
           goal.scope == GoalScope::kUser ? Dimension::kResponsible : Dimension::kDepartment, kNone,
           goal.scope == GoalScope::kUser ? "responsible" : "department"};
-      sub.filters.push_back(Filter{on, {goal.scope_id.value_or("")}});
+      Filter scope;
+      scope.on = on;
+      scope.values = {goal.scope_id.value_or("")};
+      sub.filters.push_back(std::move(scope));
     }
     Result<Cell> actual = Total(tables, sub, period.value(), visibility);
     if (!actual.ok()) return actual.status();

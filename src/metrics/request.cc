@@ -1,5 +1,7 @@
 #include "metrics/request.h"
 
+#include "model/money.h"
+
 namespace voronka {
 
 namespace {
@@ -50,6 +52,202 @@ Result<std::vector<std::string>> StringList(const json& value, const std::string
   return out;
 }
 
+// Which operators a dimension takes: value dimensions in/not_in (and empty where a value can
+// be missing), amount a range, created_at/closed_at dates, title contains, custom fields all.
+bool TakesOperator(Dimension dimension, FilterOp op) {
+  switch (dimension) {
+    case Dimension::kField:
+      return true;
+    case Dimension::kAmount:
+      return op == FilterOp::kRange;
+    case Dimension::kTitle:
+      return op == FilterOp::kContains || op == FilterOp::kEmpty;
+    case Dimension::kCreatedAt:
+      return op == FilterOp::kDates;
+    case Dimension::kClosedAt:
+      return op == FilterOp::kDates || op == FilterOp::kEmpty;
+    case Dimension::kResponsible:
+    case Dimension::kDepartment:
+    case Dimension::kSource:
+    case Dimension::kDealType:
+    case Dimension::kCompany:
+    case Dimension::kLossReason:
+      return op == FilterOp::kIn || op == FilterOp::kNotIn || op == FilterOp::kEmpty;
+    case Dimension::kPipeline:
+    case Dimension::kStage:
+    case Dimension::kEntity:
+    case Dimension::kKind:
+    case Dimension::kDirection:
+      return op == FilterOp::kIn || op == FilterOp::kNotIn;
+  }
+  return false;
+}
+
+const char* OperatorsOf(Dimension dimension) {
+  switch (dimension) {
+    case Dimension::kField:
+      return "in, not_in, empty, min/max, from/to, contains";
+    case Dimension::kAmount:
+      return "min/max";
+    case Dimension::kTitle:
+      return "contains, empty";
+    case Dimension::kCreatedAt:
+      return "from/to";
+    case Dimension::kClosedAt:
+      return "from/to, empty";
+    case Dimension::kPipeline:
+    case Dimension::kStage:
+    case Dimension::kEntity:
+    case Dimension::kKind:
+    case Dimension::kDirection:
+      return "in, not_in";
+    default:
+      return "in, not_in, empty";
+  }
+}
+
+Result<std::string> BoundText(const json& value, const char* bound) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return value.dump();
+  return Status::Error(std::string(bound) + ": expected a number as a string (\"1000.00\")");
+}
+
+// A filter's value: a list (or one value) = in, else an object with exactly one operator
+// (min/max and from/to count as one, either bound optional).
+Result<Filter> ParseFilter(const DimensionRef& on, const json& value) {
+  Filter filter;
+  filter.on = on;
+  if (!value.is_object()) {
+    Result<std::vector<std::string>> list = StringList(value, "in");
+    if (!list.ok()) return Status::Error("expected a list of values or an operator object");
+    if (!TakesOperator(on.dimension, FilterOp::kIn)) {
+      return Status::Error(std::string("takes ") + OperatorsOf(on.dimension) + ", not a list");
+    }
+    filter.values = std::move(list.value());
+    return filter;
+  }
+  if (value.empty()) return Status::Error("an operator is required");
+  std::vector<std::string> names;
+  for (const auto& [name, operand] : value.items()) names.push_back(name);
+  bool range = false, dates = false;
+  for (const std::string& name : names) {
+    range = range || name == "min" || name == "max";
+    dates = dates || name == "from" || name == "to";
+  }
+  size_t groups = 0;
+  for (const std::string& name : names) {
+    if (name != "min" && name != "max" && name != "from" && name != "to") ++groups;
+  }
+  groups += (range ? 1 : 0) + (dates ? 1 : 0);
+  if (groups > 1) return Status::Error("one operator per filter, got several");
+  const std::string& name = names[0];
+  const json& operand = value[name];
+  if (name == "in" || name == "not_in") {
+    filter.op = name == "in" ? FilterOp::kIn : FilterOp::kNotIn;
+    Result<std::vector<std::string>> list = StringList(operand, name);
+    if (!list.ok()) return list.status();
+    filter.values = std::move(list.value());
+  } else if (name == "empty") {
+    filter.op = FilterOp::kEmpty;
+    if (!operand.is_boolean()) return Status::Error("empty: expected true or false");
+    filter.empty = operand.get<bool>();
+  } else if (range) {
+    filter.op = FilterOp::kRange;
+    for (const char* bound : {"min", "max"}) {
+      if (!value.contains(bound) || value[bound].is_null()) continue;
+      Result<std::string> text = BoundText(value[bound], bound);
+      if (!text.ok()) return text.status();
+      std::optional<Decimal> number = ParseDecimal(text.value());
+      if (on.dimension == Dimension::kAmount) {
+        // Money is exact minor units: the bound must be an amount ("1000.00", at most 2 decimals).
+        Result<int64_t> minor = ParseMoney(text.value());
+        if (!minor.ok()) return Status::Error(std::string(bound) + ": " + minor.message());
+      }
+      if (!number) {
+        return Status::Error(std::string(bound) + ": '" + text.value() + "' is not a number");
+      }
+      (std::string_view(bound) == "min" ? filter.min : filter.max) = number;
+    }
+  } else if (dates) {
+    filter.op = FilterOp::kDates;
+    for (const char* bound : {"from", "to"}) {
+      if (!value.contains(bound) || value[bound].is_null()) continue;
+      if (!value[bound].is_string()) return Status::Error(std::string(bound) + ": expected a date");
+      Result<LocalDate> date = ParseDate(value[bound].get<std::string>());
+      if (!date.ok()) return Status::Error(std::string(bound) + ": " + date.message());
+      (std::string_view(bound) == "from" ? filter.from : filter.to) = date.value();
+    }
+  } else if (name == "contains") {
+    filter.op = FilterOp::kContains;
+    if (!operand.is_string()) return Status::Error("contains: expected a string");
+    filter.contains = LowercaseText(operand.get<std::string>());
+  } else {
+    return Status::Error("unknown operator '" + name +
+                         "' (in, not_in, empty, min/max, from/to, contains)");
+  }
+  if (!TakesOperator(on.dimension, filter.op)) {
+    std::string written = range ? "min/max" : dates ? "from/to" : name;
+    return Status::Error("'" + written + "' does not apply here; it takes " +
+                         OperatorsOf(on.dimension));
+  }
+  return filter;
+}
+
+uint8_t DateBit(MembershipDate date) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(date));
+}
+
+DateRef DefaultDate(const MetricInfo& metric) {
+  static const char* kNames[] = {"created", "modified", "closed", "fields", "deadline",
+                                 "completed"};
+  for (unsigned bit = 0; bit < 6; ++bit) {
+    if (metric.dates & (1u << bit)) {
+      return DateRef{static_cast<MembershipDate>(bit), kNone, kNames[bit]};
+    }
+  }
+  return DateRef{};
+}
+
+// The request's "date": one the metric takes (catalogue bits), a date custom field for deals.
+Result<DateRef> ParseMembershipDate(const json& value, const MetricInfo& metric,
+                                    const Tables& tables) {
+  if (!value.is_string()) return Status::Error("date: expected a string");
+  std::string text = value.get<std::string>();
+  static const std::pair<const char*, MembershipDate> kNames[] = {
+      {"created", MembershipDate::kCreated},   {"modified", MembershipDate::kModified},
+      {"closed", MembershipDate::kClosed},     {"deadline", MembershipDate::kDeadline},
+      {"completed", MembershipDate::kCompleted}};
+  DateRef date;
+  date.name = text;
+  bool known = false;
+  for (const auto& [name, which] : kNames) {
+    if (text == name) {
+      date.date = which;
+      known = true;
+    }
+  }
+  if (!known && text.rfind("fields.", 0) == 0 && text.size() > 7) {
+    date.date = MembershipDate::kField;
+    date.field = tables.field_names.Find(text.substr(7));
+    known = true;
+  }
+  if (!known) {
+    return Status::Error("date: '" + text +
+                         "' is not a date (created, modified, closed, fields.<name>, deadline, "
+                         "completed)");
+  }
+  if ((metric.dates & DateBit(date.date)) == 0) {
+    std::string taken;
+    for (std::string_view name : MetricDateNames(metric)) {
+      taken += (taken.empty() ? "" : ", ") + std::string(name);
+    }
+    return Status::Error("date: " + std::string(metric.name) + " " +
+                         (taken.empty() ? std::string("takes no date")
+                                        : "counts by " + taken + ", not '" + text + "'"));
+  }
+  return date;
+}
+
 }  // namespace
 
 Result<DimensionRef> ParseDimension(const std::string& name, const Tables& tables) {
@@ -59,7 +257,9 @@ Result<DimensionRef> ParseDimension(const std::string& name, const Tables& table
       {"source", Dimension::kSource},           {"deal_type", Dimension::kDealType},
       {"company", Dimension::kCompany},         {"loss_reason", Dimension::kLossReason},
       {"entity", Dimension::kEntity},           {"kind", Dimension::kKind},
-      {"direction", Dimension::kDirection}};
+      {"direction", Dimension::kDirection},     {"amount", Dimension::kAmount},
+      {"title", Dimension::kTitle},             {"created_at", Dimension::kCreatedAt},
+      {"closed_at", Dimension::kClosedAt}};
   for (const auto& [text, dimension] : kNames) {
     if (name == text) return DimensionRef{dimension, kNone, name};
   }
@@ -69,7 +269,7 @@ Result<DimensionRef> ParseDimension(const std::string& name, const Tables& table
   return Status::Error("'" + name +
                        "' is not a group key or filter (responsible, department, pipeline, stage, "
                        "source, deal_type, company, loss_reason, entity, kind, direction, "
-                       "fields.<name>)");
+                       "fields.<name>; filters also amount, title, created_at, closed_at)");
 }
 
 Result<ReportRequest> ParseRequest(const json& body, Instant now, const Tables& tables) {
@@ -109,6 +309,9 @@ Result<ReportRequest> ParseRequest(const json& body, Instant now, const Tables& 
     for (const std::string& name : names.value()) {
       Result<DimensionRef> dimension = ParseDimension(name, tables);
       if (!dimension.ok()) return Status::Error("group_by: " + dimension.message());
+      if (dimension->dimension >= Dimension::kAmount) {
+        return Status::Error("group_by: '" + name + "' is a filter, not a group key");
+      }
       if (dimension->dimension == Dimension::kEntity) request.entity_chosen = true;
       request.group_by.push_back(dimension.value());
     }
@@ -119,11 +322,18 @@ Result<ReportRequest> ParseRequest(const json& body, Instant now, const Tables& 
     for (const auto& [name, values] : body["filters"].items()) {
       Result<DimensionRef> dimension = ParseDimension(name, tables);
       if (!dimension.ok()) return Status::Error("filters: " + dimension.message());
-      Result<std::vector<std::string>> list = StringList(values, "filters." + name);
-      if (!list.ok()) return list.status();
+      Result<Filter> filter = ParseFilter(dimension.value(), values);
+      if (!filter.ok()) return Status::Error("filters." + name + ": " + filter.message());
       if (dimension->dimension == Dimension::kEntity) request.entity_chosen = true;
-      request.filters.push_back(Filter{dimension.value(), std::move(list.value())});
+      request.filters.push_back(std::move(filter.value()));
     }
+  }
+  if (body.contains("date") && !body["date"].is_null()) {
+    Result<DateRef> date = ParseMembershipDate(body["date"], *request.metric, tables);
+    if (!date.ok()) return date.status();
+    request.date = date.value();
+  } else {
+    request.date = DefaultDate(*request.metric);
   }
   if (body.contains("compare") && !body["compare"].is_null()) {
     if (!body["compare"].is_string()) return Status::Error("compare: expected a string");
@@ -188,6 +398,61 @@ Result<ActivityWeights> ParseActivityWeights(const nlohmann::json& json, Activit
     base[slot] = static_cast<int64_t>(half_points);
   }
   return base;
+}
+
+std::optional<Decimal> ParseDecimal(std::string_view text) {
+  size_t at = 0;
+  bool negative = false;
+  if (at < text.size() && (text[at] == '-' || text[at] == '+')) negative = text[at++] == '-';
+  Decimal whole = 0, fraction = 0;
+  int integer_digits = 0, fraction_digits = 0;
+  for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++integer_digits) {
+    if (integer_digits >= 24) return std::nullopt;
+    whole = whole * 10 + (text[at] - '0');
+  }
+  if (at < text.size() && text[at] == '.') {
+    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++fraction_digits) {
+      if (fraction_digits >= kDecimalScale) return std::nullopt;
+      fraction = fraction * 10 + (text[at] - '0');
+    }
+    if (fraction_digits == 0) return std::nullopt;
+  }
+  if (at != text.size() || integer_digits == 0) return std::nullopt;
+  for (int d = fraction_digits; d < kDecimalScale; ++d) fraction *= 10;
+  Decimal scale = 1;
+  for (int d = 0; d < kDecimalScale; ++d) scale *= 10;
+  Decimal value = whole * scale + fraction;
+  return negative ? -value : value;
+}
+
+std::string LowercaseText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 'A' && byte <= 'Z') {
+      out.push_back(static_cast<char>(byte - 'A' + 'a'));
+      continue;
+    }
+    if (i + 1 < text.size()) {
+      unsigned char next = static_cast<unsigned char>(text[i + 1]);
+      // Cyrillic capitals in UTF-8: Ѐ-Џ = D0 80..8F (-> D1 90..9F), А-П = D0 90..9F
+      // (-> D0 B0..BF), Р-Я = D0 A0..AF (-> D1 80..8F).
+      if (byte == 0xD0 && next >= 0x80 && next <= 0xAF) {
+        if (next <= 0x8F) {
+          out += {static_cast<char>(0xD1), static_cast<char>(next + 0x10)};
+        } else if (next <= 0x9F) {
+          out += {static_cast<char>(0xD0), static_cast<char>(next + 0x20)};
+        } else {
+          out += {static_cast<char>(0xD1), static_cast<char>(next - 0x20)};
+        }
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(static_cast<char>(byte));
+  }
+  return out;
 }
 
 }  // namespace voronka

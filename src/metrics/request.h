@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/tables.h"
@@ -29,7 +30,12 @@ enum class Dimension : uint8_t {
   kEntity,
   kField,
   kKind,
-  kDirection
+  kDirection,
+  // Filters only (not group keys): the deal's amount, title, creation and close time.
+  kAmount,
+  kTitle,
+  kCreatedAt,
+  kClosedAt
 };
 
 struct DimensionRef {
@@ -38,9 +44,41 @@ struct DimensionRef {
   std::string name;       // as written: "responsible", "fields.delivery"
 };
 
+// How a filter tests its dimension (docs/api.md, "Filters").
+enum class FilterOp : uint8_t {
+  kIn,        // the value is one of `values` ("" = none); a plain list means this
+  kNotIn,     // none of the values is listed
+  kEmpty,     // the value is missing (`empty`) or present (!`empty`)
+  kRange,     // a number in [min, max], either bound optional
+  kDates,     // a date in [from, to) of the workspace zone, either bound optional
+  kContains,  // text containing `contains`, case-insensitively
+};
+
+// An exact decimal (a number custom field, an amount bound): units of 10^-9.
+using Decimal = __int128;
+inline constexpr int kDecimalScale = 9;
+// Parses "-12", "1000.5", "1000.00" (at most 9 fractional digits); nullopt when not a number.
+std::optional<Decimal> ParseDecimal(std::string_view text);
+
 struct Filter {
   DimensionRef on;
-  std::vector<std::string> values;
+  FilterOp op = FilterOp::kIn;
+  std::vector<std::string> values;  // kIn, kNotIn
+  bool empty = true;                // kEmpty
+  std::optional<Decimal> min, max;  // kRange
+  std::optional<LocalDate> from, to;  // kDates
+  std::string contains;             // kContains, lowercased
+};
+
+// The date that decides which deals or tasks a metric counts in P and in which bucket
+// (the request's "date"): created_at, the latest change, the close time, a date custom field,
+// or for tasks their deadline or completion.
+enum class MembershipDate : uint8_t { kCreated, kModified, kClosed, kField, kDeadline, kCompleted };
+
+struct DateRef {
+  MembershipDate date = MembershipDate::kCreated;
+  int32_t field = kNone;  // kField: the field-name id (kNone when no deal has it)
+  std::string name;       // as written: "created", "fields.contract_date"
 };
 
 // Activity-index weights in half points (weights are multiples of 0.5): one per ActivityKind
@@ -62,6 +100,7 @@ struct ReportRequest {
   int32_t forgotten_days = 14;
   ActivityWeights activity_weights = kDefaultActivityWeights;
   bool entity_chosen = false;  // an entity filter or group key was given
+  DateRef date;                // "date": the membership date of deal_* and task_count
   // Drill-down only: the row to expand.
   nlohmann::json drill_group = nlohmann::json::object();
   std::optional<std::string> drill_bucket;
@@ -77,6 +116,9 @@ Result<ReportRequest> ParseRequest(const nlohmann::json& json, Instant now, cons
 // Parses {"call": 1, "meeting": 3, "comment": 0.5, "task": 1, "stage_change": 1, ...} over
 // `base`: names are activity kinds, "task" and "stage_change"; weights 0..1000 in steps of 0.5.
 Result<ActivityWeights> ParseActivityWeights(const nlohmann::json& json, ActivityWeights base);
+
+// Lowercases UTF-8 Latin and Cyrillic letters (А-Я, Ё, and A-Z); other bytes are kept.
+std::string LowercaseText(std::string_view text);
 
 // The name of a dimension as written in requests ("responsible", "fields.delivery").
 Result<DimensionRef> ParseDimension(const std::string& name, const Tables& tables);

@@ -1,6 +1,8 @@
 #include "metrics/scan.h"
 
 #include <algorithm>
+#include <limits>
+#include <utility>
 
 #include "engine/deal_state.h"
 
@@ -36,21 +38,34 @@ int32_t IdSpace(const Tables& t, Dimension dimension) {
       return 10;
     case Dimension::kDirection:
       return 3;
+    case Dimension::kAmount:
+    case Dimension::kTitle:
+    case Dimension::kCreatedAt:
+    case Dimension::kClosedAt:
+      return 0;  // filters only, never group keys
   }
   return 0;
 }
 
+// An in / not_in / empty filter on a value dimension, as a bitmap over its ids.
 DimensionFilter MakeFilter(const Tables& t, const Filter& filter) {
   DimensionFilter out;
   out.active = true;
-  out.accepts.assign(Row(IdSpace(t, filter.on.dimension)), 0);
+  size_t space = Row(IdSpace(t, filter.on.dimension));
+  if (filter.op == FilterOp::kEmpty) {
+    out.accepts.assign(space, filter.empty ? 0 : 1);
+    out.accepts_none = filter.empty;
+    return out;
+  }
+  out.accepts.assign(space, 0);
   for (const std::string& text : filter.values) {
     int32_t id = DimensionValueId(t, filter.on, text);
     if (id == kNone) out.accepts_none = true;
     if (id >= 0) out.accepts[Row(id)] = 1;
   }
   if (filter.on.dimension == Dimension::kDepartment) {
-    // A department filter includes every sub-department: accept d when an ancestor is listed.
+    // A department filter includes every sub-department: accept d when an ancestor is listed
+    // (so not_in leaves the sub-departments out too).
     std::vector<uint8_t> listed = out.accepts;
     for (int32_t d = 0; d < t.departments.ids.size(); ++d) {
       int32_t at = d;
@@ -63,27 +78,201 @@ DimensionFilter MakeFilter(const Tables& t, const Filter& filter) {
       }
     }
   }
+  if (filter.op == FilterOp::kNotIn) {
+    for (uint8_t& accepted : out.accepts) accepted = accepted ? 0 : 1;
+    out.accepts_none = !out.accepts_none;
+  }
   return out;
 }
 
+// The instant range [lo, hi) of a from/to filter in the workspace zone (open bounds: the whole
+// time line).
+std::pair<int64_t, int64_t> InstantRange(const Tables& t, const Filter& filter) {
+  const TimeZone& zone = t.settings.time_zone;
+  int64_t lo = filter.from ? zone.StartOf(*filter.from).micros : kNoTime;
+  int64_t hi = filter.to ? zone.StartOf(*filter.to).micros : std::numeric_limits<int64_t>::max();
+  return {lo, hi};
+}
+
+bool InRange(const Filter& filter, Decimal value) {
+  return (!filter.min || value >= *filter.min) && (!filter.max || value <= *filter.max);
+}
+
+// A filter on a custom field: which value ids it accepts (a deal passes when any of its values
+// is accepted, or it has none and `accepts_none`), and whether the answer is then negated
+// (not_in: a deal passes when none of its values is listed).
 struct FieldFilter {
-  int32_t field;
+  int32_t field = kNone;
   DimensionFilter values;
+  bool negate = false;
 };
 
-bool FieldPasses(const Tables& t, int32_t deal, const FieldFilter& filter) {
-  for (const FieldSlot& slot : t.deals.fields[Row(deal)]) {
-    if (slot.field != filter.field) continue;
-    if (slot.values.empty()) return filter.values.accepts_none;
-    for (int32_t value : slot.values) {
-      if (filter.values.Accepts(value)) return true;
+FieldFilter MakeFieldFilter(const Tables& t, const Filter& filter) {
+  FieldFilter out;
+  out.field = filter.on.field;
+  out.negate = filter.op == FilterOp::kNotIn;
+  DimensionFilter& values = out.values;
+  values.active = true;
+  switch (filter.op) {
+    case FilterOp::kIn:
+    case FilterOp::kNotIn:
+    case FilterOp::kEmpty: {
+      Filter as_in = filter;
+      if (filter.op == FilterOp::kNotIn) as_in.op = FilterOp::kIn;
+      values = MakeFilter(t, as_in);
+      return out;
     }
-    return false;
+    default:
+      break;
   }
-  return filter.values.accepts_none;
+  // Range, dates and text tests run once per distinct value, not once per deal.
+  values.accepts.assign(Row(t.values.size()), 0);
+  auto [lo, hi] = InstantRange(t, filter);
+  for (int32_t v = 0; v < t.values.size(); ++v) {
+    std::string_view text = t.values.Text(v);
+    bool accepted = false;
+    if (filter.op == FilterOp::kRange) {
+      std::optional<Decimal> number = ParseDecimal(text);
+      accepted = number && InRange(filter, *number);
+    } else if (filter.op == FilterOp::kDates) {
+      int64_t at = FieldValueInstant(t, text);
+      accepted = at != kNoTime && at >= lo && at < hi;
+    } else {
+      accepted = LowercaseText(text).find(filter.contains) != std::string::npos;
+    }
+    values.accepts[Row(v)] = accepted ? 1 : 0;
+  }
+  return out;
+}
+
+bool FieldPasses(const Tables& t, int32_t deal, int32_t value, const FieldFilter& filter) {
+  bool any = false;
+  if (value == kSeveralValues) {
+    for (const FieldSlot& slot : t.deals.fields[Row(deal)]) {
+      if (slot.field != filter.field) continue;
+      for (int32_t id : slot.values) any = any || filter.values.Accepts(id);
+    }
+  } else {
+    any = filter.values.Accepts(value);
+  }
+  return any != filter.negate;
+}
+
+// ANDs one deal-attribute filter into `attrs`: one tight loop over the one column it reads
+// (the pass bitmap is built once per request, a filter at a time, so a request filtered by a
+// custom field reads that field's 4-byte column instead of every deal's slot vector).
+void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uint8_t>& attrs) {
+  const Tables& t = *c.tables;
+  const DealTable& deals = t.deals;
+  int32_t n = deals.size();
+  auto each = [&](auto&& passes) {
+    for (int32_t d = 0; d < n; ++d) {
+      if (attrs[Row(d)]) attrs[Row(d)] = passes(d) ? 1 : 0;
+    }
+  };
+  auto by_ids = [&](const Column<int32_t>& column) {
+    DimensionFilter accepted = MakeFilter(t, filter);
+    c.Scanned(n, 4);
+    each([&](int32_t d) { return accepted.Accepts(column[Row(d)]); });
+  };
+  switch (filter.on.dimension) {
+    case Dimension::kPipeline:
+    case Dimension::kStage: {
+      DimensionFilter accepted = MakeFilter(t, filter);
+      bool by_pipeline = filter.on.dimension == Dimension::kPipeline;
+      c.Scanned(n, 4);
+      each([&](int32_t d) {
+        int32_t stage = c.state[Row(d)].stage;
+        if (!by_pipeline) return accepted.Accepts(stage);
+        return accepted.Accepts(stage == kNone ? kNone : t.stages.pipeline[Row(stage)]);
+      });
+      return;
+    }
+    case Dimension::kSource:
+      return by_ids(deals.source.value);
+    case Dimension::kDealType:
+      return by_ids(deals.deal_type.value);
+    case Dimension::kCompany:
+      return by_ids(deals.company.value);
+    case Dimension::kLossReason:
+      return by_ids(deals.loss_reason.value);
+    case Dimension::kEntity: {
+      DimensionFilter accepted = MakeFilter(t, filter);
+      c.Scanned(n, 1);
+      each([&](int32_t d) { return accepted.Accepts(static_cast<int32_t>(deals.entity[Row(d)])); });
+      return;
+    }
+    case Dimension::kField: {
+      FieldFilter field = MakeFieldFilter(t, filter);
+      if (field.field == kNone || Row(field.field) >= deals.field_value.size()) {
+        // No deal has the field: every deal has no value.
+        bool passes = field.values.accepts_none != field.negate;
+        if (!passes) std::fill(attrs.begin(), attrs.end(), 0);
+        return;
+      }
+      const Column<int32_t>& column = deals.field_value[Row(field.field)];
+      c.Scanned(n, 4);
+      each([&](int32_t d) { return FieldPasses(t, d, column[Row(d)], field); });
+      return;
+    }
+    case Dimension::kAmount: {
+      // Minor units (10^-2) to the decimal scale (10^-9): exact, no floating point.
+      c.Scanned(n, 8);
+      each([&](int32_t d) {
+        return InRange(filter, static_cast<Decimal>(deals.amount.value[Row(d)]) * 10'000'000);
+      });
+      return;
+    }
+    case Dimension::kTitle: {
+      c.Scanned(n, 32);
+      if (filter.op == FilterOp::kEmpty) {
+        each([&](int32_t d) { return deals.title.value[Row(d)].empty() == filter.empty; });
+        return;
+      }
+      each([&](int32_t d) {
+        return LowercaseText(deals.title.value[Row(d)]).find(filter.contains) != std::string::npos;
+      });
+      return;
+    }
+    case Dimension::kCreatedAt: {
+      auto [lo, hi] = InstantRange(t, filter);
+      c.Scanned(n, 8);
+      each([&](int32_t d) {
+        int64_t at = deals.created_at[Row(d)];
+        return at >= lo && at < hi;
+      });
+      return;
+    }
+    case Dimension::kClosedAt: {
+      auto [lo, hi] = InstantRange(t, filter);
+      c.Scanned(n, sizeof(DealMoment));
+      each([&](int32_t d) {
+        const DealMoment& m = c.state[Row(d)];
+        bool closed = (m.outcome == Outcome::kWon || m.outcome == Outcome::kLost) &&
+                      m.close != kNoTime;
+        if (filter.op == FilterOp::kEmpty) return closed != filter.empty;
+        return closed && m.close >= lo && m.close < hi;
+      });
+      return;
+    }
+    case Dimension::kResponsible:
+    case Dimension::kDepartment:
+    case Dimension::kKind:
+    case Dimension::kDirection:
+      return;  // the user's and the activity's own filters, not deal attributes
+  }
 }
 
 }  // namespace
+
+int64_t FieldValueInstant(const Tables& t, std::string_view text) {
+  if (text.size() == 10) {
+    Result<LocalDate> date = ParseDate(text);
+    return date.ok() ? t.settings.time_zone.StartOf(date.value()).micros : kNoTime;
+  }
+  Result<Instant> instant = ParseInstant(text);
+  return instant.ok() ? instant->micros : kNoTime;
+}
 
 Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& request,
                                       const Visibility& visibility) {
@@ -109,49 +298,37 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
     });
   }
 
-  DimensionFilter responsible, department, pipeline, stage, source, deal_type, company, loss_reason,
-      entity;
-  std::vector<FieldFilter> fields;
+  DimensionFilter responsible, department;
+  std::vector<const Filter*> deal_filters;  // deal attributes, applied to the pass bitmap
   std::vector<std::string> pipeline_ids;
   for (const Filter& filter : request.filters) {
-    DimensionFilter made = MakeFilter(t, filter);
     switch (filter.on.dimension) {
       case Dimension::kResponsible:
-        responsible = made;
+        responsible = MakeFilter(t, filter);
         break;
       case Dimension::kDepartment:
-        department = made;
-        break;
-      case Dimension::kPipeline:
-        pipeline = made;
-        pipeline_ids = filter.values;
-        break;
-      case Dimension::kStage:
-        stage = made;
-        break;
-      case Dimension::kSource:
-        source = made;
-        break;
-      case Dimension::kDealType:
-        deal_type = made;
-        break;
-      case Dimension::kCompany:
-        company = made;
-        break;
-      case Dimension::kLossReason:
-        loss_reason = made;
-        break;
-      case Dimension::kEntity:
-        entity = made;
-        break;
-      case Dimension::kField:
-        fields.push_back(FieldFilter{filter.on.field, made});
+        department = MakeFilter(t, filter);
         break;
       case Dimension::kKind:
-        c.kind_filter = made;
+        c.kind_filter = MakeFilter(t, filter);
         break;
       case Dimension::kDirection:
-        c.direction_filter = made;
+        c.direction_filter = MakeFilter(t, filter);
+        break;
+      case Dimension::kPipeline:
+        if (per_stage) {
+          // Chooses the pipeline; deals are taken wherever they are now.
+          if (filter.op != FilterOp::kIn) {
+            return Status::Error("filters.pipeline: " + std::string(c.metric->name) +
+                                 " takes one pipeline, as a list or {\"in\": [id]}");
+          }
+          pipeline_ids = filter.values;
+          break;
+        }
+        deal_filters.push_back(&filter);
+        break;
+      default:
+        deal_filters.push_back(&filter);
         break;
     }
   }
@@ -166,7 +343,6 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
       return Status::Error(pipeline_ids.empty() ? "no pipeline is defined"
                                                 : "pipeline '" + pipeline_ids[0] + "' is unknown");
     }
-    pipeline = DimensionFilter{};  // chooses the pipeline; deals are taken wherever they are
     const std::vector<int32_t>& stages = t.pipelines.stages[Row(c.pipeline)];
     int32_t open_count = t.pipelines.open_stage_count[Row(c.pipeline)];
     auto add_rows = [&](StageSemantic semantic) {
@@ -206,34 +382,28 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
     if (u != kNone) c.user_visible[Row(u)] = 1;
   }
 
-  c.deal_attr_filtered = pipeline.active || stage.active || source.active || deal_type.active ||
-                         company.active || loss_reason.active || entity.active || !fields.empty();
+  c.deal_attr_filtered = !deal_filters.empty();
   c.deals_only = !request.entity_chosen && !per_stage;
   bool none_user_passes = (!responsible.active || responsible.accepts_none) &&
                           (!department.active || department.accepts_none);
   if (!c.deal_attr_filtered && !c.user_filtered && c.all_visible) return c;  // DealPasses reads
   c.pass_bitmap = true;
-  c.deal_attrs.assign(Row(deals.size()), 0);
+  c.deal_attrs.assign(Row(deals.size()), 1);
+  for (const Filter* filter : deal_filters) ApplyDealFilter(c, *filter, c.deal_attrs);
   c.deal_pass.assign(Row(deals.size()), 0);
   bool deals_only = c.deals_only;
-  c.Scanned(deals.size(), 26);
+  bool read_owner = c.user_filtered || !c.all_visible;
+  c.Scanned(deals.size(), read_owner ? 6 : 2);
   for (int32_t d = 0; d < deals.size(); ++d) {
     size_t row = Row(d);
-    int32_t current = c.state[row].stage;
-    int32_t current_pipeline = current == kNone ? kNone : t.stages.pipeline[Row(current)];
-    bool attrs = pipeline.Accepts(current_pipeline) && stage.Accepts(current) &&
-                 source.Accepts(deals.source.value[row]) &&
-                 deal_type.Accepts(deals.deal_type.value[row]) &&
-                 company.Accepts(deals.company.value[row]) &&
-                 loss_reason.Accepts(deals.loss_reason.value[row]) &&
-                 entity.Accepts(static_cast<int32_t>(deals.entity[row]));
-    for (const FieldFilter& field : fields) attrs = attrs && FieldPasses(t, d, field);
-    c.deal_attrs[row] = attrs ? 1 : 0;
-    int32_t owner = deals.responsible.value[row];
-    bool owner_passes = owner == kNone ? none_user_passes : c.user_pass[Row(owner)] != 0;
-    bool exists = c.state[row].outcome != Outcome::kNotCreated;
-    bool kind_ok = !deals_only || deals.entity[row] == Entity::kDeal;
-    c.deal_pass[row] = exists && attrs && owner_passes && kind_ok && c.DealVisible(d) ? 1 : 0;
+    if (!c.deal_attrs[row] || c.state.outcome(row) == Outcome::kNotCreated) continue;
+    if (deals_only && deals.entity[row] != Entity::kDeal) continue;
+    if (read_owner) {
+      int32_t owner = deals.responsible.value[row];
+      bool owner_passes = owner == kNone ? none_user_passes : c.user_pass[Row(owner)] != 0;
+      if (!owner_passes || !c.DealVisible(d)) continue;
+    }
+    c.deal_pass[row] = 1;
   }
   return c;
 }
@@ -327,12 +497,20 @@ void ResolveDimension(const ScanContext& c, const DimensionRef& dimension, const
     case Dimension::kEntity:
       out.push_back(static_cast<int32_t>(t.deals.entity[row]));
       return;
-    case Dimension::kField:
+    case Dimension::kField: {
+      int32_t value = dimension.field == kNone || Row(dimension.field) >= t.deals.field_value.size()
+                          ? kNone
+                          : t.deals.field_value[Row(dimension.field)][row];
+      if (value != kSeveralValues) {
+        out.push_back(value);
+        return;
+      }
       for (const FieldSlot& slot : t.deals.fields[row]) {
         if (slot.field == dimension.field) out = slot.values;
       }
       if (out.empty()) out.push_back(kNone);
       return;
+    }
     default:
       out.push_back(kNone);
       return;
@@ -363,6 +541,11 @@ std::string DimensionValueText(const Tables& t, const DimensionRef& dimension, i
       return ActivityKindName(static_cast<ActivityKind>(id));
     case Dimension::kDirection:
       return DirectionName(static_cast<Direction>(id));
+    case Dimension::kAmount:
+    case Dimension::kTitle:
+    case Dimension::kCreatedAt:
+    case Dimension::kClosedAt:
+      return "";
   }
   return "";
 }
@@ -425,6 +608,11 @@ int32_t DimensionValueId(const Tables& t, const DimensionRef& dimension, const s
       id = parsed ? static_cast<int32_t>(*parsed) : kNone;
       break;
     }
+    case Dimension::kAmount:
+    case Dimension::kTitle:
+    case Dimension::kCreatedAt:
+    case Dimension::kClosedAt:
+      break;
   }
   return id == kNone ? kUnknownValue : id;
 }

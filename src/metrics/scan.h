@@ -227,6 +227,9 @@ class Collector {
 // The values of one dimension for an item (several for a multi-list field, kNone for none).
 void ResolveDimension(const ScanContext& context, const DimensionRef& dimension, const Item& item,
                       std::vector<int32_t>& out);
+// The instant a custom-field value stands for: a date "YYYY-MM-DD" is its local midnight in the
+// workspace zone, an RFC 3339 timestamp itself; kNoTime when it is neither.
+int64_t FieldValueInstant(const Tables& tables, std::string_view text);
 // The request text of a dimension value id ("" for kNone), and its display label.
 std::string DimensionValueText(const Tables& tables, const DimensionRef& dimension, int32_t id);
 std::string DimensionValueLabel(const Tables& tables, const DimensionRef& dimension, int32_t id);

@@ -15,6 +15,10 @@ void ScanMovement(const ScanContext& context, Collector& out);
 // Activity metrics: activity_count, activity_index, response_time, nps.
 void ScanActivity(const ScanContext& context, Collector& out);
 
+// The builder's counts by the request's membership date: deal_count, deal_amount,
+// deal_avg_amount (deals) and task_count (tasks).
+void ScanMembership(const ScanContext& context, Collector& out);
+
 // The scan of the context's metric.
 void RunScan(const ScanContext& context, Collector& out);
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "access/visibility_of.h"
+#include "metrics/catalog.h"
 
 namespace voronka {
 
@@ -59,6 +60,34 @@ std::string FieldKind(const std::set<std::string>& values, bool several_per_deal
   if (numbers) return "number";
   if (dates) return "date";
   return values.size() <= 50 ? "list" : "string";
+}
+
+// The metric catalogue for the report builder: each metric's value kind, the objects it
+// applies to, the membership dates its "date" takes (the default first; "fields.<name>" stands
+// for every date custom field, listed by name) and whether it answers per stage.
+json MetricCatalogue(const json& fields) {
+  json metrics = json::array();
+  for (const MetricInfo& metric : AllMetrics()) {
+    json dates = json::array();
+    for (std::string_view date : MetricDateNames(metric)) {
+      if (date != "fields.<name>") {
+        dates.push_back(date);
+        continue;
+      }
+      for (const json& field : fields) {
+        if (field["kind"] == "date") dates.push_back("fields." + field["name"].get<std::string>());
+      }
+    }
+    json objects = json::array();
+    for (std::string_view object : MetricObjects(metric)) objects.push_back(object);
+    metrics.push_back({{"name", metric.name},
+                       {"kind", ValueKindName(metric.kind)},
+                       {"objects", std::move(objects)},
+                       {"takes_date", metric.dates != 0},
+                       {"dates", std::move(dates)},
+                       {"per_stage", metric.stage_rows != StageRows::kNone}});
+  }
+  return metrics;
 }
 
 }  // namespace
@@ -134,10 +163,11 @@ json BuildMeta(const Tables& t, const Account& account, const Visibility& visibi
                       {"kind", FieldKind(values, multi_fields.count(name) > 0)},
                       {"values", values}});
   }
+  json metrics = MetricCatalogue(fields);
   return json{{"users", std::move(users)},         {"departments", std::move(departments)},
               {"pipelines", std::move(pipelines)}, {"sources", sources},
               {"deal_types", deal_types},          {"loss_reasons", loss_reasons},
-              {"fields", std::move(fields)}};
+              {"fields", std::move(fields)},       {"metrics", std::move(metrics)}};
 }
 
 }  // namespace voronka

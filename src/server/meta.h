@@ -11,7 +11,8 @@ namespace voronka {
 
 // {"users","departments","pipelines","sources","deal_types","loss_reasons","fields"}: users and
 // departments the account sees; pipelines with their stages (structure, not data); sources,
-// deal types, loss reasons and custom-field values as they occur on visible deals.
+// deal types, loss reasons and custom-field values as they occur on visible deals; "metrics",
+// the catalogue: [{"name","kind","objects","takes_date","dates","per_stage"}] (docs/api.md).
 nlohmann::json BuildMeta(const Tables& tables, const Account& account,
                          const Visibility& visibility);
 

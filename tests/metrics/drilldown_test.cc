@@ -30,7 +30,8 @@ constexpr std::string_view kHistory = R"(
 constexpr const char* kCounting[] = {
     "created_count",  "won_count",       "lost_count",    "repeat_won_count", "new_won_count",
     "in_work_count",  "forgotten_count", "no_task_count", "overdue_tasks",    "load",
-    "activity_count", "funnel",          "stage_count",   "lost_from_stage",  "new_client_count"};
+    "activity_count", "funnel",          "stage_count",   "lost_from_stage",  "new_client_count",
+    "deal_count",     "task_count"};
 
 TEST(Drilldown, CountEqualsTheNumberForEveryCountingMetric) {
   auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
@@ -45,10 +46,7 @@ TEST(Drilldown, CountEqualsTheNumberForEveryCountingMetric) {
       json answer = Report(*engine, request.dump());
       int64_t nonzero = 0;
       for (const json& row : answer["rows"]) {
-        json drill = request;
-        drill["group"] = row["group"];
-        drill["bucket"] = row["bucket"];
-        json items = Drill(*engine, drill.dump());
+        json items = DrillRow(*engine, request, row);
         EXPECT_EQ(items["total"], row["value"]) << metric << " " << row.dump();
         nonzero += row["value"].get<int64_t>() != 0;
       }

@@ -50,6 +50,15 @@ inline nlohmann::json Drill(const Engine& engine, std::string_view request,
   return answer.value();
 }
 
+// The drill-down of one answer row of `request`: the request plus the row's group and bucket.
+inline nlohmann::json DrillRow(const Engine& engine, const nlohmann::json& request,
+                               const nlohmann::json& row) {
+  nlohmann::json drill = request;
+  drill["group"] = row["group"];
+  if (row.contains("bucket")) drill["bucket"] = row["bucket"];
+  return Drill(engine, drill.dump());
+}
+
 // The value of the only row of an ungrouped, unbucketed report.
 inline nlohmann::json Value(const Engine& engine, std::string_view request) {
   nlohmann::json answer = Report(engine, request);

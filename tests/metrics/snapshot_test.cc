@@ -17,7 +17,8 @@ using nlohmann::json;
 // Batch b (0-based) of a history that keeps growing and changing: 40 new deals (d<b>_<i>,
 // created on day b of 2024, amount 100 + i, responsible u1..u3 in turn), 160 activities on
 // them (4 each), and changes to older rows: every deal of batch b - 1 moves to "paid" (won)
-// and gets amount 1000, and each activity of batch b - 1 is re-sent at a later time. 200
+// and gets amount 1000 and delivery "yes" (new deals alternate "yes" and "no"), and each
+// activity of batch b - 1 is re-sent at a later time. 200
 // activities per batch cross many 4 096-row segments over the 40 batches of the test.
 std::string Batch(int b) {
   std::string lines;
@@ -35,7 +36,8 @@ std::string Batch(int b) {
                   {"stage_id", "taken"},
                   {"amount", std::to_string(100 + i)},
                   {"responsible_id", users[i % 3]},
-                  {"created_at", day(b, 9)}}
+                  {"created_at", day(b, 9)},
+                  {"fields", {{"delivery", i % 2 == 0 ? "yes" : "no"}}}}
                  .dump() +
              "\n";
     for (int k = 0; k < 4; ++k) {
@@ -57,7 +59,7 @@ std::string Batch(int b) {
     lines += json{{"type", "deal_update"},
                   {"id", old},
                   {"at", day(b, 15)},
-                  {"set", {{"amount", "1000"}}}}
+                  {"set", {{"amount", "1000"}, {"fields", {{"delivery", "yes"}}}}}}
                  .dump() +
              "\n";
     lines += json{{"type", "activity"},
@@ -81,6 +83,7 @@ const std::vector<std::string>& Requests() {
       R"({"metric":"won_amount","period":{"from":"2024-01-01","to":"2025-01-01"},"as_of":"2025-01-01T00:00:00Z","granularity":"month"})",
       R"({"metric":"in_work_amount","period":{"from":"2024-01-01","to":"2025-01-01"},"as_of":"2025-01-01T00:00:00Z"})",
       R"({"metric":"activity_count","period":{"from":"2024-01-01","to":"2025-01-01"},"as_of":"2025-01-01T00:00:00Z","group_by":["responsible"]})",
+      R"({"metric":"deal_amount","date":"modified","period":{"from":"2024-01-01","to":"2025-01-01"},"as_of":"2025-01-01T00:00:00Z","group_by":["fields.delivery"],"filters":{"fields.delivery":{"not_in":["no"]}}})",
   };
   return requests;
 }
@@ -90,6 +93,7 @@ json Answers(const Engine::ReadView& view) {
   json answers = json::array();
   for (const std::string& request : Requests()) {
     Result<json> answer = RunReport(view, json::parse(request), Instant{0});
+    if (!answer.ok()) ADD_FAILURE() << answer.message();
     answers.push_back(answer.ok() ? answer.value() : json(answer.message()));
   }
   const Tables& t = view.tables();
