@@ -84,6 +84,33 @@ test('the new clients plate, the activity sources and the movement show the API 
   assert.equal(beside, String(created.total));
 });
 
+test('a saved filter makes a desktop widget: the deals in work matching it and the change since the period began', async () => {
+  const meta = await session.api.get('/meta');
+  const pipeline = meta.pipelines.find((p) => p.entity === 'deal');
+  const filters = { pipeline: [pipeline.id] };
+  const saved = await session.api.post('/filters', { name: 'E2E in work of one pipeline', filters, period: PERIOD });
+  try {
+    await session.page.goto(`${BASE_URL}/#/desktop`);
+    await session.page.reload();
+    await waitForPage(session.page, 'desktop');
+    const plate = session.page.locator(`[data-widget="saved-${saved.id}"] .kpi`);
+    await plate.waitFor();
+    await session.page.waitForFunction(() => !document.querySelector('.widget-body.loading'));
+    // The same question to the API: in work now, and at the end of the previous period (the
+    // start of this one).
+    const answer = await session.api.report({ metric: 'in_work_count', period: PERIOD, filters, compare: 'previous_period' });
+    assert.equal(await plate.getAttribute('data-value'), String(answer.total));
+    assert.equal(await session.page.locator(`[data-widget="saved-${saved.id}"] h3`).textContent(), 'E2E in work of one pipeline');
+    if (answer.total_compare > 0 && answer.total !== answer.total_compare) {
+      // Fewer in work than at the start is a fall, shown as one.
+      const direction = answer.total < answer.total_compare ? 'down' : 'up';
+      assert.match(await plate.locator('.kpi-change').getAttribute('class'), new RegExp(direction));
+    }
+  } finally {
+    await session.api.del(`/filters/${saved.id}`);
+  }
+});
+
 // The columns of the overview's manager table, as in web/js/pages/overview.js.
 const MANAGER_METRICS = ['created_count', 'won_count', 'won_amount', 'conversion_rate', 'avg_check', 'avg_cycle_days', 'in_work_count', 'forgotten_count'];
 

@@ -93,10 +93,12 @@ export const page = {
         h: 5,
       });
     }
-    // A custom widget per saved filter: the deals created under it, with the change.
+    // A custom widget per saved filter (amoCRM style): the deals in work that match it, and
+    // the change since the start of the period (the same count at the end of the previous
+    // period), which is negative when fewer match now.
     savedFilterList().forEach((saved, index) => {
       widgets.push(
-        kpi(`saved-${saved.id}`, 'created_count', () => saved.name, (index % 6) * 4, 38 + 2 * Math.floor(index / 6), {
+        kpi(`saved-${saved.id}`, 'in_work_count', () => saved.name, (index % 6) * 4, 38 + 2 * Math.floor(index / 6), {
           filters: saved.filters,
         }),
       );
