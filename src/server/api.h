@@ -63,6 +63,7 @@ class Api {
   void DeleteFilter(RouteContext& context);
   // api_feed.cc
   void Feed(RouteContext& context);
+  void Search(RouteContext& context);
   void FeedSeen(RouteContext& context);
   void NewClientsReport(RouteContext& context);
   void ActivitySourcesReport(RouteContext& context);

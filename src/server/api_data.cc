@@ -1,4 +1,5 @@
 // The read routes (meta, version, report, drill-down, export) and ingest (events).
+#include <charconv>
 #include <map>
 #include <memory>
 
@@ -18,6 +19,8 @@ using nlohmann::json;
 
 constexpr int64_t kExportRowLimit = 200000;  // a drill-down export without its own limit
 constexpr int32_t kMaxFeedExportRows = 100000;
+constexpr int64_t kDefaultSearchLimit = 20;
+constexpr int64_t kMaxSearchLimit = 100;
 
 // The display names of the users `items` name in "responsible" (items carry ids, and are
 // already limited to what the caller may see).
@@ -99,6 +102,46 @@ void Api::Drilldown(RouteContext& context) {
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
   Result<json> answer = RunDrilldown(*engine, *body, Instant{context.now}, visibility);
+  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+  SendJson(context.response, 200, answer.value());
+}
+
+// GET /search?q=TEXT[&offset=N][&limit=N][&sort=FIELD]: the deals and leads whose title contains TEXT in
+// any letter case, newest first, among those the caller sees. It is the drill-down of
+// deal_count over all time with a title filter, so its items, paging and visibility are the
+// drill-down's; no page is named, so hidden pages do not limit it (it shows only deals).
+void Api::Search(RouteContext& context) {
+  std::string text = context.request.get_param_value("q");
+  size_t first = text.find_first_not_of(" \t");
+  size_t last = text.find_last_not_of(" \t");
+  text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+  if (text.size() < 2) return SendError(context.response, 400, "q: give at least 2 characters");
+  json request = {{"metric", "deal_count"},
+                  {"period", {{"from", "1970-01-01"}, {"to", "2200-01-01"}}},
+                  {"filters", {{"title", {{"contains", text}}}, {"entity", {"deal", "lead"}}}},
+                  {"sort", "-created_at"},
+                  {"offset", 0},
+                  {"limit", kDefaultSearchLimit}};
+  // Any drill-down item field, "-" in front for descending (the drill-down checks it).
+  if (context.request.has_param("sort")) request["sort"] = context.request.get_param_value("sort");
+  for (const char* name : {"offset", "limit"}) {
+    if (!context.request.has_param(name)) continue;
+    std::string value = context.request.get_param_value(name);
+    int64_t number = -1;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    bool limit = std::string_view(name) == "limit";
+    if (error != std::errc() || end != value.data() + value.size() || number < (limit ? 1 : 0) ||
+        (limit && number > kMaxSearchLimit)) {
+      return SendError(context.response, 400,
+                       std::string(name) + (limit ? ": expected a whole number from 1 to 100"
+                                                  : ": expected a whole number from 0"));
+    }
+    request[name] = number;
+  }
+  std::shared_ptr<const Engine> engine = EngineOf(context);
+  if (engine == nullptr) return;
+  Visibility visibility = VisibilityOf(*engine, *context.caller);
+  Result<json> answer = RunDrilldown(*engine, request, Instant{context.now}, visibility);
   if (!answer.ok()) return SendError(context.response, 400, answer.message());
   SendJson(context.response, 200, answer.value());
 }

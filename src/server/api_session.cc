@@ -44,6 +44,7 @@ std::map<std::string, RouteHandler> Api::Handlers() {
       {R"(DELETE /api/v1/filters/(\d+))", bind(&Api::DeleteFilter)},
       {"POST /api/v1/events", bind(&Api::Events)},
       {"GET /api/v1/feed", bind(&Api::Feed)},
+      {"GET /api/v1/search", bind(&Api::Search)},
       {"POST /api/v1/feed/seen", bind(&Api::FeedSeen)},
       {"POST /api/v1/clients", bind(&Api::NewClientsReport)},
       {"POST /api/v1/activity_sources", bind(&Api::ActivitySourcesReport)},

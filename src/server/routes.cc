@@ -21,6 +21,7 @@ const std::vector<RouteSpec>& ApiRoutes() {
       {"POST", "/api/v1/events", "/api/v1/events", RouteAccess::kIngest},
       {"GET", "/api/v1/feed", "/api/v1/feed?since=2024-01-01T00:00:00Z", RouteAccess::kSession},
       {"POST", "/api/v1/feed/seen", "/api/v1/feed/seen", RouteAccess::kSession},
+      {"GET", "/api/v1/search", "/api/v1/search?q=deal", RouteAccess::kSession},
       {"POST", "/api/v1/clients", "/api/v1/clients", RouteAccess::kSession},
       {"POST", "/api/v1/activity_sources", "/api/v1/activity_sources", RouteAccess::kSession},
       {"GET", "/api/v1/saved-reports", "/api/v1/saved-reports", RouteAccess::kSession},

@@ -310,3 +310,26 @@ test('the login page, and the time to the first meaningful paint of the overview
     await fresh.close();
   }
 });
+
+test('the search finds deals by part of their title, as GET /search answers', async () => {
+  await session.page.goto(`${BASE_URL}/#/overview`);
+  await waitForPage(session.page, 'overview');
+  // A word of the newest deal's title (demo titles are "<word> <number>").
+  const newest = await session.api.report({ metric: 'created_count', period: PERIOD, filters: {} });
+  assert.ok(newest.total > 0);
+  const drill = await session.api.post('/drilldown', { metric: 'created_count', period: PERIOD, filters: {}, sort: '-created_at', limit: 1 });
+  const word = drill.items[0].title.split(' ')[0].toLowerCase();
+  const expected = await session.api.get(`/search?q=${encodeURIComponent(word)}&limit=50`);
+  assert.ok(expected.total >= 1, `"${word}" finds something`);
+  assert.ok(expected.items.every((item) => item.title.toLowerCase().includes(word)));
+
+  await session.page.click('button[name="search"]');
+  await session.page.fill('.modal input[name="q"]', word.toUpperCase());
+  await session.page.press('.modal input[name="q"]', 'Enter');
+  const count = session.page.locator('.modal .drill-count');
+  await count.waitFor();
+  assert.equal(await count.getAttribute('data-total'), String(expected.total));
+  assert.equal(await session.page.locator('.modal tbody tr').count(), Math.min(expected.total, 50));
+  await session.page.keyboard.press('Escape');
+  await session.page.locator('.modal').waitFor({ state: 'detached' });
+});

@@ -235,6 +235,13 @@ TEST_F(LeakTest, EveryRouteIsCoveredAndRefusesTheWrongCaller) {
          ExpectNoForeignData(Call("GET", "/api/v1/feed", &caller)->body, "feed since the visit",
                              login);
        }},
+      {"GET /api/v1/search",
+       [&](const Browser& caller, const std::string& login) {
+         // Every fixture deal is "Deal of ...": the search finds the caller's own only.
+         auto response = Call("GET", "/api/v1/search?q=DEAL%20of&limit=100", &caller);
+         EXPECT_EQ(response->status, 200) << response->body;
+         ExpectNoForeignData(response->body, "search", login);
+       }},
       {"POST /api/v1/clients",
        [&](const Browser& caller, const std::string& login) {
          auto response = Call("POST", "/api/v1/clients", &caller, MarchReport("", forged));

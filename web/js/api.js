@@ -115,6 +115,8 @@ export const api = {
   version: () => send('GET', '/version'),
   report: (request) => send('POST', '/report', onPage(request)),
   drilldown: (request) => send('POST', '/drilldown', onPage(request)),
+  // Deals by title: {q, offset, limit, sort} -> {"total","items"} like a drill-down.
+  search: ({ q, offset, limit, sort }) => send('GET', `/search?${new URLSearchParams({ q, offset, limit, sort })}`),
   // The export file as {blob, filename}.
   async exportFile(body) {
     const { report, drilldown, activity_sources: sources, ...rest } = body;

@@ -55,11 +55,35 @@ function columnsFor(type) {
 // Opens the list for `request` (a report request with group/bucket set); `title` heads it.
 export function openDrilldown(title, request) {
   const base = { ...request, offset: 0, limit: PAGE, sort: request.sort || '-amount' };
+  openList(title, base, { fetch: api.drilldown, exportSource: () => ({ drilldown: { ...base, offset: 0, limit: 100000 } }) });
+}
+
+// The deals and leads whose title contains what is typed (GET /search: those the caller sees,
+// newest first), in the same list.
+export function openSearch() {
+  const base = { q: '', offset: 0, limit: PAGE, sort: '-created_at' };
+  const input = h('input', { type: 'search', name: 'q', placeholder: t('search.placeholder'), 'aria-label': t('search.title'), autocomplete: 'off' });
+  const form = h('form', {
+    class: 'search-form',
+    onsubmit: (event) => {
+      event.preventDefault();
+      base.q = input.value.trim();
+      if (base.q.length >= 2) list.load(false);
+    },
+  }, input, h('button', { type: 'submit', class: 'button secondary' }, t('search.find')));
+  const list = openList(t('search.title'), base, { fetch: api.search, above: form, hint: t('search.hint') });
+  input.focus();
+}
+
+// A modal list of items, `fetch(base with offset)` answering {"total","items"} a page at a
+// time; sorting a column asks again. `above` goes over the list; without `hint` the first page
+// is asked at once.
+function openList(title, base, { fetch, exportSource = null, above = null, hint = null }) {
   let items = [];
   let total = 0;
   let table = null;
 
-  const summary = h('div', { class: 'drill-summary' }, t('state.loading'));
+  const summary = h('div', { class: 'drill-summary' }, hint || t('state.loading'));
   const body = h('div', { class: 'drill-body' });
   const more = h('button', { class: 'button secondary', type: 'button', hidden: true, onclick: () => load(true) }, t('drill.more'));
   const close = () => {
@@ -76,9 +100,10 @@ export function openDrilldown(title, request) {
       'header',
       { class: 'modal-header' },
       h('h2', {}, title),
-      h('div', { class: 'widget-actions' }, exportButtons(title, () => ({ drilldown: { ...base, offset: 0, limit: 100000 } })),
+      h('div', { class: 'widget-actions' }, exportSource ? exportButtons(title, exportSource) : null,
         h('button', { class: 'icon-button', type: 'button', title: t('action.close'), onclick: close, 'data-close': '' }, '×')),
     ),
+    above,
     summary,
     body,
     h('footer', { class: 'modal-footer' }, more),
@@ -90,7 +115,7 @@ export function openDrilldown(title, request) {
   async function load(append) {
     const offset = append ? items.length : 0;
     try {
-      const answer = await api.drilldown({ ...base, offset });
+      const answer = await fetch({ ...base, offset });
       total = answer.total;
       items = append ? items.concat(answer.items) : answer.items;
     } catch (error) {
@@ -99,6 +124,7 @@ export function openDrilldown(title, request) {
     }
     replace(summary, h('span', { class: 'drill-count', dataset: { total: String(total) } }, t('drill.count', { count: formatCount(total) })));
     if (!total) {
+      table = null;
       replace(body, h('div', { class: 'empty' }, t('state.empty')));
     } else {
       const type = items[0]?.type || 'deal';
@@ -120,5 +146,6 @@ export function openDrilldown(title, request) {
     }
     more.hidden = items.length >= total;
   }
-  load(false);
+  if (!hint) load(false);
+  return { load };
 }

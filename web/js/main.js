@@ -3,6 +3,7 @@
 import { api, setCurrentPage, setReachabilityHandler, setUnauthorizedHandler } from './api.js';
 import { prefetchLayout, renderDashboard } from './dashboard.js';
 import { h, replace } from './dom.js';
+import { openSearch } from './drilldown.js';
 import { loadSavedFilters, renderFilterBar } from './filter_bar.js';
 import { setWorkspaceFormats } from './format.js';
 import { LANGUAGES, currentLanguage, preferredLanguage, setLanguage, t } from './i18n.js';
@@ -57,6 +58,7 @@ function renderShell(page) {
     h(
       'div',
       { class: 'header-right' },
+      h('button', { type: 'button', class: 'icon-button search-button', name: 'search', title: t('search.title'), 'aria-label': t('search.title'), onclick: () => openSearch() }, '⌕'),
       languageSwitch(renderPage),
       h('span', { class: 'user', title: me?.workspace?.name || '' }, me?.user?.name || me?.user?.login || ''),
       h('button', { type: 'button', class: 'button link', onclick: logout }, t('action.logout')),
