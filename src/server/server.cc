@@ -2,9 +2,11 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "access/secret.h"
 #include "server/api.h"
@@ -189,12 +191,14 @@ Status HttpServer::Run(const ServerOptions& options) {
   if (!http_->bind_to_port(options.host.c_str(), options.port)) {
     return Status::Error("cannot listen on " + options.host + ":" + std::to_string(options.port));
   }
+  bound_ = true;
   return Serve();
 }
 
 Result<int> HttpServer::BindAnyPort(const std::string& host) {
   int port = http_->bind_to_any_port(host.c_str());
   if (port < 0) return Status::Error("cannot listen on " + host);
+  bound_ = true;
   return port;
 }
 
@@ -204,6 +208,14 @@ Status HttpServer::Serve() {
 }
 
 void HttpServer::Stop() {
+  // httplib's stop() does nothing until the listening loop runs, and the loop then runs for
+  // ever: a Stop() right after a bound server's Serve() was started on another thread waits
+  // (boundedly) for the loop.
+  if (bound_) {
+    for (int i = 0; i < 5000 && !http_->is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   http_->stop();
 }
 

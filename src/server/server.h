@@ -3,6 +3,7 @@
 // and security headers on every answer.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +46,7 @@ class HttpServer {
   // Binds to a free port on `host` (for tests); returns it. Call Serve() after.
   Result<int> BindAnyPort(const std::string& host);
   Status Serve();
+  // Ends Serve(), also when called before Serve() has started listening (it waits for that).
   void Stop();
 
  private:
@@ -57,6 +59,7 @@ class HttpServer {
   SessionManager sessions_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<httplib::Server> http_;
+  std::atomic<bool> bound_{false};  // BindAnyPort() bound: Serve() follows
   std::unique_ptr<StaticFiles> static_files_;  // the dashboard's files and libraries
   bool static_mounted_ = false;
 };
