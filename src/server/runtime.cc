@@ -19,8 +19,7 @@ int64_t StartVersion() {
 
 // The stored settings of a workspace; defaults when none were saved (or they no longer parse,
 // which only a hand-edited database can cause).
-AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id) {
-  std::optional<std::string> body = accounts.WorkspaceSettings(workspace_id);
+AdminSettings SettingsOfBody(const std::optional<std::string>& body, int64_t workspace_id) {
   if (!body) return AdminSettings{};
   nlohmann::json json = nlohmann::json::parse(*body, nullptr, /*allow_exceptions=*/false);
   Result<AdminSettings> parsed = ParseAdminSettings(json);
@@ -30,6 +29,10 @@ AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id)
     return AdminSettings{};
   }
   return parsed.value();
+}
+
+AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id) {
+  return SettingsOfBody(accounts.WorkspaceSettings(workspace_id), workspace_id);
 }
 
 }  // namespace
@@ -43,6 +46,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
   auto meta = OpenMetaStore(meta_uri, runtime->store_->path());
   if (!meta.ok()) return meta.status();
   runtime->accounts_ = std::move(meta->accounts);
+  runtime->shared_meta_ = !meta_uri.empty();
   runtime->saved_reports_ = std::move(meta->saved_reports);
   auto default_workspace = runtime->store_->EnsureDefaultWorkspace();
   if (!default_workspace.ok()) return default_workspace.status();
@@ -129,6 +133,7 @@ Runtime::Workspace* Runtime::Load(int64_t workspace_id) const {
 std::shared_ptr<const Engine> Runtime::engine(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
   if (workspace == nullptr) return nullptr;
+  FollowStoredSettings(workspace_id, *workspace);
   std::lock_guard lock(workspace->state_mutex);
   return workspace->engine;
 }
@@ -136,6 +141,7 @@ std::shared_ptr<const Engine> Runtime::engine(int64_t workspace_id) const {
 std::shared_ptr<const AdminSettings> Runtime::settings(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
   if (workspace == nullptr) return nullptr;
+  FollowStoredSettings(workspace_id, *workspace);
   std::lock_guard lock(workspace->state_mutex);
   return workspace->settings;
 }
@@ -153,31 +159,53 @@ Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& se
   Status stored =
       accounts_->PutWorkspaceSettings(workspace_id, AdminSettingsJson(settings).dump(), now);
   if (!stored.ok()) return stored;
+  return Adopt(workspace_id, *workspace, settings);
+}
+
+bool Runtime::Adopt(int64_t workspace_id, Workspace& workspace,
+                    const AdminSettings& settings) const {
   auto fresh = std::make_shared<const AdminSettings>(settings);
   std::shared_ptr<const AdminSettings> before;
   {
-    std::lock_guard ingest(workspace->ingest_mutex);
+    std::lock_guard ingest(workspace.ingest_mutex);
     std::shared_ptr<Engine> engine;
     {
-      std::lock_guard lock(workspace->state_mutex);
-      before = workspace->settings;
-      workspace->settings = fresh;
-      engine = workspace->engine;
+      std::lock_guard lock(workspace.state_mutex);
+      before = workspace.settings;
+      if (AdminSettingsJson(*before) == AdminSettingsJson(settings)) return false;
+      workspace.settings = fresh;
+      engine = workspace.engine;
     }
     // The deep link and the threshold are plain settings of the engine: applied in place.
     if (std::optional<Record> record = SettingsRecord(settings)) engine->Apply({*record});
-    workspace->data_version.fetch_add(1);
+    workspace.data_version.fetch_add(1);
   }
   if (!NeedsRebuild(*before, settings)) return false;
   std::lock_guard lock(rebuilds_mutex_);
-  rebuilds_.emplace_back([this, workspace_id, workspace] {
-    std::lock_guard ingest(workspace->ingest_mutex);
-    Rebuild(workspace_id, *workspace);
+  Workspace* target = &workspace;
+  rebuilds_.emplace_back([this, workspace_id, target] {
+    std::lock_guard ingest(target->ingest_mutex);
+    Rebuild(workspace_id, *target);
   });
   return true;
 }
 
-void Runtime::Rebuild(int64_t workspace_id, Workspace& workspace) {
+void Runtime::FollowStoredSettings(int64_t workspace_id, Workspace& workspace) const {
+  if (!shared_meta_) return;
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t seen = workspace.settings_seen_at.load();
+  if (now - seen < kSettingsRecheck) return;
+  // One thread looks; the others go on with the settings they have.
+  if (!workspace.settings_seen_at.compare_exchange_strong(seen, now)) return;
+  std::optional<std::string> body = accounts_->WorkspaceSettings(workspace_id);
+  // "Not there" from a store that cannot be reached is not "back to the defaults".
+  if (!body && !accounts_->Health().ok()) return;
+  (void)Adopt(workspace_id, workspace, SettingsOfBody(body, workspace_id));
+}
+
+void Runtime::Rebuild(int64_t workspace_id, Workspace& workspace) const {
   std::shared_ptr<const AdminSettings> settings;
   {
     std::lock_guard lock(workspace.state_mutex);

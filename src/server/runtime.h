@@ -64,7 +64,11 @@ class Runtime {
   // once; when stage semantics, price, source or capacities change, the workspace's engine is
   // rebuilt from the store in the background (reports meanwhile answer from the old one, and
   // ingest into that workspace waits) and swapped in. True when a rebuild was started.
+  // With a shared metadata store (several servers on one PostgreSQL), settings another server
+  // saved take effect here the same way, at most kSettingsRecheck after they were saved: the
+  // stored settings are read again when a workspace is used and the last look is older.
   Result<bool> SaveSettings(int64_t workspace_id, const AdminSettings& settings, int64_t now);
+  static constexpr int64_t kSettingsRecheck = 1'000'000;  // microseconds
   // Waits until every rebuild started so far has been swapped in.
   void WaitForRebuilds();
 
@@ -80,6 +84,7 @@ class Runtime {
     std::shared_ptr<Engine> engine;
     std::shared_ptr<const AdminSettings> settings;
     std::atomic<int64_t> data_version{0};
+    std::atomic<int64_t> settings_seen_at{0};  // steady-clock micros of the last look
   };
   Workspace* Find(int64_t workspace_id) const;
   // Loads a workspace of the store into `workspaces_` (no-op when loaded); null when unknown.
@@ -88,7 +93,12 @@ class Runtime {
   Result<std::shared_ptr<Engine>> BuildEngine(int64_t workspace_id,
                                               const AdminSettings& settings) const;
   // With the workspace's ingest mutex held: rebuilds its engine and swaps it in.
-  void Rebuild(int64_t workspace_id, Workspace& workspace);
+  void Rebuild(int64_t workspace_id, Workspace& workspace) const;
+  // Makes `settings` the workspace's (no-op when they already are); true when a rebuild of
+  // its engine was started.
+  bool Adopt(int64_t workspace_id, Workspace& workspace, const AdminSettings& settings) const;
+  // With a shared metadata store: adopts settings another server saved (see SaveSettings).
+  void FollowStoredSettings(int64_t workspace_id, Workspace& workspace) const;
 
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AccountStore> accounts_;
@@ -97,8 +107,9 @@ class Runtime {
   mutable std::shared_mutex workspaces_mutex_;  // guards the map; entries are never removed
   mutable std::mutex load_mutex_;               // one workspace loaded at a time
   mutable std::map<int64_t, std::unique_ptr<Workspace>> workspaces_;
-  std::mutex rebuilds_mutex_;
-  std::vector<std::thread> rebuilds_;  // joined by WaitForRebuilds and the destructor
+  bool shared_meta_ = false;  // metadata in PostgreSQL, shared with other servers
+  mutable std::mutex rebuilds_mutex_;
+  mutable std::vector<std::thread> rebuilds_;  // joined by WaitForRebuilds and the destructor
 };
 
 }  // namespace voronka

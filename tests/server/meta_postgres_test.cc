@@ -105,6 +105,60 @@ TEST_F(MetaPostgresTest, AnIngestTokenIssuedThroughOneServerIsAcceptedByTheOther
   EXPECT_EQ(sent->status, 200) << sent->body;
 }
 
+// The same history in both servers: one deal sitting on "awaiting", an open stage, so it is in
+// work and not won. An admin on the first server makes "awaiting" a won stage; the second
+// server, which was never told, must count the deal as won (1, worth 500.00) within a few
+// seconds (it looks at the stored settings at most once a second), as the first does at once.
+TEST_F(MetaPostgresTest, SettingsSavedOnOneServerTakeEffectOnTheOther) {
+  const char* history =
+      R"({"type":"user","id":"u1","name":"Anna"})"
+      "\n"
+      R"({"type":"pipeline","id":"p1","name":"Sales","entity":"deal","stages":[)"
+      R"({"id":"new","name":"New","semantic":"open"},)"
+      R"({"id":"awaiting","name":"Awaiting payment","semantic":"open"},)"
+      R"({"id":"paid","name":"Paid","semantic":"won"}]})"
+      "\n"
+      R"({"type":"deal","id":"D1","title":"Order","pipeline_id":"p1","stage_id":"new",)"
+      R"("amount":"500.00","responsible_id":"u1","created_at":"2026-03-02T10:00:00Z"})"
+      "\n"
+      R"({"type":"stage_change","deal_id":"D1","to":"awaiting","at":"2026-03-10T10:00:00Z"})"
+      "\n";
+  for (Instance* instance : {&first_, &second_}) {
+    IngestOutcome ingested =
+        instance->runtime->Ingest(instance->runtime->default_workspace(), history);
+    ASSERT_TRUE(ingested.ok()) << ingested.errors.front();
+  }
+  auto [headers, status] = Login(first_);
+  ASSERT_EQ(status, 200);
+  const std::string won = R"({"metric":"won_amount","period":{"from":"2026-03-01","to":)"
+                          R"("2026-04-01"},"as_of":"2026-04-01T00:00:00Z"})";
+  auto won_on = [&](Instance& instance) {
+    auto answer = instance.client->Post("/api/v1/report", headers, won, "application/json");
+    return answer && answer->status == 200 ? json::parse(answer->body)["total"] : json();
+  };
+  ASSERT_EQ(won_on(second_), "0.00");
+
+  auto put = first_.client->Put("/api/v1/settings", headers,
+                                R"({"stage_semantics":{"awaiting":"won"},"forgotten_days":5})",
+                                "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  first_.runtime->WaitForRebuilds();
+  EXPECT_EQ(won_on(first_), "500.00");
+
+  json seen;
+  for (int attempt = 0; attempt < 100 && seen != "500.00"; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (void)won_on(second_);  // the look at the stored settings happens on use
+    second_.runtime->WaitForRebuilds();
+    seen = won_on(second_);
+  }
+  EXPECT_EQ(seen, "500.00");
+  auto settings = second_.client->Get("/api/v1/settings", headers);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(json::parse(settings->body)["forgotten_days"], 5) << settings->body;
+}
+
 TEST_F(MetaPostgresTest, WhilePostgresIsDownTheServersAnswer503AndRecoverAfter) {
   auto [headers, status] = Login(first_);
   ASSERT_EQ(status, 200);
