@@ -19,16 +19,21 @@ std::string LoginKey(std::string_view login) {
 }  // namespace
 
 SessionManager::SessionManager(AccountStore& store, SessionPolicy policy)
-    : store_(store),
-      policy_(policy),
-      by_login_(policy.max_failures_per_login, policy.failure_window_micros),
-      by_address_(policy.max_failures_per_address, policy.failure_window_micros) {}
+    : store_(store), policy_(policy) {}
+
+bool SessionManager::Allowed(const std::string& key, int max_failures, int64_t now) const {
+  Result<int64_t> failures = store_.LoginFailuresAfter(key, now - policy_.failure_window_micros);
+  // A store that cannot be read refuses the account lookup that follows as well.
+  return !failures.ok() || failures.value() < max_failures;
+}
 
 LoginResult SessionManager::Login(std::string_view login, std::string_view password,
                                   std::string_view address, int64_t now) {
   LoginResult result;
-  std::string login_key = LoginKey(login);
-  if (!by_login_.Allowed(login_key, now) || !by_address_.Allowed(address, now)) {
+  std::string login_key = "login:" + LoginKey(login);
+  std::string address_key = "address:" + std::string(address);
+  if (!Allowed(login_key, policy_.max_failures_per_login, now) ||
+      !Allowed(address_key, policy_.max_failures_per_address, now)) {
     result.outcome = LoginResult::Outcome::kThrottled;
     return result;
   }
@@ -40,12 +45,13 @@ LoginResult SessionManager::Login(std::string_view login, std::string_view passw
     VerifyAgainstNothing(password);
   }
   if (!matches || !account->active) {
-    by_login_.RecordFailure(login_key, now);
-    by_address_.RecordFailure(address, now);
+    int64_t forget_before = now - policy_.failure_window_micros;
+    (void)store_.RecordLoginFailure(login_key, now, forget_before);
+    (void)store_.RecordLoginFailure(address_key, now, forget_before);
     result.outcome = LoginResult::Outcome::kRefused;
     return result;
   }
-  by_login_.Reset(login_key);
+  (void)store_.ForgetLoginFailures(login_key);
 
   SessionRow session;
   std::string session_id = RandomSecret();

@@ -1,5 +1,6 @@
 // Logging in and out, and recognising a session: passwords checked against Argon2id hashes,
-// failures throttled per login and per address, sessions stored by the hash of their id and
+// failures throttled per login and per address (counted in the account store, so every server
+// on a shared store counts the same attempts), sessions stored by the hash of their id and
 // ended after an idle time and at an absolute age.
 #pragma once
 
@@ -8,7 +9,6 @@
 #include <string>
 #include <string_view>
 
-#include "access/rate_limiter.h"
 #include "model/status.h"
 #include "model/time.h"
 #include "store/meta_store.h"
@@ -46,7 +46,8 @@ class SessionManager {
 
   // Checks the pair and opens a session. Unknown login, wrong password and an inactive
   // account are all kRefused after the same work; kThrottled when the login or the address
-  // has too many recent failures (the password is then not even checked).
+  // has failed its maximum number of times within the last failure window (the password is
+  // then not even checked).
   LoginResult Login(std::string_view login, std::string_view password, std::string_view address,
                     int64_t now);
 
@@ -61,9 +62,10 @@ class SessionManager {
 
  private:
   AccountStore& store_;
+  // Whether `key` failed fewer than `max_failures` times within the window before `now`.
+  bool Allowed(const std::string& key, int max_failures, int64_t now) const;
+
   SessionPolicy policy_;
-  RateLimiter by_login_;
-  RateLimiter by_address_;
 };
 
 }  // namespace voronka

@@ -117,6 +117,15 @@ class AccountStore {
                                            int64_t at) = 0;
   // Revokes a token given by its hash; false when no such live token.
   virtual Result<bool> RevokeIngestTokenHash(std::string_view token_hash, int64_t at) = 0;
+
+  // Failed logins, counted per key (a login, an address) for throttling: kept in the store so
+  // that every server on it counts the same attempts. The number of failures of `key` later
+  // than `after`.
+  virtual Result<int64_t> LoginFailuresAfter(std::string_view key, int64_t after) const = 0;
+  // Counts a failure of `key` at `at`, and forgets every key's failures before `forget_before`.
+  virtual Status RecordLoginFailure(std::string_view key, int64_t at, int64_t forget_before) = 0;
+  // Forgets the failures of `key` (after a successful login).
+  virtual Status ForgetLoginFailures(std::string_view key) = 0;
 };
 
 // A report saved from the report builder: a name, the body (the report request of SPEC §3

@@ -159,6 +159,21 @@ TEST_F(MetaPostgresTest, SettingsSavedOnOneServerTakeEffectOnTheOther) {
   EXPECT_EQ(json::parse(settings->body)["forgotten_days"], 5) << settings->body;
 }
 
+// Throttling counts the failures of every server: three wrong passwords for "anna" on the
+// first and two on the second make five, the limit per login, so the right password is refused
+// as throttled (429) on both, as it would be on one server after five failures.
+TEST_F(MetaPostgresTest, FailedLoginsOnBothServersAddUpToOneLimit) {
+  auto attempt = [](Instance& instance, const char* password) {
+    json body = {{"login", "anna"}, {"password", password}};
+    auto response = instance.client->Post("/api/v1/login", body.dump(), "application/json");
+    return response ? response->status : 0;
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt(first_, "guess"), 401);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(attempt(second_, "guess"), 401);
+  EXPECT_EQ(attempt(first_, "anna-pw"), 429);
+  EXPECT_EQ(attempt(second_, "anna-pw"), 429);
+}
+
 TEST_F(MetaPostgresTest, WhilePostgresIsDownTheServersAnswer503AndRecoverAfter) {
   auto [headers, status] = Login(first_);
   ASSERT_EQ(status, 200);

@@ -222,6 +222,26 @@ TYPED_TEST(MetaStoreTest, SettingsArePerWorkspaceReplacedAndKeptAcrossReopening)
   EXPECT_EQ(this->accounts().WorkspaceSettings(this->kMain), R"({"forgotten_days":5})");
 }
 
+// Failures at 10, 20 and 30 of "login:anna", one at 25 of another key. After 15: 20 and 30
+// count (2); after 0: all three. A failure recorded at 40 with forget_before 25 drops 10 and 20
+// (anna: 30 and 40 left, the other key's 25 kept). Forgetting anna leaves the other key's one.
+TYPED_TEST(MetaStoreTest, LoginFailuresAreCountedPerKeyAfterAnInstantAndForgotten) {
+  AccountStore& accounts = this->accounts();
+  for (int64_t at : {10, 20, 30}) ASSERT_TRUE(accounts.RecordLoginFailure("login:anna", at, 0).ok());
+  ASSERT_TRUE(accounts.RecordLoginFailure("address:10.0.0.1", 25, 0).ok());
+  EXPECT_EQ(accounts.LoginFailuresAfter("login:anna", 15).value(), 2);
+  EXPECT_EQ(accounts.LoginFailuresAfter("login:anna", 0).value(), 3);
+  EXPECT_EQ(accounts.LoginFailuresAfter("login:boris", 0).value(), 0);
+
+  ASSERT_TRUE(accounts.RecordLoginFailure("login:anna", 40, 25).ok());
+  EXPECT_EQ(accounts.LoginFailuresAfter("login:anna", 0).value(), 2);
+  EXPECT_EQ(accounts.LoginFailuresAfter("address:10.0.0.1", 0).value(), 1);
+
+  ASSERT_TRUE(accounts.ForgetLoginFailures("login:anna").ok());
+  EXPECT_EQ(accounts.LoginFailuresAfter("login:anna", 0).value(), 0);
+  EXPECT_EQ(accounts.LoginFailuresAfter("address:10.0.0.1", 0).value(), 1);
+}
+
 TYPED_TEST(MetaStoreTest, SavedFiltersBelongToTheirAccount) {
   int64_t anna = this->AddAccount("anna");
   int64_t boris = this->AddAccount("boris");

@@ -76,6 +76,16 @@ constexpr Sql kFilters{"filters",
 constexpr Sql kAddFilter{"filter_add",
                          "INSERT INTO saved_filters (workspace_id, account_id, name, body, "
                          "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"};
+constexpr Sql kLoginFailures{
+    "login_failures", "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2"};
+// One statement: the old failures go and the new one is counted.
+constexpr Sql kRecordLoginFailure{
+    "login_failure_add",
+    "WITH forgotten AS (DELETE FROM login_failures WHERE at < $3) "
+    "INSERT INTO login_failures (key, at) VALUES ($1, $2)"};
+constexpr Sql kForgetLoginFailures{"login_failures_forget",
+                                   "DELETE FROM login_failures WHERE key = $1"};
+
 constexpr Sql kDeleteFilter{"filter_delete",
                             "DELETE FROM saved_filters WHERE id = $1 AND account_id = $2"};
 
@@ -338,6 +348,23 @@ Result<bool> PgAccountStore::RevokeIngestTokenHash(std::string_view token_hash, 
   Result<Rows> revoked = pool_->Run(kRevokeToken, {Bytes{token_hash}, at}, "ingest token", false);
   if (!revoked.ok()) return revoked.status();
   return revoked->Affected() > 0;
+}
+
+Result<int64_t> PgAccountStore::LoginFailuresAfter(std::string_view key, int64_t after) const {
+  Result<Rows> rows = pool_->Run(kLoginFailures, {key, after}, "login failures", true);
+  if (!rows.ok()) return rows.status();
+  return rows->Int(0, 0);
+}
+
+Status PgAccountStore::RecordLoginFailure(std::string_view key, int64_t at, int64_t forget_before) {
+  Result<Rows> added =
+      pool_->Run(kRecordLoginFailure, {key, at, forget_before}, "login failures", false);
+  return added.ok() ? Status::Ok() : added.status();
+}
+
+Status PgAccountStore::ForgetLoginFailures(std::string_view key) {
+  Result<Rows> removed = pool_->Run(kForgetLoginFailures, {key}, "login failures", true);
+  return removed.ok() ? Status::Ok() : removed.status();
 }
 
 }  // namespace voronka

@@ -85,6 +85,16 @@ CREATE TABLE saved_reports (
 );
 CREATE INDEX saved_reports_by_workspace ON saved_reports(workspace_id);
 )sql",
+    // 2: failed logins per key (a login or an address), so that every server throttles the
+    // same attempts; rows older than the window are deleted as new failures come.
+    R"sql(
+CREATE TABLE login_failures (
+  key text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX login_failures_by_key ON login_failures(key, at);
+CREATE INDEX login_failures_by_time ON login_failures(at);
+)sql",
 };
 
 // Any number: the key of the advisory lock held while migrating.

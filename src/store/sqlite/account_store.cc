@@ -443,4 +443,43 @@ Result<bool> SqliteAccountStore::RevokeIngestTokenHash(std::string_view token_ha
   return sqlite3_changes(db_->get()) > 0;
 }
 
+Result<int64_t> SqliteAccountStore::LoginFailuresAfter(std::string_view key,
+                                                      int64_t after) const {
+  std::lock_guard lock(mutex_);
+  Result<Statement> count = Statement::Prepare(
+      db_->get(), "SELECT count(*) FROM login_failures WHERE key = ?1 AND at > ?2");
+  if (!count.ok()) return count.status();
+  count->Bind(1, key);
+  count->Bind(2, after);
+  if (count->Step() != SQLITE_ROW) return db_->Error("login failures");
+  return count->Int(0);
+}
+
+Status SqliteAccountStore::RecordLoginFailure(std::string_view key, int64_t at,
+                                              int64_t forget_before) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> forget =
+      Statement::Prepare(db_->get(), "DELETE FROM login_failures WHERE at < ?1");
+  if (!forget.ok()) return forget.status();
+  forget->Bind(1, forget_before);
+  if (forget->Step() != SQLITE_DONE) return db_->Error("login failures");
+  Result<Statement> insert =
+      Statement::Prepare(db_->get(), "INSERT INTO login_failures (key, at) VALUES (?1, ?2)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, key);
+  insert->Bind(2, at);
+  if (insert->Step() != SQLITE_DONE) return db_->Error("login failures");
+  return Status::Ok();
+}
+
+Status SqliteAccountStore::ForgetLoginFailures(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  Result<Statement> forget =
+      Statement::Prepare(db_->get(), "DELETE FROM login_failures WHERE key = ?1");
+  if (!forget.ok()) return forget.status();
+  forget->Bind(1, key);
+  if (forget->Step() != SQLITE_DONE) return db_->Error("login failures");
+  return Status::Ok();
+}
+
 }  // namespace voronka

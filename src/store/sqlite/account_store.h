@@ -63,6 +63,9 @@ class SqliteAccountStore final : public AccountStore {
   Status RevokeIngestToken(std::string_view id_prefix, int64_t at) override;
   Result<bool> RevokeIngestTokenOf(int64_t workspace_id, std::string_view id, int64_t at) override;
   Result<bool> RevokeIngestTokenHash(std::string_view token_hash, int64_t at) override;
+  Result<int64_t> LoginFailuresAfter(std::string_view key, int64_t after) const override;
+  Status RecordLoginFailure(std::string_view key, int64_t at, int64_t forget_before) override;
+  Status ForgetLoginFailures(std::string_view key) override;
 
  private:
   SqliteAccountStore() = default;

@@ -309,6 +309,17 @@ CREATE INDEX saved_reports_by_workspace ON saved_reports(workspace_id);
 -- is a record like any other (idempotent, replayable) and not a hole in the history.
 ALTER TABLE goals ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5: failed logins, for throttling that survives restarts (src/access/sessions.h).
+    R"sql(
+-- Failed logins per key (a login or an address) for throttling, shared by whoever uses the
+-- store; rows older than the throttling window are deleted as new failures come.
+CREATE TABLE login_failures (
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_failures_by_key ON login_failures(key, at);
+CREATE INDEX login_failures_by_time ON login_failures(at);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
