@@ -35,8 +35,8 @@ std::string IntArray(const std::vector<int64_t>& values) {
 std::string MapText(const std::string& expr, const std::vector<std::string>& from,
                     const std::vector<std::string>& to, const std::string& fallback) {
   if (from.empty()) return fallback;
-  return "transform(" + expr + ", " + StringArray(from) + ", " + StringArray(to) + ", " +
-         fallback + ")";
+  return "transform(" + expr + ", " + StringArray(from) + ", " + StringArray(to) + ", " + fallback +
+         ")";
 }
 
 // The metrics the compiler answers, and how each one's per-deal contribution is made.
@@ -56,6 +56,10 @@ bool IsOutcome(MetricId id) {
     default:
       return false;
   }
+}
+
+bool IsFunnel(MetricId id) {
+  return id == MetricId::kFunnel || id == MetricId::kFunnelConversion;
 }
 
 bool IsState(MetricId id) {
@@ -84,7 +88,9 @@ constexpr Attribute kAttributes[] = {
 // The custom fields a request reads (group keys and filters), in a stable order.
 std::vector<std::string> FieldNames(const ReportRequest& request) {
   std::set<std::string> names;
-  auto field_of = [](const std::string& name) { return name.substr(std::string("fields.").size()); };
+  auto field_of = [](const std::string& name) {
+    return name.substr(std::string("fields.").size());
+  };
   for (const DimensionRef& key : request.group_by) {
     if (key.dimension == Dimension::kField) names.insert(field_of(key.name));
   }
@@ -102,18 +108,24 @@ size_t FieldIndex(const std::vector<std::string>& names, const std::string& dime
 class Compiler {
  public:
   Compiler(const Tables& t, const std::string& ws, const ReportRequest& request,
-           const Visibility& visibility, const Buckets& buckets)
-      : t_(t), request_(request), visibility_(visibility), buckets_(buckets),
-        metric_(request.metric->id), fields_(FieldNames(request)) {
+           const Visibility& visibility, const Buckets& buckets, const ScanContext& plan)
+      : t_(t),
+        request_(request),
+        visibility_(visibility),
+        buckets_(buckets),
+        plan_(&plan),
+        metric_(request.metric->id),
+        fields_(FieldNames(request)) {
     ws_ = SqlString(ws);
-    committed_ = "ws = " + ws_ + " AND batch GLOBAL IN (SELECT batch FROM batches WHERE ws = " +
-                 ws_ + ")";
+    committed_ =
+        "ws = " + ws_ + " AND batch GLOBAL IN (SELECT batch FROM batches WHERE ws = " + ws_ + ")";
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
       stage_ids_.emplace_back(t.stages.ids.Text(s));
       stage_semantics_.push_back(static_cast<int64_t>(t.stages.semantic[Row(s)]));
       int32_t pipeline = t.stages.pipeline[Row(s)];
-      stage_pipelines_.push_back(pipeline == kNone ? "" : std::string(t.pipelines.ids.Text(pipeline)));
+      stage_pipelines_.push_back(pipeline == kNone ? ""
+                                                   : std::string(t.pipelines.ids.Text(pipeline)));
     }
     for (int32_t u = 0; u < t.users.ids.size(); ++u) {
       user_ids_.emplace_back(t.users.ids.Text(u));
@@ -123,9 +135,18 @@ class Compiler {
     }
   }
 
+  std::string LatestPipelineCounts() const {
+    return "SELECT " + MapText("L_stage", stage_ids_, stage_pipelines_, "''") +
+           " AS pipeline, toString(count()) FROM (" +
+           WithState(DealsSql(), "L_", Int(std::numeric_limits<int64_t>::max())) +
+           ") WHERE L_outcome != 0 GROUP BY pipeline FORMAT JSONCompact";
+  }
+
   CompiledScan Compile(bool grouped) {
     CompiledScan out;
-    std::string contributions = IsOutcome(metric_) ? OutcomeContributions() : StateContributions();
+    std::string contributions = IsOutcome(metric_)  ? OutcomeContributions()
+                                : IsFunnel(metric_) ? FunnelContributions()
+                                                    : StateContributions();
     if (IsState(metric_)) out.total_bucket = SnapshotCount() - 1;
     std::string keys;
     std::string key_names;
@@ -135,24 +156,31 @@ class Compiler {
         key_names += "k" + std::to_string(k) + ", ";
       }
     }
-    std::string state_at_t = StateColumns("T_", Int(horizon_));
-    std::string per_deal = "SELECT *, " + state_at_t + " FROM (" + DealsSql() + ")";
+    std::string per_deal = WithState(DealsSql(), "T_", Int(horizon_));
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
     std::string with_contributions;
     if (IsState(metric_)) {
       // One row per deal and snapshot, with its state at the snapshot's limit.
       std::string snapshots = "SELECT *, " + limits_ + "[snap] AS lim, " + moments_ +
-                              "[snap] AS mom, toInt32(snap) - 1 AS snap_bucket FROM (" + passing + ") ARRAY JOIN arrayEnumerate(" +
-                              limits_ + ") AS snap WHERE created_at < lim";
-      with_contributions = "SELECT *, " + StateColumns("S_", "lim") + ", " + contributions +
-                           " AS contributions FROM (" + snapshots + ")";
+                              "[snap] AS mom, toInt32(snap) - 1 AS snap_bucket" + fresh_column_ +
+                              " FROM (" + passing + ") ARRAY JOIN arrayEnumerate(" + limits_ +
+                              ") AS snap WHERE created_at < lim";
+      with_contributions =
+          Wrap(WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
+    } else if (IsFunnel(metric_)) {
+      with_contributions =
+          Wrap(Wrap(passing, funnel_columns_), contributions + " AS contributions");
     } else {
-      with_contributions = "SELECT *, " + contributions + " AS contributions FROM (" + passing + ")";
+      with_contributions =
+          "SELECT *, " + contributions + " AS contributions FROM (" + passing + ")";
     }
-    out.sql = "SELECT " + keys + "toString(c.1) AS bucket, toString(sum(c.2)), toString(sum(c.3)), "
-              "toString(sum(c.4)) FROM (" + with_contributions +
-              ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 GROUP BY " + key_names +
-              "bucket FORMAT JSONCompact";
+    std::string target = grouped ? "c.6 != 2" : "c.6 != 1";
+    out.sql = "SELECT " + keys +
+              "toString(c.5) AS stage_row, toString(c.1) AS bucket, "
+              "toString(sum(c.2)), toString(sum(c.3)), "
+              "toString(sum(c.4)) FROM (" +
+              with_contributions + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target +
+              " GROUP BY " + key_names + "stage_row, bucket FORMAT JSONCompact";
     return out;
   }
 
@@ -181,7 +209,8 @@ class Compiler {
     branches.push_back(
         "SELECT id, toUInt8(2), a.1, toUInt8(a.1 != 'amount' AND a.2 = ''), a.2, "
         "CAST([] AS Array(String)), toInt64(2 * created_at), toUInt64(batch), toUInt32(seq), "
-        "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " + attrs + " AS a WHERE " + committed_);
+        "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " +
+        attrs + " AS a WHERE " + committed_);
     std::string names;
     for (size_t i = 0; i < std::size(kAttributes); ++i) {
       names += std::string(i ? "," : "") + SqlString(kAttributes[i].name);
@@ -189,7 +218,8 @@ class Compiler {
     branches.push_back(
         "SELECT deal_id, toUInt8(2), name, toUInt8(is_null), value, CAST([] AS Array(String)), "
         "toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(0) "
-        "FROM deal_updates WHERE " + committed_ + " AND name IN (" + names + ")");
+        "FROM deal_updates WHERE " +
+        committed_ + " AND name IN (" + names + ")");
     branches.push_back(
         "SELECT deal_id, toUInt8(3), '', toUInt8(0), to_stage, CAST([] AS Array(String)), "
         "toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), toUInt8(0) FROM "
@@ -200,8 +230,8 @@ class Compiler {
           "SELECT deal_id, toUInt8(4), name, toUInt8(0), '', latest, toInt64(0), toUInt64(0), "
           "toUInt32(0), toInt64(0), toUInt8(0) FROM (SELECT deal_id, name, "
           "argMax(if(is_null = 1, CAST([] AS Array(String)), items), (key, batch, seq)) AS latest "
-          "FROM deal_fields WHERE " + committed_ + " AND has(" + StringArray(fields_) + ", name)" +
-          " GROUP BY deal_id, name)");
+          "FROM deal_fields WHERE " +
+          committed_ + " AND has(" + StringArray(fields_) + ", name)" + " GROUP BY deal_id, name)");
     }
     if (NeedsTouches()) {
       // Activities as last sent, and tasks: created, and completed as the latest `at` says.
@@ -209,7 +239,8 @@ class Compiler {
           "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
           "toUInt64(0), toUInt32(0), toInt64(at_now), toUInt8(0) FROM (SELECT "
           "argMax(deal_id, (batch, seq)) AS deal, argMax(at, (batch, seq)) AS at_now "
-          "FROM activities WHERE " + committed_ + " GROUP BY id) WHERE deal != ''");
+          "FROM activities WHERE " +
+          committed_ + " GROUP BY id) WHERE deal != ''");
       branches.push_back(
           "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
           "toUInt64(0), toUInt32(0), toInt64(touch), toUInt8(0) FROM (SELECT deal, "
@@ -218,12 +249,15 @@ class Compiler {
           "created, argMax(completed, (k, b, s)) AS completed, max(base) AS defined FROM ("
           "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS deal, toInt64(created_at) AS "
           "created, toInt64(completed_at) AS completed, toInt64(2 * created_at) AS k, "
-          "toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks WHERE " + committed_ +
-          " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
-          Int(kNoTime) + ", toInt64(value)), toInt64(2 * at + 1), toUInt64(batch), "
-          "toUInt32(seq) FROM task_updates WHERE " + committed_ +
+          "toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks WHERE " +
+          committed_ + " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
+          Int(kNoTime) +
+          ", toInt64(value)), toInt64(2 * at + 1), toUInt64(batch), "
+          "toUInt32(seq) FROM task_updates WHERE " +
+          committed_ +
           " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != '') "
-          "ARRAY JOIN touches AS touch WHERE touch != " + Int(kNoTime));
+          "ARRAY JOIN touches AS touch WHERE touch != " +
+          Int(kNoTime));
     }
     std::string sql;
     for (size_t i = 0; i < branches.size(); ++i) sql += (i ? " UNION ALL " : "") + branches[i];
@@ -237,9 +271,10 @@ class Compiler {
   // One row per deal whose deal record arrived: its record as last sent, its attributes now,
   // its stage history sorted (time, the creation first, arrival), its fields and touches.
   std::string DealsSql() const {
-    std::string folded = "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
-                         "argMaxIf(t, (b, s), tag = 1) AS created_at, "
-                         "argMaxIf(v, (b, s), tag = 1) AS first_stage, ";
+    std::string folded =
+        "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
+        "argMaxIf(t, (b, s), tag = 1) AS created_at, "
+        "argMaxIf(v, (b, s), tag = 1) AS first_stage, ";
     for (const Attribute& a : kAttributes) {
       folded += std::string("argMaxIf((is_null, v, k), (k, b, s), tag = 2 AND name = '") + a.name +
                 "') AS " + a.alias + ", ";
@@ -248,9 +283,10 @@ class Compiler {
       folded += "anyIf(items, tag = 4 AND name = " + SqlString(fields_[f]) + ") AS field" +
                 std::to_string(f) + ", ";
     }
-    folded += "groupArrayIf((t, toUInt8(1), b, s, v), tag = 3) AS changes, "
-              "groupArrayIf(t, tag = 5) AS touches FROM (" + FactsSql() +
-              ") GROUP BY d HAVING countIf(tag = 1) > 0";
+    folded +=
+        "groupArrayIf((t, toUInt8(1), b, s, v), tag = 3) AS changes, "
+        "groupArrayIf(t, tag = 5) AS touches FROM (" +
+        FactsSql() + ") GROUP BY d HAVING countIf(tag = 1) > 0";
     std::string history =
         "arraySort(x -> (x.1, x.2, x.3, x.4), arrayPushFront(changes, (created_at, toUInt8(0), "
         "toUInt64(0), toUInt32(0), first_stage)))";
@@ -271,29 +307,36 @@ class Compiler {
     std::string conversion =
         "converted != '' AS converted_set, if(converted_v.3 < 0, intDiv(converted_v.3 - 1, 2), "
         "intDiv(converted_v.3, 2)) AS converted_at, ";
-    return "SELECT *, " + nullable + conversion + "arrayMap(x -> x.1, " + history +
-           ") AS hist_at, arrayMap(x -> x.5, " + history + ") AS hist_stage FROM (" + folded + ")";
+    return Wrap(folded, nullable + conversion + history + " AS history, arrayMap(x -> x.1, " +
+                            "history) AS hist_at, arrayMap(x -> x.5, history) AS hist_stage");
   }
 
-  // The deal's state before `limit` (DealStateBefore): outcome 0 not created, 1 open, 2 won,
-  // 3 lost; the stage, the start of its visit, the close time.
-  std::string StateColumns(const std::string& p, const std::string& limit) const {
+  // Adds the deal's state before `limit` (DealStateBefore) to the rows of `inner`: outcome 0
+  // not created, 1 open, 2 won, 3 lost; the stage, the start of its visit, the close time.
+  std::string WithState(const std::string& inner, const std::string& p,
+                        const std::string& limit) const {
     std::string semantic = stage_ids_.empty()
                                ? "toInt64(0)"
                                : "transform(" + p + "stage, " + StringArray(stage_ids_) + ", " +
                                      IntArray(stage_semantics_) + ", toInt64(0))";
-    return "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " +
-           "hist_stage[" + p + "n] AS " + p + "stage, " +
-           "arraySlice(hist_stage, 1, " + p + "n) AS " + p + "before, " +
-           "arrayReduce('max', arrayFilter((i, x) -> x != " + p + "stage, arrayEnumerate(" + p +
-           "before), " + p + "before)) AS " + p + "last_other, " +
-           "hist_at[" + p + "last_other + 1] AS " + p + "entered, " +
-           semantic + " AS " + p + "semantic, " +
-           "multiIf(created_at >= " + limit + ", 0, " + p + "semantic = 1, 2, " + p +
-           "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " + limit +
-           ", 2, 1) AS " + p + "outcome, " +
-           "multiIf(" + p + "semantic = 1 OR " + p + "semantic = 2, " + p + "entered, " + p +
-           "outcome = 2, converted_at, " + Int(kNoTime) + ") AS " + p + "close";
+    // One layer: ClickHouse 18.16 analyses each nested SELECT again, so a layer per step
+    // costs more than the aliases it would save.
+    return Wrap(inner, "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " +
+                           "hist_stage[" + p + "n] AS " + p + "stage, " +
+                           "arraySlice(hist_stage, 1, " + p + "n) AS " + p + "before, " +
+                           "arrayReduce('max', arrayFilter((i, x) -> x != " + p +
+                           "stage, arrayEnumerate(" + p + "before), " + p + "before)) AS " + p +
+                           "last_other, " + "hist_at[" + p + "last_other + 1] AS " + p +
+                           "entered, " + semantic + " AS " + p + "semantic, " +
+                           "multiIf(created_at >= " + limit + ", 0, " + p + "semantic = 1, 2, " +
+                           p + "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " +
+                           limit + ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p +
+                           "semantic = 1 OR " + p + "semantic = 2, " + p + "entered, " + p +
+                           "outcome = 2, converted_at, " + Int(kNoTime) + ") AS " + p + "close");
+  }
+
+  static std::string Wrap(const std::string& inner, const std::string& columns) {
+    return "SELECT *, " + columns + " FROM (" + inner + ")";
   }
 
   // The bucket of instant `t`, -1 outside the period (Buckets::IndexOf).
@@ -304,9 +347,19 @@ class Compiler {
            ", toInt32(arrayCount(x -> x <= " + t + ", " + IntArray(bounds) + ")) - 1, -1)";
   }
 
+  // [item] when `condition` holds, else []. Conditions stay outside lambdas: ClickHouse 18.16
+  // does not always pass a subquery column that only a lambda reads.
+  static std::string Only(const std::string& condition, const std::string& item) {
+    return "arraySlice([" + item + "], 1, toUInt8(" + condition + "))";
+  }
+
+  // One contribution: (bucket, a, b, x, stage row, target), the target as Target: 0 the row
+  // and the total, 1 the row only, 2 the total only.
   static std::string Contribution(const std::string& bucket, const std::string& a,
-                                  const std::string& b, const std::string& x) {
-    return "(toInt32(" + bucket + "), toInt64(" + a + "), toInt64(" + b + "), toInt64(" + x + "))";
+                                  const std::string& b, const std::string& x,
+                                  const std::string& row = "-1", int target = 0) {
+    return "(toInt32(" + bucket + "), toInt64(" + a + "), toInt64(" + b + "), toInt64(" + x +
+           "), toInt32(" + row + "), toUInt8(" + std::to_string(target) + "))";
   }
 
   std::string OutcomeContributions() const {
@@ -314,7 +367,7 @@ class Compiler {
     std::string closed = "if(T_outcome >= 2, " + BucketOf("T_close") + ", -1)";
     std::string won = "T_outcome = 2", lost = "T_outcome = 3";
     auto one = [](const std::string& condition, const std::string& item) {
-      return "arrayFilter(x -> " + condition + ", [" + item + "])";
+      return Only(condition, item);
     };
     switch (metric_) {
       case MetricId::kCreatedCount:
@@ -339,8 +392,68 @@ class Compiler {
       case MetricId::kLostShare:
         return one("T_outcome >= 2", Contribution(closed, lost, "1", "0"));
       default:
-        return "arrayFilter(x -> 0, [" + Contribution("-1", "0", "0", "0") + "])";
+        return Only("0", Contribution("-1", "0", "0", "0"));
     }
+  }
+
+  // The cohort funnel (movement_metrics.cc, ScanFunnel): the stages of the pipeline the deal
+  // was on before T, its highest position, and the won stages it reached.
+  std::string FunnelContributions() const {
+    const std::vector<int32_t>& rows = plan_->row_stage;
+    int32_t open_count = t_.pipelines.open_stage_count[Row(plan_->pipeline)];
+    std::vector<std::string> ids;
+    std::vector<int64_t> positions;
+    for (int32_t s = 0; s < t_.stages.ids.size(); ++s) {
+      int32_t position = plan_->Position(s);
+      if (position == kNone) continue;
+      ids.emplace_back(t_.stages.ids.Text(s));
+      positions.push_back(position);
+    }
+    std::string visited = "arrayMap(x -> " +
+                          (ids.empty() ? std::string("toInt64(-1)")
+                                       : "transform(x, " + StringArray(ids) + ", " +
+                                             IntArray(positions) + ", toInt64(-1))") +
+                          ", T_before)";
+    std::string max_position = "arrayReduce('max', arrayPushBack(" + visited + ", toInt64(-1)))";
+    std::string won_sum = "toInt64(0)";
+    for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
+      won_sum += " + has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")";
+    }
+    std::string bucket = "if(" + max_position + " >= 0, " + BucketOf("created_at") + ", -1)";
+    std::string out;
+    auto append = [&](const std::string& array) {
+      out = out.empty() ? array : "arrayConcat(" + out + ", " + array + ")";
+    };
+    std::string k = std::to_string(open_count);
+    std::string last_open = "least(max_pos, toInt64(" + k + " - 1))";
+    if (metric_ == MetricId::kFunnel) {
+      // Row 0 is the cohort that entered the funnel: it is also the total.
+      for (int32_t j = 0; j < open_count; ++j) {
+        std::string row = std::to_string(j);
+        append(Only(row + " <= " + last_open,
+                    Contribution("bucket_", "1", "0", "0", row, j == 0 ? 0 : 1)));
+      }
+      for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
+        append(Only("has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")",
+                    Contribution("bucket_", "1", "0", "0", std::to_string(r), 1)));
+      }
+    } else {
+      // Row j: reached(j) / reached(j-1); won rows: the won stages over reached(K-1); the
+      // total: the won stages over the first row.
+      for (int32_t j = 1; j < open_count; ++j) {
+        std::string row = std::to_string(j);
+        append(Only(row + " <= " + last_open + " + 1",
+                    Contribution("bucket_", row + " <= max_pos", "1", "0", row, 1)));
+      }
+      for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
+        append(Only("max_pos >= " + k + " - 1",
+                    Contribution("bucket_", "won_sum_", "1", "0", std::to_string(r), 1)));
+      }
+      append("[" + Contribution("bucket_", "won_sum_", "1", "0", "-1", 2) + "]");
+    }
+    funnel_columns_ =
+        max_position + " AS max_pos, " + won_sum + " AS won_sum_, " + bucket + " AS bucket_";
+    return out;
   }
 
   // Snapshots: bucket b at limit min(End(b), T + 1) and moment min(End(b), T), for the buckets
@@ -370,9 +483,10 @@ class Compiler {
       std::string fresh = "(arrayExists(x -> x < lim AND x > mom - " + span +
                           ", hist_at) OR arrayExists(x -> x < lim AND x > mom - " + span +
                           ", touches))";
-      open += " AND NOT " + fresh;
+      fresh_column_ = ", " + fresh + " AS fresh";
+      open += " AND NOT fresh";
     }
-    return "arrayFilter(x -> " + open + ", [" + Contribution(bucket, value, "0", "0") + "])";
+    return Only(open, Contribution(bucket, value, "0", "0"));
   }
 
   // A group key's text for a deal ("" for none); a multi-list field yields each of its values.
@@ -438,8 +552,8 @@ class Compiler {
     if (filter.op == FilterOp::kEmpty) {
       return filter.empty ? "empty(" + items + ")" : "notEmpty(" + items + ")";
     }
-    bool accepts_none = std::find(filter.values.begin(), filter.values.end(), "") !=
-                        filter.values.end();
+    bool accepts_none =
+        std::find(filter.values.begin(), filter.values.end(), "") != filter.values.end();
     std::string any = "(hasAny(" + items + ", " + StringArray(filter.values) + ") OR (empty(" +
                       items + ") AND " + (accepts_none ? "1" : "0") + "))";
     return filter.op == FilterOp::kNotIn ? "NOT " + any : any;
@@ -500,11 +614,16 @@ class Compiler {
   // Whether the deal exists at T, is visible and passes every filter (ScanContext::DealPasses).
   std::string Passes() const {
     std::string out = "T_outcome != 0";
-    if (!request_.entity_chosen) out += " AND entity = 0";
-    for (const Filter& filter : request_.filters) out += " AND (" + FilterPasses(filter) + ")";
+    bool per_stage = request_.metric->stage_rows != StageRows::kNone;
+    if (!request_.entity_chosen && !per_stage) out += " AND entity = 0";
+    for (const Filter& filter : request_.filters) {
+      // Per-stage metrics: the pipeline filter chooses the pipeline, deals are taken wherever.
+      if (per_stage && filter.on.dimension == Dimension::kPipeline) continue;
+      out += " AND (" + FilterPasses(filter) + ")";
+    }
     if (!visibility_.all) {
-      out += " AND responsible != '' AND has(" + StringArray(visibility_.user_ids) +
-             ", responsible)";
+      out +=
+          " AND responsible != '' AND has(" + StringArray(visibility_.user_ids) + ", responsible)";
     }
     return out;
   }
@@ -513,6 +632,7 @@ class Compiler {
   const ReportRequest& request_;
   const Visibility& visibility_;
   const Buckets& buckets_;
+  const ScanContext* plan_;
   MetricId metric_;
   std::vector<std::string> fields_;
   std::string ws_;
@@ -521,6 +641,8 @@ class Compiler {
   std::vector<std::string> stage_ids_, stage_pipelines_;
   std::vector<int64_t> stage_semantics_;
   std::vector<std::string> user_ids_, user_departments_;
+  mutable std::string funnel_columns_;
+  std::string fresh_column_;  // forgotten: whether the deal was touched in the window
   std::string limits_ = "CAST([] AS Array(Int64))", moments_ = "CAST([] AS Array(Int64))";
 };
 
@@ -537,7 +659,7 @@ std::string SqlString(std::string_view text) {
 
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id)) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id)) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
   }
@@ -562,10 +684,19 @@ Status CheckCompilable(const ReportRequest& request) {
   return Status::Ok();
 }
 
+std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& workspace) {
+  ReportRequest request;
+  request.metric = FindMetric("created_count");
+  Buckets buckets;
+  ScanContext plan;
+  return Compiler(directory, workspace, request, Visibility{}, buckets, plan)
+      .LatestPipelineCounts();
+}
+
 CompiledScan CompileScan(const Tables& directory, const std::string& workspace,
                          const ReportRequest& request, const Visibility& visibility,
-                         const Buckets& buckets, bool grouped) {
-  return Compiler(directory, workspace, request, visibility, buckets).Compile(grouped);
+                         const Buckets& buckets, const ScanContext& plan, bool grouped) {
+  return Compiler(directory, workspace, request, visibility, buckets, plan).Compile(grouped);
 }
 
 }  // namespace voronka

@@ -12,6 +12,7 @@
 #include "engine/tables.h"
 #include "metrics/period.h"
 #include "metrics/request.h"
+#include "metrics/scan.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
 
@@ -25,7 +26,8 @@ Status CheckCompilable(const ReportRequest& request);
 
 // One scan of a period: the SELECT answering rows (key texts..., bucket, a, b, x) with one
 // column per group key (none when `grouped` is false: the total), all as strings.
-// `directory` holds the workspace's settings, users, departments, pipelines and stages.
+// `directory` holds the workspace's settings, users, departments, pipelines and stages; `plan`
+// is ScanContext::Make over it (the pipeline and stage rows of per-stage metrics).
 struct CompiledScan {
   std::string sql;
   // State metrics: the total is the snapshot of this bucket only (-1: every bucket counts).
@@ -33,6 +35,10 @@ struct CompiledScan {
 };
 CompiledScan CompileScan(const Tables& directory, const std::string& workspace,
                          const ReportRequest& request, const Visibility& visibility,
-                         const Buckets& buckets, bool grouped);
+                         const Buckets& buckets, const ScanContext& plan, bool grouped);
+
+// Per pipeline id, the number of deals whose latest stage is on it (DefaultPipeline's counts):
+// rows (pipeline, count).
+std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& workspace);
 
 }  // namespace voronka

@@ -63,19 +63,21 @@ Result<AnswerCells> RunScanSql(const ClickHouseQuery& query, const ReportRequest
     cell.x = static_cast<double>(micros) / static_cast<double>(kMicrosPerDay);
     return cell;
   };
+  // Columns: the group keys, the stage row, the bucket, a, b, x.
   for (const json& row : rows.value()) {
     AnswerKey key;
     for (size_t k = 0; k < keys; ++k) key.keys.push_back(row[k].get<std::string>());
+    key.stage_row = static_cast<int32_t>(ToInt(row[keys]));
     std::vector<Cell>& row_cells = cells.rows[key];
     row_cells.resize(static_cast<size_t>(buckets.count()));
-    row_cells[static_cast<size_t>(ToInt(row[keys]))] = cell_of(row, keys);
+    row_cells[static_cast<size_t>(ToInt(row[keys + 1]))] = cell_of(row, keys + 1);
   }
   Result<json> totals = QueryRows(query, total.sql);
   if (!totals.ok()) return totals.status();
   for (const json& row : totals.value()) {
-    int64_t bucket = ToInt(row[0]);
+    int64_t bucket = ToInt(row[1]);
     if (total.total_bucket >= 0 && bucket != total.total_bucket) continue;
-    Cell cell = cell_of(row, 0);
+    Cell cell = cell_of(row, 1);
     cells.total.a += cell.a;
     cells.total.b += cell.b;
     cells.total.x += cell.x;
@@ -85,9 +87,10 @@ Result<AnswerCells> RunScanSql(const ClickHouseQuery& query, const ReportRequest
 
 Result<AnswerCells> ScanPeriod(const ClickHouseQuery& query, const Tables& directory,
                                const std::string& ws, const ReportRequest& request,
-                               const Visibility& visibility, const Buckets& buckets) {
-  CompiledScan grouped = CompileScan(directory, ws, request, visibility, buckets, true);
-  CompiledScan total = CompileScan(directory, ws, request, visibility, buckets, false);
+                               const Visibility& visibility, const Buckets& buckets,
+                               const ScanContext& plan) {
+  CompiledScan grouped = CompileScan(directory, ws, request, visibility, buckets, plan, true);
+  CompiledScan total = CompileScan(directory, ws, request, visibility, buckets, plan, false);
   return RunScanSql(query, request, grouped, total, buckets);
 }
 
@@ -96,9 +99,9 @@ Result<AnswerCells> ScanPeriod(const ClickHouseQuery& query, const Tables& direc
 Result<Tables> ReadReportDirectory(const ClickHouseQuery& query, const std::string& ws) {
   Tables tables;
   std::string where = Committed(ws);
-  Result<json> settings = QueryRows(
-      query, "SELECT name, argMax(value, (batch, seq)) FROM settings" + where +
-                 " GROUP BY name FORMAT JSONCompact");
+  Result<json> settings =
+      QueryRows(query, "SELECT name, argMax(value, (batch, seq)) FROM settings" + where +
+                           " GROUP BY name FORMAT JSONCompact");
   if (!settings.ok()) return settings.status();
   WorkspaceRecord workspace;
   for (const json& row : settings.value()) {
@@ -112,9 +115,9 @@ Result<Tables> ReadReportDirectory(const ClickHouseQuery& query, const std::stri
   }
   ApplyRecord(tables, workspace);
 
-  Result<json> departments = QueryRows(
-      query, "SELECT id, name, parent_id, head_id FROM departments" + where +
-                 " ORDER BY batch, seq FORMAT JSONCompact");
+  Result<json> departments =
+      QueryRows(query, "SELECT id, name, parent_id, head_id FROM departments" + where +
+                           " ORDER BY batch, seq FORMAT JSONCompact");
   if (!departments.ok()) return departments.status();
   for (const json& row : departments.value()) {
     ApplyRecord(tables, DepartmentRecord{row[0], row[1], Optional(row[2]), Optional(row[3])});
@@ -126,13 +129,12 @@ Result<Tables> ReadReportDirectory(const ClickHouseQuery& query, const std::stri
   for (const json& row : users.value()) {
     int64_t capacity = ToInt(row[4]);
     ApplyRecord(tables, UserRecord{row[0], row[1], Optional(row[2]), ToInt(row[3]) != 0,
-                                   capacity < 0 ? std::nullopt
-                                                : std::optional<int32_t>(capacity)});
+                                   capacity < 0 ? std::nullopt : std::optional<int32_t>(capacity)});
   }
-  Result<json> pipelines = QueryRows(
-      query, "SELECT id, name, toString(entity), stage_ids, stage_names, "
-             "arrayMap(x -> toString(x), stage_semantics) FROM pipelines" + where +
-                 " ORDER BY batch, seq FORMAT JSONCompact");
+  Result<json> pipelines = QueryRows(query,
+                                     "SELECT id, name, toString(entity), stage_ids, stage_names, "
+                                     "arrayMap(x -> toString(x), stage_semantics) FROM pipelines" +
+                                         where + " ORDER BY batch, seq FORMAT JSONCompact");
   if (!pipelines.ok()) return pipelines.status();
   for (const json& row : pipelines.value()) {
     PipelineRecord pipeline{row[0], row[1], static_cast<Entity>(ToInt(row[2])), {}};
@@ -153,16 +155,31 @@ Result<json> RunClickHouseReport(const ClickHouseQuery& query, const std::string
                                  const json& body, Instant now, const Visibility& visibility) {
   Result<Tables> directory = ReadReportDirectory(query, ws);
   if (!directory.ok()) return directory.status();
-  const Tables& tables = directory.value();
+  Tables& tables = directory.value();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
   if (!parsed.ok()) return parsed.status();
   const ReportRequest& request = parsed.value();
   Status compilable = CheckCompilable(request);
   if (!compilable.ok()) return compilable;
   const TimeZone& zone = tables.settings.time_zone;
+  bool per_stage = request.metric->stage_rows != StageRows::kNone;
+  if (per_stage) {
+    // The default pipeline is the one holding the most deals now: count them.
+    Result<json> counts = QueryRows(query, CompileLatestPipelineCounts(tables, ws));
+    if (!counts.ok()) return counts.status();
+    tables.deals.pipeline_deals.assign(static_cast<size_t>(tables.pipelines.ids.size()), 0);
+    for (const json& row : counts.value()) {
+      int32_t pipeline = tables.pipelines.ids.Find(row[0].get<std::string>());
+      if (pipeline != kNone) tables.deals.pipeline_deals[Row(pipeline)] = ToInt(row[1]);
+    }
+  }
+  // The pipeline and stage rows of per-stage metrics, resolved as the engine resolves them.
+  Result<ScanContext> plan = ScanContext::Make(tables, request, visibility);
+  if (!plan.ok()) return plan.status();
 
   Buckets buckets(request.period, request.granularity, zone);
-  Result<AnswerCells> main = ScanPeriod(query, tables, ws, request, visibility, buckets);
+  Result<AnswerCells> main =
+      ScanPeriod(query, tables, ws, request, visibility, buckets, plan.value());
   if (!main.ok()) return main.status();
   AnswerSource source;
   source.request = &request;
@@ -173,10 +190,16 @@ Result<json> RunClickHouseReport(const ClickHouseQuery& query, const std::string
   if (!request.compare.empty()) {
     source.compared_period = ComparedPeriod(request.period, request.compare).value();
     compared_buckets = Buckets(*source.compared_period, request.granularity, zone);
-    compared = ScanPeriod(query, tables, ws, request, visibility, compared_buckets);
+    compared = ScanPeriod(query, tables, ws, request, visibility, compared_buckets, plan.value());
     if (!compared.ok()) return compared.status();
     source.compared = &compared.value();
     source.compared_buckets = &compared_buckets;
+  }
+  for (int32_t stage : plan.value().row_stage) {
+    source.stage_rows.emplace_back(tables.stages.ids.Text(stage), tables.stages.name[Row(stage)]);
+  }
+  if (plan.value().pipeline != kNone) {
+    source.pipeline = tables.pipelines.ids.Text(plan.value().pipeline);
   }
   source.label = [&](size_t k, const std::string& text) {
     const DimensionRef& dimension = request.group_by[k];

@@ -116,12 +116,9 @@ json PrintAnswer(const AnswerSource& s) {
   }
 
   const Cell& total = s.main->total;
-  json answer = {{"metric", request.metric->name},
-                 {"period", PeriodJson(request.period)},
-                 {"as_of", FormatInstant(request.as_of)},
-                 {"rows", std::move(rows)},
-                 {"total", FormatValue(total, kind)},
-                 {"labels", labels}};
+  json answer = {{"metric", request.metric->name},        {"period", PeriodJson(request.period)},
+                 {"as_of", FormatInstant(request.as_of)}, {"rows", std::move(rows)},
+                 {"total", FormatValue(total, kind)},     {"labels", labels}};
   if (kind == ValueKind::kForecast) answer["total_weighted"] = FormatMoney(total.b);
   if (kind == ValueKind::kMinutesMean) answer["total_median"] = Median(total);
   if (!s.pipeline.empty()) answer["pipeline"] = s.pipeline;

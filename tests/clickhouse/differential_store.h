@@ -37,12 +37,22 @@ class ClickHouseServer {
       [[maybe_unused]] int ignored = std::system(stop.c_str());
     }
   }
-  bool started() const { return started_; }
+  bool started() const { return started_ || external_; }
 
   Result<std::string> Run(const std::string& sql) {
     httplib::Client client("127.0.0.1", port_);
     client.set_read_timeout(120, 0);
+    auto began = std::chrono::steady_clock::now();
     auto answer = client.Post("/", sql, "text/plain");
+    if (std::getenv("VORONKA_SQL_TRACE") != nullptr) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - began)
+                    .count();
+      std::fprintf(
+          stderr, "%5lld ms %s\n", static_cast<long long>(ms),
+          (std::string(std::getenv("VORONKA_SQL_TRACE")) == "full" ? sql : sql.substr(0, 60))
+              .c_str());
+    }
     if (!answer) return Status::Error("facts store unreachable");
     if (answer->status != 200) return Status::Error("facts store: " + answer->body);
     return answer->body;
@@ -53,6 +63,12 @@ class ClickHouseServer {
 
  private:
   ClickHouseServer() {
+    // VORONKA_CLICKHOUSE_PORT: use a server already running there (during development).
+    if (const char* port = std::getenv("VORONKA_CLICKHOUSE_PORT")) {
+      port_ = std::atoi(port);
+      external_ = true;
+      return;
+    }
     port_ = FreePort();
     std::string start = std::string(VORONKA_SOURCE_DIR) + "/scripts/clickhouse.sh start " +
                         dir_.path() + " " + std::to_string(port_) + " >/dev/null";
@@ -61,6 +77,7 @@ class ClickHouseServer {
   TempDir dir_;
   int port_ = 0;
   bool started_ = false;
+  bool external_ = false;
 };
 
 // The facts tables (single server: the MergeTree tables under the names queries read).
@@ -94,8 +111,8 @@ inline void CreateFactsTables(ClickHouseServer& server) {
   for (const char* table : tables) {
     std::string name = std::string(table).substr(0, std::string(table).find(' '));
     ASSERT_TRUE(server.Run("DROP TABLE IF EXISTS " + name).ok());
-    Result<std::string> made = server.Run(std::string("CREATE TABLE ") + table +
-                                          " ENGINE = MergeTree ORDER BY ws");
+    Result<std::string> made =
+        server.Run(std::string("CREATE TABLE ") + table + " ENGINE = MergeTree ORDER BY ws");
     ASSERT_TRUE(made.ok()) << made.message();
   }
 }
@@ -141,14 +158,22 @@ class BatchRows {
         v.kind == FieldValue::Kind::kBool) {
       items = {text};
     }
-    row.update({{"deal_id", deal}, {"key", key}, {"name", field.name},
+    row.update({{"deal_id", deal},
+                {"key", key},
+                {"name", field.name},
                 {"is_null", v.kind == FieldValue::Kind::kNull ? 1 : 0},
-                {"kind", static_cast<int>(v.kind)}, {"value", text}, {"items", items}});
+                {"kind", static_cast<int>(v.kind)},
+                {"value", text},
+                {"items", items}});
   }
   void Update(const std::string& deal, int64_t at, const std::string& name,
               const std::optional<std::string>& value) {
-    Row("deal_updates").update({{"deal_id", deal}, {"at", at}, {"name", name},
-                                {"is_null", value ? 0 : 1}, {"value", Text(value)}});
+    Row("deal_updates")
+        .update({{"deal_id", deal},
+                 {"at", at},
+                 {"name", name},
+                 {"is_null", value ? 0 : 1},
+                 {"value", Text(value)}});
   }
 
   void AddBody(const WorkspaceRecord& r) {
@@ -163,12 +188,18 @@ class BatchRows {
     if (r.forgotten_days) set("forgotten_days", std::to_string(*r.forgotten_days));
   }
   void AddBody(const UserRecord& r) {
-    Row("users").update({{"id", r.id}, {"name", r.name}, {"department_id", Text(r.department_id)},
-                         {"active", r.active ? 1 : 0}, {"capacity", r.capacity.value_or(-1)}});
+    Row("users").update({{"id", r.id},
+                         {"name", r.name},
+                         {"department_id", Text(r.department_id)},
+                         {"active", r.active ? 1 : 0},
+                         {"capacity", r.capacity.value_or(-1)}});
   }
   void AddBody(const DepartmentRecord& r) {
-    Row("departments").update({{"id", r.id}, {"name", r.name}, {"parent_id", Text(r.parent_id)},
-                               {"head_id", Text(r.head_id)}});
+    Row("departments")
+        .update({{"id", r.id},
+                 {"name", r.name},
+                 {"parent_id", Text(r.parent_id)},
+                 {"head_id", Text(r.head_id)}});
   }
   void AddBody(const PipelineRecord& r) {
     std::vector<std::string> ids, names;
@@ -178,17 +209,28 @@ class BatchRows {
       names.push_back(s.name);
       semantics.push_back(static_cast<int>(s.semantic));
     }
-    Row("pipelines").update({{"id", r.id}, {"name", r.name}, {"entity", static_cast<int>(r.entity)},
-                             {"stage_ids", ids}, {"stage_names", names},
-                             {"stage_semantics", semantics}});
+    Row("pipelines")
+        .update({{"id", r.id},
+                 {"name", r.name},
+                 {"entity", static_cast<int>(r.entity)},
+                 {"stage_ids", ids},
+                 {"stage_names", names},
+                 {"stage_semantics", semantics}});
   }
   void AddBody(const DealRecord& r) {
-    Row("deals").update({{"id", r.id}, {"entity", static_cast<int>(r.entity)}, {"title", r.title},
-                         {"pipeline_id", r.pipeline_id}, {"stage_id", r.stage_id},
-                         {"amount", r.amount}, {"responsible_id", Text(r.responsible_id)},
-                         {"company_id", Text(r.company_id)}, {"contact_id", Text(r.contact_id)},
-                         {"source", Text(r.source)}, {"deal_type", Text(r.deal_type)},
-                         {"created_at", r.created_at.micros}, {"loss_reason", Text(r.loss_reason)},
+    Row("deals").update({{"id", r.id},
+                         {"entity", static_cast<int>(r.entity)},
+                         {"title", r.title},
+                         {"pipeline_id", r.pipeline_id},
+                         {"stage_id", r.stage_id},
+                         {"amount", r.amount},
+                         {"responsible_id", Text(r.responsible_id)},
+                         {"company_id", Text(r.company_id)},
+                         {"contact_id", Text(r.contact_id)},
+                         {"source", Text(r.source)},
+                         {"deal_type", Text(r.deal_type)},
+                         {"created_at", r.created_at.micros},
+                         {"loss_reason", Text(r.loss_reason)},
                          {"converted_to", Text(r.converted_to)}});
     for (const CustomField& field : r.fields) Field(r.id, r.created_at.micros * 2, field);
   }
@@ -209,29 +251,41 @@ class BatchRows {
     for (const CustomField& field : r.fields) Field(r.id, at * 2 + 1, field);
   }
   void AddBody(const StageChangeRecord& r) {
-    Row("stage_changes").update({{"deal_id", r.deal_id}, {"at", r.at.micros}, {"to_stage", r.to},
-                                 {"from_stage", Text(r.from)}, {"by_user", Text(r.by)}});
+    Row("stage_changes")
+        .update({{"deal_id", r.deal_id},
+                 {"at", r.at.micros},
+                 {"to_stage", r.to},
+                 {"from_stage", Text(r.from)},
+                 {"by_user", Text(r.by)}});
   }
   void AddBody(const ActivityRecord& r) {
-    Row("activities").update({{"id", r.id}, {"kind", static_cast<int>(r.kind)},
-                              {"direction", static_cast<int>(r.direction)},
-                              {"deal_id", Text(r.deal_id)}, {"user_id", Text(r.user_id)},
-                              {"at", r.at.micros}});
+    Row("activities")
+        .update({{"id", r.id},
+                 {"kind", static_cast<int>(r.kind)},
+                 {"direction", static_cast<int>(r.direction)},
+                 {"deal_id", Text(r.deal_id)},
+                 {"user_id", Text(r.user_id)},
+                 {"at", r.at.micros}});
   }
   void AddBody(const TaskRecord& r) {
     auto time = [](const std::optional<Instant>& at) { return at ? at->micros : kNoTime; };
-    Row("tasks").update({{"id", r.id}, {"deal_id", Text(r.deal_id)}, {"user_id", Text(r.user_id)},
-                         {"created_at", r.created_at.micros}, {"deadline", time(r.deadline)},
+    Row("tasks").update({{"id", r.id},
+                         {"deal_id", Text(r.deal_id)},
+                         {"user_id", Text(r.user_id)},
+                         {"created_at", r.created_at.micros},
+                         {"deadline", time(r.deadline)},
                          {"completed_at", time(r.completed_at)}});
   }
   void AddBody(const TaskUpdateRecord& r) {
     auto time = [&](const char* name, const std::optional<std::optional<Instant>>& value) {
       if (!value) return;
-      Row("task_updates").update({{"task_id", r.id}, {"at", r.at.micros}, {"name", name},
-                                  {"is_null", value->has_value() ? 0 : 1},
-                                  {"value", value->has_value()
-                                                ? std::to_string((*value)->micros)
-                                                : std::string()}});
+      Row("task_updates")
+          .update(
+              {{"task_id", r.id},
+               {"at", r.at.micros},
+               {"name", name},
+               {"is_null", value->has_value() ? 0 : 1},
+               {"value", value->has_value() ? std::to_string((*value)->micros) : std::string()}});
     };
     time("completed_at", r.completed_at);
     time("deadline", r.deadline);

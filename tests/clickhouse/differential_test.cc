@@ -18,9 +18,10 @@ namespace {
 using nlohmann::json;
 
 const char* const kSupported[] = {
-    "created_count",   "won_count",       "won_amount",    "avg_check",     "avg_cycle_days",
-    "lost_count",      "lost_amount",     "lost_share",    "conversion_rate", "cohort_win_rate",
-    "in_work_count",   "in_work_amount",  "forgotten_count", "forgotten_amount"};
+    "created_count",   "won_count",        "won_amount",    "avg_check",
+    "avg_cycle_days",  "lost_count",       "lost_amount",   "lost_share",
+    "conversion_rate", "cohort_win_rate",  "in_work_count", "in_work_amount",
+    "forgotten_count", "forgotten_amount", "funnel",        "funnel_conversion"};
 
 // Loads `lines` into ClickHouse as workspace `ws`: shuffled, in batches of 1..40 records, plus
 // one batch written but never committed (a deal that would change every count).
@@ -54,10 +55,12 @@ struct Case {
 std::vector<Case> Cases() {
   std::vector<Case> cases;
   const json period = {{"from", "2024-01-01"}, {"to", "2024-07-01"}};
-  const std::vector<json> keys = {
-      json::array(),         json{"responsible"}, json{"department"}, json{"pipeline"},
-      json{"stage"},         json{"source"},      json{"company"},    json{"entity"},
-      json{"fields.tags"},   json{"responsible", "fields.tags"},      json{"kind"}};
+  const std::vector<json> keys = {json::array(),       json{"responsible"},
+                                  json{"department"},  json{"pipeline"},
+                                  json{"stage"},       json{"source"},
+                                  json{"company"},     json{"entity"},
+                                  json{"fields.tags"}, json{"responsible", "fields.tags"},
+                                  json{"kind"}};
   const std::vector<json> filters = {
       {{"pipeline", {"p1"}}},
       {{"department", {"d1"}}},
@@ -71,39 +74,36 @@ std::vector<Case> Cases() {
       {{"entity", {"deal", "lead"}}},
   };
   const char* granularities[] = {"none", "month", "week", "quarter", "day"};
-  int n = 0;
+  const char* as_ofs[] = {"2024-04-15T12:00:00Z", "2024-09-01T00:00:00Z"};
+  // Ten requests per metric, cycling through the group keys, filters, granularities and T
+  // (inside the period, where later snapshots are empty, or after it), with both compares, a
+  // preset period and a role that sees two users.
+  size_t m = 0;
+  // VORONKA_DIFF_METRIC=name: only that metric (while working on it).
+  const char* only = std::getenv("VORONKA_DIFF_METRIC");
   for (const char* metric : kSupported) {
-    for (const char* as_of : {"2024-04-15T12:00:00Z", "2024-09-01T00:00:00Z"}) {
-      auto base = [&] {
-        return json{{"metric", metric}, {"period", period}, {"as_of", as_of}};
-      };
-      for (const json& key : keys) {
-        json request = base();
-        request["group_by"] = key;
-        request["granularity"] = granularities[n++ % 3];
-        cases.push_back({request, {}});
-      }
-      for (const json& filter : filters) {
-        json request = base();
-        request["filters"] = filter;
-        request["group_by"] = keys[static_cast<size_t>(n++) % keys.size()];
-        cases.push_back({request, {}});
-      }
-      for (const char* compare : {"previous_period", "previous_year"}) {
-        json request = base();
-        request["compare"] = compare;
-        request["granularity"] = granularities[n++ % 5];
-        request["group_by"] = {"responsible"};
-        cases.push_back({request, {}});
-      }
-      json preset = {{"metric", metric}, {"period", {{"preset", "last_month"}}}, {"as_of", as_of},
-                     {"granularity", "day"}, {"forgotten_days", 5}};
-      cases.push_back({preset, {}});
-      json role = base();
-      role["group_by"] = {"responsible"};
-      role["granularity"] = "month";
-      cases.push_back({role, Visibility{false, {"u2", "u3"}}});
+    if (only != nullptr && std::string(only) != metric) {
+      ++m;
+      continue;
     }
+    for (size_t i = 0; i < 10; ++i) {
+      json request = {{"metric", metric},
+                      {"period", period},
+                      {"as_of", as_ofs[(i + m) % 2]},
+                      {"group_by", keys[(i + m) % keys.size()]},
+                      {"granularity", granularities[(i + m) % 5]}};
+      if (i % 2 == 0) request["filters"] = filters[(i / 2 + m) % filters.size()];
+      if (i == 3) request["compare"] = "previous_period";
+      if (i == 7) request["compare"] = "previous_year";
+      if (i == 9) {
+        request["period"] = {{"preset", "last_month"}};
+        request["forgotten_days"] = 5;
+      }
+      Visibility visibility;
+      if (i == 5) visibility = Visibility{false, {"u2", "u3"}};
+      cases.push_back({request, visibility});
+    }
+    ++m;
   }
   return cases;
 }
@@ -129,6 +129,7 @@ TEST_F(Differential, EngineAndClickHouseAnswerAlike) {
   std::vector<Case> cases = Cases();
   uint64_t next_batch = 1;
   int compared = 0;
+  // The first history answers every case, the second every third (a few minutes in all).
   for (uint32_t seed = 1; seed <= 2; ++seed) {
     HistoryGenerator generator(seed);
     std::vector<std::string> lines = workspace;
@@ -139,11 +140,19 @@ TEST_F(Differential, EngineAndClickHouseAnswerAlike) {
     std::string ws = "w" + std::to_string(seed);
     LoadFacts(server, ws, lines, generator.rng(), next_batch);
 
-    for (const Case& c : cases) {
+    for (size_t i = 0; i < cases.size(); i += seed == 1 ? 1 : 3) {
+      const Case& c = cases[i];
       Result<json> expected = RunReport(*engine, c.request, Instant{0}, c.visibility);
       Result<json> actual =
           RunClickHouseReport(server.Query(), ws, c.request, Instant{0}, c.visibility);
-      ASSERT_TRUE(expected.ok()) << expected.message() << "\n" << c.request.dump();
+      if (!expected.ok()) {
+        // A request the engine refuses is refused alike.
+        EXPECT_FALSE(actual.ok()) << c.request.dump();
+        if (!actual.ok()) {
+          EXPECT_EQ(actual.message(), expected.message()) << c.request.dump();
+        }
+        continue;
+      }
       ASSERT_TRUE(actual.ok()) << actual.message() << "\n" << c.request.dump();
       EXPECT_EQ(actual.value(), expected.value())
           << "seed " << seed << " request " << c.request.dump() << "\nvisibility "
