@@ -1,0 +1,702 @@
+#include "clickhouse/compiler.h"
+
+#include <algorithm>
+#include <set>
+
+#include "metrics/filter.h"
+
+namespace voronka {
+
+namespace {
+
+size_t Row(int32_t id) {
+  return static_cast<size_t>(id);
+}
+
+std::string Int(int64_t value) {
+  // The most negative Int64 cannot be written as a literal (its negation overflows).
+  if (value == std::numeric_limits<int64_t>::min()) return "toInt64(-9223372036854775807 - 1)";
+  return "toInt64(" + std::to_string(value) + ")";
+}
+
+std::string StringArray(const std::vector<std::string>& texts) {
+  std::string out = "CAST([";
+  for (size_t i = 0; i < texts.size(); ++i) out += (i ? "," : "") + SqlString(texts[i]);
+  return out + "] AS Array(String))";
+}
+
+std::string IntArray(const std::vector<int64_t>& values) {
+  std::string out = "CAST([";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+  return out + "] AS Array(Int64))";
+}
+
+// transform(expr, from, to, default) over string maps; the default alone when the map is empty.
+std::string MapText(const std::string& expr, const std::vector<std::string>& from,
+                    const std::vector<std::string>& to, const std::string& fallback) {
+  if (from.empty()) return fallback;
+  return "transform(" + expr + ", " + StringArray(from) + ", " + StringArray(to) + ", " + fallback +
+         ")";
+}
+
+// The metrics the compiler answers, and how each one's per-deal contribution is made.
+bool IsOutcome(MetricId id) {
+  switch (id) {
+    case MetricId::kCreatedCount:
+    case MetricId::kWonCount:
+    case MetricId::kWonAmount:
+    case MetricId::kLostCount:
+    case MetricId::kLostAmount:
+    case MetricId::kAvgCheck:
+    case MetricId::kAvgCycleDays:
+    case MetricId::kConversionRate:
+    case MetricId::kCohortWinRate:
+    case MetricId::kLostShare:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsFunnel(MetricId id) {
+  return id == MetricId::kFunnel || id == MetricId::kFunnelConversion;
+}
+
+bool IsState(MetricId id) {
+  switch (id) {
+    case MetricId::kInWorkCount:
+    case MetricId::kInWorkAmount:
+    case MetricId::kForgottenCount:
+    case MetricId::kForgottenAmount:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The deal attributes that follow "the latest `at` wins": name in the facts, alias here.
+struct Attribute {
+  const char* name;
+  const char* alias;
+};
+constexpr Attribute kAttributes[] = {
+    {"amount", "amount_v"},         {"responsible_id", "responsible_v"},
+    {"company_id", "company_v"},    {"source", "source_v"},
+    {"deal_type", "deal_type_v"},   {"loss_reason", "loss_reason_v"},
+    {"converted_to", "converted_v"}};
+
+// The custom fields a request reads (group keys and filters), in a stable order.
+std::vector<std::string> FieldNames(const ReportRequest& request) {
+  std::set<std::string> names;
+  auto field_of = [](const std::string& name) {
+    return name.substr(std::string("fields.").size());
+  };
+  for (const DimensionRef& key : request.group_by) {
+    if (key.dimension == Dimension::kField) names.insert(field_of(key.name));
+  }
+  for (const Filter& filter : request.filters) {
+    if (filter.on.dimension == Dimension::kField) names.insert(field_of(filter.on.name));
+  }
+  return {names.begin(), names.end()};
+}
+
+size_t FieldIndex(const std::vector<std::string>& names, const std::string& dimension_name) {
+  std::string name = dimension_name.substr(std::string("fields.").size());
+  return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+class Compiler {
+ public:
+  Compiler(const Tables& t, const std::string& ws, const ReportRequest& request,
+           const Visibility& visibility, const Buckets& buckets, const ScanContext& plan)
+      : t_(t),
+        request_(request),
+        visibility_(visibility),
+        buckets_(buckets),
+        plan_(&plan),
+        metric_(request.metric->id),
+        fields_(FieldNames(request)) {
+    ws_ = SqlString(ws);
+    committed_ =
+        "ws = " + ws_ + " AND batch GLOBAL IN (SELECT batch FROM batches WHERE ws = " + ws_ + ")";
+    horizon_ = request.as_of.micros + 1;
+    for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
+      stage_ids_.emplace_back(t.stages.ids.Text(s));
+      stage_semantics_.push_back(static_cast<int64_t>(t.stages.semantic[Row(s)]));
+      int32_t pipeline = t.stages.pipeline[Row(s)];
+      stage_pipelines_.push_back(pipeline == kNone ? ""
+                                                   : std::string(t.pipelines.ids.Text(pipeline)));
+    }
+    for (int32_t u = 0; u < t.users.ids.size(); ++u) {
+      user_ids_.emplace_back(t.users.ids.Text(u));
+      int32_t department = t.users.department[Row(u)];
+      user_departments_.push_back(
+          department == kNone ? "" : std::string(t.departments.ids.Text(department)));
+    }
+  }
+
+  std::string LatestPipelineCounts() const {
+    return "SELECT " + MapText("L_stage", stage_ids_, stage_pipelines_, "''") +
+           " AS pipeline, toString(count()) FROM (" +
+           WithState(DealsSql(), "L_", Int(std::numeric_limits<int64_t>::max())) +
+           ") WHERE L_outcome != 0 GROUP BY pipeline FORMAT JSONCompact";
+  }
+
+  CompiledScan Compile(bool grouped) {
+    CompiledScan out;
+    std::string contributions = IsOutcome(metric_)  ? OutcomeContributions()
+                                : IsFunnel(metric_) ? FunnelContributions()
+                                                    : StateContributions();
+    if (IsState(metric_)) out.total_bucket = SnapshotCount() - 1;
+    std::string keys;
+    std::string key_names;
+    if (grouped) {
+      for (size_t k = 0; k < request_.group_by.size(); ++k) {
+        keys += KeyExpression(request_.group_by[k]) + " AS k" + std::to_string(k) + ", ";
+        key_names += "k" + std::to_string(k) + ", ";
+      }
+    }
+    std::string per_deal = WithState(DealsSql(), "T_", Int(horizon_));
+    std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
+    std::string with_contributions;
+    if (IsState(metric_)) {
+      // One row per deal and snapshot, with its state at the snapshot's limit.
+      std::string snapshots = "SELECT *, " + limits_ + "[snap] AS lim, " + moments_ +
+                              "[snap] AS mom, toInt32(snap) - 1 AS snap_bucket" + fresh_column_ +
+                              " FROM (" + passing + ") ARRAY JOIN arrayEnumerate(" + limits_ +
+                              ") AS snap WHERE created_at < lim";
+      with_contributions =
+          Wrap(WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
+    } else if (IsFunnel(metric_)) {
+      with_contributions =
+          Wrap(Wrap(passing, funnel_columns_), contributions + " AS contributions");
+    } else {
+      with_contributions =
+          "SELECT *, " + contributions + " AS contributions FROM (" + passing + ")";
+    }
+    std::string target = grouped ? "c.6 != 2" : "c.6 != 1";
+    out.sql = "SELECT " + keys +
+              "toString(c.5) AS stage_row, toString(c.1) AS bucket, "
+              "toString(sum(c.2)), toString(sum(c.3)), "
+              "toString(sum(c.4)) FROM (" +
+              with_contributions + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target +
+              " GROUP BY " + key_names + "stage_row, bucket FORMAT JSONCompact";
+    return out;
+  }
+
+ private:
+  // Every committed fact about the workspace's deals as one stream of tagged rows, folded per
+  // deal: 1 a deal record, 2 a version of an attribute, 3 a stage change (first arrival of
+  // each), 4 a custom field's latest value, 5 a touch by an activity or a task.
+  std::string FactsSql() const {
+    std::string attrs = "[";
+    for (size_t i = 0; i < std::size(kAttributes); ++i) {
+      std::string name = kAttributes[i].name;
+      std::string value = name == "amount" ? "toString(amount)" : name;
+      attrs += std::string(i ? "," : "") + "(" + SqlString(name) + ", " + value + ")";
+    }
+    attrs += "]";
+    const std::string columns =
+        "d String, tag UInt8, name String, is_null UInt8, v String, items Array(String), "
+        "k Int64, b UInt64, s UInt32, t Int64, e UInt8";
+    (void)columns;
+    std::vector<std::string> branches;
+    branches.push_back(
+        "SELECT id AS d, toUInt8(1) AS tag, '' AS name, toUInt8(0) AS is_null, stage_id AS v, "
+        "CAST([] AS Array(String)) AS items, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, "
+        "toUInt32(seq) AS s, toInt64(created_at) AS t, toUInt8(entity) AS e FROM deals WHERE " +
+        committed_);
+    branches.push_back(
+        "SELECT id, toUInt8(2), a.1, toUInt8(a.1 != 'amount' AND a.2 = ''), a.2, "
+        "CAST([] AS Array(String)), toInt64(2 * created_at), toUInt64(batch), toUInt32(seq), "
+        "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " +
+        attrs + " AS a WHERE " + committed_);
+    std::string names;
+    for (size_t i = 0; i < std::size(kAttributes); ++i) {
+      names += std::string(i ? "," : "") + SqlString(kAttributes[i].name);
+    }
+    branches.push_back(
+        "SELECT deal_id, toUInt8(2), name, toUInt8(is_null), value, CAST([] AS Array(String)), "
+        "toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(0) "
+        "FROM deal_updates WHERE " +
+        committed_ + " AND name IN (" + names + ")");
+    branches.push_back(
+        "SELECT deal_id, toUInt8(3), '', toUInt8(0), to_stage, CAST([] AS Array(String)), "
+        "toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), toUInt8(0) FROM "
+        "(SELECT deal_id, at, to_stage, min((batch, seq)) AS first FROM stage_changes WHERE " +
+        committed_ + " GROUP BY deal_id, at, to_stage)");
+    if (!fields_.empty()) {
+      branches.push_back(
+          "SELECT deal_id, toUInt8(4), name, toUInt8(0), '', latest, toInt64(0), toUInt64(0), "
+          "toUInt32(0), toInt64(0), toUInt8(0) FROM (SELECT deal_id, name, "
+          "argMax(if(is_null = 1, CAST([] AS Array(String)), items), (key, batch, seq)) AS latest "
+          "FROM deal_fields WHERE " +
+          committed_ + " AND has(" + StringArray(fields_) + ", name)" + " GROUP BY deal_id, name)");
+    }
+    if (NeedsTouches()) {
+      // Activities as last sent, and tasks: created, and completed as the latest `at` says.
+      branches.push_back(
+          "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
+          "toUInt64(0), toUInt32(0), toInt64(at_now), toUInt8(0) FROM (SELECT "
+          "argMax(deal_id, (batch, seq)) AS deal, argMax(at, (batch, seq)) AS at_now "
+          "FROM activities WHERE " +
+          committed_ + " GROUP BY id) WHERE deal != ''");
+      branches.push_back(
+          "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
+          "toUInt64(0), toUInt32(0), toInt64(touch), toUInt8(0) FROM (SELECT deal, "
+          "[created, completed] AS touches FROM (SELECT task_id, "
+          "argMaxIf(deal, (b, s), base = 1) AS deal, argMaxIf(created, (b, s), base = 1) AS "
+          "created, argMax(completed, (k, b, s)) AS completed, max(base) AS defined FROM ("
+          "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS deal, toInt64(created_at) AS "
+          "created, toInt64(completed_at) AS completed, toInt64(2 * created_at) AS k, "
+          "toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks WHERE " +
+          committed_ + " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
+          Int(kNoTime) +
+          ", toInt64(value)), toInt64(2 * at + 1), toUInt64(batch), "
+          "toUInt32(seq) FROM task_updates WHERE " +
+          committed_ +
+          " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != '') "
+          "ARRAY JOIN touches AS touch WHERE touch != " +
+          Int(kNoTime));
+    }
+    std::string sql;
+    for (size_t i = 0; i < branches.size(); ++i) sql += (i ? " UNION ALL " : "") + branches[i];
+    return sql;
+  }
+
+  bool NeedsTouches() const {
+    return metric_ == MetricId::kForgottenCount || metric_ == MetricId::kForgottenAmount;
+  }
+
+  // One row per deal whose deal record arrived: its record as last sent, its attributes now,
+  // its stage history sorted (time, the creation first, arrival), its fields and touches.
+  std::string DealsSql() const {
+    std::string folded =
+        "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
+        "argMaxIf(t, (b, s), tag = 1) AS created_at, "
+        "argMaxIf(v, (b, s), tag = 1) AS first_stage, ";
+    for (const Attribute& a : kAttributes) {
+      folded += std::string("argMaxIf((is_null, v, k), (k, b, s), tag = 2 AND name = '") + a.name +
+                "') AS " + a.alias + ", ";
+    }
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      folded += "anyIf(items, tag = 4 AND name = " + SqlString(fields_[f]) + ") AS field" +
+                std::to_string(f) + ", ";
+    }
+    folded +=
+        "groupArrayIf((t, toUInt8(1), b, s, v), tag = 3) AS changes, "
+        "groupArrayIf(t, tag = 5) AS touches FROM (" +
+        FactsSql() + ") GROUP BY d HAVING countIf(tag = 1) > 0";
+    std::string history =
+        "arraySort(x -> (x.1, x.2, x.3, x.4), arrayPushFront(changes, (created_at, toUInt8(0), "
+        "toUInt64(0), toUInt32(0), first_stage)))";
+    std::string nullable = [] {
+      std::string out;
+      for (const Attribute& a : kAttributes) {
+        std::string alias = a.alias;
+        std::string plain = alias.substr(0, alias.size() - 2);
+        if (plain == "amount") {
+          out += "toInt64(amount_v.2) AS amount, ";
+        } else {
+          out += "if(" + alias + ".1 = 1, '', " + alias + ".2) AS " + plain + ", ";
+        }
+      }
+      return out;
+    }();
+    // A lead's conversion: when converted_to was set (keys are 2t or 2t+1).
+    std::string conversion =
+        "converted != '' AS converted_set, if(converted_v.3 < 0, intDiv(converted_v.3 - 1, 2), "
+        "intDiv(converted_v.3, 2)) AS converted_at, ";
+    return Wrap(folded, nullable + conversion + history + " AS history, arrayMap(x -> x.1, " +
+                            "history) AS hist_at, arrayMap(x -> x.5, history) AS hist_stage");
+  }
+
+  // Adds the deal's state before `limit` (DealStateBefore) to the rows of `inner`: outcome 0
+  // not created, 1 open, 2 won, 3 lost; the stage, the start of its visit, the close time.
+  std::string WithState(const std::string& inner, const std::string& p,
+                        const std::string& limit) const {
+    std::string semantic = stage_ids_.empty()
+                               ? "toInt64(0)"
+                               : "transform(" + p + "stage, " + StringArray(stage_ids_) + ", " +
+                                     IntArray(stage_semantics_) + ", toInt64(0))";
+    // One layer: ClickHouse 18.16 analyses each nested SELECT again, so a layer per step
+    // costs more than the aliases it would save.
+    return Wrap(inner, "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " +
+                           "hist_stage[" + p + "n] AS " + p + "stage, " +
+                           "arraySlice(hist_stage, 1, " + p + "n) AS " + p + "before, " +
+                           "arrayReduce('max', arrayFilter((i, x) -> x != " + p +
+                           "stage, arrayEnumerate(" + p + "before), " + p + "before)) AS " + p +
+                           "last_other, " + "hist_at[" + p + "last_other + 1] AS " + p +
+                           "entered, " + semantic + " AS " + p + "semantic, " +
+                           "multiIf(created_at >= " + limit + ", 0, " + p + "semantic = 1, 2, " +
+                           p + "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " +
+                           limit + ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p +
+                           "semantic = 1 OR " + p + "semantic = 2, " + p + "entered, " + p +
+                           "outcome = 2, converted_at, " + Int(kNoTime) + ") AS " + p + "close");
+  }
+
+  static std::string Wrap(const std::string& inner, const std::string& columns) {
+    return "SELECT *, " + columns + " FROM (" + inner + ")";
+  }
+
+  // The bucket of instant `t`, -1 outside the period (Buckets::IndexOf).
+  std::string BucketOf(const std::string& t) const {
+    std::vector<int64_t> bounds;
+    for (int32_t b = 0; b < buckets_.count(); ++b) bounds.push_back(buckets_.Begin(b));
+    return "if(" + t + " >= " + Int(buckets_.start()) + " AND " + t + " < " + Int(buckets_.end()) +
+           ", toInt32(arrayCount(x -> x <= " + t + ", " + IntArray(bounds) + ")) - 1, -1)";
+  }
+
+  // [item] when `condition` holds, else []. Conditions stay outside lambdas: ClickHouse 18.16
+  // does not always pass a subquery column that only a lambda reads.
+  static std::string Only(const std::string& condition, const std::string& item) {
+    return "arraySlice([" + item + "], 1, toUInt8(" + condition + "))";
+  }
+
+  // One contribution: (bucket, a, b, x, stage row, target), the target as Target: 0 the row
+  // and the total, 1 the row only, 2 the total only.
+  static std::string Contribution(const std::string& bucket, const std::string& a,
+                                  const std::string& b, const std::string& x,
+                                  const std::string& row = "-1", int target = 0) {
+    return "(toInt32(" + bucket + "), toInt64(" + a + "), toInt64(" + b + "), toInt64(" + x +
+           "), toInt32(" + row + "), toUInt8(" + std::to_string(target) + "))";
+  }
+
+  std::string OutcomeContributions() const {
+    std::string created = BucketOf("created_at");
+    std::string closed = "if(T_outcome >= 2, " + BucketOf("T_close") + ", -1)";
+    std::string won = "T_outcome = 2", lost = "T_outcome = 3";
+    auto one = [](const std::string& condition, const std::string& item) {
+      return Only(condition, item);
+    };
+    switch (metric_) {
+      case MetricId::kCreatedCount:
+        return "[" + Contribution(created, "1", "0", "0") + "]";
+      case MetricId::kWonCount:
+        return one(won, Contribution(closed, "1", "0", "0"));
+      case MetricId::kWonAmount:
+        return one(won, Contribution(closed, "amount", "0", "0"));
+      case MetricId::kLostCount:
+        return one(lost, Contribution(closed, "1", "0", "0"));
+      case MetricId::kLostAmount:
+        return one(lost, Contribution(closed, "amount", "0", "0"));
+      case MetricId::kAvgCheck:
+        return one(won, Contribution(closed, "amount", "1", "0"));
+      case MetricId::kAvgCycleDays:
+        return one(won, Contribution(closed, "0", "1", "T_close - created_at"));
+      case MetricId::kConversionRate:
+        return "[" + Contribution("if(" + won + ", " + closed + ", -1)", "1", "0", "0") + ", " +
+               Contribution(created, "0", "1", "0") + "]";
+      case MetricId::kCohortWinRate:
+        return "[" + Contribution(created, won, "1", "0") + "]";
+      case MetricId::kLostShare:
+        return one("T_outcome >= 2", Contribution(closed, lost, "1", "0"));
+      default:
+        return Only("0", Contribution("-1", "0", "0", "0"));
+    }
+  }
+
+  // The cohort funnel (movement_metrics.cc, ScanFunnel): the stages of the pipeline the deal
+  // was on before T, its highest position, and the won stages it reached.
+  std::string FunnelContributions() const {
+    const std::vector<int32_t>& rows = plan_->row_stage;
+    int32_t open_count = t_.pipelines.open_stage_count[Row(plan_->pipeline)];
+    std::vector<std::string> ids;
+    std::vector<int64_t> positions;
+    for (int32_t s = 0; s < t_.stages.ids.size(); ++s) {
+      int32_t position = plan_->Position(s);
+      if (position == kNone) continue;
+      ids.emplace_back(t_.stages.ids.Text(s));
+      positions.push_back(position);
+    }
+    std::string visited = "arrayMap(x -> " +
+                          (ids.empty() ? std::string("toInt64(-1)")
+                                       : "transform(x, " + StringArray(ids) + ", " +
+                                             IntArray(positions) + ", toInt64(-1))") +
+                          ", T_before)";
+    std::string max_position = "arrayReduce('max', arrayPushBack(" + visited + ", toInt64(-1)))";
+    std::string won_sum = "toInt64(0)";
+    for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
+      won_sum += " + has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")";
+    }
+    std::string bucket = "if(" + max_position + " >= 0, " + BucketOf("created_at") + ", -1)";
+    std::string out;
+    auto append = [&](const std::string& array) {
+      out = out.empty() ? array : "arrayConcat(" + out + ", " + array + ")";
+    };
+    std::string k = std::to_string(open_count);
+    std::string last_open = "least(max_pos, toInt64(" + k + " - 1))";
+    if (metric_ == MetricId::kFunnel) {
+      // Row 0 is the cohort that entered the funnel: it is also the total.
+      for (int32_t j = 0; j < open_count; ++j) {
+        std::string row = std::to_string(j);
+        append(Only(row + " <= " + last_open,
+                    Contribution("bucket_", "1", "0", "0", row, j == 0 ? 0 : 1)));
+      }
+      for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
+        append(Only("has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")",
+                    Contribution("bucket_", "1", "0", "0", std::to_string(r), 1)));
+      }
+    } else {
+      // Row j: reached(j) / reached(j-1); won rows: the won stages over reached(K-1); the
+      // total: the won stages over the first row.
+      for (int32_t j = 1; j < open_count; ++j) {
+        std::string row = std::to_string(j);
+        append(Only(row + " <= " + last_open + " + 1",
+                    Contribution("bucket_", row + " <= max_pos", "1", "0", row, 1)));
+      }
+      for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
+        append(Only("max_pos >= " + k + " - 1",
+                    Contribution("bucket_", "won_sum_", "1", "0", std::to_string(r), 1)));
+      }
+      append("[" + Contribution("bucket_", "won_sum_", "1", "0", "-1", 2) + "]");
+    }
+    funnel_columns_ =
+        max_position + " AS max_pos, " + won_sum + " AS won_sum_, " + bucket + " AS bucket_";
+    return out;
+  }
+
+  // Snapshots: bucket b at limit min(End(b), T + 1) and moment min(End(b), T), for the buckets
+  // starting before T + 1.
+  int32_t SnapshotCount() {
+    std::vector<int64_t> limits, moments;
+    for (int32_t b = 0; b < buckets_.count() && buckets_.Begin(b) < horizon_; ++b) {
+      limits.push_back(std::min(buckets_.End(b), horizon_));
+      moments.push_back(std::min(buckets_.End(b), request_.as_of.micros));
+    }
+    limits_ = IntArray(limits);
+    moments_ = IntArray(moments);
+    return static_cast<int32_t>(limits.size());
+  }
+
+  std::string StateContributions() {
+    SnapshotCount();
+    std::string bucket = "snap_bucket";
+    std::string open = "S_outcome = 1";
+    std::string value = metric_ == MetricId::kInWorkAmount || metric_ == MetricId::kForgottenAmount
+                            ? "amount"
+                            : "1";
+    if (NeedsTouches()) {
+      // Fresh: some touch t with M - N days < t < limit (creation and stage changes are in
+      // the history, activities and tasks in `touches`).
+      std::string span = Int(int64_t{request_.forgotten_days} * kMicrosPerDay);
+      std::string fresh = "(arrayExists(x -> x < lim AND x > mom - " + span +
+                          ", hist_at) OR arrayExists(x -> x < lim AND x > mom - " + span +
+                          ", touches))";
+      fresh_column_ = ", " + fresh + " AS fresh";
+      open += " AND NOT fresh";
+    }
+    return Only(open, Contribution(bucket, value, "0", "0"));
+  }
+
+  // A group key's text for a deal ("" for none); a multi-list field yields each of its values.
+  std::string KeyExpression(const DimensionRef& key) const {
+    switch (key.dimension) {
+      case Dimension::kResponsible:
+        return "responsible";
+      case Dimension::kDepartment:
+        return MapText("responsible", user_ids_, user_departments_, "''");
+      case Dimension::kPipeline:
+        return MapText("T_stage", stage_ids_, stage_pipelines_, "''");
+      case Dimension::kStage:
+        return "T_stage";
+      case Dimension::kSource:
+        return "source";
+      case Dimension::kDealType:
+        return "deal_type";
+      case Dimension::kCompany:
+        return "company";
+      case Dimension::kLossReason:
+        return "loss_reason";
+      case Dimension::kEntity:
+        return "if(entity = 0, 'deal', 'lead')";
+      case Dimension::kField: {
+        std::string items = "field" + std::to_string(FieldIndex(fields_, key.name));
+        return "arrayJoin(if(empty(" + items + "), [''], " + items + "))";
+      }
+      default:
+        return "''";  // activity keys: none for a deal
+    }
+  }
+
+  // A single-valued dimension's text against an in / not_in / empty filter (DimensionFilter
+  // over texts: "" is none).
+  static std::string TextPasses(const std::string& expr, const Filter& filter) {
+    switch (filter.op) {
+      case FilterOp::kEmpty:
+        return filter.empty ? expr + " = ''" : expr + " != ''";
+      case FilterOp::kIn:
+        return "has(" + StringArray(filter.values) + ", " + expr + ")";
+      case FilterOp::kNotIn:
+        return "NOT has(" + StringArray(filter.values) + ", " + expr + ")";
+      default:
+        return "0";
+    }
+  }
+
+  // A department filter as the departments it accepts (sub-departments included), applied to
+  // the responsible user's department.
+  std::string DepartmentPasses(const Filter& filter) const {
+    DimensionFilter accepted = MakeFilter(t_, filter);
+    std::vector<std::string> ids;
+    for (int32_t d = 0; d < t_.departments.ids.size(); ++d) {
+      if (accepted.Accepts(d)) ids.emplace_back(t_.departments.ids.Text(d));
+    }
+    std::string department = MapText("responsible", user_ids_, user_departments_, "''");
+    return "if(" + department + " = '', " + (accepted.accepts_none ? "1" : "0") + ", has(" +
+           StringArray(ids) + ", " + department + "))";
+  }
+
+  std::string FieldPasses(const Filter& filter) const {
+    std::string items = "field" + std::to_string(FieldIndex(fields_, filter.on.name));
+    if (filter.op == FilterOp::kEmpty) {
+      return filter.empty ? "empty(" + items + ")" : "notEmpty(" + items + ")";
+    }
+    bool accepts_none =
+        std::find(filter.values.begin(), filter.values.end(), "") != filter.values.end();
+    std::string any = "(hasAny(" + items + ", " + StringArray(filter.values) + ") OR (empty(" +
+                      items + ") AND " + (accepts_none ? "1" : "0") + "))";
+    return filter.op == FilterOp::kNotIn ? "NOT " + any : any;
+  }
+
+  std::pair<int64_t, int64_t> InstantRange(const Filter& filter) const {
+    const TimeZone& zone = t_.settings.time_zone;
+    int64_t lo = filter.from ? zone.StartOf(*filter.from).micros : kNoTime;
+    int64_t hi = filter.to ? zone.StartOf(*filter.to).micros : std::numeric_limits<int64_t>::max();
+    return {lo, hi};
+  }
+
+  std::string FilterPasses(const Filter& filter) const {
+    switch (filter.on.dimension) {
+      case Dimension::kResponsible:
+        return TextPasses("responsible", filter);
+      case Dimension::kDepartment:
+        return DepartmentPasses(filter);
+      case Dimension::kPipeline:
+      case Dimension::kStage:
+      case Dimension::kSource:
+      case Dimension::kDealType:
+      case Dimension::kCompany:
+      case Dimension::kLossReason:
+      case Dimension::kEntity:
+        return TextPasses(KeyExpression(filter.on), filter);
+      case Dimension::kField:
+        return FieldPasses(filter);
+      case Dimension::kAmount: {
+        // amount (minor units) x 10^7 against bounds in units of 10^-9, in whole minor units.
+        std::string out = "1";
+        const Decimal scale = 10'000'000;
+        if (filter.min) {
+          Decimal lo = *filter.min >= 0 ? (*filter.min + scale - 1) / scale : *filter.min / scale;
+          out += " AND amount >= " + Int(static_cast<int64_t>(lo));
+        }
+        if (filter.max) {
+          Decimal hi = *filter.max >= 0 ? *filter.max / scale : (*filter.max - scale + 1) / scale;
+          out += " AND amount <= " + Int(static_cast<int64_t>(hi));
+        }
+        return out;
+      }
+      case Dimension::kCreatedAt: {
+        auto [lo, hi] = InstantRange(filter);
+        return "created_at >= " + Int(lo) + " AND created_at < " + Int(hi);
+      }
+      case Dimension::kClosedAt: {
+        std::string closed = "(T_outcome >= 2 AND T_close != " + Int(kNoTime) + ")";
+        if (filter.op == FilterOp::kEmpty) return filter.empty ? "NOT " + closed : closed;
+        auto [lo, hi] = InstantRange(filter);
+        return closed + " AND T_close >= " + Int(lo) + " AND T_close < " + Int(hi);
+      }
+      default:
+        return "1";  // kind, direction: activities' own filters
+    }
+  }
+
+  // Whether the deal exists at T, is visible and passes every filter (ScanContext::DealPasses).
+  std::string Passes() const {
+    std::string out = "T_outcome != 0";
+    bool per_stage = request_.metric->stage_rows != StageRows::kNone;
+    if (!request_.entity_chosen && !per_stage) out += " AND entity = 0";
+    for (const Filter& filter : request_.filters) {
+      // Per-stage metrics: the pipeline filter chooses the pipeline, deals are taken wherever.
+      if (per_stage && filter.on.dimension == Dimension::kPipeline) continue;
+      out += " AND (" + FilterPasses(filter) + ")";
+    }
+    if (!visibility_.all) {
+      out +=
+          " AND responsible != '' AND has(" + StringArray(visibility_.user_ids) + ", responsible)";
+    }
+    return out;
+  }
+
+  const Tables& t_;
+  const ReportRequest& request_;
+  const Visibility& visibility_;
+  const Buckets& buckets_;
+  const ScanContext* plan_;
+  MetricId metric_;
+  std::vector<std::string> fields_;
+  std::string ws_;
+  std::string committed_;
+  int64_t horizon_ = 0;
+  std::vector<std::string> stage_ids_, stage_pipelines_;
+  std::vector<int64_t> stage_semantics_;
+  std::vector<std::string> user_ids_, user_departments_;
+  mutable std::string funnel_columns_;
+  std::string fresh_column_;  // forgotten: whether the deal was touched in the window
+  std::string limits_ = "CAST([] AS Array(Int64))", moments_ = "CAST([] AS Array(Int64))";
+};
+
+}  // namespace
+
+std::string SqlString(std::string_view text) {
+  std::string out = "'";
+  for (char ch : text) {
+    if (ch == '\'' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "'";
+}
+
+Status CheckCompilable(const ReportRequest& request) {
+  MetricId id = request.metric->id;
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id)) {
+    return Status::Error("metric '" + std::string(request.metric->name) +
+                         "' is not yet available in scale-out mode");
+  }
+  for (const Filter& filter : request.filters) {
+    bool supported = true;
+    switch (filter.on.dimension) {
+      case Dimension::kTitle:
+        supported = false;
+        break;
+      case Dimension::kField:
+        supported = filter.op == FilterOp::kIn || filter.op == FilterOp::kNotIn ||
+                    filter.op == FilterOp::kEmpty;
+        break;
+      default:
+        break;
+    }
+    if (!supported) {
+      return Status::Error("filters." + filter.on.name +
+                           ": this filter is not yet available in scale-out mode");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& workspace) {
+  ReportRequest request;
+  request.metric = FindMetric("created_count");
+  Buckets buckets;
+  ScanContext plan;
+  return Compiler(directory, workspace, request, Visibility{}, buckets, plan)
+      .LatestPipelineCounts();
+}
+
+CompiledScan CompileScan(const Tables& directory, const std::string& workspace,
+                         const ReportRequest& request, const Visibility& visibility,
+                         const Buckets& buckets, const ScanContext& plan, bool grouped) {
+  return Compiler(directory, workspace, request, visibility, buckets, plan).Compile(grouped);
+}
+
+}  // namespace voronka

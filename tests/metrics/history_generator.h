@@ -1,0 +1,125 @@
+// Random but reproducible CRM histories for property and differential tests: deals on the
+// pipelines of kWorkspace (metric_test_util.h) with stage changes, updates of amount,
+// responsible and a multi-list field, activities and tasks, at unique seconds of 2024.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/time.h"
+
+namespace voronka::testing {
+
+class HistoryGenerator {
+ public:
+  explicit HistoryGenerator(uint32_t seed) : rng_(seed) {}
+
+  std::vector<std::string> Generate(int deals) {
+    std::vector<std::string> lines;
+    const char* stages[] = {"taken",  "request", "invoice", "awaiting", "paid",
+                            "failed", "r_new",   "r_done",  "r_lost"};
+    const char* users[] = {"u1", "u2", "u3"};
+    const char* kinds[] = {"call", "email", "meeting", "comment", "chat", "nps"};
+    const char* directions[] = {"in", "out", "none"};
+    for (int d = 0; d < deals; ++d) {
+      std::string id = "D" + std::to_string(d);
+      int64_t created = Time(0, 150);
+      nlohmann::json deal = {
+          {"type", "deal"},
+          {"id", id},
+          {"title", "Deal " + std::to_string(d)},
+          {"pipeline_id", "p1"},
+          {"stage_id", stages[Pick(4)]},
+          {"amount", std::to_string(Pick(100000)) + "." + std::to_string(10 + Pick(90))},
+          {"responsible_id", users[Pick(3)]},
+          {"created_at", Stamp(created)}};
+      if (Pick(3) > 0) deal["company_id"] = "c" + std::to_string(Pick(4));
+      if (Pick(2) > 0) deal["contact_id"] = "k" + std::to_string(Pick(3));
+      if (Pick(2) > 0) deal["source"] = Pick(2) ? "web" : "cold";
+      if (Pick(2) > 0)
+        deal["fields"] = {{"tags", Pick(2) ? nlohmann::json{"vip", "b2b"} : nlohmann::json{"b2b"}}};
+      lines.push_back(deal.dump());
+      int64_t at = created;
+      for (int k = Pick(5); k > 0; --k) {
+        at = After(at);
+        lines.push_back(nlohmann::json{{"type", "stage_change"},
+                                       {"deal_id", id},
+                                       {"to", stages[Pick(9)]},
+                                       {"at", Stamp(at)},
+                                       {"by", users[Pick(3)]}}
+                            .dump());
+      }
+      for (int k = Pick(3); k > 0; --k) {
+        nlohmann::json set = {{"amount", std::to_string(Pick(5000))}};
+        if (Pick(2)) set["responsible_id"] = users[Pick(3)];
+        if (Pick(2))
+          set["fields"] = {{"tags", Pick(2) ? nlohmann::json(nullptr) : nlohmann::json{"vip"}}};
+        lines.push_back(nlohmann::json{
+            {"type", "deal_update"},
+            {"id", id},
+            {"at", Stamp(After(created))},
+            {"set", set}}.dump());
+      }
+      for (int k = Pick(4); k > 0; --k) {
+        nlohmann::json activity = {{"type", "activity"},
+                                   {"id", id + "a" + std::to_string(k)},
+                                   {"kind", kinds[Pick(6)]},
+                                   {"direction", directions[Pick(3)]},
+                                   {"deal_id", id},
+                                   {"user_id", users[Pick(3)]},
+                                   {"at", Stamp(After(created))}};
+        if (activity["kind"] == "nps") activity["score"] = Pick(11);
+        lines.push_back(activity.dump());
+      }
+      if (Pick(2)) {
+        int64_t task_created = After(created);
+        int64_t deadline = After(task_created);
+        nlohmann::json task = {{"type", "task"},
+                               {"id", id + "t"},
+                               {"deal_id", id},
+                               {"user_id", users[Pick(3)]},
+                               {"created_at", Stamp(task_created)},
+                               {"deadline", Stamp(deadline)},
+                               {"completed_at", nullptr}};
+        lines.push_back(task.dump());
+        if (Pick(2)) {
+          int64_t done = After(task_created);
+          lines.push_back(nlohmann::json{{"type", "task_update"},
+                                         {"id", id + "t"},
+                                         {"at", Stamp(done)},
+                                         {"set", {{"completed_at", Stamp(done)}}}}
+                              .dump());
+        }
+      }
+    }
+    return lines;
+  }
+
+  int Pick(int n) { return static_cast<int>(rng_() % static_cast<uint32_t>(n)); }
+  std::mt19937& rng() { return rng_; }
+
+ private:
+  // A unique second between day `from` and day `to` of 2024 (unique, so no two events tie).
+  int64_t Time(int from, int to) {
+    while (true) {
+      int64_t t = 1704067200 + int64_t{from} * 86400 + Pick((to - from) * 86400);
+      if (used_.insert(t).second) return t;
+    }
+  }
+  int64_t After(int64_t t) {
+    int day = static_cast<int>((t - 1704067200) / 86400);
+    return Time(day + 1, day + 30);
+  }
+  static std::string Stamp(int64_t seconds) {
+    return FormatInstant(Instant{seconds * kMicrosPerSecond});
+  }
+
+  std::mt19937 rng_;
+  std::set<int64_t> used_;
+};
+
+}  // namespace voronka::testing
