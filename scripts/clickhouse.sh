@@ -14,7 +14,9 @@
 #       voronka_test) in both servers' <remote_servers>: shard 1 in DIR/shard1 on HTTP port
 #       BASE_PORT (native BASE_PORT+1), shard 2 in DIR/shard2 on BASE_PORT+2 (native +3).
 #       Waits until both answer; prints one "http://127.0.0.1:PORT/" line per shard. Starting
-#       again after cluster-stop keeps the data. Small caches: tests start it.
+#       again after cluster-stop keeps the data; a shard still running is left alone (so
+#       `stop DIR/shard2` then cluster-start restarts just that shard). Small caches: tests
+#       start it.
 #   scripts/clickhouse.sh cluster-stop DIR       stop both (DIR is kept)
 #
 # Installs Debian's clickhouse-server with apt when it is missing (18.16 on Debian 12). The
@@ -138,6 +140,10 @@ case "$command" in
     # Small caches and few background threads: a test cluster holds kilobytes.
     profile="<background_pool_size>2</background_pool_size><background_schedule_pool_size>2</background_schedule_pool_size>"
     for shard in 1 2; do
+      # A shard still running (after `stop DIR/shardN` of the other one) is left as it is.
+      if [ -f "$dir/shard$shard/server.pid" ] && kill -0 "$(cat "$dir/shard$shard/server.pid")" 2>/dev/null; then
+        continue
+      fi
       write_config "$dir/shard$shard" $((base + 2 * shard - 2)) 67108864 \
         "$remote
   <uncompressed_cache_size>16777216</uncompressed_cache_size>" "$profile"

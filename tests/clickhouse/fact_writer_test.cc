@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "clickhouse/directory_reader.h"
 #include "clickhouse/fact_import.h"
 #include "clickhouse/schema.h"
@@ -275,6 +277,52 @@ TEST_F(FactWriterTest, AnImportInChunksAcceptsReferencesDefinedFurtherDown) {
   WriteResult bad = ImportFacts(Shard(1), ws, "{\"type\":\"deal\"}\n" + text, options);
   ASSERT_FALSE(bad.errors.empty());
   EXPECT_EQ(bad.errors[0].rfind("line 1: deal: ", 0), 0u) << bad.errors[0];
+  EXPECT_EQ(Visible("deals", ws), 1);
+}
+
+// A workspace's batch goes through the Distributed tables, which on 18.16 reach every shard:
+// with one shard down, writes and reads answer "unavailable" (a 503), never a partial batch.
+TEST_F(FactWriterTest, WithOneShardDownWritesAndReadsAreUnavailableAndNothingPartialShows) {
+  const std::string ws = WorkspaceOn(1, "half");
+  Client client = Shard(1);
+  cluster_->StopShard(2);
+  WriteResult write = WriteNdjson(client, ws, kHistory);
+  Result<Directory> read = ReadDirectory(client, ws);
+  cluster_->Start();
+  ASSERT_TRUE(cluster_->error().empty()) << cluster_->error();
+  EXPECT_TRUE(write.status.unavailable()) << write.status.message();
+  EXPECT_NE(write.status.message().find("(code 2"), std::string::npos) << write.status.message();
+  ASSERT_FALSE(read.ok());
+  EXPECT_TRUE(read.status().unavailable()) << read.message();
+  EXPECT_EQ(Stored(1, "batches", ws), 0) << "the commit was never reached";
+  EXPECT_EQ(Visible("settings", ws), 0);
+  EXPECT_EQ(Visible("deals", ws), 0);
+
+  ASSERT_TRUE(WriteNdjson(client, ws, kHistory).ok());
+  EXPECT_EQ(Visible("deals", ws), 1);
+}
+
+TEST_F(FactWriterTest, CommandImportLoadsAFileOrRejectsItWhole) {
+  const std::string binary = testing::VoronkaBinary();
+  if (binary.empty()) GTEST_SKIP() << "VORONKA_BIN is not set";
+  testing::TempDir dir;
+  const std::string good = dir.path() + "/good.ndjson", bad = dir.path() + "/bad.ndjson";
+  std::ofstream(good) << kHistory;
+  std::ofstream(bad) << kHistory << R"({"type":"stage_change","deal_id":"d1","to":"gone","at":"2024-03-06T10:00:00Z"})"
+                     << "\n";
+  const std::string ws = WorkspaceOn(2, "command");
+  const std::string import =
+      binary + " import --facts " + cluster_->url(kDatabase) + " --workspace " + ws + " ";
+  testing::CommandResult rejected = testing::RunCommand(import + bad);
+  EXPECT_EQ(rejected.exit_code, 1) << rejected.output;
+  EXPECT_NE(rejected.output.find("line 12: stage_change: unknown stage 'gone'"), std::string::npos)
+      << rejected.output;
+  EXPECT_EQ(Stored(2, "deals", ws), 0);
+
+  testing::CommandResult imported = testing::RunCommand(import + good);
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_NE(imported.output.find("Imported 11 records (0 skipped"), std::string::npos)
+      << imported.output;
   EXPECT_EQ(Visible("deals", ws), 1);
 }
 
