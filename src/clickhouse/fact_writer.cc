@@ -48,10 +48,8 @@ BatchWriter::BatchWriter(const Client& client, std::string ws)
 
 WriteResult BatchWriter::Add(ParsedBatch& chunk, const Catalog& also_defined) {
   WriteResult result;
-  if (!chunk.ok()) {
-    result.errors = chunk.errors;
-    return result;
-  }
+  // With syntax errors the references are checked too, so that every error is listed at once,
+  // as the embedded store does.
   Result<StoredCatalog> stored = StoredCatalog::Load(client_, ws_, chunk, also_defined);
   if (!stored.ok()) {
     result.status = stored.status();

@@ -173,6 +173,18 @@ TEST_F(FactWriterTest, ABadLineRejectsTheBatchNamingLineAndFieldAndLeavesNoTrace
       "\n");
   ASSERT_EQ(later.errors.size(), 1u);
   EXPECT_EQ(later.errors[0], "line 2: stage_change: unknown deal 'd2'");
+
+  // Syntax and reference errors are listed together, in the order of the lines.
+  WriteResult both = WriteNdjson(
+      Shard(1), ws,
+      R"({"type":"stage_change","deal_id":"d9","to":"new","at":"2024-03-02T10:00:00Z"})"
+      "\n"
+      R"({"type":"user","id":"u1"})"
+      "\n");
+  ASSERT_EQ(both.errors.size(), 2u);
+  EXPECT_EQ(both.errors[0], "line 1: stage_change: unknown deal 'd9'");
+  EXPECT_EQ(both.errors[1].rfind("line 2: user: ", 0), 0u) << both.errors[1];
+  EXPECT_NE(both.errors[1].find("name"), std::string::npos) << both.errors[1];
 }
 
 TEST_F(FactWriterTest, ABatchWhoseCommitNeverHappenedIsInvisibleAndARetryApplies) {
