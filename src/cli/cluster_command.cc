@@ -62,15 +62,7 @@ int ImportIntoFacts(const std::string& facts_url, const std::string& workspace,
   clickhouse::WriteResult result = clickhouse::ImportFactsFile(
       *client, workspace, file == "-" ? "/dev/stdin" : file);
   if (!result.errors.empty()) {
-    constexpr size_t kMaxPrinted = 50;
-    for (size_t i = 0; i < result.errors.size() && i < kMaxPrinted; ++i) {
-      std::fprintf(stderr, "%s\n", result.errors[i].c_str());
-    }
-    if (result.errors.size() > kMaxPrinted) {
-      std::fprintf(stderr, "... and %zu more errors\n", result.errors.size() - kMaxPrinted);
-    }
-    std::fprintf(stderr, "voronka import: %zu errors; nothing was imported\n",
-                 result.errors.size());
+    PrintRejectedImport(result.errors);
     return kExitBadInput;
   }
   if (!result.status.ok()) {
