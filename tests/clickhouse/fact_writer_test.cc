@@ -290,6 +290,19 @@ TEST_F(FactWriterTest, AnImportInChunksAcceptsReferencesDefinedFurtherDown) {
   ASSERT_FALSE(bad.errors.empty());
   EXPECT_EQ(bad.errors[0].rfind("line 1: deal: ", 0), 0u) << bad.errors[0];
   EXPECT_EQ(Visible("deals", ws), 1);
+
+  // The same from a file, read twice in chunks of 3 lines (the last line without a newline).
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/history.ndjson";
+  std::ofstream(path) << text.substr(0, text.size() - 1);
+  const std::string from_file = WorkspaceOn(2, "import-file");
+  chunks = 0;
+  WriteResult read = ImportFactsFile(Shard(2), from_file, path, options);
+  ASSERT_TRUE(read.ok()) << read.status.message() << (read.errors.empty() ? "" : read.errors[0]);
+  EXPECT_EQ(chunks, 4);
+  EXPECT_EQ(read.applied, 11);
+  EXPECT_EQ(Visible("stage_changes", from_file), 1);
+  EXPECT_EQ(Visible("goals", from_file), 1) << "the last line";
 }
 
 // A workspace's batch goes through the Distributed tables, which on 18.16 reach every shard:
