@@ -12,7 +12,6 @@ namespace {
 // when repeated once the cluster is whole again.
 bool IsTransientCode(int code) {
   switch (code) {
-    case 159:  // TIMEOUT_EXCEEDED
     case 202:  // TOO_MANY_SIMULTANEOUS_QUERIES
     case 209:  // SOCKET_TIMEOUT
     case 210:  // NETWORK_ERROR (a shard of a Distributed table is down)
