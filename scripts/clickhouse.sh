@@ -17,6 +17,8 @@
 #       again after cluster-stop keeps the data; a shard still running is left alone (so
 #       `stop DIR/shard2` then cluster-start restarts just that shard). Small caches: tests
 #       start it.
+#       With CLICKHOUSE_OWNER_PID=PID in the environment, the cluster is stopped when process
+#       PID ends (tests set it, so that a crashed test leaves no servers behind).
 #   scripts/clickhouse.sh cluster-stop DIR       stop both (DIR is kept)
 #
 # Installs Debian's clickhouse-server with apt when it is missing (18.16 on Debian 12). The
@@ -155,6 +157,13 @@ case "$command" in
         exit 1
       fi
     done
+    # A test binary that crashes never stops its cluster: with CLICKHOUSE_OWNER_PID set, a
+    # watcher stops the cluster once that process is gone (detached from our output, so a
+    # caller reading it to the end does not wait for the watcher).
+    if [ -n "${CLICKHOUSE_OWNER_PID:-}" ]; then
+      (while kill -0 "$CLICKHOUSE_OWNER_PID" 2>/dev/null; do sleep 1; done
+       stop_servers "$dir/shard1" "$dir/shard2") </dev/null >/dev/null 2>&1 &
+    fi
     for shard in 1 2; do echo "http://127.0.0.1:$((base + 2 * shard - 2))/"; done
     ;;
   cluster-stop)

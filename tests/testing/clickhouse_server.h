@@ -81,8 +81,11 @@ class ClickHouseCluster {
     RunCommand(script_ + " stop " + dir_.path() + "/shard" + std::to_string(shard));
   }
   void Start() {
-    CommandResult started = RunCommand(script_ + " cluster-start " + dir_.path() + " " +
-                                       std::to_string(base_port_) + " " + kName);
+    // The servers go with this process, also when it crashes (see the script).
+    CommandResult started =
+        RunCommand("CLICKHOUSE_OWNER_PID=" + std::to_string(getpid()) + " " + script_ +
+                   " cluster-start " + dir_.path() + " " + std::to_string(base_port_) + " " +
+                   kName);
     error_ = started.exit_code == 0
                  ? ""
                  : "ClickHouse could not start (scripts/clickhouse.sh): " + started.output;
