@@ -30,8 +30,8 @@ void Init(const ClusterInitOptions& options) {
   if (!client.ok()) Fail(client.message(), kExitBadInput);
   std::vector<clickhouse::Endpoint> servers;
   for (const std::string& server : options.servers) {
-    Result<clickhouse::Endpoint> endpoint = clickhouse::ParseUrl(
-        "clickhouse://" + server + "/" + client->endpoint().database);
+    Result<clickhouse::Endpoint> endpoint =
+        clickhouse::ParseUrl("clickhouse://" + server + "/" + client->endpoint().database);
     if (!endpoint.ok()) Fail("--server " + server + ": " + endpoint.message(), kExitBadInput);
     servers.push_back(std::move(endpoint).value());
   }
@@ -59,8 +59,8 @@ int ImportIntoFacts(const std::string& facts_url, const std::string& workspace,
     return kExitBadInput;
   }
   const auto started = std::chrono::steady_clock::now();
-  clickhouse::WriteResult result = clickhouse::ImportFactsFile(
-      *client, workspace, file == "-" ? "/dev/stdin" : file);
+  clickhouse::WriteResult result =
+      clickhouse::ImportFactsFile(*client, workspace, file == "-" ? "/dev/stdin" : file);
   if (!result.errors.empty()) {
     PrintRejectedImport(result.errors);
     return kExitBadInput;

@@ -48,7 +48,9 @@ class FactWriterTest : public ::testing::Test {
     VORONKA_START_CLICKHOUSE(cluster_);
     ASSERT_TRUE(init_status_.ok()) << init_status_.message();
   }
-  Client Shard(int shard) const { return Client(ParseUrl(cluster_->url(kDatabase, shard)).value()); }
+  Client Shard(int shard) const {
+    return Client(ParseUrl(cluster_->url(kDatabase, shard)).value());
+  }
 
   int64_t Count(const Client& client, const std::string& sql) const {
     Result<Rows> rows = client.Query(sql);
@@ -62,8 +64,8 @@ class FactWriterTest : public ::testing::Test {
   }
   // Rows of `table_local` for `ws` on one shard, committed or not.
   int64_t Stored(int shard, const std::string& table, const std::string& ws) const {
-    return Count(Shard(shard), "SELECT count() FROM " + LocalTable(table) + " WHERE ws = " +
-                                   Quote(ws));
+    return Count(Shard(shard),
+                 "SELECT count() FROM " + LocalTable(table) + " WHERE ws = " + Quote(ws));
   }
   // The shard (1 or 2) a workspace lives on: cityHash64(ws) % 2, remainder 0 on shard 1.
   int HomeShard(const std::string& ws) const {
@@ -92,8 +94,8 @@ TEST_F(FactWriterTest, RecordsLandOnTheShardOfTheirWorkspaceAndReadBackThroughDi
     EXPECT_NE(result.batch, 0u);
   }
   // All of each workspace on its own shard, nothing on the other.
-  for (const std::string table : {"users", "deals", "stage_changes", "activities", "events",
-                                  "batches"}) {
+  for (const std::string table :
+       {"users", "deals", "stage_changes", "activities", "events", "batches"}) {
     EXPECT_GT(Stored(1, table, first), 0) << table;
     EXPECT_EQ(Stored(2, table, first), 0) << table;
     EXPECT_EQ(Stored(1, table, second), 0) << table;
@@ -128,13 +130,12 @@ TEST_F(FactWriterTest, RecordsLandOnTheShardOfTheirWorkspaceAndReadBackThroughDi
   ASSERT_EQ(directory->departments.size(), 1u);
   EXPECT_EQ(directory->departments[0], (DepartmentRecord{"sales", "Sales", {}, {}}));
   ASSERT_EQ(directory->pipelines.size(), 1u);
-  EXPECT_EQ(directory->pipelines[0],
-            (PipelineRecord{"p1",
-                            "B2B",
-                            Entity::kDeal,
-                            {{"new", "New", StageSemantic::kOpen},
-                             {"won", "Won", StageSemantic::kWon},
-                             {"lost", "Lost", StageSemantic::kLost}}}));
+  EXPECT_EQ(directory->pipelines[0], (PipelineRecord{"p1",
+                                                     "B2B",
+                                                     Entity::kDeal,
+                                                     {{"new", "New", StageSemantic::kOpen},
+                                                      {"won", "Won", StageSemantic::kWon},
+                                                      {"lost", "Lost", StageSemantic::kLost}}}));
   ASSERT_EQ(directory->companies.size(), 1u);
   EXPECT_EQ(directory->companies[0].name, "Kowalski & Syn\tSp. z o.o.");
   ASSERT_EQ(directory->contacts.size(), 1u);
@@ -161,10 +162,12 @@ TEST_F(FactWriterTest, ABadLineRejectsTheBatchNamingLineAndFieldAndLeavesNoTrace
   }
 
   // A reference to what is stored: the deal of a later batch knows p1 once it is committed.
-  ASSERT_TRUE(WriteNdjson(Shard(1), ws,
-                          R"({"type":"pipeline","id":"p1","name":"B2B","stages":[{"id":"new","name":"New","semantic":"open"}]})"
-                          "\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteNdjson(
+          Shard(1), ws,
+          R"({"type":"pipeline","id":"p1","name":"B2B","stages":[{"id":"new","name":"New","semantic":"open"}]})"
+          "\n")
+          .ok());
   WriteResult later = WriteNdjson(
       Shard(2), ws,
       R"({"type":"deal","id":"d1","title":"Roof","pipeline_id":"p1","stage_id":"new","amount":"1","created_at":"2024-03-01T10:00:00Z"})"
@@ -175,12 +178,12 @@ TEST_F(FactWriterTest, ABadLineRejectsTheBatchNamingLineAndFieldAndLeavesNoTrace
   EXPECT_EQ(later.errors[0], "line 2: stage_change: unknown deal 'd2'");
 
   // Syntax and reference errors are listed together, in the order of the lines.
-  WriteResult both = WriteNdjson(
-      Shard(1), ws,
-      R"({"type":"stage_change","deal_id":"d9","to":"new","at":"2024-03-02T10:00:00Z"})"
-      "\n"
-      R"({"type":"user","id":"u1"})"
-      "\n");
+  WriteResult both =
+      WriteNdjson(Shard(1), ws,
+                  R"({"type":"stage_change","deal_id":"d9","to":"new","at":"2024-03-02T10:00:00Z"})"
+                  "\n"
+                  R"({"type":"user","id":"u1"})"
+                  "\n");
   ASSERT_EQ(both.errors.size(), 2u);
   EXPECT_EQ(both.errors[0], "line 1: stage_change: unknown deal 'd9'");
   EXPECT_EQ(both.errors[1].rfind("line 2: user: ", 0), 0u) << both.errors[1];
@@ -333,8 +336,10 @@ TEST_F(FactWriterTest, CommandImportLoadsAFileOrRejectsItWhole) {
   testing::TempDir dir;
   const std::string good = dir.path() + "/good.ndjson", bad = dir.path() + "/bad.ndjson";
   std::ofstream(good) << kHistory;
-  std::ofstream(bad) << kHistory << R"({"type":"stage_change","deal_id":"d1","to":"gone","at":"2024-03-06T10:00:00Z"})"
-                     << "\n";
+  std::ofstream(bad)
+      << kHistory
+      << R"({"type":"stage_change","deal_id":"d1","to":"gone","at":"2024-03-06T10:00:00Z"})"
+      << "\n";
   const std::string ws = WorkspaceOn(2, "command");
   const std::string import =
       binary + " import --facts " + cluster_->url(kDatabase) + " --workspace " + ws + " ";

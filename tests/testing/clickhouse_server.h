@@ -82,10 +82,9 @@ class ClickHouseCluster {
   }
   void Start() {
     // The servers go with this process, also when it crashes (see the script).
-    CommandResult started =
-        RunCommand("CLICKHOUSE_OWNER_PID=" + std::to_string(getpid()) + " " + script_ +
-                   " cluster-start " + dir_.path() + " " + std::to_string(base_port_) + " " +
-                   kName);
+    CommandResult started = RunCommand("CLICKHOUSE_OWNER_PID=" + std::to_string(getpid()) + " " +
+                                       script_ + " cluster-start " + dir_.path() + " " +
+                                       std::to_string(base_port_) + " " + kName);
     error_ = started.exit_code == 0
                  ? ""
                  : "ClickHouse could not start (scripts/clickhouse.sh): " + started.output;
