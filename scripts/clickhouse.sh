@@ -14,7 +14,11 @@
 #       voronka_test) in both servers' <remote_servers>: shard 1 in DIR/shard1 on HTTP port
 #       BASE_PORT (native BASE_PORT+1), shard 2 in DIR/shard2 on BASE_PORT+2 (native +3).
 #       Waits until both answer; prints one "http://127.0.0.1:PORT/" line per shard. Starting
-#       again after cluster-stop keeps the data. Small caches: tests start it.
+#       again after cluster-stop keeps the data; a shard still running is left alone (so
+#       `stop DIR/shard2` then cluster-start restarts just that shard). Small caches: tests
+#       start it.
+#       With CLICKHOUSE_OWNER_PID=PID in the environment, the cluster is stopped when process
+#       PID ends (tests set it, so that a crashed test leaves no servers behind).
 #   scripts/clickhouse.sh cluster-stop DIR       stop both (DIR is kept)
 #
 # Installs Debian's clickhouse-server with apt when it is missing (18.16 on Debian 12). The
@@ -138,6 +142,10 @@ case "$command" in
     # Small caches and few background threads: a test cluster holds kilobytes.
     profile="<background_pool_size>2</background_pool_size><background_schedule_pool_size>2</background_schedule_pool_size>"
     for shard in 1 2; do
+      # A shard still running (after `stop DIR/shardN` of the other one) is left as it is.
+      if [ -f "$dir/shard$shard/server.pid" ] && kill -0 "$(cat "$dir/shard$shard/server.pid")" 2>/dev/null; then
+        continue
+      fi
       write_config "$dir/shard$shard" $((base + 2 * shard - 2)) 67108864 \
         "$remote
   <uncompressed_cache_size>16777216</uncompressed_cache_size>" "$profile"
@@ -149,6 +157,13 @@ case "$command" in
         exit 1
       fi
     done
+    # A test binary that crashes never stops its cluster: with CLICKHOUSE_OWNER_PID set, a
+    # watcher stops the cluster once that process is gone (detached from our output, so a
+    # caller reading it to the end does not wait for the watcher).
+    if [ -n "${CLICKHOUSE_OWNER_PID:-}" ]; then
+      (while kill -0 "$CLICKHOUSE_OWNER_PID" 2>/dev/null; do sleep 1; done
+       stop_servers "$dir/shard1" "$dir/shard2") </dev/null >/dev/null 2>&1 &
+    fi
     for shard in 1 2; do echo "http://127.0.0.1:$((base + 2 * shard - 2))/"; done
     ;;
   cluster-stop)

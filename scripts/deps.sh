@@ -10,8 +10,8 @@ packages=(
   clang  # the importers' libFuzzer targets (tests/importers/fuzz)
   libpq-dev  # the PostgreSQL metadata store (src/store/postgres)
   postgresql-15 postgresql-client-15  # the side-by-side differential test (bench/side)
+  clickhouse-server  # the scale-out fact store's tests (tests/clickhouse) and the benchmark
 )
-# (ClickHouse, for the side-by-side benchmark only, is installed by scripts/clickhouse.sh.)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -30,8 +30,8 @@ void Init(const ClusterInitOptions& options) {
   if (!client.ok()) Fail(client.message(), kExitBadInput);
   std::vector<clickhouse::Endpoint> servers;
   for (const std::string& server : options.servers) {
-    Result<clickhouse::Endpoint> endpoint = clickhouse::ParseUrl(
-        "clickhouse://" + server + "/" + client->endpoint().database);
+    Result<clickhouse::Endpoint> endpoint =
+        clickhouse::ParseUrl("clickhouse://" + server + "/" + client->endpoint().database);
     if (!endpoint.ok()) Fail("--server " + server + ": " + endpoint.message(), kExitBadInput);
     servers.push_back(std::move(endpoint).value());
   }
@@ -59,18 +59,10 @@ int ImportIntoFacts(const std::string& facts_url, const std::string& workspace,
     return kExitBadInput;
   }
   const auto started = std::chrono::steady_clock::now();
-  clickhouse::WriteResult result = clickhouse::ImportFactsFile(
-      *client, workspace, file == "-" ? "/dev/stdin" : file);
+  clickhouse::WriteResult result =
+      clickhouse::ImportFactsFile(*client, workspace, file == "-" ? "/dev/stdin" : file);
   if (!result.errors.empty()) {
-    constexpr size_t kMaxPrinted = 50;
-    for (size_t i = 0; i < result.errors.size() && i < kMaxPrinted; ++i) {
-      std::fprintf(stderr, "%s\n", result.errors[i].c_str());
-    }
-    if (result.errors.size() > kMaxPrinted) {
-      std::fprintf(stderr, "... and %zu more errors\n", result.errors.size() - kMaxPrinted);
-    }
-    std::fprintf(stderr, "voronka import: %zu errors; nothing was imported\n",
-                 result.errors.size());
+    PrintRejectedImport(result.errors);
     return kExitBadInput;
   }
   if (!result.status.ok()) {

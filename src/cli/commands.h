@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "model/status.h"
 
@@ -26,6 +27,8 @@ void AddClusterCommand(CLI::App& app);
 // one batch. Returns an exit code.
 int ImportIntoFacts(const std::string& facts_url, const std::string& workspace,
                     const std::string& file);
+// Prints the errors of a rejected import (the first 50 and how many more) to stderr.
+void PrintRejectedImport(const std::vector<std::string>& errors);
 
 // The id of the workspace named `name` (an error naming it when there is none), or of the
 // default workspace, created on first use, when `name` is empty.

@@ -13,8 +13,6 @@ namespace voronka::cli {
 
 namespace {
 
-constexpr size_t kMaxPrintedErrors = 50;
-
 struct ImportCommandOptions {
   std::string data_dir;
   std::string file;
@@ -62,14 +60,7 @@ int Import(const ImportCommandOptions& options) {
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
 
   if (!result.ok()) {
-    for (size_t i = 0; i < result.errors.size() && i < kMaxPrintedErrors; ++i) {
-      std::fprintf(stderr, "%s\n", result.errors[i].c_str());
-    }
-    if (result.errors.size() > kMaxPrintedErrors) {
-      std::fprintf(stderr, "... and %zu more errors\n", result.errors.size() - kMaxPrintedErrors);
-    }
-    std::fprintf(stderr, "voronka import: %zu errors; nothing was imported\n",
-                 result.errors.size());
+    PrintRejectedImport(result.errors);
     return kExitBadInput;
   }
   double seconds = SecondsSince(started);
@@ -84,6 +75,17 @@ int Import(const ImportCommandOptions& options) {
 
 }  // namespace
 
+void PrintRejectedImport(const std::vector<std::string>& errors) {
+  constexpr size_t kMaxPrintedErrors = 50;
+  for (size_t i = 0; i < errors.size() && i < kMaxPrintedErrors; ++i) {
+    std::fprintf(stderr, "%s\n", errors[i].c_str());
+  }
+  if (errors.size() > kMaxPrintedErrors) {
+    std::fprintf(stderr, "... and %zu more errors\n", errors.size() - kMaxPrintedErrors);
+  }
+  std::fprintf(stderr, "voronka import: %zu errors; nothing was imported\n", errors.size());
+}
+
 void AddImportCommand(CLI::App& app) {
   auto options = std::make_shared<ImportCommandOptions>();
   CLI::App* command = app.add_subcommand(
@@ -91,7 +93,8 @@ void AddImportCommand(CLI::App& app) {
       "Load canonical NDJSON records into a data directory as one atomic batch:\n"
       "with any error, every error is printed with its line and nothing is stored.\n"
       "Example: voronka import --data /var/lib/voronka history.ndjson\n"
-      "         zcat history.ndjson.gz | voronka import --data /var/lib/voronka -");
+      "         zcat history.ndjson.gz | voronka import --data /var/lib/voronka -\n"
+      "         voronka import --facts clickhouse://ch1:8123/voronka --workspace acme h.ndjson");
   // `--data` and the file are checked below rather than required: a CRM subcommand
   // (import bitrix24, amocrm, csv) takes its own.
   command->add_option("--data", options->data_dir, "data directory (created when missing)");

@@ -12,7 +12,6 @@ namespace {
 // when repeated once the cluster is whole again.
 bool IsTransientCode(int code) {
   switch (code) {
-    case 159:  // TIMEOUT_EXCEEDED
     case 202:  // TOO_MANY_SIMULTANEOUS_QUERIES
     case 209:  // SOCKET_TIMEOUT
     case 210:  // NETWORK_ERROR (a shard of a Distributed table is down)
@@ -71,28 +70,52 @@ std::pair<int, std::string> ParseError(std::string_view body) {
 void AppendEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\'': out += "\\'"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\0': out += "\\0"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }
 
 char Unescaped(char c) {
   switch (c) {
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case '0': return '\0';
-    default: return c;  // \\ \' and any other escaped character stand for themselves
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case '0':
+      return '\0';
+    default:
+      return c;  // \\ \' and any other escaped character stand for themselves
   }
 }
 
@@ -117,8 +140,8 @@ Result<Endpoint> ParseUrl(std::string_view url) {
   Endpoint endpoint;
   endpoint.database = std::string(rest.substr(slash + 1));
   for (char c : endpoint.database) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_';
+    bool plain =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!plain) return bad("has a database name with characters other than letters, digits, _");
   }
   std::string_view host_port = rest.substr(0, slash);
@@ -179,8 +202,8 @@ Result<std::string> Client::Post(std::string_view database, std::string_view sql
   http.set_write_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
   httplib::Result answer = http.Post(path, payload, "text/plain; charset=utf-8");
   if (!answer) {
-    Status status = Status::Unavailable(label_ + " is unreachable: " +
-                                        httplib::to_string(answer.error()));
+    Status status =
+        Status::Unavailable(label_ + " is unreachable: " + httplib::to_string(answer.error()));
     Note(status);
     return status;
   }
@@ -265,7 +288,9 @@ std::string EscapeTsv(std::string_view text) {
   return out;
 }
 
-void AppendTsv(std::string& out, std::string_view text) { AppendEscaped(out, text); }
+void AppendTsv(std::string& out, std::string_view text) {
+  AppendEscaped(out, text);
+}
 
 std::optional<std::vector<std::string>> ParseArray(std::string_view text) {
   std::vector<std::string> items;
@@ -331,7 +356,9 @@ std::optional<Rows> Rows::Parse(std::string text) {
   return rows;
 }
 
-std::string Rows::Text(size_t row, size_t column) const { return UnescapeTsv(Raw(row, column)); }
+std::string Rows::Text(size_t row, size_t column) const {
+  return UnescapeTsv(Raw(row, column));
+}
 
 int64_t Rows::Int(size_t row, size_t column) const {
   std::string_view cell = Raw(row, column);

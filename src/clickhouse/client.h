@@ -104,8 +104,8 @@ class Client {
   const std::string& label() const { return label_; }
 
  private:
-  Result<std::string> Post(std::string_view database, std::string_view sql,
-                           std::string_view body, const Settings& settings) const;
+  Result<std::string> Post(std::string_view database, std::string_view sql, std::string_view body,
+                           const Settings& settings) const;
   void Note(const Status& status) const;
 
   Endpoint endpoint_;

@@ -76,9 +76,8 @@ Status ReadDepartments(const Client& client, std::string_view ws,
 
 Status ReadPipelines(const Client& client, std::string_view ws,
                      std::vector<PipelineRecord>& pipelines) {
-  Result<Rows> rows =
-      Latest(client, ws, "id, name, entity, stage_ids, stage_names, stage_semantics",
-             "pipelines", "id");
+  Result<Rows> rows = Latest(
+      client, ws, "id, name, entity, stage_ids, stage_names, stage_semantics", "pipelines", "id");
   if (!rows.ok()) return rows.status();
   for (size_t row = 0; row < rows->size(); ++row) {
     PipelineRecord& pipeline = pipelines.emplace_back();
@@ -123,8 +122,8 @@ Status ReadContacts(const Client& client, std::string_view ws,
 }
 
 Status ReadGoals(const Client& client, std::string_view ws, std::vector<GoalRecord>& goals) {
-  Result<Rows> rows = Latest(client, ws, "id, scope, scope_id, metric, period, target, deleted",
-                             "goals", "id");
+  Result<Rows> rows =
+      Latest(client, ws, "id, scope, scope_id, metric, period, target, deleted", "goals", "id");
   if (!rows.ok()) return rows.status();
   for (size_t row = 0; row < rows->size(); ++row) {
     if (rows->Int(row, 6) != 0) continue;  // the latest version withdraws the goal

@@ -21,11 +21,12 @@ struct FactImportOptions {
 
 // Imports NDJSON `text` into workspace `ws`. Every parse error of the whole input is reported
 // before anything is written; a reference to a record defined anywhere in the input (above or
-// below) is not an error, as in the embedded import. `lines` of the result: lines read.
+// below) is not an error, as in the embedded import.
 WriteResult ImportFacts(const Client& client, std::string_view ws, std::string_view text,
                         const FactImportOptions& options = {});
 
-// The same, reading the file at `path` ("/dev/stdin" for standard input) whole first.
+// The same, reading the file at `path` twice in chunks (memory holds a chunk, not the file);
+// a pipe ("/dev/stdin") is read whole first, as it can be read only once.
 WriteResult ImportFactsFile(const Client& client, std::string_view ws, const std::string& path,
                             const FactImportOptions& options = {});
 

@@ -63,7 +63,9 @@ int64_t Enum(E value) {
   return static_cast<int64_t>(value);
 }
 
-int64_t TimeOr(const std::optional<Instant>& time) { return time ? time->micros : kAbsentTime; }
+int64_t TimeOr(const std::optional<Instant>& time) {
+  return time ? time->micros : kAbsentTime;
+}
 
 }  // namespace
 
@@ -176,11 +178,18 @@ void FactRows::AddFields(std::string_view deal_id, int64_t key,
     std::string text;
     std::vector<std::string> items;
     switch (value.kind) {
-      case FieldValue::Kind::kNull: break;
+      case FieldValue::Kind::kNull:
+        break;
       case FieldValue::Kind::kString:
-      case FieldValue::Kind::kNumber: text = value.text; break;
-      case FieldValue::Kind::kBool: text = value.boolean ? "true" : "false"; break;
-      case FieldValue::Kind::kList: items = value.items; break;
+      case FieldValue::Kind::kNumber:
+        text = value.text;
+        break;
+      case FieldValue::Kind::kBool:
+        text = value.boolean ? "true" : "false";
+        break;
+      case FieldValue::Kind::kList:
+        items = value.items;
+        break;
     }
     if (value.kind != FieldValue::Kind::kNull && value.kind != FieldValue::Kind::kList) {
       items.push_back(text);
@@ -197,7 +206,12 @@ void FactRows::AddFields(std::string_view deal_id, int64_t key,
 }
 
 void FactRows::AddRecord(const StageChangeRecord& r, uint32_t seq) {
-  Start(FactTable::kStageChanges, seq).Str(r.deal_id).Int(r.at.micros).Str(r.to).Opt(r.from).Opt(r.by);
+  Start(FactTable::kStageChanges, seq)
+      .Str(r.deal_id)
+      .Int(r.at.micros)
+      .Str(r.to)
+      .Opt(r.from)
+      .Opt(r.by);
 }
 
 void FactRows::AddRecord(const ActivityRecord& r, uint32_t seq) {

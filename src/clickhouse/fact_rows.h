@@ -16,8 +16,21 @@ inline constexpr int64_t kAbsentTime = std::numeric_limits<int64_t>::min();
 
 // The tables a record writes to, in the order of FactTables() (batches excepted).
 enum class FactTable : uint8_t {
-  kSettings, kUsers, kDepartments, kPipelines, kCompanies, kContacts, kDeals, kDealUpdates,
-  kDealFields, kStageChanges, kActivities, kTasks, kTaskUpdates, kGoals, kEvents,
+  kSettings,
+  kUsers,
+  kDepartments,
+  kPipelines,
+  kCompanies,
+  kContacts,
+  kDeals,
+  kDealUpdates,
+  kDealFields,
+  kStageChanges,
+  kActivities,
+  kTasks,
+  kTaskUpdates,
+  kGoals,
+  kEvents,
 };
 inline constexpr size_t kFactTableCount = 15;
 

@@ -34,8 +34,8 @@ Status Insert(const Client& client, std::string_view table, const std::string& b
 
 uint64_t NewBatchId() {
   static std::atomic<uint64_t> last{0};
-  static thread_local std::mt19937 random{std::random_device{}()};
-  uint64_t id = (static_cast<uint64_t>(NowMicros()) << 10) | (random() & 1023);
+  static thread_local std::mt19937 noise{std::random_device{}()};
+  uint64_t id = (static_cast<uint64_t>(NowMicros()) << 10) | (noise() & 1023);
   uint64_t previous = last.load();
   for (;;) {
     uint64_t next = id > previous ? id : previous + 1;
@@ -48,10 +48,8 @@ BatchWriter::BatchWriter(const Client& client, std::string ws)
 
 WriteResult BatchWriter::Add(ParsedBatch& chunk, const Catalog& also_defined) {
   WriteResult result;
-  if (!chunk.ok()) {
-    result.errors = chunk.errors;
-    return result;
-  }
+  // With syntax errors the references are checked too, so that every error is listed at once,
+  // as the embedded store does.
   Result<StoredCatalog> stored = StoredCatalog::Load(client_, ws_, chunk, also_defined);
   if (!stored.ok()) {
     result.status = stored.status();

@@ -13,8 +13,7 @@ namespace {
 // primary index narrows a read to that workspace's granules first.
 const std::vector<TableSchema> kTables = {
     // Workspace settings, one row per member a `workspace` record sets.
-    {"settings", "ws String, name String, value String, batch UInt64, seq UInt32",
-     "(ws, name)"},
+    {"settings", "ws String, name String, value String, batch UInt64, seq UInt32", "(ws, name)"},
     // The directory: small, read whole per workspace and looked up by id.
     {"users",
      "ws String, id String, name String, department_id String, active UInt8, "
@@ -29,8 +28,7 @@ const std::vector<TableSchema> kTables = {
      "stage_names Array(String), stage_semantics Array(UInt8), batch UInt64, seq UInt32",
      "(ws, id)"},
     {"companies", "ws String, id String, name String, batch UInt64, seq UInt32", "(ws, id)"},
-    {"contacts",
-     "ws String, id String, name String, company_id String, batch UInt64, seq UInt32",
+    {"contacts", "ws String, id String, name String, company_id String, batch UInt64, seq UInt32",
      "(ws, id)"},
     // Deals by id: per-deal state joins deals with their stage changes, updates and fields by
     // deal id, and drill-down and ingest validation look deals up by id.
@@ -86,9 +84,13 @@ const std::vector<TableSchema> kTables = {
 
 }  // namespace
 
-const std::vector<TableSchema>& FactTables() { return kTables; }
+const std::vector<TableSchema>& FactTables() {
+  return kTables;
+}
 
-std::string LocalTable(std::string_view table) { return std::string(table) + "_local"; }
+std::string LocalTable(std::string_view table) {
+  return std::string(table) + "_local";
+}
 
 Result<std::vector<Endpoint>> ClusterServers(const Client& client, std::string_view cluster) {
   Result<Rows> rows = client.QueryIn(
@@ -140,14 +142,13 @@ Status InitCluster(const Client& client, std::string_view cluster,
     if (!status.ok()) return status;
     for (const TableSchema& table : kTables) {
       std::string local = database + "." + LocalTable(table.name);
-      status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + local + " (" +
-                                        table.columns + ") ENGINE = MergeTree ORDER BY " +
-                                        table.order_by);
+      status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + local + " (" + table.columns +
+                                        ") ENGINE = MergeTree ORDER BY " + table.order_by);
       if (!status.ok()) return status;
-      status = server.ExecuteIn(
-          "", "CREATE TABLE IF NOT EXISTS " + database + "." + table.name + " AS " + local +
-                  " ENGINE = Distributed(" + std::string(cluster) + ", " + database + ", " +
-                  LocalTable(table.name) + ", cityHash64(ws))");
+      status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + database + "." + table.name +
+                                        " AS " + local + " ENGINE = Distributed(" +
+                                        std::string(cluster) + ", " + database + ", " +
+                                        LocalTable(table.name) + ", cityHash64(ws))");
       if (!status.ok()) return status;
     }
   }
@@ -160,9 +161,9 @@ std::string CommittedRows(std::string_view database, std::string_view ws) {
 }
 
 Result<std::string> SchemaCluster(const Client& client) {
-  Result<Rows> rows = client.QueryIn(
-      "", "SELECT engine_full FROM system.tables WHERE database = " +
-              Quote(client.endpoint().database) + " AND name = 'batches'");
+  Result<Rows> rows =
+      client.QueryIn("", "SELECT engine_full FROM system.tables WHERE database = " +
+                             Quote(client.endpoint().database) + " AND name = 'batches'");
   if (!rows.ok()) return rows.status();
   std::string engine = rows->empty() ? "" : rows->Text(0, 0);
   constexpr std::string_view kDistributed = "Distributed(";

@@ -14,8 +14,7 @@ constexpr size_t kIdsPerQuery = 3000;
 }  // namespace
 
 Result<std::unordered_set<std::string>> ExistingIds(const Client& client, std::string_view ws,
-                                                    std::string_view table,
-                                                    std::string_view column,
+                                                    std::string_view table, std::string_view column,
                                                     const std::unordered_set<std::string>& ids) {
   std::unordered_set<std::string> found;
   std::vector<const std::string*> pending;
@@ -26,10 +25,10 @@ Result<std::unordered_set<std::string>> ExistingIds(const Client& client, std::s
       if (!list.empty()) list += ',';
       list += Quote(*pending[i]);
     }
-    Result<Rows> rows = client.Query("SELECT DISTINCT " + std::string(column) + " FROM " +
-                                     std::string(table) + " WHERE ws = " + Quote(ws) + " AND " +
-                                     std::string(column) + " IN (" + list + ") AND " +
-                                     CommittedRows(client.endpoint().database, ws));
+    Result<Rows> rows =
+        client.Query("SELECT DISTINCT " + std::string(column) + " FROM " + std::string(table) +
+                     " WHERE ws = " + Quote(ws) + " AND " + std::string(column) + " IN (" + list +
+                     ") AND " + CommittedRows(client.endpoint().database, ws));
     if (!rows.ok()) return rows.status();
     for (size_t row = 0; row < rows->size(); ++row) found.insert(rows->Text(row, 0));
   }
@@ -37,8 +36,7 @@ Result<std::unordered_set<std::string>> ExistingIds(const Client& client, std::s
 }
 
 Result<StoredCatalog> StoredCatalog::Load(const Client& client, std::string_view ws,
-                                          const ParsedBatch& batch,
-                                          const Catalog& also_defined) {
+                                          const ParsedBatch& batch, const Catalog& also_defined) {
   StoredCatalog catalog;
   // Pipelines are few: all of them, each as its latest committed version.
   Result<Rows> pipelines = client.Query(
@@ -97,7 +95,11 @@ std::optional<std::string_view> StoredCatalog::PipelineOfStage(std::string_view 
 bool StoredCatalog::HasPipeline(std::string_view id) const {
   return pipelines_.contains(std::string(id));
 }
-bool StoredCatalog::HasDeal(std::string_view id) const { return deals_.contains(std::string(id)); }
-bool StoredCatalog::HasTask(std::string_view id) const { return tasks_.contains(std::string(id)); }
+bool StoredCatalog::HasDeal(std::string_view id) const {
+  return deals_.contains(std::string(id));
+}
+bool StoredCatalog::HasTask(std::string_view id) const {
+  return tasks_.contains(std::string(id));
+}
 
 }  // namespace voronka::clickhouse

@@ -34,8 +34,7 @@ class StoredCatalog final : public Catalog {
 // The ids among `ids` that exist in `table`'s column `column` for `ws` (committed rows).
 // Asks in chunks of a few thousand ids.
 Result<std::unordered_set<std::string>> ExistingIds(const Client& client, std::string_view ws,
-                                                    std::string_view table,
-                                                    std::string_view column,
+                                                    std::string_view table, std::string_view column,
                                                     const std::unordered_set<std::string>& ids);
 
 }  // namespace voronka::clickhouse

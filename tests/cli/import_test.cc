@@ -84,7 +84,8 @@ TEST(ImportCommandTest, DemoHistoryIsDeterministicAndImports) {
 }
 
 TEST(CommandLineTest, EveryCommandExplainsItselfWithAnExample) {
-  for (std::string command : {"serve", "import", "demo", "report", "token create"}) {
+  for (std::string command : {"serve", "import", "demo", "report", "token create",
+                              "cluster init"}) {
     CommandResult help = RunVoronka(command + " --help");
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.output.find("Example:"), std::string::npos) << command << ": " << help.output;

@@ -26,8 +26,7 @@ TEST(ClickHouseUrl, RejectsWhatItCannotUse) {
   EXPECT_NE(ParseUrl("http://h:1/db").message().find("clickhouse://"), std::string::npos);
   EXPECT_NE(ParseUrl("clickhouse://h:1/").message().find("names no database"), std::string::npos);
   EXPECT_NE(ParseUrl("clickhouse://h:99999/db").message().find("bad port"), std::string::npos);
-  EXPECT_NE(ParseUrl("clickhouse://h:1/a;DROP").message().find("database name"),
-            std::string::npos);
+  EXPECT_NE(ParseUrl("clickhouse://h:1/a;DROP").message().find("database name"), std::string::npos);
 }
 
 TEST(ClickHouseRows, SplitsCellsAndUnescapesOnDemand) {
@@ -56,8 +55,17 @@ class ClickHouseClientTest : public ::testing::Test {
 
 // Strings that break naive quoting: quotes, backslashes, tabs, newlines, NUL, UTF-8.
 const std::vector<std::string> kAwkward = {
-    "it's", "back\\slash", "tab\there", "new\nline", "cr\rlf", std::string("nul\0byte", 8),
-    "'; DROP TABLE x; --", "Ёлка ąę", "", "[not, an, array]", "\\N",
+    "it's",
+    "back\\slash",
+    "tab\there",
+    "new\nline",
+    "cr\rlf",
+    std::string("nul\0byte", 8),
+    "'; DROP TABLE x; --",
+    "Ёлка ąę",
+    "",
+    "[not, an, array]",
+    "\\N",
 };
 
 TEST_F(ClickHouseClientTest, QuotedLiteralsComeBackUnchanged) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "clickhouse/directory_reader.h"
 #include "clickhouse/fact_import.h"
 #include "clickhouse/schema.h"
@@ -46,7 +48,9 @@ class FactWriterTest : public ::testing::Test {
     VORONKA_START_CLICKHOUSE(cluster_);
     ASSERT_TRUE(init_status_.ok()) << init_status_.message();
   }
-  Client Shard(int shard) const { return Client(ParseUrl(cluster_->url(kDatabase, shard)).value()); }
+  Client Shard(int shard) const {
+    return Client(ParseUrl(cluster_->url(kDatabase, shard)).value());
+  }
 
   int64_t Count(const Client& client, const std::string& sql) const {
     Result<Rows> rows = client.Query(sql);
@@ -60,8 +64,8 @@ class FactWriterTest : public ::testing::Test {
   }
   // Rows of `table_local` for `ws` on one shard, committed or not.
   int64_t Stored(int shard, const std::string& table, const std::string& ws) const {
-    return Count(Shard(shard), "SELECT count() FROM " + LocalTable(table) + " WHERE ws = " +
-                                   Quote(ws));
+    return Count(Shard(shard),
+                 "SELECT count() FROM " + LocalTable(table) + " WHERE ws = " + Quote(ws));
   }
   // The shard (1 or 2) a workspace lives on: cityHash64(ws) % 2, remainder 0 on shard 1.
   int HomeShard(const std::string& ws) const {
@@ -90,8 +94,8 @@ TEST_F(FactWriterTest, RecordsLandOnTheShardOfTheirWorkspaceAndReadBackThroughDi
     EXPECT_NE(result.batch, 0u);
   }
   // All of each workspace on its own shard, nothing on the other.
-  for (const std::string table : {"users", "deals", "stage_changes", "activities", "events",
-                                  "batches"}) {
+  for (const std::string table :
+       {"users", "deals", "stage_changes", "activities", "events", "batches"}) {
     EXPECT_GT(Stored(1, table, first), 0) << table;
     EXPECT_EQ(Stored(2, table, first), 0) << table;
     EXPECT_EQ(Stored(1, table, second), 0) << table;
@@ -126,13 +130,12 @@ TEST_F(FactWriterTest, RecordsLandOnTheShardOfTheirWorkspaceAndReadBackThroughDi
   ASSERT_EQ(directory->departments.size(), 1u);
   EXPECT_EQ(directory->departments[0], (DepartmentRecord{"sales", "Sales", {}, {}}));
   ASSERT_EQ(directory->pipelines.size(), 1u);
-  EXPECT_EQ(directory->pipelines[0],
-            (PipelineRecord{"p1",
-                            "B2B",
-                            Entity::kDeal,
-                            {{"new", "New", StageSemantic::kOpen},
-                             {"won", "Won", StageSemantic::kWon},
-                             {"lost", "Lost", StageSemantic::kLost}}}));
+  EXPECT_EQ(directory->pipelines[0], (PipelineRecord{"p1",
+                                                     "B2B",
+                                                     Entity::kDeal,
+                                                     {{"new", "New", StageSemantic::kOpen},
+                                                      {"won", "Won", StageSemantic::kWon},
+                                                      {"lost", "Lost", StageSemantic::kLost}}}));
   ASSERT_EQ(directory->companies.size(), 1u);
   EXPECT_EQ(directory->companies[0].name, "Kowalski & Syn\tSp. z o.o.");
   ASSERT_EQ(directory->contacts.size(), 1u);
@@ -159,10 +162,12 @@ TEST_F(FactWriterTest, ABadLineRejectsTheBatchNamingLineAndFieldAndLeavesNoTrace
   }
 
   // A reference to what is stored: the deal of a later batch knows p1 once it is committed.
-  ASSERT_TRUE(WriteNdjson(Shard(1), ws,
-                          R"({"type":"pipeline","id":"p1","name":"B2B","stages":[{"id":"new","name":"New","semantic":"open"}]})"
-                          "\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteNdjson(
+          Shard(1), ws,
+          R"({"type":"pipeline","id":"p1","name":"B2B","stages":[{"id":"new","name":"New","semantic":"open"}]})"
+          "\n")
+          .ok());
   WriteResult later = WriteNdjson(
       Shard(2), ws,
       R"({"type":"deal","id":"d1","title":"Roof","pipeline_id":"p1","stage_id":"new","amount":"1","created_at":"2024-03-01T10:00:00Z"})"
@@ -171,6 +176,18 @@ TEST_F(FactWriterTest, ABadLineRejectsTheBatchNamingLineAndFieldAndLeavesNoTrace
       "\n");
   ASSERT_EQ(later.errors.size(), 1u);
   EXPECT_EQ(later.errors[0], "line 2: stage_change: unknown deal 'd2'");
+
+  // Syntax and reference errors are listed together, in the order of the lines.
+  WriteResult both =
+      WriteNdjson(Shard(1), ws,
+                  R"({"type":"stage_change","deal_id":"d9","to":"new","at":"2024-03-02T10:00:00Z"})"
+                  "\n"
+                  R"({"type":"user","id":"u1"})"
+                  "\n");
+  ASSERT_EQ(both.errors.size(), 2u);
+  EXPECT_EQ(both.errors[0], "line 1: stage_change: unknown deal 'd9'");
+  EXPECT_EQ(both.errors[1].rfind("line 2: user: ", 0), 0u) << both.errors[1];
+  EXPECT_NE(both.errors[1].find("name"), std::string::npos) << both.errors[1];
 }
 
 TEST_F(FactWriterTest, ABatchWhoseCommitNeverHappenedIsInvisibleAndARetryApplies) {
@@ -275,6 +292,67 @@ TEST_F(FactWriterTest, AnImportInChunksAcceptsReferencesDefinedFurtherDown) {
   WriteResult bad = ImportFacts(Shard(1), ws, "{\"type\":\"deal\"}\n" + text, options);
   ASSERT_FALSE(bad.errors.empty());
   EXPECT_EQ(bad.errors[0].rfind("line 1: deal: ", 0), 0u) << bad.errors[0];
+  EXPECT_EQ(Visible("deals", ws), 1);
+
+  // The same from a file, read twice in chunks of 3 lines (the last line without a newline).
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/history.ndjson";
+  std::ofstream(path) << text.substr(0, text.size() - 1);
+  const std::string from_file = WorkspaceOn(2, "import-file");
+  chunks = 0;
+  WriteResult read = ImportFactsFile(Shard(2), from_file, path, options);
+  ASSERT_TRUE(read.ok()) << read.status.message() << (read.errors.empty() ? "" : read.errors[0]);
+  EXPECT_EQ(chunks, 4);
+  EXPECT_EQ(read.applied, 11);
+  EXPECT_EQ(Visible("stage_changes", from_file), 1);
+  EXPECT_EQ(Visible("goals", from_file), 1) << "the last line";
+}
+
+// A workspace's batch goes through the Distributed tables, which on 18.16 reach every shard:
+// with one shard down, writes and reads answer "unavailable" (a 503), never a partial batch.
+TEST_F(FactWriterTest, WithOneShardDownWritesAndReadsAreUnavailableAndNothingPartialShows) {
+  const std::string ws = WorkspaceOn(1, "half");
+  Client client = Shard(1);
+  cluster_->StopShard(2);
+  WriteResult write = WriteNdjson(client, ws, kHistory);
+  Result<Directory> read = ReadDirectory(client, ws);
+  cluster_->Start();
+  ASSERT_TRUE(cluster_->error().empty()) << cluster_->error();
+  EXPECT_TRUE(write.status.unavailable()) << write.status.message();
+  EXPECT_NE(write.status.message().find("(code 2"), std::string::npos) << write.status.message();
+  ASSERT_FALSE(read.ok());
+  EXPECT_TRUE(read.status().unavailable()) << read.message();
+  EXPECT_EQ(Stored(1, "batches", ws), 0) << "the commit was never reached";
+  EXPECT_EQ(Visible("settings", ws), 0);
+  EXPECT_EQ(Visible("deals", ws), 0);
+
+  ASSERT_TRUE(WriteNdjson(client, ws, kHistory).ok());
+  EXPECT_EQ(Visible("deals", ws), 1);
+}
+
+TEST_F(FactWriterTest, CommandImportLoadsAFileOrRejectsItWhole) {
+  const std::string binary = testing::VoronkaBinary();
+  if (binary.empty()) GTEST_SKIP() << "VORONKA_BIN is not set";
+  testing::TempDir dir;
+  const std::string good = dir.path() + "/good.ndjson", bad = dir.path() + "/bad.ndjson";
+  std::ofstream(good) << kHistory;
+  std::ofstream(bad)
+      << kHistory
+      << R"({"type":"stage_change","deal_id":"d1","to":"gone","at":"2024-03-06T10:00:00Z"})"
+      << "\n";
+  const std::string ws = WorkspaceOn(2, "command");
+  const std::string import =
+      binary + " import --facts " + cluster_->url(kDatabase) + " --workspace " + ws + " ";
+  testing::CommandResult rejected = testing::RunCommand(import + bad);
+  EXPECT_EQ(rejected.exit_code, 1) << rejected.output;
+  EXPECT_NE(rejected.output.find("line 12: stage_change: unknown stage 'gone'"), std::string::npos)
+      << rejected.output;
+  EXPECT_EQ(Stored(2, "deals", ws), 0);
+
+  testing::CommandResult imported = testing::RunCommand(import + good);
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_NE(imported.output.find("Imported 11 records (0 skipped"), std::string::npos)
+      << imported.output;
   EXPECT_EQ(Visible("deals", ws), 1);
 }
 

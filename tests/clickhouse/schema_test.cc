@@ -90,8 +90,8 @@ TEST_F(ClickHouseSchemaTest, CommandInitRunsTwiceAndRejectsABadClusterName) {
   testing::CommandResult second = testing::RunCommand(command);
   ASSERT_EQ(second.exit_code, 0) << second.output;
 
-  testing::CommandResult unknown = testing::RunCommand(
-      binary + " cluster init --facts " + cluster_->url(database) + " --cluster nope");
+  testing::CommandResult unknown = testing::RunCommand(binary + " cluster init --facts " +
+                                                       cluster_->url(database) + " --cluster nope");
   EXPECT_NE(unknown.exit_code, 0);
   EXPECT_NE(unknown.output.find("knows no cluster 'nope'"), std::string::npos) << unknown.output;
 }

@@ -74,10 +74,16 @@ class ClickHouseCluster {
     return "clickhouse://127.0.0.1:" + std::to_string(http_port(shard)) + "/" + database;
   }
 
-  // Stops both servers (their data stays) and starts them again on the same ports.
+  // Stops both servers (their data stays) and starts them again on the same ports; Start
+  // leaves a server that runs alone, so StopShard(2) then Start() restarts shard 2 only.
   void Stop() { RunCommand(script_ + " cluster-stop " + dir_.path()); }
+  void StopShard(int shard) {
+    RunCommand(script_ + " stop " + dir_.path() + "/shard" + std::to_string(shard));
+  }
   void Start() {
-    CommandResult started = RunCommand(script_ + " cluster-start " + dir_.path() + " " +
+    // The servers go with this process, also when it crashes (see the script).
+    CommandResult started = RunCommand("CLICKHOUSE_OWNER_PID=" + std::to_string(getpid()) + " " +
+                                       script_ + " cluster-start " + dir_.path() + " " +
                                        std::to_string(base_port_) + " " + kName);
     error_ = started.exit_code == 0
                  ? ""
