@@ -20,6 +20,12 @@ void AddTokenCommand(CLI::App& app);
 void AddUserCommand(CLI::App& app);
 void AddWorkspaceCommand(CLI::App& app);
 void AddSyncCommand(CLI::App& app);
+void AddClusterCommand(CLI::App& app);
+
+// `voronka import --facts URL --workspace WS FILE`: NDJSON into the scale-out fact store as
+// one batch. Returns an exit code.
+int ImportIntoFacts(const std::string& facts_url, const std::string& workspace,
+                    const std::string& file);
 
 // The id of the workspace named `name` (an error naming it when there is none), or of the
 // default workspace, created on first use, when `name` is empty.
@@ -34,5 +40,10 @@ inline constexpr int kExitFailure = 2;
 inline constexpr const char* kMetaHelp =
     "PostgreSQL database for accounts, sessions, layouts, settings, tokens and saved reports,\n"
     "shared by several servers: postgresql://USER@HOST:PORT/DB (default: in the data directory)";
+
+// The help of the --facts option (scale-out facts in ClickHouse).
+inline constexpr const char* kFactsHelp =
+    "ClickHouse database for facts, on a cluster set up by `voronka cluster init`:\n"
+    "clickhouse://HOST:PORT/DB (PORT: the HTTP port, 8123 by default)";
 
 }  // namespace voronka::cli

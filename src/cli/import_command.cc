@@ -18,6 +18,8 @@ constexpr size_t kMaxPrintedErrors = 50;
 struct ImportCommandOptions {
   std::string data_dir;
   std::string file;
+  std::string facts;
+  std::string workspace;
 };
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
@@ -94,12 +96,23 @@ void AddImportCommand(CLI::App& app) {
   // (import bitrix24, amocrm, csv) takes its own.
   command->add_option("--data", options->data_dir, "data directory (created when missing)");
   command->add_option("file", options->file, "NDJSON file, or - for standard input");
+  command->add_option("--facts", options->facts,
+                      std::string(kFactsHelp) + "\n(instead of --data; needs --workspace)");
+  command->add_option("--workspace", options->workspace, "workspace name (with --facts)");
   command->require_subcommand(0, 1);
   AddImportBitrix24Command(*command);
   AddImportAmocrmCommand(*command);
   AddImportCsvCommand(*command);
   command->callback([command, options] {
     if (!command->get_subcommands().empty()) return;
+    if (!options->facts.empty()) {
+      if (options->workspace.empty() || options->file.empty()) {
+        throw CLI::RequiredError("import --facts needs --workspace NAME and a FILE");
+      }
+      int code = ImportIntoFacts(options->facts, options->workspace, options->file);
+      if (code != kExitOk) throw CLI::RuntimeError(code);
+      return;
+    }
     if (options->data_dir.empty() || options->file.empty()) {
       throw CLI::RequiredError("import needs --data DIR and a FILE (or a subcommand)");
     }

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   voronka::cli::AddUserCommand(app);
   voronka::cli::AddWorkspaceCommand(app);
   voronka::cli::AddSyncCommand(app);
+  voronka::cli::AddClusterCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

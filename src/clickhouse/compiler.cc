@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "clickhouse/client.h"
+#include "clickhouse/schema.h"
 #include "metrics/filter.h"
 
-namespace voronka {
+namespace voronka::clickhouse {
 
 namespace {
 
@@ -21,7 +23,7 @@ std::string Int(int64_t value) {
 
 std::string StringArray(const std::vector<std::string>& texts) {
   std::string out = "CAST([";
-  for (size_t i = 0; i < texts.size(); ++i) out += (i ? "," : "") + SqlString(texts[i]);
+  for (size_t i = 0; i < texts.size(); ++i) out += (i ? "," : "") + Quote(texts[i]);
   return out + "] AS Array(String))";
 }
 
@@ -107,8 +109,9 @@ size_t FieldIndex(const std::vector<std::string>& names, const std::string& dime
 
 class Compiler {
  public:
-  Compiler(const Tables& t, const std::string& ws, const ReportRequest& request,
-           const Visibility& visibility, const Buckets& buckets, const ScanContext& plan)
+  Compiler(const Tables& t, const std::string& database, const std::string& ws,
+           const ReportRequest& request, const Visibility& visibility, const Buckets& buckets,
+           const ScanContext& plan)
       : t_(t),
         request_(request),
         visibility_(visibility),
@@ -116,9 +119,8 @@ class Compiler {
         plan_(&plan),
         metric_(request.metric->id),
         fields_(FieldNames(request)) {
-    ws_ = SqlString(ws);
-    committed_ =
-        "ws = " + ws_ + " AND batch GLOBAL IN (SELECT batch FROM batches WHERE ws = " + ws_ + ")";
+    ws_ = Quote(ws);
+    committed_ = "ws = " + ws_ + " AND " + CommittedRows(database, ws);
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
       stage_ids_.emplace_back(t.stages.ids.Text(s));
@@ -139,7 +141,7 @@ class Compiler {
     return "SELECT " + MapText("L_stage", stage_ids_, stage_pipelines_, "''") +
            " AS pipeline, toString(count()) FROM (" +
            WithState(DealsSql(), "L_", Int(std::numeric_limits<int64_t>::max())) +
-           ") WHERE L_outcome != 0 GROUP BY pipeline FORMAT JSONCompact";
+           ") WHERE L_outcome != 0 GROUP BY pipeline";
   }
 
   CompiledScan Compile(bool grouped) {
@@ -180,7 +182,7 @@ class Compiler {
               "toString(sum(c.2)), toString(sum(c.3)), "
               "toString(sum(c.4)) FROM (" +
               with_contributions + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target +
-              " GROUP BY " + key_names + "stage_row, bucket FORMAT JSONCompact";
+              " GROUP BY " + key_names + "stage_row, bucket";
     return out;
   }
 
@@ -193,7 +195,7 @@ class Compiler {
     for (size_t i = 0; i < std::size(kAttributes); ++i) {
       std::string name = kAttributes[i].name;
       std::string value = name == "amount" ? "toString(amount)" : name;
-      attrs += std::string(i ? "," : "") + "(" + SqlString(name) + ", " + value + ")";
+      attrs += std::string(i ? "," : "") + "(" + Quote(name) + ", " + value + ")";
     }
     attrs += "]";
     const std::string columns =
@@ -213,7 +215,7 @@ class Compiler {
         attrs + " AS a WHERE " + committed_);
     std::string names;
     for (size_t i = 0; i < std::size(kAttributes); ++i) {
-      names += std::string(i ? "," : "") + SqlString(kAttributes[i].name);
+      names += std::string(i ? "," : "") + Quote(kAttributes[i].name);
     }
     branches.push_back(
         "SELECT deal_id, toUInt8(2), name, toUInt8(is_null), value, CAST([] AS Array(String)), "
@@ -280,7 +282,7 @@ class Compiler {
                 "') AS " + a.alias + ", ";
     }
     for (size_t f = 0; f < fields_.size(); ++f) {
-      folded += "anyIf(items, tag = 4 AND name = " + SqlString(fields_[f]) + ") AS field" +
+      folded += "anyIf(items, tag = 4 AND name = " + Quote(fields_[f]) + ") AS field" +
                 std::to_string(f) + ", ";
     }
     folded +=
@@ -417,7 +419,7 @@ class Compiler {
     std::string max_position = "arrayReduce('max', arrayPushBack(" + visited + ", toInt64(-1)))";
     std::string won_sum = "toInt64(0)";
     for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
-      won_sum += " + has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")";
+      won_sum += " + has(T_before, " + Quote(t_.stages.ids.Text(rows[r])) + ")";
     }
     std::string bucket = "if(" + max_position + " >= 0, " + BucketOf("created_at") + ", -1)";
     std::string out;
@@ -434,7 +436,7 @@ class Compiler {
                     Contribution("bucket_", "1", "0", "0", row, j == 0 ? 0 : 1)));
       }
       for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
-        append(Only("has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")",
+        append(Only("has(T_before, " + Quote(t_.stages.ids.Text(rows[r])) + ")",
                     Contribution("bucket_", "1", "0", "0", std::to_string(r), 1)));
       }
     } else {
@@ -648,15 +650,6 @@ class Compiler {
 
 }  // namespace
 
-std::string SqlString(std::string_view text) {
-  std::string out = "'";
-  for (char ch : text) {
-    if (ch == '\'' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "'";
-}
-
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
   if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id)) {
@@ -684,19 +677,22 @@ Status CheckCompilable(const ReportRequest& request) {
   return Status::Ok();
 }
 
-std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& workspace) {
+std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& database,
+                                        const std::string& workspace) {
   ReportRequest request;
   request.metric = FindMetric("created_count");
   Buckets buckets;
   ScanContext plan;
-  return Compiler(directory, workspace, request, Visibility{}, buckets, plan)
+  return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan)
       .LatestPipelineCounts();
 }
 
-CompiledScan CompileScan(const Tables& directory, const std::string& workspace,
-                         const ReportRequest& request, const Visibility& visibility,
-                         const Buckets& buckets, const ScanContext& plan, bool grouped) {
-  return Compiler(directory, workspace, request, visibility, buckets, plan).Compile(grouped);
+CompiledScan CompileScan(const Tables& directory, const std::string& database,
+                         const std::string& workspace, const ReportRequest& request,
+                         const Visibility& visibility, const Buckets& buckets,
+                         const ScanContext& plan, bool grouped) {
+  return Compiler(directory, database, workspace, request, visibility, buckets, plan)
+      .Compile(grouped);
 }
 
-}  // namespace voronka
+}  // namespace voronka::clickhouse

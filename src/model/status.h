@@ -19,12 +19,21 @@ class Status {
     status.message_ = std::move(message);
     return status;
   }
+  // An error because a server this process depends on cannot be reached (or is overloaded)
+  // right now: the request may succeed when repeated later (HTTP 503 with Retry-After).
+  static Status Unavailable(std::string message) {
+    Status status = Error(std::move(message));
+    status.unavailable_ = true;
+    return status;
+  }
 
   bool ok() const { return ok_; }
+  bool unavailable() const { return unavailable_; }
   const std::string& message() const { return message_; }
 
  private:
   bool ok_ = true;
+  bool unavailable_ = false;
   std::string message_;
 };
 
