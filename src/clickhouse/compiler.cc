@@ -64,8 +64,16 @@ bool IsFunnel(MetricId id) {
   return id == MetricId::kFunnel || id == MetricId::kFunnelConversion;
 }
 
+bool IsStageState(MetricId id) {
+  return id == MetricId::kStageCount || id == MetricId::kStageAmount ||
+         id == MetricId::kStageAgeDays;
+}
+
 bool IsState(MetricId id) {
   switch (id) {
+    case MetricId::kStageCount:
+    case MetricId::kStageAmount:
+    case MetricId::kStageAgeDays:
     case MetricId::kInWorkCount:
     case MetricId::kInWorkAmount:
     case MetricId::kForgottenCount:
@@ -478,6 +486,25 @@ class Compiler {
     std::string value = metric_ == MetricId::kInWorkAmount || metric_ == MetricId::kForgottenAmount
                             ? "amount"
                             : "1";
+    if (IsStageState(metric_)) {
+      // Per open stage of the pipeline: the deals on it at the snapshot, their amount, and
+      // the mean of M - the time they last entered it.
+      std::vector<std::string> ids;
+      std::vector<int64_t> rows;
+      for (size_t r = 0; r < plan_->row_stage.size(); ++r) {
+        ids.emplace_back(t_.stages.ids.Text(plan_->row_stage[r]));
+        rows.push_back(static_cast<int64_t>(r));
+      }
+      std::string row = ids.empty() ? "toInt64(-1)"
+                                    : "transform(S_stage, " + StringArray(ids) + ", " +
+                                          IntArray(rows) + ", toInt64(-1))";
+      std::string a = metric_ == MetricId::kStageCount    ? "1"
+                      : metric_ == MetricId::kStageAmount ? "amount"
+                                                          : "0";
+      bool age = metric_ == MetricId::kStageAgeDays;
+      return Only(open + " AND " + row + " >= 0",
+                  Contribution(bucket, a, age ? "1" : "0", age ? "mom - S_entered" : "0", row));
+    }
     if (NeedsTouches()) {
       // Fresh: some touch t with M - N days < t < limit (creation and stage changes are in
       // the history, activities and tasks in `touches`).
