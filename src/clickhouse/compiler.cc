@@ -64,6 +64,11 @@ bool IsFunnel(MetricId id) {
   return id == MetricId::kFunnel || id == MetricId::kFunnelConversion;
 }
 
+bool IsTransition(MetricId id) {
+  return id == MetricId::kStageMovement || id == MetricId::kLostFromStage ||
+         id == MetricId::kStageTimeDays || id == MetricId::kStageConversion;
+}
+
 bool IsStageState(MetricId id) {
   return id == MetricId::kStageCount || id == MetricId::kStageAmount ||
          id == MetricId::kStageAgeDays;
@@ -154,9 +159,10 @@ class Compiler {
 
   CompiledScan Compile(bool grouped) {
     CompiledScan out;
-    std::string contributions = IsOutcome(metric_)  ? OutcomeContributions()
-                                : IsFunnel(metric_) ? FunnelContributions()
-                                                    : StateContributions();
+    std::string contributions = IsOutcome(metric_)      ? OutcomeContributions()
+                                : IsFunnel(metric_)     ? FunnelContributions()
+                                : IsTransition(metric_) ? TransitionContributions()
+                                                        : StateContributions();
     if (IsState(metric_)) out.total_bucket = SnapshotCount() - 1;
     std::string keys;
     std::string key_names;
@@ -177,6 +183,8 @@ class Compiler {
                               ") AS snap WHERE created_at < lim";
       with_contributions =
           Wrap(WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
+    } else if (IsTransition(metric_)) {
+      with_contributions = Wrap(WithVisits(passing), contributions + " AS contributions");
     } else if (IsFunnel(metric_)) {
       with_contributions =
           Wrap(Wrap(passing, funnel_columns_), contributions + " AS contributions");
@@ -466,6 +474,83 @@ class Compiler {
     return out;
   }
 
+  // The visits before T that ended (ForEachVisit): v_stage, v_start, v_end and v_next, the
+  // stage entered at the end. Repeated entries into the same stage extend one visit.
+  static std::string WithVisits(const std::string& inner) {
+    std::string sql = Wrap(inner,
+                           "arraySlice(hist_at, 1, T_n) AS b_at, arrayMap((i, x, p) -> i = 1 OR "
+                           "x != p, arrayEnumerate(T_before), T_before, "
+                           "arrayPushFront(arrayPopBack(T_before), '')) AS b_new");
+    sql = Wrap(sql,
+               "arrayFilter((x, f) -> f, T_before, b_new) AS b_stage, "
+               "arrayFilter((x, f) -> f, b_at, b_new) AS b_start");
+    return Wrap(sql,
+                "arrayPopBack(b_stage) AS v_stage, arrayPopBack(b_start) AS v_start, "
+                "arrayPopFront(b_start) AS v_end, arrayPopFront(b_stage) AS v_next");
+  }
+
+  // stage_movement, lost_from_stage, stage_time_days, stage_conversion (ScanTransitions) over
+  // the ended visits, bucketed by their end.
+  std::string TransitionContributions() const {
+    std::vector<std::string> ids, all_ids, row_ids;
+    std::vector<int64_t> positions, semantics, rows;
+    for (int32_t st = 0; st < t_.stages.ids.size(); ++st) {
+      all_ids.emplace_back(t_.stages.ids.Text(st));
+      semantics.push_back(static_cast<int64_t>(t_.stages.semantic[Row(st)]));
+      int32_t position = plan_->Position(st);
+      if (position != kNone) {
+        ids.emplace_back(t_.stages.ids.Text(st));
+        positions.push_back(position);
+      }
+      int32_t row = plan_->stage_row.empty() ? kNone : plan_->stage_row[Row(st)];
+      if (row != kNone) {
+        row_ids.emplace_back(t_.stages.ids.Text(st));
+        rows.push_back(row);
+      }
+    }
+    auto map = [](const std::string& x, const std::vector<std::string>& from,
+                  const std::vector<int64_t>& to, const std::string& fallback) {
+      if (from.empty()) return fallback;
+      return "transform(" + x + ", " + StringArray(from) + ", " + IntArray(to) + ", " + fallback +
+             ")";
+    };
+    std::string from = map("s", ids, positions, "toInt64(-1)");
+    std::string to = map("n", ids, positions, "toInt64(-1)");
+    std::string row = map("s", row_ids, rows, "toInt64(-1)");
+    std::string bucket = BucketOf("e");
+    std::string visits = ", v_end, v_stage, v_next, v_start)";
+    switch (metric_) {
+      case MetricId::kStageTimeDays:
+        return "arrayFilter(c -> c.5 >= 0, arrayMap((e, s, n, b) -> " +
+               Contribution(bucket, "0", "1", "e - b", row) + visits + ")";
+      case MetricId::kStageConversion:
+        return "arrayFilter(c -> c.5 >= 0, arrayMap((e, s, n, b) -> " +
+               Contribution(bucket, to + " != -1 AND " + to + " > " + from, "1", "0", row) +
+               visits + ")";
+      case MetricId::kLostFromStage:
+        return "arrayFilter((c, n) -> c.5 >= 0 AND " + map("n", all_ids, semantics, "toInt64(0)") +
+               " = 2, arrayMap((e, s, n, b) -> " + Contribution(bucket, "1", "0", "0", row) +
+               visits + ", v_next)";
+      default: {
+        // Boundary j (row j - 1) lies between positions j - 1 and j: +1 when a change crosses
+        // it forward, -1 backward; lost stages and other pipelines cross none.
+        std::string out;
+        for (size_t r = 0; r < plan_->row_stage.size(); ++r) {
+          std::string j = std::to_string(r + 1);
+          std::string both = from + " >= 0 AND " + to + " >= 0";
+          std::string crossing = "multiIf(" + both + " AND " + from + " < " + j + " AND " + j +
+                                 " <= " + to + ", 1, " + both + " AND " + to + " < " + j + " AND " +
+                                 j + " <= " + from + ", -1, 0)";
+          std::string part = "arrayFilter(c -> c.2 != 0, arrayMap((e, s, n, b) -> " +
+                             Contribution(bucket, crossing, "0", "0", std::to_string(r)) + visits +
+                             ")";
+          out = out.empty() ? part : "arrayConcat(" + out + ", " + part + ")";
+        }
+        return out.empty() ? Only("0", Contribution("-1", "0", "0", "0")) : out;
+      }
+    }
+  }
+
   // Snapshots: bucket b at limit min(End(b), T + 1) and moment min(End(b), T), for the buckets
   // starting before T + 1.
   int32_t SnapshotCount() {
@@ -679,7 +764,7 @@ class Compiler {
 
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id)) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id)) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
   }
