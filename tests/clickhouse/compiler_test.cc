@@ -102,11 +102,11 @@ TEST_F(CompilerTest, ARoleSeesOnlyItsUsersDeals) {
 }
 
 TEST_F(CompilerTest, AMetricNotCompiledYetIsAnErrorNotANumber) {
-  json request = {{"metric", "stage_time_days"},
+  json request = {{"metric", "activity_count"},
                   {"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}}};
   Result<json> answer = RunReport(Shard(), "hand", request, Instant{0});
   ASSERT_FALSE(answer.ok());
-  EXPECT_EQ(answer.message(), "metric 'stage_time_days' is not yet available in scale-out mode");
+  EXPECT_EQ(answer.message(), "metric 'activity_count' is not yet available in scale-out mode");
 }
 
 }  // namespace
