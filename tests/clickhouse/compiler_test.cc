@@ -52,6 +52,8 @@ class CompilerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     VORONKA_START_CLICKHOUSE(cluster_);
+    if (loaded_) return;  // the history is written once for all the tests
+    loaded_ = true;
     for (int shard : {1, 2}) {
       Shard(shard).ExecuteIn("", std::string("DROP DATABASE IF EXISTS ") + kDatabase);
     }
@@ -78,6 +80,7 @@ class CompilerTest : public ::testing::Test {
     return answer.ok() ? answer.value()["total"] : json("error");
   }
   testing::ClickHouseCluster* cluster_ = nullptr;
+  static inline bool loaded_ = false;
 };
 
 TEST_F(CompilerTest, OutcomesOfMarchByHand) {
