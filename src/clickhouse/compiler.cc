@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "clickhouse/client.h"
+#include "clickhouse/schema.h"
 #include "metrics/filter.h"
 
-namespace voronka {
+namespace voronka::clickhouse {
 
 namespace {
 
@@ -21,7 +23,7 @@ std::string Int(int64_t value) {
 
 std::string StringArray(const std::vector<std::string>& texts) {
   std::string out = "CAST([";
-  for (size_t i = 0; i < texts.size(); ++i) out += (i ? "," : "") + SqlString(texts[i]);
+  for (size_t i = 0; i < texts.size(); ++i) out += (i ? "," : "") + Quote(texts[i]);
   return out + "] AS Array(String))";
 }
 
@@ -62,8 +64,21 @@ bool IsFunnel(MetricId id) {
   return id == MetricId::kFunnel || id == MetricId::kFunnelConversion;
 }
 
+bool IsTransition(MetricId id) {
+  return id == MetricId::kStageMovement || id == MetricId::kLostFromStage ||
+         id == MetricId::kStageTimeDays || id == MetricId::kStageConversion;
+}
+
+bool IsStageState(MetricId id) {
+  return id == MetricId::kStageCount || id == MetricId::kStageAmount ||
+         id == MetricId::kStageAgeDays;
+}
+
 bool IsState(MetricId id) {
   switch (id) {
+    case MetricId::kStageCount:
+    case MetricId::kStageAmount:
+    case MetricId::kStageAgeDays:
     case MetricId::kInWorkCount:
     case MetricId::kInWorkAmount:
     case MetricId::kForgottenCount:
@@ -107,8 +122,9 @@ size_t FieldIndex(const std::vector<std::string>& names, const std::string& dime
 
 class Compiler {
  public:
-  Compiler(const Tables& t, const std::string& ws, const ReportRequest& request,
-           const Visibility& visibility, const Buckets& buckets, const ScanContext& plan)
+  Compiler(const Tables& t, const std::string& database, const std::string& ws,
+           const ReportRequest& request, const Visibility& visibility, const Buckets& buckets,
+           const ScanContext& plan)
       : t_(t),
         request_(request),
         visibility_(visibility),
@@ -116,9 +132,8 @@ class Compiler {
         plan_(&plan),
         metric_(request.metric->id),
         fields_(FieldNames(request)) {
-    ws_ = SqlString(ws);
-    committed_ =
-        "ws = " + ws_ + " AND batch GLOBAL IN (SELECT batch FROM batches WHERE ws = " + ws_ + ")";
+    ws_ = Quote(ws);
+    committed_ = "ws = " + ws_ + " AND " + CommittedRows(database, ws);
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
       stage_ids_.emplace_back(t.stages.ids.Text(s));
@@ -139,14 +154,15 @@ class Compiler {
     return "SELECT " + MapText("L_stage", stage_ids_, stage_pipelines_, "''") +
            " AS pipeline, toString(count()) FROM (" +
            WithState(DealsSql(), "L_", Int(std::numeric_limits<int64_t>::max())) +
-           ") WHERE L_outcome != 0 GROUP BY pipeline FORMAT JSONCompact";
+           ") WHERE L_outcome != 0 GROUP BY pipeline";
   }
 
   CompiledScan Compile(bool grouped) {
     CompiledScan out;
-    std::string contributions = IsOutcome(metric_)  ? OutcomeContributions()
-                                : IsFunnel(metric_) ? FunnelContributions()
-                                                    : StateContributions();
+    std::string contributions = IsOutcome(metric_)      ? OutcomeContributions()
+                                : IsFunnel(metric_)     ? FunnelContributions()
+                                : IsTransition(metric_) ? TransitionContributions()
+                                                        : StateContributions();
     if (IsState(metric_)) out.total_bucket = SnapshotCount() - 1;
     std::string keys;
     std::string key_names;
@@ -167,6 +183,8 @@ class Compiler {
                               ") AS snap WHERE created_at < lim";
       with_contributions =
           Wrap(WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
+    } else if (IsTransition(metric_)) {
+      with_contributions = Wrap(WithVisits(passing), contributions + " AS contributions");
     } else if (IsFunnel(metric_)) {
       with_contributions =
           Wrap(Wrap(passing, funnel_columns_), contributions + " AS contributions");
@@ -180,7 +198,7 @@ class Compiler {
               "toString(sum(c.2)), toString(sum(c.3)), "
               "toString(sum(c.4)) FROM (" +
               with_contributions + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target +
-              " GROUP BY " + key_names + "stage_row, bucket FORMAT JSONCompact";
+              " GROUP BY " + key_names + "stage_row, bucket";
     return out;
   }
 
@@ -193,7 +211,7 @@ class Compiler {
     for (size_t i = 0; i < std::size(kAttributes); ++i) {
       std::string name = kAttributes[i].name;
       std::string value = name == "amount" ? "toString(amount)" : name;
-      attrs += std::string(i ? "," : "") + "(" + SqlString(name) + ", " + value + ")";
+      attrs += std::string(i ? "," : "") + "(" + Quote(name) + ", " + value + ")";
     }
     attrs += "]";
     const std::string columns =
@@ -213,7 +231,7 @@ class Compiler {
         attrs + " AS a WHERE " + committed_);
     std::string names;
     for (size_t i = 0; i < std::size(kAttributes); ++i) {
-      names += std::string(i ? "," : "") + SqlString(kAttributes[i].name);
+      names += std::string(i ? "," : "") + Quote(kAttributes[i].name);
     }
     branches.push_back(
         "SELECT deal_id, toUInt8(2), name, toUInt8(is_null), value, CAST([] AS Array(String)), "
@@ -280,7 +298,7 @@ class Compiler {
                 "') AS " + a.alias + ", ";
     }
     for (size_t f = 0; f < fields_.size(); ++f) {
-      folded += "anyIf(items, tag = 4 AND name = " + SqlString(fields_[f]) + ") AS field" +
+      folded += "anyIf(items, tag = 4 AND name = " + Quote(fields_[f]) + ") AS field" +
                 std::to_string(f) + ", ";
     }
     folded +=
@@ -417,7 +435,7 @@ class Compiler {
     std::string max_position = "arrayReduce('max', arrayPushBack(" + visited + ", toInt64(-1)))";
     std::string won_sum = "toInt64(0)";
     for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
-      won_sum += " + has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")";
+      won_sum += " + has(T_before, " + Quote(t_.stages.ids.Text(rows[r])) + ")";
     }
     std::string bucket = "if(" + max_position + " >= 0, " + BucketOf("created_at") + ", -1)";
     std::string out;
@@ -434,7 +452,7 @@ class Compiler {
                     Contribution("bucket_", "1", "0", "0", row, j == 0 ? 0 : 1)));
       }
       for (size_t r = static_cast<size_t>(open_count); r < rows.size(); ++r) {
-        append(Only("has(T_before, " + SqlString(t_.stages.ids.Text(rows[r])) + ")",
+        append(Only("has(T_before, " + Quote(t_.stages.ids.Text(rows[r])) + ")",
                     Contribution("bucket_", "1", "0", "0", std::to_string(r), 1)));
       }
     } else {
@@ -454,6 +472,83 @@ class Compiler {
     funnel_columns_ =
         max_position + " AS max_pos, " + won_sum + " AS won_sum_, " + bucket + " AS bucket_";
     return out;
+  }
+
+  // The visits before T that ended (ForEachVisit): v_stage, v_start, v_end and v_next, the
+  // stage entered at the end. Repeated entries into the same stage extend one visit.
+  static std::string WithVisits(const std::string& inner) {
+    std::string sql = Wrap(inner,
+                           "arraySlice(hist_at, 1, T_n) AS b_at, arrayMap((i, x, p) -> i = 1 OR "
+                           "x != p, arrayEnumerate(T_before), T_before, "
+                           "arrayPushFront(arrayPopBack(T_before), '')) AS b_new");
+    sql = Wrap(sql,
+               "arrayFilter((x, f) -> f, T_before, b_new) AS b_stage, "
+               "arrayFilter((x, f) -> f, b_at, b_new) AS b_start");
+    return Wrap(sql,
+                "arrayPopBack(b_stage) AS v_stage, arrayPopBack(b_start) AS v_start, "
+                "arrayPopFront(b_start) AS v_end, arrayPopFront(b_stage) AS v_next");
+  }
+
+  // stage_movement, lost_from_stage, stage_time_days, stage_conversion (ScanTransitions) over
+  // the ended visits, bucketed by their end.
+  std::string TransitionContributions() const {
+    std::vector<std::string> ids, all_ids, row_ids;
+    std::vector<int64_t> positions, semantics, rows;
+    for (int32_t st = 0; st < t_.stages.ids.size(); ++st) {
+      all_ids.emplace_back(t_.stages.ids.Text(st));
+      semantics.push_back(static_cast<int64_t>(t_.stages.semantic[Row(st)]));
+      int32_t position = plan_->Position(st);
+      if (position != kNone) {
+        ids.emplace_back(t_.stages.ids.Text(st));
+        positions.push_back(position);
+      }
+      int32_t row = plan_->stage_row.empty() ? kNone : plan_->stage_row[Row(st)];
+      if (row != kNone) {
+        row_ids.emplace_back(t_.stages.ids.Text(st));
+        rows.push_back(row);
+      }
+    }
+    auto map = [](const std::string& x, const std::vector<std::string>& from,
+                  const std::vector<int64_t>& to, const std::string& fallback) {
+      if (from.empty()) return fallback;
+      return "transform(" + x + ", " + StringArray(from) + ", " + IntArray(to) + ", " + fallback +
+             ")";
+    };
+    std::string from = map("s", ids, positions, "toInt64(-1)");
+    std::string to = map("n", ids, positions, "toInt64(-1)");
+    std::string row = map("s", row_ids, rows, "toInt64(-1)");
+    std::string bucket = BucketOf("e");
+    std::string visits = ", v_end, v_stage, v_next, v_start)";
+    switch (metric_) {
+      case MetricId::kStageTimeDays:
+        return "arrayFilter(c -> c.5 >= 0, arrayMap((e, s, n, b) -> " +
+               Contribution(bucket, "0", "1", "e - b", row) + visits + ")";
+      case MetricId::kStageConversion:
+        return "arrayFilter(c -> c.5 >= 0, arrayMap((e, s, n, b) -> " +
+               Contribution(bucket, to + " != -1 AND " + to + " > " + from, "1", "0", row) +
+               visits + ")";
+      case MetricId::kLostFromStage:
+        return "arrayFilter((c, n) -> c.5 >= 0 AND " + map("n", all_ids, semantics, "toInt64(0)") +
+               " = 2, arrayMap((e, s, n, b) -> " + Contribution(bucket, "1", "0", "0", row) +
+               visits + ", v_next)";
+      default: {
+        // Boundary j (row j - 1) lies between positions j - 1 and j: +1 when a change crosses
+        // it forward, -1 backward; lost stages and other pipelines cross none.
+        std::string out;
+        for (size_t r = 0; r < plan_->row_stage.size(); ++r) {
+          std::string j = std::to_string(r + 1);
+          std::string both = from + " >= 0 AND " + to + " >= 0";
+          std::string crossing = "multiIf(" + both + " AND " + from + " < " + j + " AND " + j +
+                                 " <= " + to + ", 1, " + both + " AND " + to + " < " + j + " AND " +
+                                 j + " <= " + from + ", -1, 0)";
+          std::string part = "arrayFilter(c -> c.2 != 0, arrayMap((e, s, n, b) -> " +
+                             Contribution(bucket, crossing, "0", "0", std::to_string(r)) + visits +
+                             ")";
+          out = out.empty() ? part : "arrayConcat(" + out + ", " + part + ")";
+        }
+        return out.empty() ? Only("0", Contribution("-1", "0", "0", "0")) : out;
+      }
+    }
   }
 
   // Snapshots: bucket b at limit min(End(b), T + 1) and moment min(End(b), T), for the buckets
@@ -476,6 +571,25 @@ class Compiler {
     std::string value = metric_ == MetricId::kInWorkAmount || metric_ == MetricId::kForgottenAmount
                             ? "amount"
                             : "1";
+    if (IsStageState(metric_)) {
+      // Per open stage of the pipeline: the deals on it at the snapshot, their amount, and
+      // the mean of M - the time they last entered it.
+      std::vector<std::string> ids;
+      std::vector<int64_t> rows;
+      for (size_t r = 0; r < plan_->row_stage.size(); ++r) {
+        ids.emplace_back(t_.stages.ids.Text(plan_->row_stage[r]));
+        rows.push_back(static_cast<int64_t>(r));
+      }
+      std::string row = ids.empty() ? "toInt64(-1)"
+                                    : "transform(S_stage, " + StringArray(ids) + ", " +
+                                          IntArray(rows) + ", toInt64(-1))";
+      std::string a = metric_ == MetricId::kStageCount    ? "1"
+                      : metric_ == MetricId::kStageAmount ? "amount"
+                                                          : "0";
+      bool age = metric_ == MetricId::kStageAgeDays;
+      return Only(open + " AND " + row + " >= 0",
+                  Contribution(bucket, a, age ? "1" : "0", age ? "mom - S_entered" : "0", row));
+    }
     if (NeedsTouches()) {
       // Fresh: some touch t with M - N days < t < limit (creation and stage changes are in
       // the history, activities and tasks in `touches`).
@@ -648,18 +762,9 @@ class Compiler {
 
 }  // namespace
 
-std::string SqlString(std::string_view text) {
-  std::string out = "'";
-  for (char ch : text) {
-    if (ch == '\'' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "'";
-}
-
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id)) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id)) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
   }
@@ -684,19 +789,22 @@ Status CheckCompilable(const ReportRequest& request) {
   return Status::Ok();
 }
 
-std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& workspace) {
+std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& database,
+                                        const std::string& workspace) {
   ReportRequest request;
   request.metric = FindMetric("created_count");
   Buckets buckets;
   ScanContext plan;
-  return Compiler(directory, workspace, request, Visibility{}, buckets, plan)
+  return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan)
       .LatestPipelineCounts();
 }
 
-CompiledScan CompileScan(const Tables& directory, const std::string& workspace,
-                         const ReportRequest& request, const Visibility& visibility,
-                         const Buckets& buckets, const ScanContext& plan, bool grouped) {
-  return Compiler(directory, workspace, request, visibility, buckets, plan).Compile(grouped);
+CompiledScan CompileScan(const Tables& directory, const std::string& database,
+                         const std::string& workspace, const ReportRequest& request,
+                         const Visibility& visibility, const Buckets& buckets,
+                         const ScanContext& plan, bool grouped) {
+  return Compiler(directory, database, workspace, request, visibility, buckets, plan)
+      .Compile(grouped);
 }
 
-}  // namespace voronka
+}  // namespace voronka::clickhouse

@@ -1,5 +1,5 @@
 // The report compiler: a parsed report request (SPEC §3-4) as ClickHouse SQL over the facts
-// schema of the scale-out mode (notes in docs/architecture.md; tables as in schema.cc), in the
+// schema of the scale-out mode (schema.h, docs/scale-out.md), in the
 // dialect of ClickHouse 18.16 (no window functions, one JOIN per SELECT, no correlated
 // subqueries). Each deal's state is derived at query time from its committed history, so
 // answers do not depend on the order records arrived in.
@@ -16,16 +16,14 @@
 #include "metrics/visibility.h"
 #include "model/status.h"
 
-namespace voronka {
-
-// ClickHouse string literal: 'text' with quotes and backslashes escaped.
-std::string SqlString(std::string_view text);
+namespace voronka::clickhouse {
 
 // Whether the compiler answers the metric; an error naming it when not.
 Status CheckCompilable(const ReportRequest& request);
 
 // One scan of a period: the SELECT answering rows (key texts..., bucket, a, b, x) with one
-// column per group key (none when `grouped` is false: the total), all as strings.
+// column per group key (none when `grouped` is false: the total), then the stage row, the
+// bucket, a, b and x, all as strings; only committed batches of `workspace` are read.
 // `directory` holds the workspace's settings, users, departments, pipelines and stages; `plan`
 // is ScanContext::Make over it (the pipeline and stage rows of per-stage metrics).
 struct CompiledScan {
@@ -33,12 +31,14 @@ struct CompiledScan {
   // State metrics: the total is the snapshot of this bucket only (-1: every bucket counts).
   int32_t total_bucket = -1;
 };
-CompiledScan CompileScan(const Tables& directory, const std::string& workspace,
-                         const ReportRequest& request, const Visibility& visibility,
-                         const Buckets& buckets, const ScanContext& plan, bool grouped);
+CompiledScan CompileScan(const Tables& directory, const std::string& database,
+                         const std::string& workspace, const ReportRequest& request,
+                         const Visibility& visibility, const Buckets& buckets,
+                         const ScanContext& plan, bool grouped);
 
 // Per pipeline id, the number of deals whose latest stage is on it (DefaultPipeline's counts):
 // rows (pipeline, count).
-std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& workspace);
+std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& database,
+                                        const std::string& workspace);
 
-}  // namespace voronka
+}  // namespace voronka::clickhouse

@@ -2,30 +2,27 @@
 // printed exactly as the embedded engine prints it (metrics/answer.h).
 #pragma once
 
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "clickhouse/client.h"
 #include "engine/tables.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
 #include "model/time.h"
 
-namespace voronka {
+namespace voronka::clickhouse {
 
-// Runs one statement on the facts database and answers its output (the statements carry their
-// FORMAT); an error when the server refuses or cannot be reached.
-using ClickHouseQuery = std::function<Result<std::string>(const std::string& sql)>;
+// The directory of a workspace (ReadDirectory) as engine tables: settings, users,
+// departments, pipelines with their stages, companies; what requests are resolved against.
+Result<Tables> ReadReportDirectory(const Client& client, const std::string& workspace);
 
-// The directory of a workspace from its committed facts: settings, users, departments,
-// pipelines (with their stages) and companies, applied in arrival order as the engine does.
-Result<Tables> ReadReportDirectory(const ClickHouseQuery& query, const std::string& workspace);
+// SPEC §3 report of `workspace`, answered as RunReport (metrics/report.h) answers it from the
+// same history; `now` is the real now, `visibility` the caller's role. Metrics and filters the
+// compiler does not answer yet are an error saying so ("... not yet available in scale-out
+// mode"), never a number. An unreachable server is Status::Unavailable (a 503).
+Result<nlohmann::json> RunReport(const Client& client, const std::string& workspace,
+                                 const nlohmann::json& request, Instant now,
+                                 const Visibility& visibility = {});
 
-// SPEC §3 report of `workspace` as RunReport (metrics/report.h) answers it. Metrics and
-// filters the compiler does not answer yet are an error saying so, never a number.
-Result<nlohmann::json> RunClickHouseReport(const ClickHouseQuery& query,
-                                           const std::string& workspace,
-                                           const nlohmann::json& request, Instant now,
-                                           const Visibility& visibility = {});
-
-}  // namespace voronka
+}  // namespace voronka::clickhouse

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/metric_test_util.h"
 #include "model/time.h"
 
 namespace voronka::testing {
@@ -121,5 +122,25 @@ class HistoryGenerator {
   std::mt19937 rng_;
   std::set<int64_t> used_;
 };
+
+// The lines of kWorkspace followed by `deals` generated deals with their history.
+inline std::vector<std::string> WorkspaceWithHistory(HistoryGenerator& generator, int deals) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < kWorkspace.size();) {
+    size_t end = kWorkspace.find('\n', start);
+    if (end == std::string_view::npos) end = kWorkspace.size();
+    if (end > start) lines.emplace_back(kWorkspace.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::string& line : generator.Generate(deals)) lines.push_back(std::move(line));
+  return lines;
+}
+
+// NDJSON text of `lines`.
+inline std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
 
 }  // namespace voronka::testing

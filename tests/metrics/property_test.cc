@@ -37,22 +37,12 @@ std::vector<std::string> Requests() {
 }
 
 TEST(Property, ArrivalOrderAndBatchesDoNotChangeAnswers) {
-  std::vector<std::string> workspace;
-  for (size_t start = 0; start < kWorkspace.size();) {
-    size_t end = kWorkspace.find('\n', start);
-    if (end == std::string_view::npos) end = kWorkspace.size();
-    if (end > start) workspace.emplace_back(kWorkspace.substr(start, end - start));
-    start = end + 1;
-  }
   std::vector<std::string> requests = Requests();
   for (uint32_t seed = 1; seed <= 6; ++seed) {
     HistoryGenerator generator(seed);
-    std::vector<std::string> lines = workspace;
-    for (std::string& line : generator.Generate(30)) lines.push_back(std::move(line));
+    std::vector<std::string> lines = WorkspaceWithHistory(generator, 30);
 
-    std::string all;
-    for (const std::string& line : lines) all += line + "\n";
-    auto at_once = Load(all);
+    auto at_once = Load(JoinLines(lines));
 
     // The histories are not trivial: deals are won and moved through p1 in the period.
     json won = Report(
