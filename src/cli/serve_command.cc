@@ -20,7 +20,8 @@ void StopOnSignal(int) {
 
 struct ServeOptions {
   std::string data_dir;
-  std::string meta_uri;  // empty: metadata in the data directory's SQLite database
+  std::string meta_uri;   // empty: metadata in the data directory's SQLite database
+  std::string facts_uri;  // empty: facts in the data directory (the embedded engine)
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string web_root = VORONKA_WEB_ROOT;
@@ -31,7 +32,7 @@ struct ServeOptions {
 };
 
 int Serve(const ServeOptions& options) {
-  auto runtime = Runtime::Open(options.data_dir, options.meta_uri);
+  auto runtime = Runtime::Open(options.data_dir, options.meta_uri, options.facts_uri);
   if (!runtime.ok()) {
     std::fprintf(stderr, "voronka serve: %s\n", runtime.message().c_str());
     return kExitFailure;
@@ -83,6 +84,10 @@ void AddServeCommand(CLI::App& app) {
   command->add_option("--data", options->data_dir, "data directory (created when missing)")
       ->required();
   command->add_option("--meta", options->meta_uri, kMetaHelp);
+  command->add_option("--facts", options->facts_uri,
+                      "clickhouse://HOST:PORT/DB: keep the records in that ClickHouse database "
+                      "(scale-out; see docs/scale-out.md) instead of the data directory; the "
+                      "schema is made by `voronka cluster init`");
   command->add_option("--host", options->host, "address to listen on (loopback by default)")
       ->capture_default_str();
   command->add_option("--port", options->port, "TCP port")->capture_default_str();

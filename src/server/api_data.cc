@@ -39,7 +39,7 @@ UserNames UserNamesOf(const Engine& engine, const json& items) {
     return found == names->end() ? std::string() : found->second;
   };
 }
-constexpr size_t kMaxExportMetrics = 32;     // columns of one multi-metric table
+constexpr size_t kMaxExportMetrics = 32;  // columns of one multi-metric table
 
 // RFC 5987 percent-encoding for filename*=.
 std::string PercentEncoded(const std::string& text) {
@@ -90,8 +90,9 @@ void Api::Report(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Result<json> answer = RunReport(*engine, *body, Instant{context.now}, visibility);
-  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+  Result<json> answer =
+      runtime_.Report(context.workspace_id, *engine, *body, Instant{context.now}, visibility);
+  if (!answer.ok()) return SendFailure(context.response, answer.status());
   SendJson(context.response, 200, answer.value());
 }
 
@@ -101,13 +102,14 @@ void Api::Drilldown(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Result<json> answer = RunDrilldown(*engine, *body, Instant{context.now}, visibility);
-  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+  Result<json> answer =
+      runtime_.Drilldown(context.workspace_id, *engine, *body, Instant{context.now}, visibility);
+  if (!answer.ok()) return SendFailure(context.response, answer.status());
   SendJson(context.response, 200, answer.value());
 }
 
-// GET /search?q=TEXT[&offset=N][&limit=N][&sort=FIELD]: the deals and leads whose title contains TEXT in
-// any letter case, newest first, among those the caller sees. It is the drill-down of
+// GET /search?q=TEXT[&offset=N][&limit=N][&sort=FIELD]: the deals and leads whose title contains
+// TEXT in any letter case, newest first, among those the caller sees. It is the drill-down of
 // deal_count over all time with a title filter, so its items, paging and visibility are the
 // drill-down's; no page is named, so hidden pages do not limit it (it shows only deals).
 void Api::Search(RouteContext& context) {
@@ -141,8 +143,9 @@ void Api::Search(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Result<json> answer = RunDrilldown(*engine, request, Instant{context.now}, visibility);
-  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+  Result<json> answer =
+      runtime_.Drilldown(context.workspace_id, *engine, request, Instant{context.now}, visibility);
+  if (!answer.ok()) return SendFailure(context.response, answer.status());
   SendJson(context.response, 200, answer.value());
 }
 
@@ -193,9 +196,10 @@ void Api::Export(RouteContext& context) {
       json request = (*body)["report"];
       request["metric"] = metric;
       if (!AdmitReportRequest(context, request)) return;  // each column, not only the first
-      Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
+      Result<json> answer =
+          runtime_.Report(context.workspace_id, *engine, request, Instant{context.now}, visibility);
       if (!answer.ok()) {
-        return SendError(context.response, 400, "metrics: " + metric + ": " + answer.message());
+        return SendFailure(context.response, answer.status(), "metrics: " + metric + ": ");
       }
       answers.push_back(std::move(answer).value());
     }
@@ -207,13 +211,14 @@ void Api::Export(RouteContext& context) {
       return ActivitySources(view.tables(), (*body)["activity_sources"], Instant{context.now},
                              visibility);
     }();
-    if (!answer.ok()) return SendError(context.response, 400, answer.message());
+    if (!answer.ok()) return SendFailure(context.response, answer.status());
     table =
         TableOfReport(answer.value(), json{{"metric", "activity_count"}, {"group_by", {"source"}}});
   } else if (is_report) {
     const json& request = (*body)["report"];
-    Result<json> answer = RunReport(*engine, request, Instant{context.now}, visibility);
-    if (!answer.ok()) return SendError(context.response, 400, answer.message());
+    Result<json> answer =
+        runtime_.Report(context.workspace_id, *engine, request, Instant{context.now}, visibility);
+    if (!answer.ok()) return SendFailure(context.response, answer.status());
     table = TableOfReport(answer.value(), request);
   } else if (is_feed) {
     // The events since `since` as GET /feed lists them, one row each, every column present.
@@ -222,6 +227,10 @@ void Api::Export(RouteContext& context) {
     if (!since.ok()) {
       return SendError(context.response, 400,
                        "feed.since: expected an RFC 3339 time such as 2024-03-01T10:00:00Z");
+    }
+    if (runtime_.scale_out()) {
+      return SendError(context.response, 501,
+                       "the event feed is not yet available in scale-out mode");
     }
     FeedWindow window{since.value().micros, context.now, kMaxFeedExportRows};
     json answer;
@@ -242,8 +251,9 @@ void Api::Export(RouteContext& context) {
   } else {
     json request = (*body)["drilldown"];
     if (!request.contains("limit")) request["limit"] = kExportRowLimit;
-    Result<json> answer = RunDrilldown(*engine, request, Instant{context.now}, visibility);
-    if (!answer.ok()) return SendError(context.response, 400, answer.message());
+    Result<json> answer = runtime_.Drilldown(context.workspace_id, *engine, request,
+                                             Instant{context.now}, visibility);
+    if (!answer.ok()) return SendFailure(context.response, answer.status());
     table = TableOfDrilldown(answer.value(),
                              UserNamesOf(*engine, answer.value().value("items", json::array())));
   }
@@ -280,7 +290,11 @@ void Api::Export(RouteContext& context) {
 
 void Api::Events(RouteContext& context) {
   IngestOutcome outcome = runtime_.Ingest(context.workspace_id, context.request.body);
-  if (!outcome.ok()) return SendJson(context.response, 400, json{{"errors", outcome.errors}});
+  if (outcome.unavailable) context.response.set_header("Retry-After", "5");
+  if (!outcome.ok()) {
+    return SendJson(context.response, outcome.unavailable ? 503 : 400,
+                    json{{"errors", outcome.errors}});
+  }
   SendJson(context.response, 200, json{{"applied", outcome.applied}, {"skipped", outcome.skipped}});
 }
 

@@ -39,6 +39,10 @@ json TimeJson(std::optional<int64_t> micros) {
 }  // namespace
 
 void Api::Feed(RouteContext& context) {
+  if (runtime_.scale_out()) {
+    return SendError(context.response, 501,
+                     "the event feed is not yet available in scale-out mode");
+  }
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   const Account& account = context.caller->account;
@@ -100,6 +104,9 @@ void Api::RunTablesReport(RouteContext& context, TablesReport run) {
   std::optional<json> body = ParseBodyObject(context.request, context.response);
   if (!body) return;
   if (!AdmitReportRequest(context, *body)) return;
+  if (runtime_.scale_out()) {
+    return SendError(context.response, 501, "this report is not yet available in scale-out mode");
+  }
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);

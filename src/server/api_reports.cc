@@ -25,11 +25,13 @@ constexpr size_t kMaxReportBytes = 64 * 1024;
 constexpr size_t kMaxNameLength = 200;
 constexpr size_t kMaxReportsPerWorkspace = 2000;
 constexpr std::array<std::string_view, 7> kCharts = {"number", "line",   "bars", "stacked_bars",
-                                                      "pie",    "funnel", "table"};
+                                                     "pie",    "funnel", "table"};
 // What a viewer may set when running a saved report: the dashboard's period and filter bar.
 constexpr std::array<std::string_view, 3> kRunOverrides = {"period", "as_of", "compare"};
 
-bool IsAdmin(const Account& account) { return account.role == "admin"; }
+bool IsAdmin(const Account& account) {
+  return account.role == "admin";
+}
 
 bool MayOpen(const SavedReport& report, const Account& account, const Tables& tables) {
   if (report.owner_account_id == account.id || IsAdmin(account)) return true;
@@ -142,7 +144,8 @@ std::optional<SavedReport> Api::ReadSavedReport(RouteContext& context, const Eng
 bool Api::ParseSavedReport(RouteContext& context, const Engine& engine, const json& body,
                            SavedReport& report) {
   const Account& account = context.caller->account;
-  if (!body.contains("name") || !body["name"].is_string() || body["name"].get<std::string>().empty() ||
+  if (!body.contains("name") || !body["name"].is_string() ||
+      body["name"].get<std::string>().empty() ||
       body["name"].get<std::string>().size() > kMaxNameLength) {
     SendError(context.response, 400, "name: expected a non-empty string of at most 200 bytes");
     return false;
@@ -172,7 +175,8 @@ bool Api::ParseSavedReport(RouteContext& context, const Engine& engine, const js
   }
   for (const std::string& role : *roles) {
     if (!ParseRole(role)) {
-      SendError(context.response, 400, "shared_roles: '" + role + "' is not admin, head or manager");
+      SendError(context.response, 400,
+                "shared_roles: '" + role + "' is not admin, head or manager");
       return false;
     }
   }
@@ -194,10 +198,10 @@ bool Api::ParseSavedReport(RouteContext& context, const Engine& engine, const js
   // refused now, not when someone opens the dashboard.
   json request = body["report"];
   if (!AdmitReportRequest(context, request)) return false;
-  Result<json> answer = RunReport(engine, request, Instant{context.now},
-                                  VisibilityOf(engine, *context.caller));
+  Result<json> answer = runtime_.Report(context.workspace_id, engine, request, Instant{context.now},
+                                        VisibilityOf(engine, *context.caller));
   if (!answer.ok()) {
-    SendError(context.response, 400, "report: " + answer.message());
+    SendFailure(context.response, answer.status(), "report: ");
     return false;
   }
   report.workspace_id = context.workspace_id;
@@ -220,7 +224,8 @@ void Api::ListSavedReports(RouteContext& context) {
   json list = json::array();
   for (const SavedReport& report : runtime_.saved_reports().List(context.workspace_id)) {
     if (!MayOpen(report, context.caller->account, view.tables())) continue;
-    list.push_back(SavedReportJson(report, context.caller->account, names[report.owner_account_id]));
+    list.push_back(
+        SavedReportJson(report, context.caller->account, names[report.owner_account_id]));
   }
   SendJson(context.response, 200, list);
 }
@@ -310,12 +315,14 @@ void Api::RunSavedReport(RouteContext& context) {
     if (!request.contains("filters") || !request["filters"].is_object()) {
       request["filters"] = json::object();
     }
-    for (const auto& [name, values] : overrides["filters"].items()) request["filters"][name] = values;
+    for (const auto& [name, values] : overrides["filters"].items())
+      request["filters"][name] = values;
   }
   if (!AdmitReportRequest(context, request)) return;
   Result<json> answer =
-      RunReport(*engine, request, Instant{context.now}, VisibilityOf(*engine, *context.caller));
-  if (!answer.ok()) return SendError(context.response, 400, answer.message());
+      runtime_.Report(context.workspace_id, *engine, request, Instant{context.now},
+                      VisibilityOf(*engine, *context.caller));
+  if (!answer.ok()) return SendFailure(context.response, answer.status());
   json out = std::move(answer).value();
   out["saved_report"] = json{{"id", report->id},
                              {"name", report->name},

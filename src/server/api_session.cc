@@ -74,7 +74,15 @@ std::map<std::string, RouteHandler> Api::Handlers() {
 
 std::shared_ptr<const Engine> Api::EngineOf(RouteContext& context) {
   std::shared_ptr<const Engine> engine = runtime_.engine(context.workspace_id);
-  if (engine == nullptr) SendError(context.response, 503, "the workspace cannot be loaded");
+  if (engine != nullptr) return engine;
+  Status facts = runtime_.FactsHealth();
+  // In scale-out mode a workspace is read from ClickHouse on first use: say so when it is down.
+  if (!facts.ok()) {
+    SendFailure(context.response, facts, "the workspace cannot be loaded: ");
+  } else {
+    context.response.set_header("Retry-After", "5");
+    SendError(context.response, 503, "the workspace cannot be loaded");
+  }
   return engine;
 }
 
@@ -187,19 +195,19 @@ void Api::Me(RouteContext& context) {
   }
   json pages = visible;
   if (account.role == "admin") pages.push_back("admin");
-  SendJson(context.response, 200,
-           json{{"user",
-                 {{"login", account.login},
-                  {"name", account.name},
-                  {"role", account.role},
-                  {"crm_user_id", account.crm_user_id},
-                  {"department_id", department}}},
-                {"workspace", workspace},
-                {"pages", pages},
-                {"page_metrics", page_metrics},
-                {"may_hide_widgets",
-                 account.role == "admin" || admin_settings.users_may_hide_widgets},
-                {"csrf_token", context.caller->csrf_token}});
+  SendJson(
+      context.response, 200,
+      json{{"user",
+            {{"login", account.login},
+             {"name", account.name},
+             {"role", account.role},
+             {"crm_user_id", account.crm_user_id},
+             {"department_id", department}}},
+           {"workspace", workspace},
+           {"pages", pages},
+           {"page_metrics", page_metrics},
+           {"may_hide_widgets", account.role == "admin" || admin_settings.users_may_hide_widgets},
+           {"csrf_token", context.caller->csrf_token}});
 }
 
 }  // namespace voronka

@@ -16,6 +16,14 @@ void SendError(httplib::Response& response, int status, std::string_view message
   SendJson(response, status, json{{"error", message}});
 }
 
+void SendFailure(httplib::Response& response, const Status& status, std::string_view prefix) {
+  std::string message = std::string(prefix) + status.message();
+  if (!status.unavailable()) return SendError(response, 400, message);
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("Retry-After", "5");
+  SendError(response, 503, message);
+}
+
 std::optional<json> ParseBodyObject(const httplib::Request& request, httplib::Response& response) {
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) {

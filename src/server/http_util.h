@@ -9,12 +9,17 @@
 #include <string>
 #include <string_view>
 
+#include "model/status.h"
+
 namespace voronka {
 
 // Answers `body` as JSON with `status`.
 void SendJson(httplib::Response& response, int status, const nlohmann::json& body);
 // Answers {"error": message}.
 void SendError(httplib::Response& response, int status, std::string_view message);
+// A failed request: 503 with Retry-After when a server it needs is unreachable
+// (status.unavailable()), else 400; the message is `prefix` + the status's message.
+void SendFailure(httplib::Response& response, const Status& status, std::string_view prefix = {});
 // The request body as a JSON object, or none (and a 400 answered).
 std::optional<nlohmann::json> ParseBodyObject(const httplib::Request& request,
                                               httplib::Response& response);

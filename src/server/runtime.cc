@@ -3,11 +3,29 @@
 #include <chrono>
 #include <cstdio>
 
+#include "clickhouse/directory_reader.h"
+#include "clickhouse/fact_writer.h"
+#include "clickhouse/report.h"
 #include "ingest/ndjson.h"
+#include "metrics/report.h"
 
 namespace voronka {
 
 namespace {
+
+// The latest batch committed for workspace `name` in the fact store (0 when none).
+Result<uint64_t> LatestBatch(const clickhouse::Client& facts, const std::string& name) {
+  Result<clickhouse::Rows> rows =
+      facts.Query("SELECT max(batch) FROM batches WHERE ws = " + clickhouse::Quote(name));
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? uint64_t{0} : rows->UInt(0, 0);
+}
+
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 int64_t StartVersion() {
   // The start time in microseconds: larger than any version of an earlier run (which grew
@@ -38,7 +56,8 @@ AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id)
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
-                                               std::string_view meta_uri) {
+                                               std::string_view meta_uri,
+                                               std::string_view facts_uri) {
   auto store = SqliteStore::Open(data_dir);
   if (!store.ok()) return store.status();
   auto runtime = std::unique_ptr<Runtime>(new Runtime());
@@ -51,6 +70,14 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
   auto default_workspace = runtime->store_->EnsureDefaultWorkspace();
   if (!default_workspace.ok()) return default_workspace.status();
   runtime->default_workspace_ = default_workspace.value();
+  if (!facts_uri.empty()) {
+    Result<clickhouse::Client> facts = clickhouse::Client::Open(facts_uri);
+    if (!facts.ok()) return facts.status();
+    runtime->facts_.emplace(std::move(facts).value());
+    // Workspaces are read from ClickHouse on first use: a fact store that is down at start
+    // makes their requests answer 503 until it is back, not the server refuse to start.
+    return runtime;
+  }
 
   for (const WorkspaceInfo& info : runtime->store_->Workspaces()) {
     auto workspace = std::make_unique<Workspace>();
@@ -72,6 +99,7 @@ Runtime::~Runtime() {
 
 Result<std::shared_ptr<Engine>> Runtime::BuildEngine(int64_t workspace_id,
                                                      const AdminSettings& settings) const {
+  if (facts_) return BuildDirectoryEngine(WorkspaceName(workspace_id), settings);
   auto engine = std::make_shared<Engine>();
   // Replayed in chunks so that a large history never sits in memory twice.
   constexpr size_t kChunk = 65536;
@@ -116,6 +144,16 @@ Runtime::Workspace* Runtime::Load(int64_t workspace_id) const {
     if (!store_->FindWorkspace(workspace_id)) return nullptr;
   }
   auto workspace = std::make_unique<Workspace>();
+  workspace->name = WorkspaceName(workspace_id);
+  if (facts_) {
+    // Read before the directory: a batch committed in between is read again, never missed.
+    Result<uint64_t> latest = LatestBatch(*facts_, workspace->name);
+    if (!latest.ok()) {
+      std::fprintf(stderr, "workspace %s: %s\n", workspace->name.c_str(), latest.message().c_str());
+      return nullptr;
+    }
+    workspace->facts_batch.store(latest.value());
+  }
   auto settings = std::make_shared<const AdminSettings>(StoredSettings(*accounts_, workspace_id));
   Result<std::shared_ptr<Engine>> engine = BuildEngine(workspace_id, *settings);
   if (!engine.ok()) {
@@ -134,6 +172,7 @@ std::shared_ptr<const Engine> Runtime::engine(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
   if (workspace == nullptr) return nullptr;
   FollowStoredSettings(workspace_id, *workspace);
+  FollowFacts(workspace_id, *workspace);
   std::lock_guard lock(workspace->state_mutex);
   return workspace->engine;
 }
@@ -148,7 +187,67 @@ std::shared_ptr<const AdminSettings> Runtime::settings(int64_t workspace_id) con
 
 int64_t Runtime::DataVersion(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
-  return workspace == nullptr ? 0 : workspace->data_version.load();
+  if (workspace == nullptr) return 0;
+  FollowFacts(workspace_id, *workspace);
+  return workspace->data_version.load();
+}
+
+std::string Runtime::WorkspaceName(int64_t workspace_id) const {
+  std::optional<WorkspaceInfo> info = store_->FindWorkspace(workspace_id);
+  return info ? info->name : std::string();
+}
+
+Result<std::shared_ptr<Engine>> Runtime::BuildDirectoryEngine(const std::string& name,
+                                                              const AdminSettings& settings) const {
+  Result<clickhouse::Directory> directory = clickhouse::ReadDirectory(*facts_, name);
+  if (!directory.ok()) return directory.status();
+  std::vector<Record> records;
+  auto add = [&](RecordBody body) {
+    RewriteRecord(settings, body);
+    records.push_back(Record{std::nullopt, std::move(body)});
+  };
+  add(directory->settings);
+  for (const DepartmentRecord& record : directory->departments) add(record);
+  for (const UserRecord& record : directory->users) add(record);
+  for (const PipelineRecord& record : directory->pipelines) add(record);
+  for (const CompanyRecord& record : directory->companies) add(record);
+  for (const ContactRecord& record : directory->contacts) add(record);
+  for (const GoalRecord& record : directory->goals) add(record);
+  if (std::optional<Record> record = SettingsRecord(settings)) records.push_back(*record);
+  auto engine = std::make_shared<Engine>();
+  engine->Apply(records);
+  return engine;
+}
+
+void Runtime::FollowFacts(int64_t workspace_id, Workspace& workspace, bool now_too) const {
+  if (!facts_) return;
+  int64_t now = SteadyMicros();
+  int64_t seen = workspace.facts_seen_at.load();
+  if (!now_too && now - seen < kSettingsRecheck) return;
+  if (!workspace.facts_seen_at.compare_exchange_strong(seen, now) && !now_too) return;
+  Result<uint64_t> latest = LatestBatch(*facts_, workspace.name);
+  if (!latest.ok() || latest.value() == workspace.facts_batch.load()) return;
+  std::lock_guard ingest(workspace.ingest_mutex);
+  if (latest.value() == workspace.facts_batch.load()) return;
+  int64_t version = workspace.data_version.load();
+  Rebuild(workspace_id, workspace);
+  // A failed read keeps the old directory and is tried again at the next look.
+  if (workspace.data_version.load() != version) workspace.facts_batch.store(latest.value());
+}
+
+Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engine,
+                                       const nlohmann::json& request, Instant now,
+                                       const Visibility& visibility) const {
+  if (!facts_) return RunReport(engine, request, now, visibility);
+  return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), request, now, visibility);
+}
+
+Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,
+                                          const nlohmann::json& request, Instant now,
+                                          const Visibility& visibility) const {
+  (void)workspace_id;
+  if (!facts_) return RunDrilldown(engine, request, now, visibility);
+  return Status::Error("drill-down is not yet available in scale-out mode");
 }
 
 Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& settings,
@@ -242,6 +341,26 @@ IngestOutcome Runtime::Ingest(int64_t workspace_id, std::string_view ndjson) {
 
 IngestOutcome Runtime::Ingest(int64_t workspace_id, ParsedBatch& batch) {
   IngestOutcome outcome;
+  if (facts_) {
+    // Scale-out: the batch goes to ClickHouse as it came (as the embedded store keeps the
+    // CRM's records); the directory engine here catches up at once, others within a second.
+    std::string name = WorkspaceName(workspace_id);
+    if (name.empty()) {
+      outcome.errors.push_back("unknown workspace " + std::to_string(workspace_id));
+      return outcome;
+    }
+    clickhouse::WriteResult written = clickhouse::WriteBatch(*facts_, name, batch);
+    if (!written.ok()) {
+      outcome.errors = std::move(written.errors);
+      if (!written.status.ok()) outcome.errors.push_back(written.status.message());
+      outcome.unavailable = written.status.unavailable();
+      return outcome;
+    }
+    outcome.applied = written.applied;
+    outcome.skipped = written.skipped;
+    if (Workspace* workspace = Find(workspace_id)) FollowFacts(workspace_id, *workspace, true);
+    return outcome;
+  }
   Workspace* workspace = Find(workspace_id);
   if (workspace == nullptr) {
     outcome.errors.push_back("unknown workspace " + std::to_string(workspace_id));

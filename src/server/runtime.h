@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "access/workspace_settings.h"
+#include "clickhouse/client.h"
 #include "engine/engine.h"
+#include "metrics/visibility.h"
 #include "model/status.h"
 #include "store/meta_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -26,6 +28,7 @@ struct IngestOutcome {
   int64_t applied = 0;
   int64_t skipped = 0;
   std::vector<std::string> errors;  // non-empty: nothing was stored
+  bool unavailable = false;         // the fact store could not be reached (try again later)
   bool ok() const { return errors.empty(); }
 };
 
@@ -35,8 +38,30 @@ class Runtime {
   // Opens the store under `data_dir` and loads every workspace into its engine, its records
   // rewritten by the workspace's admin settings. Metadata is in the same SQLite database, or
   // in the PostgreSQL database `meta_uri` names (see OpenMetaStore).
+  // With `facts_uri` ("clickhouse://HOST:PORT/DB", serve --facts) the records of every
+  // workspace are in that ClickHouse database (scale-out, docs/scale-out.md): batches are
+  // written there, reports are compiled to its SQL, and the in-process engine of a workspace
+  // holds only its directory (settings, users, departments, pipelines, companies, contacts,
+  // goals), read back from ClickHouse and renewed when a batch commits. The data directory
+  // then keeps only the list of workspaces.
   static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir,
-                                               std::string_view meta_uri = {});
+                                               std::string_view meta_uri = {},
+                                               std::string_view facts_uri = {});
+
+  // True in scale-out mode (facts in ClickHouse).
+  bool scale_out() const { return facts_.has_value(); }
+  // Whether the fact store answers (always in the embedded mode); unavailable() when not.
+  Status FactsHealth() const { return facts_ ? facts_->Health() : Status::Ok(); }
+
+  // A report (SPEC §3) or drill-down of a workspace, answered from where its facts are: the
+  // engine (the one engine(workspace_id) gave) or, in scale-out mode, ClickHouse. An error
+  // with unavailable() set means the fact store cannot be reached (503).
+  Result<nlohmann::json> Report(int64_t workspace_id, const Engine& engine,
+                                const nlohmann::json& request, Instant now,
+                                const Visibility& visibility) const;
+  Result<nlohmann::json> Drilldown(int64_t workspace_id, const Engine& engine,
+                                   const nlohmann::json& request, Instant now,
+                                   const Visibility& visibility) const;
 
   SqliteStore& store() { return *store_; }
   // Accounts, sessions, layouts, settings, saved filters and ingest tokens.
@@ -85,6 +110,9 @@ class Runtime {
     std::shared_ptr<const AdminSettings> settings;
     std::atomic<int64_t> data_version{0};
     std::atomic<int64_t> settings_seen_at{0};  // steady-clock micros of the last look
+    std::string name;                          // the workspace's name (its key in ClickHouse)
+    std::atomic<uint64_t> facts_batch{0};      // scale-out: the latest batch the engine has
+    std::atomic<int64_t> facts_seen_at{0};     // scale-out: steady-clock micros of the last look
   };
   Workspace* Find(int64_t workspace_id) const;
   // Loads a workspace of the store into `workspaces_` (no-op when loaded); null when unknown.
@@ -99,6 +127,14 @@ class Runtime {
   bool Adopt(int64_t workspace_id, Workspace& workspace, const AdminSettings& settings) const;
   // With a shared metadata store: adopts settings another server saved (see SaveSettings).
   void FollowStoredSettings(int64_t workspace_id, Workspace& workspace) const;
+  // Scale-out: a directory-only engine of the workspace read from ClickHouse.
+  Result<std::shared_ptr<Engine>> BuildDirectoryEngine(const std::string& name,
+                                                       const AdminSettings& settings) const;
+  // Scale-out: renews the workspace's directory engine when a batch was committed since it
+  // was read (looked at most once per kSettingsRecheck; `now_too` looks at once).
+  void FollowFacts(int64_t workspace_id, Workspace& workspace, bool now_too = false) const;
+  // The name of a known workspace ("" when unknown).
+  std::string WorkspaceName(int64_t workspace_id) const;
 
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AccountStore> accounts_;
@@ -107,7 +143,8 @@ class Runtime {
   mutable std::shared_mutex workspaces_mutex_;  // guards the map; entries are never removed
   mutable std::mutex load_mutex_;               // one workspace loaded at a time
   mutable std::map<int64_t, std::unique_ptr<Workspace>> workspaces_;
-  bool shared_meta_ = false;  // metadata in PostgreSQL, shared with other servers
+  bool shared_meta_ = false;                 // metadata in PostgreSQL, shared with other servers
+  std::optional<clickhouse::Client> facts_;  // scale-out: the fact store
   mutable std::mutex rebuilds_mutex_;
   mutable std::vector<std::thread> rebuilds_;  // joined by WaitForRebuilds and the destructor
 };

@@ -1,0 +1,195 @@
+// Scale-out (voronka serve --facts clickhouse://... --meta postgresql://...): two servers on one
+// two-shard ClickHouse cluster and one PostgreSQL. A batch sent to one server is reported by the
+// other exactly as the embedded engine reports the same history, and while ClickHouse is down
+// reports answer 503 and recover by themselves after.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "access/ingest_token.h"
+#include "access/password.h"
+#include "clickhouse/schema.h"
+#include "server/http_util.h"
+#include "server/server.h"
+#include "testing/clickhouse_server.h"
+#include "testing/postgres_server.h"
+
+namespace voronka {
+namespace {
+
+using nlohmann::json;
+
+// Deals of March 2026 (UTC workspace), amounts in roubles:
+//   D1 Anna, created 2 Mar, won ("paid") 10 Mar, 500.00
+//   D2 Anna, created 3 Mar, lost ("failed") 12 Mar, 200.00
+//   D3 Boris, created 5 Mar, still on "new", 300.00
+//   D4 Boris, created 6 Mar, won 20 Mar, 150.00
+// By hand, for March: won_amount Anna 500.00, Boris 150.00, total 650.00; created_count 4;
+// in_work_count at the end of March: D3 only (1).
+constexpr const char* kHistory =
+    R"({"type":"user","id":"u1","name":"Anna"})"
+    "\n"
+    R"({"type":"user","id":"u2","name":"Boris"})"
+    "\n"
+    R"({"type":"pipeline","id":"p1","name":"Sales","entity":"deal","stages":[)"
+    R"({"id":"new","name":"New","semantic":"open"},)"
+    R"({"id":"paid","name":"Paid","semantic":"won"},)"
+    R"({"id":"failed","name":"Failed","semantic":"lost"}]})"
+    "\n"
+    R"({"type":"deal","id":"D1","title":"Order 1","pipeline_id":"p1","stage_id":"new",)"
+    R"("amount":"500.00","responsible_id":"u1","created_at":"2026-03-02T10:00:00Z"})"
+    "\n"
+    R"({"type":"deal","id":"D2","title":"Order 2","pipeline_id":"p1","stage_id":"new",)"
+    R"("amount":"200.00","responsible_id":"u1","created_at":"2026-03-03T10:00:00Z"})"
+    "\n"
+    R"({"type":"deal","id":"D3","title":"Order 3","pipeline_id":"p1","stage_id":"new",)"
+    R"("amount":"300.00","responsible_id":"u2","created_at":"2026-03-05T10:00:00Z"})"
+    "\n"
+    R"({"type":"deal","id":"D4","title":"Order 4","pipeline_id":"p1","stage_id":"new",)"
+    R"("amount":"150.00","responsible_id":"u2","created_at":"2026-03-06T10:00:00Z"})"
+    "\n"
+    R"({"type":"stage_change","deal_id":"D1","to":"paid","at":"2026-03-10T10:00:00Z"})"
+    "\n"
+    R"({"type":"stage_change","deal_id":"D2","to":"failed","at":"2026-03-12T10:00:00Z"})"
+    "\n"
+    R"({"type":"stage_change","deal_id":"D4","to":"paid","at":"2026-03-20T10:00:00Z"})"
+    "\n";
+
+json Request(const char* metric) {
+  return {{"metric", metric},
+          {"period", {{"from", "2026-03-01"}, {"to", "2026-04-01"}}},
+          {"as_of", "2026-04-10T00:00:00Z"},
+          {"group_by", {"responsible"}}};
+}
+
+// One `voronka serve` with its own data directory (which keeps only the workspace list).
+struct Instance {
+  testing::TempDir dir;
+  std::unique_ptr<Runtime> runtime;
+  std::unique_ptr<HttpServer> server;
+  std::thread thread;
+  std::unique_ptr<httplib::Client> client;
+
+  ~Instance() {
+    if (server) {
+      server->Stop();
+      thread.join();
+    }
+  }
+};
+
+class ScaleOutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    VORONKA_START_POSTGRES(postgres_);
+    VORONKA_START_CLICKHOUSE(cluster_);
+    database_ = "scale_out_" + std::to_string(getpid());
+    auto client = clickhouse::Client::Open(cluster_->url(database_));
+    ASSERT_TRUE(client.ok()) << client.message();
+    Status made = clickhouse::InitCluster(client.value(), testing::ClickHouseCluster::kName);
+    ASSERT_TRUE(made.ok()) << made.message();
+    int shard = 1;
+    for (Instance* instance : {&first_, &second_}) {
+      // Each server talks to another shard: the Distributed tables make them see the same.
+      auto runtime =
+          Runtime::Open(instance->dir.path(), postgres_->uri(), cluster_->url(database_, shard++));
+      ASSERT_TRUE(runtime.ok()) << runtime.message();
+      instance->runtime = std::move(runtime).value();
+      instance->server = std::make_unique<HttpServer>(*instance->runtime);
+      int port = instance->server->BindAnyPort("127.0.0.1").value();
+      instance->thread = std::thread([instance] { (void)instance->server->Serve(); });
+      instance->client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    }
+    Account account;
+    account.workspace_id = first_.runtime->default_workspace();
+    account.login = "anna";
+    account.name = "Anna";
+    account.role = "admin";
+    account.password_hash = HashPassword("anna-pw").value();
+    ASSERT_TRUE(first_.runtime->accounts().AddAccount(account).ok());
+
+    // The same history through an ingest token of the first server, and into an embedded one.
+    Result<std::string> token = IssueIngestToken(first_.runtime->accounts(),
+                                                 first_.runtime->default_workspace(), NowMicros());
+    ASSERT_TRUE(token.ok()) << token.message();
+    auto sent =
+        first_.client->Post("/api/v1/events", {{"Authorization", "Bearer " + token.value()}},
+                            kHistory, "application/x-ndjson");
+    ASSERT_TRUE(sent);
+    ASSERT_EQ(sent->status, 200) << sent->body;
+    EXPECT_EQ(json::parse(sent->body)["applied"], 10);
+    auto embedded = Runtime::Open(embedded_dir_.path());
+    ASSERT_TRUE(embedded.ok()) << embedded.message();
+    embedded_ = std::move(embedded).value();
+    IngestOutcome ingested = embedded_->Ingest(embedded_->default_workspace(), kHistory);
+    ASSERT_TRUE(ingested.ok()) << ingested.errors.front();
+
+    headers_ = Login(second_);
+  }
+
+  httplib::Headers Login(Instance& instance) {
+    json body = {{"login", "anna"}, {"password", "anna-pw"}};
+    auto response = instance.client->Post("/api/v1/login", body.dump(), "application/json");
+    EXPECT_TRUE(response && response->status == 200);
+    if (!response) return {};
+    std::string cookie = response->get_header_value("Set-Cookie");
+    std::string csrf = json::parse(response->body, nullptr, false).value("csrf_token", "");
+    return {{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", csrf}};
+  }
+
+  json Embedded(const json& request) {
+    std::shared_ptr<const Engine> engine = embedded_->engine(embedded_->default_workspace());
+    Result<json> answer = embedded_->Report(embedded_->default_workspace(), *engine, request,
+                                            Instant{NowMicros()}, Visibility{});
+    EXPECT_TRUE(answer.ok()) << answer.message();
+    return answer.ok() ? answer.value() : json();
+  }
+
+  std::unique_ptr<testing::PostgresServer> postgres_;
+  testing::ClickHouseCluster* cluster_ = nullptr;
+  std::string database_;
+  Instance first_;
+  Instance second_;
+  testing::TempDir embedded_dir_;
+  std::unique_ptr<Runtime> embedded_;
+  httplib::Headers headers_;
+};
+
+TEST_F(ScaleOutTest, ABatchSentToOneServerIsReportedByTheOtherAsTheEmbeddedEngineReportsIt) {
+  for (const char* metric : {"won_amount", "created_count", "in_work_count"}) {
+    json request = Request(metric);
+    auto answer =
+        second_.client->Post("/api/v1/report", headers_, request.dump(), "application/json");
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 200) << metric << ": " << answer->body;
+    EXPECT_EQ(json::parse(answer->body), Embedded(request)) << metric;
+  }
+  json won = json::parse(
+      second_.client
+          ->Post("/api/v1/report", headers_, Request("won_amount").dump(), "application/json")
+          ->body);
+  EXPECT_EQ(won["total"], "650.00");
+  EXPECT_EQ(won["labels"]["responsible"]["u2"], "Boris");
+}
+
+TEST_F(ScaleOutTest, WhileClickHouseIsDownReportsAnswer503AndRecoverAfter) {
+  cluster_->Stop();
+  std::string request = Request("won_amount").dump();
+  auto down = second_.client->Post("/api/v1/report", headers_, request, "application/json");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503) << down->body;
+  EXPECT_EQ(down->get_header_value("Retry-After"), "5");
+  EXPECT_NE(down->body.find("ClickHouse"), std::string::npos) << down->body;
+
+  cluster_->Start();
+  ASSERT_TRUE(cluster_->error().empty()) << cluster_->error();
+  auto up = second_.client->Post("/api/v1/report", headers_, request, "application/json");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 200) << up->body;
+  EXPECT_EQ(json::parse(up->body)["total"], "650.00");
+}
+
+}  // namespace
+}  // namespace voronka
