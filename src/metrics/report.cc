@@ -151,7 +151,7 @@ Result<json> RunReport(const Engine::ReadView& view, const json& body, Instant n
     if (key[0] != kNone) {
       int32_t stage = c.row_stage[Row(key[0])];
       group["stage"] = tables.stages.ids.Text(stage);
-      labels["stage"][tables.stages.ids.Text(stage)] = tables.stages.name[Row(stage)];
+      labels["stage"][std::string(tables.stages.ids.Text(stage))] = tables.stages.name[Row(stage)];
     }
     for (size_t k = 0; k < group_by.size(); ++k) {
       std::string text = DimensionValueText(tables, group_by[k], key[k + 1]);
