@@ -188,6 +188,7 @@ void PrintMemory(const Tables& t, int64_t records) {
   add("deals.latest+outcome", BytesOf(d.latest) + BytesOf(d.latest_outcome));
   add("deals.open_until+last_change", BytesOf(d.open_until) + BytesOf(d.last_change_at));
   add("deals.last_touch+stale", BytesOf(d.last_touch) + BytesOf(d.touch_stale));
+  add("deals.first_touch+touch_gaps", BytesOf(d.first_touch) + BytesOf(d.touch_gaps));
   add("deals.created+close index", BytesOf(d.created_index) + BytesOf(d.close_index));
   const ActivityTable& a = t.activities;
   add("activities.ids", BytesOf(a.ids));

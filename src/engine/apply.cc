@@ -88,15 +88,54 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
     d.last_change_at.resize(rows, kNoTime);
     d.last_touch.resize(rows, kNoTime);
     d.touch_stale.resize(rows, 0);
+    d.first_touch.resize(rows, kNoTime);
+    d.touch_gaps.resize(rows);
   }
   return row;
 }
 
-// Records a touch of `deal` at `at` in the last-touch column.
+// Records a touch of `deal` at `at`: the latest and earliest touch, and the long gaps between
+// consecutive touches (DealTable::touch_gaps). A touch after the latest or before the earliest
+// opens a gap to it; one inside a long gap splits it; one inside a short gap (or at an instant
+// already touched) changes no long gap.
 void Touch(Tables& t, int32_t deal, int64_t at) {
   if (deal == kNone || at == kNoTime) return;
-  int64_t& last = t.deals.last_touch[Row(deal)];
-  if (at > last) last = at;
+  DealTable& d = t.deals;
+  size_t row = Row(deal);
+  int64_t last = std::as_const(d.last_touch)[row];
+  int64_t first = std::as_const(d.first_touch)[row];
+  if (last == kNoTime) {
+    d.last_touch[row] = at;
+    d.first_touch[row] = at;
+    return;
+  }
+  if (at > last) {
+    d.last_touch[row] = at;
+    if (at - last >= kTouchGap) d.touch_gaps[row].push_back({last, at});
+    return;
+  }
+  if (at < first) {
+    d.first_touch[row] = at;
+    if (first - at >= kTouchGap) {
+      std::vector<TouchGap>& gaps = d.touch_gaps[row];
+      gaps.insert(gaps.begin(), {at, first});
+    }
+    return;
+  }
+  const std::vector<TouchGap>& gaps = std::as_const(d.touch_gaps)[row];
+  auto inside = std::upper_bound(gaps.begin(), gaps.end(), at,
+                                 [](int64_t time, const TouchGap& gap) { return time < gap.to; });
+  if (inside == gaps.end() || inside->from >= at) return;
+  size_t index = static_cast<size_t>(inside - gaps.begin());
+  TouchGap split = *inside;
+  std::vector<TouchGap>& changed = d.touch_gaps[row];
+  changed.erase(changed.begin() + static_cast<std::ptrdiff_t>(index));
+  if (split.to - at >= kTouchGap) {
+    changed.insert(changed.begin() + static_cast<std::ptrdiff_t>(index), {at, split.to});
+  }
+  if (at - split.from >= kTouchGap) {
+    changed.insert(changed.begin() + static_cast<std::ptrdiff_t>(index), {split.from, at});
+  }
 }
 
 // A touch of `deal` may have been withdrawn: its last-touch maximum is no longer trusted.

@@ -122,6 +122,14 @@ struct FieldSlot {
 // field (a multi-list), read from its FieldSlot.
 inline constexpr int32_t kSeveralValues = -4;
 
+// Two consecutive touches of a deal (SPEC §4: created, stage change, activity, task created or
+// completed) at least kTouchGap apart, with no touch between them.
+struct TouchGap {
+  int64_t from = 0;
+  int64_t to = 0;
+};
+inline constexpr int64_t kTouchGap = int64_t{7} * 24 * 3600 * 1000000;  // 7 days
+
 enum class Outcome : uint8_t { kNotCreated, kOpen, kWon, kLost };
 
 // The state of a deal at some moment, built from its history.
@@ -175,6 +183,13 @@ struct DealTable {
   // deal is marked `touch_stale` and readers fall back to computing its touches.
   Column<int64_t> last_touch;
   Column<uint8_t> touch_stale;
+  // The earliest touch, and every gap of kTouchGap or more between consecutive touches in time
+  // order, kept with last_touch as touches arrive (in any order): a snapshot at a past limit L
+  // with a forgotten span of N >= kTouchGap days finds the deal forgotten at M iff a gap spans
+  // from at or before M - N to at or after L, without reading activities. Trusted only when
+  // the deal is not `touch_stale`.
+  Column<int64_t> first_touch;
+  Column<std::vector<TouchGap>, 8> touch_gaps;
   // Defined deals by the week of created_at, and won or lost ones by the week of their latest
   // close time: outcome scans of a period read only the deals of its weeks.
   TimeIndex created_index;
