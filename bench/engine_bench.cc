@@ -210,6 +210,8 @@ void PrintMemory(const Tables& t, int64_t records) {
                                 BytesOf(t.contacts.ids) + BytesOf(t.contacts.name) +
                                 BytesOf(t.contact_company));
   add("values+field names", BytesOf(t.values) + BytesOf(t.field_names));
+  add("titles (deals and tasks)",
+      BytesOf(t.titles) + BytesOf(t.title_lower) + BytesOf(t.lower_titles));
   std::sort(parts.begin(), parts.end(),
             [](const auto& x, const auto& y) { return x.second > y.second; });
   int64_t total = 0;

@@ -84,4 +84,7 @@ class Dictionary {
   std::shared_ptr<Slots> slots_;  // size a power of two
 };
 
+// Lowercases UTF-8 Latin and Cyrillic letters (А-Я, Ё, and A-Z); other bytes are kept.
+std::string LowercaseText(std::string_view text);
+
 }  // namespace voronka

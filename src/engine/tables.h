@@ -145,7 +145,7 @@ struct DealTable {
   Column<uint8_t> defined;  // its deal record has arrived
   Column<Entity> entity;
   Column<int64_t> created_at;
-  VersionedColumn<std::string> title;
+  VersionedColumn<int32_t> title;  // id in Tables::titles (kNone: none, read as "")
   VersionedColumn<int64_t> amount;
   VersionedColumn<int32_t> responsible;   // user id
   VersionedColumn<int32_t> company;       // company id
@@ -224,8 +224,8 @@ struct ActivityTable {
 struct TaskTable {
   Dictionary ids;
   Column<uint8_t> defined;
-  Column<int32_t> deal;  // deal id or kNone
-  Column<std::string> title;
+  Column<int32_t> deal;   // deal id or kNone
+  Column<int32_t> title;  // id in Tables::titles
   Column<int64_t> created_at;
   VersionedColumn<int32_t> user;
   VersionedColumn<int64_t> deadline;      // kNoTime: none
@@ -246,6 +246,12 @@ struct Tables {
   NamedTable contacts;
   Column<int32_t> contact_company;
   Dictionary values;       // source, deal type, loss reason, custom-field values
+  // Deal and task titles (a title repeated across deals or tasks is stored once), and per
+  // title id its lowercased text's id in `lower_titles`, kept on apply: a "title contains"
+  // filter tests each distinct lowercased title once instead of lowercasing every deal's.
+  Dictionary titles;
+  Column<int32_t> title_lower;
+  Dictionary lower_titles;
   Dictionary field_names;  // custom-field names
   DealTable deals;
   ActivityTable activities;
