@@ -17,6 +17,8 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "demo/generator.h"
@@ -130,6 +132,100 @@ int64_t LoadDataDir(Engine& engine, const std::string& dir, double& apply_second
   return records;
 }
 
+// Where the engine's memory goes: bytes per table part (columns' segments, the heap their rows
+// own, dictionaries, indexes), largest first, with bytes per record. Heap blocks count 16 bytes
+// of malloc header each; the figures are an estimate of what the resident size is made of.
+int64_t HeapOf(const std::string& text) {
+  return text.capacity() > 15 ? static_cast<int64_t>(text.capacity()) + 1 + 16 : 0;
+}
+template <typename T>
+int64_t HeapOf(const std::vector<T>& items) {
+  return items.capacity() > 0 ? static_cast<int64_t>(items.capacity() * sizeof(T)) + 16 : 0;
+}
+int64_t HeapOf(const std::vector<FieldSlot>& slots) {
+  int64_t bytes = HeapOf<FieldSlot>(slots);
+  for (const FieldSlot& slot : slots) bytes += HeapOf(slot.values);
+  return bytes;
+}
+template <typename T, int kShift>
+int64_t BytesOf(const Column<T, kShift>& column) {
+  int64_t bytes = static_cast<int64_t>(column.allocated_bytes());
+  if constexpr (std::is_class_v<T> && !std::is_trivially_copyable_v<T>) {
+    for (const T& row : column) bytes += HeapOf(row);
+  }
+  return bytes;
+}
+template <typename T>
+int64_t BytesOf(const VersionedColumn<T>& column) {
+  return BytesOf(column.value) + BytesOf(column.key);
+}
+int64_t BytesOf(const Dictionary& dictionary) {
+  return static_cast<int64_t>(dictionary.allocated_bytes());
+}
+int64_t BytesOf(const TimeIndex& index) {
+  return static_cast<int64_t>(index.allocated_bytes());
+}
+
+void PrintMemory(const Tables& t, int64_t records) {
+  std::vector<std::pair<std::string, int64_t>> parts;
+  auto add = [&](const std::string& name, int64_t bytes) { parts.emplace_back(name, bytes); };
+  const DealTable& d = t.deals;
+  add("deals.ids", BytesOf(d.ids));
+  add("deals.defined+entity", BytesOf(d.defined) + BytesOf(d.entity));
+  add("deals.created_at", BytesOf(d.created_at));
+  add("deals.title", BytesOf(d.title));
+  add("deals.amount", BytesOf(d.amount));
+  add("deals.responsible", BytesOf(d.responsible));
+  add("deals.company+contact", BytesOf(d.company) + BytesOf(d.contact));
+  add("deals.source+type+loss+converted", BytesOf(d.source) + BytesOf(d.deal_type) +
+                                              BytesOf(d.loss_reason) + BytesOf(d.converted_to));
+  add("deals.fields", BytesOf(d.fields));
+  int64_t field_values = 0;
+  for (const Column<int32_t>& column : d.field_value) field_values += BytesOf(column);
+  add("deals.field_value", field_values);
+  add("deals.update_times", BytesOf(d.update_times));
+  add("deals.history", BytesOf(d.history));
+  add("deals.latest+outcome", BytesOf(d.latest) + BytesOf(d.latest_outcome));
+  add("deals.open_until+last_change", BytesOf(d.open_until) + BytesOf(d.last_change_at));
+  add("deals.last_touch+stale", BytesOf(d.last_touch) + BytesOf(d.touch_stale));
+  add("deals.first_touch+touch_gaps", BytesOf(d.first_touch) + BytesOf(d.touch_gaps));
+  add("deals.created+close index", BytesOf(d.created_index) + BytesOf(d.close_index));
+  const ActivityTable& a = t.activities;
+  add("activities.ids", BytesOf(a.ids));
+  add("activities.kind+direction+score", BytesOf(a.kind) + BytesOf(a.direction) + BytesOf(a.score));
+  add("activities.deal", BytesOf(a.deal));
+  add("activities.contact+company", BytesOf(a.contact) + BytesOf(a.company));
+  add("activities.user", BytesOf(a.user));
+  add("activities.at", BytesOf(a.at));
+  add("activities.duration_s+source", BytesOf(a.duration_s) + BytesOf(a.source));
+  add("activities.at_index", BytesOf(a.at_index));
+  add("activities.hourly", static_cast<int64_t>(a.hourly.allocated_bytes()));
+  const TaskTable& k = t.tasks;
+  add("tasks.ids", BytesOf(k.ids));
+  add("tasks.title", BytesOf(k.title));
+  add("tasks.other columns", BytesOf(k.defined) + BytesOf(k.deal) + BytesOf(k.created_at) +
+                                 BytesOf(k.user) + BytesOf(k.deadline) + BytesOf(k.completed_at));
+  add("tasks.indexes", BytesOf(k.created_index) + BytesOf(k.completed_index));
+  add("companies+contacts", BytesOf(t.companies.ids) + BytesOf(t.companies.name) +
+                                BytesOf(t.contacts.ids) + BytesOf(t.contacts.name) +
+                                BytesOf(t.contact_company));
+  add("values+field names", BytesOf(t.values) + BytesOf(t.field_names));
+  add("titles (deals and tasks)",
+      BytesOf(t.titles) + BytesOf(t.title_lower) + BytesOf(t.lower_titles));
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& x, const auto& y) { return x.second > y.second; });
+  int64_t total = 0;
+  for (const auto& part : parts) total += part.second;
+  std::printf("memory by table part (estimate: %.0f MB = %.1f bytes per record)\n",
+              static_cast<double>(total) / 1e6,
+              static_cast<double>(total) / static_cast<double>(std::max<int64_t>(records, 1)));
+  for (const auto& part : parts) {
+    std::printf("  %-36s %9.1f MB %6.1f bytes/record\n", part.first.c_str(),
+                static_cast<double>(part.second) / 1e6,
+                static_cast<double>(part.second) / static_cast<double>(std::max<int64_t>(records, 1)));
+  }
+}
+
 double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
@@ -188,10 +284,10 @@ json Period(const std::string& from, const std::string& to) {
 // activities and tasks, with ids no earlier batch used.
 std::string NewBatch(const Tables& t, int round, int size) {
   std::string text;
-  const std::string stage = t.stages.ids.Text(t.pipelines.stages[0][0]);
-  const std::string next = t.stages.ids.Text(t.pipelines.stages[0][1]);
-  const std::string pipeline = t.pipelines.ids.Text(0);
-  const std::string user = t.users.ids.Text(t.users.ids.size() / 2);
+  const std::string stage(t.stages.ids.Text(t.pipelines.stages[0][0]));
+  const std::string next(t.stages.ids.Text(t.pipelines.stages[0][1]));
+  const std::string pipeline(t.pipelines.ids.Text(0));
+  const std::string user(t.users.ids.Text(t.users.ids.size() / 2));
   for (int i = 0; i < size; i += 10) {
     std::string deal = "bench-" + std::to_string(round) + "-" + std::to_string(i);
     text += R"({"type":"deal","id":")" + deal + R"(","pipeline_id":")" + pipeline +
@@ -238,6 +334,7 @@ int Run(const Options& options) {
               apply_seconds);
   std::printf("resident: %.0f MB = %.1f bytes per record\n", static_cast<double>(rss) / 1e6,
               static_cast<double>(rss) / static_cast<double>(std::max<int64_t>(records, 1)));
+  PrintMemory(engine.Read().tables(), records);
 
   // The demo's last month and the 24 months up to it; as_of right after the history ends.
   LocalDate end = ParseDate(options.end_date).value();

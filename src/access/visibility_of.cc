@@ -38,7 +38,7 @@ bool IsWithin(const Tables& t, int32_t department, int32_t root) {
 
 std::string DepartmentOfAccount(const Account& account, const Tables& tables) {
   int32_t department = DepartmentRow(account, tables);
-  return department == kNone ? "" : tables.departments.ids.Text(department);
+  return std::string(tables.departments.ids.Text(department));  // "" for kNone
 }
 
 bool AccountInDepartment(const Account& account, const Tables& tables,
@@ -65,7 +65,7 @@ Visibility VisibilityOfAccount(const Account& account, const Tables& t) {
       if (root == kNone) break;
       for (int32_t u = 0; u < t.users.ids.size(); ++u) {
         if (IsWithin(t, t.users.department[Row(u)], root)) {
-          visibility.user_ids.push_back(t.users.ids.Text(u));
+          visibility.user_ids.emplace_back(t.users.ids.Text(u));
         }
       }
       break;

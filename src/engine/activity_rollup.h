@@ -52,6 +52,13 @@ class ActivityRollup {
     return cells;
   }
 
+  // Bytes of the week map and cells (with 16 bytes of malloc header per allocation).
+  size_t allocated_bytes() const {
+    size_t bytes = 0;
+    for (const auto& week : weeks_) bytes += 64 + 32 + week.second->capacity() * sizeof(uint32_t);
+    return bytes;
+  }
+
   static int64_t FloorDiv(int64_t a, int64_t b) {
     int64_t q = a / b;
     return (a % b < 0) ? q - 1 : q;

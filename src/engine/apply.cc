@@ -72,7 +72,7 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
     d.defined.resize(rows, 0);
     d.entity.resize(rows, Entity::kDeal);
     d.created_at.resize(rows, 0);
-    d.title.Grow(rows, std::string());
+    d.title.Grow(rows, kNone);
     d.amount.Grow(rows, 0);
     for (auto* column : {&d.responsible, &d.company, &d.contact, &d.source, &d.deal_type,
                          &d.loss_reason, &d.converted_to}) {
@@ -88,15 +88,54 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
     d.last_change_at.resize(rows, kNoTime);
     d.last_touch.resize(rows, kNoTime);
     d.touch_stale.resize(rows, 0);
+    d.first_touch.resize(rows, kNoTime);
+    d.touch_gaps.resize(rows);
   }
   return row;
 }
 
-// Records a touch of `deal` at `at` in the last-touch column.
+// Records a touch of `deal` at `at`: the latest and earliest touch, and the long gaps between
+// consecutive touches (DealTable::touch_gaps). A touch after the latest or before the earliest
+// opens a gap to it; one inside a long gap splits it; one inside a short gap (or at an instant
+// already touched) changes no long gap.
 void Touch(Tables& t, int32_t deal, int64_t at) {
   if (deal == kNone || at == kNoTime) return;
-  int64_t& last = t.deals.last_touch[Row(deal)];
-  if (at > last) last = at;
+  DealTable& d = t.deals;
+  size_t row = Row(deal);
+  int64_t last = std::as_const(d.last_touch)[row];
+  int64_t first = std::as_const(d.first_touch)[row];
+  if (last == kNoTime) {
+    d.last_touch[row] = at;
+    d.first_touch[row] = at;
+    return;
+  }
+  if (at > last) {
+    d.last_touch[row] = at;
+    if (at - last >= kTouchGap) d.touch_gaps[row].push_back({last, at});
+    return;
+  }
+  if (at < first) {
+    d.first_touch[row] = at;
+    if (first - at >= kTouchGap) {
+      std::vector<TouchGap>& gaps = d.touch_gaps[row];
+      gaps.insert(gaps.begin(), {at, first});
+    }
+    return;
+  }
+  const std::vector<TouchGap>& gaps = std::as_const(d.touch_gaps)[row];
+  auto inside = std::upper_bound(gaps.begin(), gaps.end(), at,
+                                 [](int64_t time, const TouchGap& gap) { return time < gap.to; });
+  if (inside == gaps.end() || inside->from >= at) return;
+  size_t index = static_cast<size_t>(inside - gaps.begin());
+  TouchGap split = *inside;
+  std::vector<TouchGap>& changed = d.touch_gaps[row];
+  changed.erase(changed.begin() + static_cast<std::ptrdiff_t>(index));
+  if (split.to - at >= kTouchGap) {
+    changed.insert(changed.begin() + static_cast<std::ptrdiff_t>(index), {at, split.to});
+  }
+  if (at - split.from >= kTouchGap) {
+    changed.insert(changed.begin() + static_cast<std::ptrdiff_t>(index), {split.from, at});
+  }
 }
 
 // A touch of `deal` may have been withdrawn: its last-touch maximum is no longer trusted.
@@ -111,13 +150,22 @@ int32_t EnsureTask(Tables& t, std::string_view id) {
   if (rows > tasks.defined.size()) {
     tasks.defined.resize(rows, 0);
     tasks.deal.resize(rows, kNone);
-    tasks.title.resize(rows);
+    tasks.title.resize(rows, kNone);
     tasks.created_at.resize(rows, 0);
     tasks.user.Grow(rows, kNone);
     tasks.deadline.Grow(rows, kNoTime);
     tasks.completed_at.Grow(rows, kNoTime);
   }
   return row;
+}
+
+// The id of a deal or task title, its lowercased text interned with it.
+int32_t InternTitle(Tables& t, std::string_view text) {
+  int32_t id = t.titles.Intern(text);
+  if (Row(id) >= t.title_lower.size()) {
+    t.title_lower.push_back(t.lower_titles.Intern(LowercaseText(text)));
+  }
+  return id;
 }
 
 int32_t OptionalUser(Tables& t, const std::optional<std::string>& id) {
@@ -320,7 +368,7 @@ void ApplyDeal(Tables& t, const DealRecord& r) {
   d.created_at[row] = r.created_at.micros;
   Touch(t, deal, r.created_at.micros);
   int64_t key = BaseKey(r.created_at);
-  d.title.Set(row, r.title, key);
+  d.title.Set(row, InternTitle(t, r.title), key);
   d.amount.Set(row, r.amount, key);
   d.responsible.Set(row, OptionalUser(t, r.responsible_id), key);
   d.company.Set(row, OptionalCompany(t, r.company_id), key);
@@ -351,7 +399,7 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
   size_t row = Row(deal);
   DealTable& d = t.deals;
   int64_t key = UpdateKey(r.at);
-  if (r.title) d.title.Set(row, *r.title, key);
+  if (r.title) d.title.Set(row, InternTitle(t, *r.title), key);
   if (r.amount) d.amount.Set(row, *r.amount, key);
   auto user = [&](const std::string& id) { return EnsureUser(t, id); };
   auto value = [&](const std::string& text) { return t.values.Intern(text); };
@@ -444,7 +492,7 @@ void ApplyTask(Tables& t, const TaskRecord& r) {
   }
   tasks.defined[row] = 1;
   tasks.deal[row] = deal;
-  tasks.title[row] = r.title.value_or("");
+  tasks.title[row] = InternTitle(t, r.title.value_or(""));
   tasks.created_at[row] = r.created_at.micros;
   tasks.user.Set(row, OptionalUser(t, r.user_id), key);
   tasks.deadline.Set(row, r.deadline ? r.deadline->micros : kNoTime, key);

@@ -107,6 +107,19 @@ class Column {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // Bytes held by the block table, blocks and segments (not the heap memory rows may own;
+  // with a malloc header of 16 bytes per allocation), for memory accounting.
+  size_t allocated_bytes() const {
+    size_t bytes = blocks_.capacity() * sizeof(CowPtr<Block>);
+    for (const CowPtr<Block>& block : blocks_) {
+      if (block.null()) continue;
+      bytes += sizeof(Block) + 16;
+      for (const CowPtr<Segment>& segment : block->segments) {
+        if (!segment.null()) bytes += sizeof(Segment) + 16;
+      }
+    }
+    return bytes;
+  }
 
   const T& operator[](size_t row) const {
     const Block& block = *blocks_[row >> kBlockShift];

@@ -122,6 +122,14 @@ struct FieldSlot {
 // field (a multi-list), read from its FieldSlot.
 inline constexpr int32_t kSeveralValues = -4;
 
+// Two consecutive touches of a deal (SPEC §4: created, stage change, activity, task created or
+// completed) at least kTouchGap apart, with no touch between them.
+struct TouchGap {
+  int64_t from = 0;
+  int64_t to = 0;
+};
+inline constexpr int64_t kTouchGap = int64_t{7} * 24 * 3600 * 1000000;  // 7 days
+
 enum class Outcome : uint8_t { kNotCreated, kOpen, kWon, kLost };
 
 // The state of a deal at some moment, built from its history.
@@ -137,7 +145,7 @@ struct DealTable {
   Column<uint8_t> defined;  // its deal record has arrived
   Column<Entity> entity;
   Column<int64_t> created_at;
-  VersionedColumn<std::string> title;
+  VersionedColumn<int32_t> title;  // id in Tables::titles (kNone: none, read as "")
   VersionedColumn<int64_t> amount;
   VersionedColumn<int32_t> responsible;   // user id
   VersionedColumn<int32_t> company;       // company id
@@ -175,6 +183,13 @@ struct DealTable {
   // deal is marked `touch_stale` and readers fall back to computing its touches.
   Column<int64_t> last_touch;
   Column<uint8_t> touch_stale;
+  // The earliest touch, and every gap of kTouchGap or more between consecutive touches in time
+  // order, kept with last_touch as touches arrive (in any order): a snapshot at a past limit L
+  // with a forgotten span of N >= kTouchGap days finds the deal forgotten at M iff a gap spans
+  // from at or before M - N to at or after L, without reading activities. Trusted only when
+  // the deal is not `touch_stale`.
+  Column<int64_t> first_touch;
+  Column<std::vector<TouchGap>, 8> touch_gaps;
   // Defined deals by the week of created_at, and won or lost ones by the week of their latest
   // close time: outcome scans of a period read only the deals of its weeks.
   TimeIndex created_index;
@@ -209,8 +224,8 @@ struct ActivityTable {
 struct TaskTable {
   Dictionary ids;
   Column<uint8_t> defined;
-  Column<int32_t> deal;  // deal id or kNone
-  Column<std::string> title;
+  Column<int32_t> deal;   // deal id or kNone
+  Column<int32_t> title;  // id in Tables::titles
   Column<int64_t> created_at;
   VersionedColumn<int32_t> user;
   VersionedColumn<int64_t> deadline;      // kNoTime: none
@@ -231,6 +246,12 @@ struct Tables {
   NamedTable contacts;
   Column<int32_t> contact_company;
   Dictionary values;       // source, deal type, loss reason, custom-field values
+  // Deal and task titles (a title repeated across deals or tasks is stored once), and per
+  // title id its lowercased text's id in `lower_titles`, kept on apply: a "title contains"
+  // filter tests each distinct lowercased title once instead of lowercasing every deal's.
+  Dictionary titles;
+  Column<int32_t> title_lower;
+  Dictionary lower_titles;
   Dictionary field_names;  // custom-field names
   DealTable deals;
   ActivityTable activities;

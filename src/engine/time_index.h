@@ -33,6 +33,12 @@ class TimeIndex {
   int64_t CandidateCount(int64_t lo, int64_t hi) const;
   // The number of rows filed.
   int64_t size() const { return size_; }
+  // Bytes of the week map and row lists (with 16 bytes of malloc header per allocation).
+  size_t allocated_bytes() const {
+    size_t bytes = 0;
+    for (const auto& week : weeks_) bytes += 64 + 32 + week.second->capacity() * sizeof(int32_t);
+    return bytes;
+  }
 
   static int64_t WeekOf(int64_t at);
 

@@ -38,7 +38,7 @@ json DealJson(const ScanContext& c, int32_t deal, LastTouchReader& last_touch) {
   double day = static_cast<double>(kMicrosPerDay);
   return {{"type", "deal"},
           {"id", t.deals.ids.Text(deal)},
-          {"title", t.deals.title.value[row]},
+          {"title", t.titles.Text(t.deals.title.value[row])},
           {"amount", FormatMoney(t.deals.amount.value[row])},
           {"stage", t.stages.ids.Text(m.stage)},
           {"stage_name", m.stage == kNone ? "" : t.stages.name[Row(m.stage)]},
@@ -76,14 +76,15 @@ json ItemJson(const ScanContext& c, const Item& item, LastTouchReader& last_touc
               {"at", TimeOrNull(a.at[row])},
               {"responsible", t.users.ids.Text(a.user[row])},
               {"deal_id", t.deals.ids.Text(a.deal[row])},
-              {"title", a.deal[row] == kNone ? "" : t.deals.title.value[Row(a.deal[row])]},
+              {"title", a.deal[row] == kNone ? std::string_view()
+                                             : t.titles.Text(t.deals.title.value[Row(a.deal[row])])},
               {"url", DealUrl(t, a.deal[row])}};
     }
     case ItemKind::kTask: {
       const TaskTable& k = t.tasks;
       return {{"type", "task"},
               {"id", k.ids.Text(item.row)},
-              {"title", k.title[row]},
+              {"title", t.titles.Text(k.title[row])},
               {"responsible", t.users.ids.Text(k.user.value[row])},
               {"deal_id", t.deals.ids.Text(k.deal[row])},
               {"created_at", TimeOrNull(k.created_at[row])},

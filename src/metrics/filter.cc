@@ -230,13 +230,25 @@ void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uin
       return;
     }
     case Dimension::kTitle: {
-      c.Scanned(n, 32);
-      if (filter.op == FilterOp::kEmpty) {
-        each([&](int32_t d) { return deals.title.value[Row(d)].empty() == filter.empty; });
-        return;
+      // Each distinct title is tested once (through its lowercased text, kept on apply); a
+      // deal reads its title id and the title's verdict.
+      const Dictionary& lower = t.lower_titles;
+      std::vector<uint8_t> accepts(Row(lower.size()), 0);
+      for (int32_t l = 0; l < lower.size(); ++l) {
+        std::string_view text = lower.Text(l);
+        accepts[Row(l)] = filter.op == FilterOp::kEmpty
+                              ? text.empty() == filter.empty
+                              : text.find(filter.contains) != std::string_view::npos;
       }
+      bool accepts_none = filter.op == FilterOp::kEmpty
+                              ? filter.empty
+                              : std::string_view().find(filter.contains) != std::string_view::npos;
+      c.Scanned(lower.size(), 16);
+      c.Scanned(n, 8);
       each([&](int32_t d) {
-        return LowercaseText(deals.title.value[Row(d)]).find(filter.contains) != std::string::npos;
+        int32_t title = deals.title.value[Row(d)];
+        return title == kNone ? accepts_none
+                              : accepts[Row(t.title_lower[Row(title)])] != 0;
       });
       return;
     }

@@ -425,34 +425,5 @@ std::optional<Decimal> ParseDecimal(std::string_view text) {
   return negative ? -value : value;
 }
 
-std::string LowercaseText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 'A' && byte <= 'Z') {
-      out.push_back(static_cast<char>(byte - 'A' + 'a'));
-      continue;
-    }
-    if (i + 1 < text.size()) {
-      unsigned char next = static_cast<unsigned char>(text[i + 1]);
-      // Cyrillic capitals in UTF-8: Ѐ-Џ = D0 80..8F (-> D1 90..9F), А-П = D0 90..9F
-      // (-> D0 B0..BF), Р-Я = D0 A0..AF (-> D1 80..8F).
-      if (byte == 0xD0 && next >= 0x80 && next <= 0xAF) {
-        if (next <= 0x8F) {
-          out += {static_cast<char>(0xD1), static_cast<char>(next + 0x10)};
-        } else if (next <= 0x9F) {
-          out += {static_cast<char>(0xD0), static_cast<char>(next + 0x20)};
-        } else {
-          out += {static_cast<char>(0xD1), static_cast<char>(next - 0x20)};
-        }
-        ++i;
-        continue;
-      }
-    }
-    out.push_back(static_cast<char>(byte));
-  }
-  return out;
-}
 
 }  // namespace voronka

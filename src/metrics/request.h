@@ -117,8 +117,8 @@ Result<ReportRequest> ParseRequest(const nlohmann::json& json, Instant now, cons
 // `base`: names are activity kinds, "task" and "stage_change"; weights 0..1000 in steps of 0.5.
 Result<ActivityWeights> ParseActivityWeights(const nlohmann::json& json, ActivityWeights base);
 
-// Lowercases UTF-8 Latin and Cyrillic letters (А-Я, Ё, and A-Z); other bytes are kept.
-std::string LowercaseText(std::string_view text);
+// LowercaseText (Latin and Cyrillic letters of UTF-8) is in engine/dictionary.h: titles are
+// kept lowercased on apply.
 
 // The name of a dimension as written in requests ("responsible", "fields.delivery").
 Result<DimensionRef> ParseDimension(const std::string& name, const Tables& tables);

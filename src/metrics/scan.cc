@@ -263,20 +263,20 @@ std::string DimensionValueText(const Tables& t, const DimensionRef& dimension, i
   if (id == kNone) return "";
   switch (dimension.dimension) {
     case Dimension::kResponsible:
-      return t.users.ids.Text(id);
+      return std::string(t.users.ids.Text(id));
     case Dimension::kDepartment:
-      return t.departments.ids.Text(id);
+      return std::string(t.departments.ids.Text(id));
     case Dimension::kPipeline:
-      return t.pipelines.ids.Text(id);
+      return std::string(t.pipelines.ids.Text(id));
     case Dimension::kStage:
-      return t.stages.ids.Text(id);
+      return std::string(t.stages.ids.Text(id));
     case Dimension::kCompany:
-      return t.companies.ids.Text(id);
+      return std::string(t.companies.ids.Text(id));
     case Dimension::kSource:
     case Dimension::kDealType:
     case Dimension::kLossReason:
     case Dimension::kField:
-      return t.values.Text(id);
+      return std::string(t.values.Text(id));
     case Dimension::kEntity:
       return EntityName(static_cast<Entity>(id));
     case Dimension::kKind:

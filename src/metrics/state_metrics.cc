@@ -1,6 +1,7 @@
 // State metrics: snapshots at M = min(end of the period or bucket, T) (SPEC §4). With a
 // granularity every bucket is its own snapshot at its end; buckets starting after T are empty.
 #include <algorithm>
+#include <iterator>
 
 #include "engine/deal_state.h"
 #include "metrics/scans.h"
@@ -151,6 +152,19 @@ bool HistoryTouchedIn(const Tables& t, int32_t deal, int64_t lo, int64_t hi) {
   return false;
 }
 
+// Whether a deal has no touch in (lo, limit), read from its long gaps (DealTable::touch_gaps):
+// exact when the deal is not touch_stale, has a touch at or after `limit`, and
+// limit - lo >= kTouchGap (the gap between its last touch before `limit` and its next one is
+// then stored whenever it covers the window). Gaps are disjoint and in time order, so only the
+// last one starting at or before `lo` can reach `limit`.
+bool UntouchedByGaps(const DealTable& deals, size_t row, int64_t lo, int64_t limit) {
+  if (deals.first_touch[row] >= limit) return true;
+  const std::vector<TouchGap>& gaps = deals.touch_gaps[row];
+  auto after = std::upper_bound(gaps.begin(), gaps.end(), lo,
+                                [](int64_t time, const TouchGap& gap) { return time < gap.from; });
+  return after != gaps.begin() && std::prev(after)->to >= limit;
+}
+
 }  // namespace
 
 void ScanState(const ScanContext& c, Collector& out) {
@@ -269,8 +283,16 @@ void ScanState(const ScanContext& c, Collector& out) {
         case MetricId::kForgottenCount:
         case MetricId::kForgottenAmount: {
           int64_t last = deals.last_touch[row];
-          bool fresh = !deals.touch_stale[row] && last < limit ? moment - last < forgotten_span
-                                                               : touched_in_window(d, b);
+          bool fresh;
+          if (deals.touch_stale[row]) {
+            fresh = touched_in_window(d, b);
+          } else if (last < limit) {
+            fresh = moment - last < forgotten_span;
+          } else if (forgotten_span >= kTouchGap) {
+            fresh = !UntouchedByGaps(deals, row, moment - forgotten_span, limit);
+          } else {
+            fresh = touched_in_window(d, b);
+          }
           if (!fresh) {
             out.Add(item, kNone, bucket, {metric == MetricId::kForgottenCount ? 1 : amount, 0, 0},
                     target);

@@ -62,7 +62,7 @@ void Api::GetLayout(RouteContext& context) {
                          : t.users.department[static_cast<size_t>(user)];
         // At most as many steps as departments: a cycle in bad data cannot loop forever.
         for (int32_t steps = 0; at != kNone && steps <= t.departments.ids.size(); ++steps) {
-          departments.push_back(t.departments.ids.Text(at));
+          departments.emplace_back(t.departments.ids.Text(at));
           if (static_cast<size_t>(at) >= t.departments.parent.size()) break;
           at = t.departments.parent[static_cast<size_t>(at)];
         }

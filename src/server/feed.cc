@@ -67,7 +67,7 @@ json EventJson(const Tables& t, const FeedEvent& event) {
   if (event.deal != kNone) {
     size_t row = Row(event.deal);
     out["deal_id"] = t.deals.ids.Text(event.deal);
-    out["title"] = t.deals.title.value[row];
+    out["title"] = t.titles.Text(t.deals.title.value[row]);
     out["amount"] = FormatMoney(t.deals.amount.value[row]);
     out["entity"] = EntityName(t.deals.entity[row]);
     out["url"] = DealUrl(t, event.deal);
@@ -79,7 +79,7 @@ json EventJson(const Tables& t, const FeedEvent& event) {
   if (event.from_stage != kNone) out["from_stage_name"] = StageName(t, event.from_stage);
   if (event.task != kNone) {
     out["task_id"] = t.tasks.ids.Text(event.task);
-    out["task_title"] = t.tasks.title[Row(event.task)];
+    out["task_title"] = t.titles.Text(t.tasks.title[Row(event.task)]);
   }
   return out;
 }

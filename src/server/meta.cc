@@ -140,20 +140,20 @@ json BuildMeta(const Tables& t, const Account& account, const Visibility& visibi
     int32_t responsible = deals.responsible.value[row];
     bool visible = visibility.all || (responsible != kNone && user_visible[Row(responsible)]);
     if (!visible) continue;
-    if (deals.source.value[row] != kNone) sources.insert(t.values.Text(deals.source.value[row]));
+    if (deals.source.value[row] != kNone) sources.emplace(t.values.Text(deals.source.value[row]));
     if (deals.deal_type.value[row] != kNone) {
-      deal_types.insert(t.values.Text(deals.deal_type.value[row]));
+      deal_types.emplace(t.values.Text(deals.deal_type.value[row]));
     }
     if (deals.loss_reason.value[row] != kNone) {
-      loss_reasons.insert(t.values.Text(deals.loss_reason.value[row]));
+      loss_reasons.emplace(t.values.Text(deals.loss_reason.value[row]));
     }
     for (const FieldSlot& slot : deals.fields[row]) {
       if (slot.field == kNone) continue;
-      const std::string& name = t.field_names.Text(slot.field);
+      std::string name(t.field_names.Text(slot.field));
       std::set<std::string>& values = field_values[name];
       if (slot.values.size() > 1) multi_fields.insert(name);
       for (int32_t value : slot.values) {
-        if (values.size() < kMaxFieldValues) values.insert(t.values.Text(value));
+        if (values.size() < kMaxFieldValues) values.emplace(t.values.Text(value));
       }
     }
   }

@@ -81,7 +81,7 @@ TEST_F(VisibilityOfTest, VisibleDepartmentsFollowTheRole) {
   auto names = [&](const Account& account) {
     std::vector<std::string> out;
     for (int32_t d : VisibleDepartments(account, view.tables())) {
-      out.push_back(view.tables().departments.ids.Text(d));
+      out.emplace_back(view.tables().departments.ids.Text(d));
     }
     std::sort(out.begin(), out.end());
     return out;

@@ -2,6 +2,11 @@
 // "stale" mark, and the latest change instant that lets reports borrow `latest`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "engine/deal_state.h"
 #include "engine/engine.h"
 #include "ingest/ndjson.h"
@@ -101,6 +106,44 @@ TEST(DerivedColumns, CompletingATaskLaterIsATouchAndClearingItIsStale) {
   Engine::ReadView view = engine.Read();
   EXPECT_EQ(view.tables().deals.touch_stale[static_cast<size_t>(view.tables().deals.ids.Find("D"))],
             1);
+}
+
+TEST(DerivedColumns, LongGapsBetweenTouchesDoNotDependOnArrivalOrder) {
+  // G: created 01-01; activities on 01-03, 01-04, 01-21, 01-22, 02-10, 02-11 12:00, 03-01.
+  // Gaps of 7 days or more between consecutive touches: 01-04 -> 01-21 (17 days),
+  // 01-22 -> 02-10 (19 days), 02-11 12:00 -> 03-01 (17.5 days). Applied in 30 shuffled orders
+  // (one record per batch), every order keeps exactly these gaps and the first touch 01-01.
+  std::vector<std::string> lines = {
+      R"({"type":"deal","id":"G","pipeline_id":"p1","stage_id":"a","amount":"1","created_at":"2024-01-01T00:00:00Z"})"};
+  for (const char* at : {"2024-01-03T00:00:00Z", "2024-01-04T00:00:00Z", "2024-01-21T00:00:00Z",
+                         "2024-01-22T00:00:00Z", "2024-02-10T00:00:00Z", "2024-02-11T12:00:00Z",
+                         "2024-03-01T00:00:00Z"}) {
+    lines.push_back(R"({"type":"activity","id":"a)" + std::to_string(lines.size()) +
+                    R"(","kind":"call","direction":"out","deal_id":"G","at":")" + at + "\"}");
+  }
+  std::vector<TouchGap> expected = {
+      {Micros("2024-01-04T00:00:00Z"), Micros("2024-01-21T00:00:00Z")},
+      {Micros("2024-01-22T00:00:00Z"), Micros("2024-02-10T00:00:00Z")},
+      {Micros("2024-02-11T12:00:00Z"), Micros("2024-03-01T00:00:00Z")}};
+  std::mt19937 random(7);
+  for (int order = 0; order < 30; ++order) {
+    std::shuffle(lines.begin(), lines.end(), random);
+    Engine engine;
+    Feed(engine, R"({"type":"pipeline","id":"p1","name":"B2B","entity":"deal","stages":[{"id":"a","name":"A","semantic":"open"}]})");
+    for (const std::string& line : lines) Feed(engine, line);
+    Engine::ReadView view = engine.Read();
+    const DealTable& deals = view.tables().deals;
+    size_t row = static_cast<size_t>(deals.ids.Find("G"));
+    ASSERT_EQ(deals.touch_stale[row], 0);
+    EXPECT_EQ(deals.first_touch[row], Micros("2024-01-01T00:00:00Z"));
+    EXPECT_EQ(deals.last_touch[row], Micros("2024-03-01T00:00:00Z"));
+    const std::vector<TouchGap>& gaps = deals.touch_gaps[row];
+    ASSERT_EQ(gaps.size(), expected.size()) << "order " << order;
+    for (size_t i = 0; i < gaps.size(); ++i) {
+      EXPECT_EQ(gaps[i].from, expected[i].from) << "order " << order << " gap " << i;
+      EXPECT_EQ(gaps[i].to, expected[i].to) << "order " << order << " gap " << i;
+    }
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 namespace voronka {
 namespace {
@@ -35,6 +36,45 @@ TEST(Dictionary, HundredThousandIdsThroughManyGrowths) {
   }
   EXPECT_EQ(ids.Find("b5"), kNone);
   EXPECT_EQ(ids.Intern("a12345"), 12345);
+}
+
+TEST(Dictionary, LongTextsKeepEveryByte) {
+  // Texts are stored one after another in chunks of up to 64 KiB; a text of 20 000 bytes gets
+  // a chunk of its own, one of 70 000 bytes (past the 16-bit length of a reference) carries
+  // its length before it. Each comes back whole, and short texts around them are unaffected.
+  Dictionary ids;
+  std::string mid(20000, 'm');
+  std::string long_text(70000, 'x');
+  long_text[0] = 'a';
+  long_text.back() = 'z';
+  EXPECT_EQ(ids.Intern("short"), 0);
+  EXPECT_EQ(ids.Intern(mid), 1);
+  EXPECT_EQ(ids.Intern(long_text), 2);
+  EXPECT_EQ(ids.Intern("after"), 3);
+  EXPECT_EQ(ids.Text(1), mid);
+  EXPECT_EQ(ids.Text(2).size(), 70000u);
+  EXPECT_EQ(ids.Text(2), long_text);
+  EXPECT_EQ(ids.Find(long_text), 2);
+  EXPECT_EQ(ids.Text(0), "short");
+  EXPECT_EQ(ids.Text(3), "after");
+}
+
+TEST(Dictionary, ACopyKeepsItsTextsWhileTheOriginalGrows) {
+  // A copy made after 3 ids keeps finding exactly those 3 and reading their text while the
+  // original interns 50 000 more (many new chunks and slot tables).
+  Dictionary ids;
+  ids.Intern("x");
+  ids.Intern("y");
+  ids.Intern("z");
+  Dictionary copy = ids;
+  std::string_view y = copy.Text(1);
+  for (int i = 0; i < 50000; ++i) ids.Intern("n" + std::to_string(i));
+  EXPECT_EQ(copy.size(), 3);
+  EXPECT_EQ(copy.Find("n7"), kNone);
+  EXPECT_EQ(copy.Find("z"), 2);
+  EXPECT_EQ(y, "y");
+  EXPECT_EQ(ids.Find("n7"), 10);
+  EXPECT_EQ(ids.Text(3), "n0");
 }
 
 }  // namespace

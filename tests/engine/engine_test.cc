@@ -62,7 +62,7 @@ TEST(Engine, RepeatedEntriesAreOneVisitAndResentChangesAreIgnored) {
   EXPECT_EQ(t.deals.history[static_cast<size_t>(deal)].size(), 4u);  // the duplicate is dropped
   std::vector<std::string> visits;
   ForEachVisit(t, deal, INT64_MAX,
-               [&](const Visit& v) { visits.push_back(t.stages.ids.Text(v.stage)); });
+               [&](const Visit& v) { visits.emplace_back(t.stages.ids.Text(v.stage)); });
   EXPECT_EQ(visits, (std::vector<std::string>{"a", "b", "a"}));  // b 03-02..03-06 is one visit
 }
 

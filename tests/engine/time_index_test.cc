@@ -119,7 +119,7 @@ TEST(DealIndexes, CreationAndCloseIndexesFollowTheLatestState) {
     Engine::ReadView view = engine.Read();
     const DealTable& deals = view.tables().deals;
     std::vector<std::string> out;
-    for (int32_t row : Candidates(deals.*index, from, to)) out.push_back(deals.ids.Text(row));
+    for (int32_t row : Candidates(deals.*index, from, to)) out.emplace_back(deals.ids.Text(row));
     std::sort(out.begin(), out.end());
     return out;
   };

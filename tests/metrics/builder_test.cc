@@ -294,4 +294,28 @@ TEST_F(BuilderTest, ErrorsNameTheFilter) {
 }
 
 }  // namespace
+TEST(BuilderTitles, SharedTitlesAndARetitledDealAreFilteredByTheirCurrentTitle) {
+  // T1 and T2 share the title "Заказ Склад", T3 is "Поставка" and is renamed "Заказ ОПТ" by a
+  // later deal_update; T4's older update ("Заказ старый", before its creation) loses to its
+  // record's "Ремонт". Created in March: contains "заказ" -> T1, T2, T3 = 3; "склад" -> 2;
+  // "опт" -> 1 (T3's new title); "поставка" -> 0 (T3's old one); "ремонт" -> 1 (T4).
+  auto engine = Load(std::string(kWorkspace) + R"(
+{"type":"deal","id":"T1","pipeline_id":"p1","stage_id":"taken","title":"Заказ Склад","amount":"1","created_at":"2024-03-02T10:00:00Z"}
+{"type":"deal","id":"T2","pipeline_id":"p1","stage_id":"taken","title":"Заказ Склад","amount":"1","created_at":"2024-03-03T10:00:00Z"}
+{"type":"deal","id":"T3","pipeline_id":"p1","stage_id":"taken","title":"Поставка","amount":"1","created_at":"2024-03-04T10:00:00Z"}
+{"type":"deal_update","id":"T3","at":"2024-03-05T10:00:00Z","set":{"title":"Заказ ОПТ"}}
+{"type":"deal_update","id":"T4","at":"2024-03-01T10:00:00Z","set":{"title":"Заказ старый"}}
+{"type":"deal","id":"T4","pipeline_id":"p1","stage_id":"taken","title":"Ремонт","amount":"1","created_at":"2024-03-06T10:00:00Z"})");
+  auto count = [&](const std::string& text) {
+    return Value(*engine,
+                 R"({"metric":"deal_count","period":{"from":"2024-03-01","to":"2024-04-01"},"as_of":"2024-04-01T00:00:00Z","filters":{"title":{"contains":")" +
+                     text + R"("}}})");
+  };
+  EXPECT_EQ(count("заказ"), 3);
+  EXPECT_EQ(count("склад"), 2);
+  EXPECT_EQ(count("опт"), 1);
+  EXPECT_EQ(count("поставка"), 0);
+  EXPECT_EQ(count("ремонт"), 1);
+}
+
 }  // namespace voronka::testing

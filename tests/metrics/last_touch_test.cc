@@ -55,6 +55,43 @@ TEST(LastTouch, MonthlySnapshotsLookOnlyAtTouchesBeforeEachMonthEnd) {
   EXPECT_EQ(RowValue(answer, "{}", "2024-05"), 0);
 }
 
+TEST(LastTouch, ALateCallInsideALongSilenceUnforgetsTheMonthsAfterIt) {
+  // F: created 03-01, call 03-20, call 06-10 (Moscow). Month-end snapshots before 06-10 see a
+  // later touch than their limit, so they are answered from F's gaps between touches.
+  // As of 06-30 12:00: end of March 03-20 is 12 days old -> fresh; end of April 41 days,
+  // end of May 72 days -> forgotten; end of June the call of 06-10 is 20 days old -> forgotten.
+  auto engine = Load(
+      std::string(kWorkspace) + std::string(kDeal) + "\n" +
+      R"({"type":"activity","id":"c4","kind":"call","direction":"out","deal_id":"F","user_id":"u1","at":"2024-06-10T10:00:00+03:00"})");
+  std::string request =
+      R"({"metric":"forgotten_count","period":{"from":"2024-03-01","to":"2024-07-01"},"granularity":"month","as_of":"2024-06-30T12:00:00+03:00")";
+  nlohmann::json answer = Report(*engine, request + "}");
+  EXPECT_EQ(RowValue(answer, "{}", "2024-03"), 0);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-04"), 1);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-05"), 1);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-06"), 1);
+  // A call dated 04-25 arrives last, splitting the silence from 03-20 to 06-10: end of April
+  // it is 6 days old -> fresh; end of May 37 days -> still forgotten.
+  Feed(
+      *engine,
+      R"({"type":"activity","id":"c5","kind":"call","direction":"out","deal_id":"F","user_id":"u1","at":"2024-04-25T10:00:00+03:00"})");
+  answer = Report(*engine, request + "}");
+  EXPECT_EQ(RowValue(answer, "{}", "2024-03"), 0);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-04"), 0);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-05"), 1);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-06"), 1);
+  // With forgotten_days 40 May's 37 days and June's 20 are fresh too; with 5 (shorter than the
+  // gaps kept, so the touches of each window are read) March's 12 days count as well.
+  answer = Report(*engine, request + R"(,"forgotten_days":40})");
+  EXPECT_EQ(RowValue(answer, "{}", "2024-05"), 0);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-06"), 0);
+  answer = Report(*engine, request + R"(,"forgotten_days":5})");
+  EXPECT_EQ(RowValue(answer, "{}", "2024-03"), 1);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-04"), 1);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-05"), 1);
+  EXPECT_EQ(RowValue(answer, "{}", "2024-06"), 1);
+}
+
 TEST(LastTouch, GroupingByCompanyUsesTheWideKeyPathWithTheSameAnswer) {
   // Two won deals of two companies in March: grouped by company (a key too wide for the flat
   // row table once there are many companies, answered the same either way): 1 and 1.
