@@ -9,6 +9,7 @@
 #include "access/password.h"
 #include "server/http_util.h"
 #include "server/server.h"
+#include "server/server_instance.h"
 #include "testing/postgres_server.h"
 
 namespace voronka {
@@ -16,34 +17,16 @@ namespace {
 
 using nlohmann::json;
 
-// One `voronka serve` with its own data directory and the shared metadata store.
-struct Instance {
-  testing::TempDir dir;
-  std::unique_ptr<Runtime> runtime;
-  std::unique_ptr<HttpServer> server;
-  std::thread thread;
-  std::unique_ptr<httplib::Client> client;
-
-  ~Instance() {
-    if (server) {
-      server->Stop();
-      thread.join();
-    }
-  }
-};
+using Instance = testing::ServerInstance;
 
 class MetaPostgresTest : public ::testing::Test {
  protected:
   void SetUp() override {
     VORONKA_START_POSTGRES(postgres_);
     for (Instance* instance : {&first_, &second_}) {
-      auto runtime = Runtime::Open(instance->dir.path(), postgres_->uri());
-      ASSERT_TRUE(runtime.ok()) << runtime.message();
-      instance->runtime = std::move(runtime).value();
-      instance->server = std::make_unique<HttpServer>(*instance->runtime);
-      int port = instance->server->BindAnyPort("127.0.0.1").value();
-      instance->thread = std::thread([instance] { (void)instance->server->Serve(); });
-      instance->client = std::make_unique<httplib::Client>("127.0.0.1", port);
+      std::string error;
+      ASSERT_TRUE(instance->Serve(Runtime::Open(instance->dir.path(), postgres_->uri()), error))
+          << error;
     }
     Account account;
     account.workspace_id = first_.runtime->default_workspace();
@@ -54,15 +37,9 @@ class MetaPostgresTest : public ::testing::Test {
     ASSERT_TRUE(first_.runtime->accounts().AddAccount(account).ok());
   }
 
-  // Logs in on `instance`: the session cookie and the CSRF token.
+  // Logs in as anna on `instance`: the session cookie and the CSRF token, and the status.
   std::pair<httplib::Headers, int> Login(Instance& instance) {
-    json body = {{"login", "anna"}, {"password", "anna-pw"}};
-    auto response = instance.client->Post("/api/v1/login", body.dump(), "application/json");
-    if (!response) return {{}, 0};
-    std::string cookie = response->get_header_value("Set-Cookie");
-    std::string csrf = json::parse(response->body, nullptr, false).value("csrf_token", "");
-    return {{{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", csrf}},
-            response->status};
+    return instance.Login("anna", "anna-pw");
   }
 
   std::unique_ptr<testing::PostgresServer> postgres_;

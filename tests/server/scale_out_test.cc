@@ -13,6 +13,7 @@
 #include "clickhouse/schema.h"
 #include "server/http_util.h"
 #include "server/server.h"
+#include "server/server_instance.h"
 #include "testing/clickhouse_server.h"
 #include "testing/postgres_server.h"
 
@@ -64,21 +65,8 @@ json Request(const char* metric) {
           {"group_by", {"responsible"}}};
 }
 
-// One `voronka serve` with its own data directory (which keeps only the workspace list).
-struct Instance {
-  testing::TempDir dir;
-  std::unique_ptr<Runtime> runtime;
-  std::unique_ptr<HttpServer> server;
-  std::thread thread;
-  std::unique_ptr<httplib::Client> client;
-
-  ~Instance() {
-    if (server) {
-      server->Stop();
-      thread.join();
-    }
-  }
-};
+// A server's data directory keeps only the workspace list.
+using Instance = testing::ServerInstance;
 
 class ScaleOutTest : public ::testing::Test {
  protected:
@@ -93,14 +81,11 @@ class ScaleOutTest : public ::testing::Test {
     int shard = 1;
     for (Instance* instance : {&first_, &second_}) {
       // Each server talks to another shard: the Distributed tables make them see the same.
-      auto runtime =
-          Runtime::Open(instance->dir.path(), postgres_->uri(), cluster_->url(database_, shard++));
-      ASSERT_TRUE(runtime.ok()) << runtime.message();
-      instance->runtime = std::move(runtime).value();
-      instance->server = std::make_unique<HttpServer>(*instance->runtime);
-      int port = instance->server->BindAnyPort("127.0.0.1").value();
-      instance->thread = std::thread([instance] { (void)instance->server->Serve(); });
-      instance->client = std::make_unique<httplib::Client>("127.0.0.1", port);
+      std::string error;
+      ASSERT_TRUE(instance->Serve(
+          Runtime::Open(instance->dir.path(), postgres_->uri(), cluster_->url(database_, shard++)),
+          error))
+          << error;
     }
     Account account;
     account.workspace_id = first_.runtime->default_workspace();
@@ -126,17 +111,9 @@ class ScaleOutTest : public ::testing::Test {
     IngestOutcome ingested = embedded_->Ingest(embedded_->default_workspace(), kHistory);
     ASSERT_TRUE(ingested.ok()) << ingested.errors.front();
 
-    headers_ = Login(second_);
-  }
-
-  httplib::Headers Login(Instance& instance) {
-    json body = {{"login", "anna"}, {"password", "anna-pw"}};
-    auto response = instance.client->Post("/api/v1/login", body.dump(), "application/json");
-    EXPECT_TRUE(response && response->status == 200);
-    if (!response) return {};
-    std::string cookie = response->get_header_value("Set-Cookie");
-    std::string csrf = json::parse(response->body, nullptr, false).value("csrf_token", "");
-    return {{"Cookie", cookie.substr(0, cookie.find(';'))}, {"X-CSRF-Token", csrf}};
+    auto [headers, status] = second_.Login("anna", "anna-pw");
+    ASSERT_EQ(status, 200);
+    headers_ = headers;
   }
 
   json Embedded(const json& request) {
