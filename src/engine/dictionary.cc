@@ -54,6 +54,8 @@ std::string_view TextOf(uint64_t ref) {
 }  // namespace
 
 const char* Dictionary::Arena::Append(std::string_view text) {
+  // An empty text takes no bytes (and memcpy must not be given the null data of an empty view).
+  if (text.empty()) return "";
   size_t prefix = text.size() >= kLongText ? sizeof(uint64_t) : 0;
   size_t need = prefix + text.size();
   if (need > left_) {
