@@ -28,13 +28,7 @@ class MetaPostgresTest : public ::testing::Test {
       ASSERT_TRUE(instance->Serve(Runtime::Open(instance->dir.path(), postgres_->uri()), error))
           << error;
     }
-    Account account;
-    account.workspace_id = first_.runtime->default_workspace();
-    account.login = "anna";
-    account.name = "Anna";
-    account.role = "admin";
-    account.password_hash = HashPassword("anna-pw").value();
-    ASSERT_TRUE(first_.runtime->accounts().AddAccount(account).ok());
+    ASSERT_TRUE(first_.AddAdmin("anna", "Anna", "anna-pw").ok());
   }
 
   // Logs in as anna on `instance`: the session cookie and the CSRF token, and the status.

@@ -87,13 +87,7 @@ class ScaleOutTest : public ::testing::Test {
           error))
           << error;
     }
-    Account account;
-    account.workspace_id = first_.runtime->default_workspace();
-    account.login = "anna";
-    account.name = "Anna";
-    account.role = "admin";
-    account.password_hash = HashPassword("anna-pw").value();
-    ASSERT_TRUE(first_.runtime->accounts().AddAccount(account).ok());
+    ASSERT_TRUE(first_.AddAdmin("anna", "Anna", "anna-pw").ok());
 
     // The same history through an ingest token of the first server, and into an embedded one.
     Result<std::string> token = IssueIngestToken(first_.runtime->accounts(),

@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "access/password.h"
 #include "server/server.h"
 #include "testing/process.h"
 
@@ -36,6 +37,18 @@ struct ServerInstance {
     thread = std::thread([this] { (void)server->Serve(); });
     client = std::make_unique<httplib::Client>("127.0.0.1", port);
     return true;
+  }
+
+  // Adds an admin account of the default workspace (to the metadata store the runtime uses).
+  Status AddAdmin(const std::string& login, const std::string& name, const std::string& password) {
+    Account account;
+    account.workspace_id = runtime->default_workspace();
+    account.login = login;
+    account.name = name;
+    account.role = "admin";
+    account.password_hash = HashPassword(password).value();
+    Result<int64_t> added = runtime->accounts().AddAccount(account);
+    return added.ok() ? Status::Ok() : added.status();
   }
 
   // Logs in: the session cookie and CSRF token to send, and the status of the login.
