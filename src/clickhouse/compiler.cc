@@ -4,6 +4,7 @@
 #include <set>
 
 #include "clickhouse/client.h"
+#include "clickhouse/deal_sql.h"
 #include "clickhouse/schema.h"
 #include "metrics/filter.h"
 
@@ -13,32 +14,6 @@ namespace {
 
 size_t Row(int32_t id) {
   return static_cast<size_t>(id);
-}
-
-std::string Int(int64_t value) {
-  // The most negative Int64 cannot be written as a literal (its negation overflows).
-  if (value == std::numeric_limits<int64_t>::min()) return "toInt64(-9223372036854775807 - 1)";
-  return "toInt64(" + std::to_string(value) + ")";
-}
-
-std::string StringArray(const std::vector<std::string>& texts) {
-  std::string out = "CAST([";
-  for (size_t i = 0; i < texts.size(); ++i) out += (i ? "," : "") + Quote(texts[i]);
-  return out + "] AS Array(String))";
-}
-
-std::string IntArray(const std::vector<int64_t>& values) {
-  std::string out = "CAST([";
-  for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
-  return out + "] AS Array(Int64))";
-}
-
-// transform(expr, from, to, default) over string maps; the default alone when the map is empty.
-std::string MapText(const std::string& expr, const std::vector<std::string>& from,
-                    const std::vector<std::string>& to, const std::string& fallback) {
-  if (from.empty()) return fallback;
-  return "transform(" + expr + ", " + StringArray(from) + ", " + StringArray(to) + ", " + fallback +
-         ")";
 }
 
 // The metrics the compiler answers, and how each one's per-deal contribution is made.
@@ -89,17 +64,6 @@ bool IsState(MetricId id) {
   }
 }
 
-// The deal attributes that follow "the latest `at` wins": name in the facts, alias here.
-struct Attribute {
-  const char* name;
-  const char* alias;
-};
-constexpr Attribute kAttributes[] = {
-    {"amount", "amount_v"},         {"responsible_id", "responsible_v"},
-    {"company_id", "company_v"},    {"source", "source_v"},
-    {"deal_type", "deal_type_v"},   {"loss_reason", "loss_reason_v"},
-    {"converted_to", "converted_v"}};
-
 // The custom fields a request reads (group keys and filters), in a stable order.
 std::vector<std::string> FieldNames(const ReportRequest& request) {
   std::set<std::string> names;
@@ -131,13 +95,13 @@ class Compiler {
         buckets_(buckets),
         plan_(&plan),
         metric_(request.metric->id),
-        fields_(FieldNames(request)) {
+        fields_(FieldNames(request)),
+        deals_(t, "ws = " + Quote(ws) + " AND " + CommittedRows(database, ws), fields_,
+               metric_ == MetricId::kForgottenCount || metric_ == MetricId::kForgottenAmount) {
     ws_ = Quote(ws);
-    committed_ = "ws = " + ws_ + " AND " + CommittedRows(database, ws);
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
       stage_ids_.emplace_back(t.stages.ids.Text(s));
-      stage_semantics_.push_back(static_cast<int64_t>(t.stages.semantic[Row(s)]));
       int32_t pipeline = t.stages.pipeline[Row(s)];
       stage_pipelines_.push_back(pipeline == kNone ? ""
                                                    : std::string(t.pipelines.ids.Text(pipeline)));
@@ -153,7 +117,7 @@ class Compiler {
   std::string LatestPipelineCounts() const {
     return "SELECT " + MapText("L_stage", stage_ids_, stage_pipelines_, "''") +
            " AS pipeline, toString(count()) FROM (" +
-           WithState(DealsSql(), "L_", Int(std::numeric_limits<int64_t>::max())) +
+           deals_.WithState(deals_.Deals(), "L_", Int(std::numeric_limits<int64_t>::max())) +
            ") WHERE L_outcome != 0 GROUP BY pipeline";
   }
 
@@ -172,7 +136,7 @@ class Compiler {
         key_names += "k" + std::to_string(k) + ", ";
       }
     }
-    std::string per_deal = WithState(DealsSql(), "T_", Int(horizon_));
+    std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
     std::string with_contributions;
     if (IsState(metric_)) {
@@ -182,9 +146,9 @@ class Compiler {
                               " FROM (" + passing + ") ARRAY JOIN arrayEnumerate(" + limits_ +
                               ") AS snap WHERE created_at < lim";
       with_contributions =
-          Wrap(WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
+          Wrap(deals_.WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
     } else if (IsTransition(metric_)) {
-      with_contributions = Wrap(WithVisits(passing), contributions + " AS contributions");
+      with_contributions = Wrap(DealSql::WithVisits(passing), contributions + " AS contributions");
     } else if (IsFunnel(metric_)) {
       with_contributions =
           Wrap(Wrap(passing, funnel_columns_), contributions + " AS contributions");
@@ -203,160 +167,6 @@ class Compiler {
   }
 
  private:
-  // Every committed fact about the workspace's deals as one stream of tagged rows, folded per
-  // deal: 1 a deal record, 2 a version of an attribute, 3 a stage change (first arrival of
-  // each), 4 a custom field's latest value, 5 a touch by an activity or a task.
-  std::string FactsSql() const {
-    std::string attrs = "[";
-    for (size_t i = 0; i < std::size(kAttributes); ++i) {
-      std::string name = kAttributes[i].name;
-      std::string value = name == "amount" ? "toString(amount)" : name;
-      attrs += std::string(i ? "," : "") + "(" + Quote(name) + ", " + value + ")";
-    }
-    attrs += "]";
-    const std::string columns =
-        "d String, tag UInt8, name String, is_null UInt8, v String, items Array(String), "
-        "k Int64, b UInt64, s UInt32, t Int64, e UInt8";
-    (void)columns;
-    std::vector<std::string> branches;
-    branches.push_back(
-        "SELECT id AS d, toUInt8(1) AS tag, '' AS name, toUInt8(0) AS is_null, stage_id AS v, "
-        "CAST([] AS Array(String)) AS items, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, "
-        "toUInt32(seq) AS s, toInt64(created_at) AS t, toUInt8(entity) AS e FROM deals WHERE " +
-        committed_);
-    branches.push_back(
-        "SELECT id, toUInt8(2), a.1, toUInt8(a.1 != 'amount' AND a.2 = ''), a.2, "
-        "CAST([] AS Array(String)), toInt64(2 * created_at), toUInt64(batch), toUInt32(seq), "
-        "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " +
-        attrs + " AS a WHERE " + committed_);
-    std::string names;
-    for (size_t i = 0; i < std::size(kAttributes); ++i) {
-      names += std::string(i ? "," : "") + Quote(kAttributes[i].name);
-    }
-    branches.push_back(
-        "SELECT deal_id, toUInt8(2), name, toUInt8(is_null), value, CAST([] AS Array(String)), "
-        "toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(0) "
-        "FROM deal_updates WHERE " +
-        committed_ + " AND name IN (" + names + ")");
-    branches.push_back(
-        "SELECT deal_id, toUInt8(3), '', toUInt8(0), to_stage, CAST([] AS Array(String)), "
-        "toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), toUInt8(0) FROM "
-        "(SELECT deal_id, at, to_stage, min((batch, seq)) AS first FROM stage_changes WHERE " +
-        committed_ + " GROUP BY deal_id, at, to_stage)");
-    if (!fields_.empty()) {
-      branches.push_back(
-          "SELECT deal_id, toUInt8(4), name, toUInt8(0), '', latest, toInt64(0), toUInt64(0), "
-          "toUInt32(0), toInt64(0), toUInt8(0) FROM (SELECT deal_id, name, "
-          "argMax(if(is_null = 1, CAST([] AS Array(String)), items), (key, batch, seq)) AS latest "
-          "FROM deal_fields WHERE " +
-          committed_ + " AND has(" + StringArray(fields_) + ", name)" + " GROUP BY deal_id, name)");
-    }
-    if (NeedsTouches()) {
-      // Activities as last sent, and tasks: created, and completed as the latest `at` says.
-      branches.push_back(
-          "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
-          "toUInt64(0), toUInt32(0), toInt64(at_now), toUInt8(0) FROM (SELECT "
-          "argMax(deal_id, (batch, seq)) AS deal, argMax(at, (batch, seq)) AS at_now "
-          "FROM activities WHERE " +
-          committed_ + " GROUP BY id) WHERE deal != ''");
-      branches.push_back(
-          "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
-          "toUInt64(0), toUInt32(0), toInt64(touch), toUInt8(0) FROM (SELECT deal, "
-          "[created, completed] AS touches FROM (SELECT task_id, "
-          "argMaxIf(deal, (b, s), base = 1) AS deal, argMaxIf(created, (b, s), base = 1) AS "
-          "created, argMax(completed, (k, b, s)) AS completed, max(base) AS defined FROM ("
-          "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS deal, toInt64(created_at) AS "
-          "created, toInt64(completed_at) AS completed, toInt64(2 * created_at) AS k, "
-          "toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks WHERE " +
-          committed_ + " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
-          Int(kNoTime) +
-          ", toInt64(value)), toInt64(2 * at + 1), toUInt64(batch), "
-          "toUInt32(seq) FROM task_updates WHERE " +
-          committed_ +
-          " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != '') "
-          "ARRAY JOIN touches AS touch WHERE touch != " +
-          Int(kNoTime));
-    }
-    std::string sql;
-    for (size_t i = 0; i < branches.size(); ++i) sql += (i ? " UNION ALL " : "") + branches[i];
-    return sql;
-  }
-
-  bool NeedsTouches() const {
-    return metric_ == MetricId::kForgottenCount || metric_ == MetricId::kForgottenAmount;
-  }
-
-  // One row per deal whose deal record arrived: its record as last sent, its attributes now,
-  // its stage history sorted (time, the creation first, arrival), its fields and touches.
-  std::string DealsSql() const {
-    std::string folded =
-        "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
-        "argMaxIf(t, (b, s), tag = 1) AS created_at, "
-        "argMaxIf(v, (b, s), tag = 1) AS first_stage, ";
-    for (const Attribute& a : kAttributes) {
-      folded += std::string("argMaxIf((is_null, v, k), (k, b, s), tag = 2 AND name = '") + a.name +
-                "') AS " + a.alias + ", ";
-    }
-    for (size_t f = 0; f < fields_.size(); ++f) {
-      folded += "anyIf(items, tag = 4 AND name = " + Quote(fields_[f]) + ") AS field" +
-                std::to_string(f) + ", ";
-    }
-    folded +=
-        "groupArrayIf((t, toUInt8(1), b, s, v), tag = 3) AS changes, "
-        "groupArrayIf(t, tag = 5) AS touches FROM (" +
-        FactsSql() + ") GROUP BY d HAVING countIf(tag = 1) > 0";
-    std::string history =
-        "arraySort(x -> (x.1, x.2, x.3, x.4), arrayPushFront(changes, (created_at, toUInt8(0), "
-        "toUInt64(0), toUInt32(0), first_stage)))";
-    std::string nullable = [] {
-      std::string out;
-      for (const Attribute& a : kAttributes) {
-        std::string alias = a.alias;
-        std::string plain = alias.substr(0, alias.size() - 2);
-        if (plain == "amount") {
-          out += "toInt64(amount_v.2) AS amount, ";
-        } else {
-          out += "if(" + alias + ".1 = 1, '', " + alias + ".2) AS " + plain + ", ";
-        }
-      }
-      return out;
-    }();
-    // A lead's conversion: when converted_to was set (keys are 2t or 2t+1).
-    std::string conversion =
-        "converted != '' AS converted_set, if(converted_v.3 < 0, intDiv(converted_v.3 - 1, 2), "
-        "intDiv(converted_v.3, 2)) AS converted_at, ";
-    return Wrap(folded, nullable + conversion + history + " AS history, arrayMap(x -> x.1, " +
-                            "history) AS hist_at, arrayMap(x -> x.5, history) AS hist_stage");
-  }
-
-  // Adds the deal's state before `limit` (DealStateBefore) to the rows of `inner`: outcome 0
-  // not created, 1 open, 2 won, 3 lost; the stage, the start of its visit, the close time.
-  std::string WithState(const std::string& inner, const std::string& p,
-                        const std::string& limit) const {
-    std::string semantic = stage_ids_.empty()
-                               ? "toInt64(0)"
-                               : "transform(" + p + "stage, " + StringArray(stage_ids_) + ", " +
-                                     IntArray(stage_semantics_) + ", toInt64(0))";
-    // One layer: ClickHouse 18.16 analyses each nested SELECT again, so a layer per step
-    // costs more than the aliases it would save.
-    return Wrap(inner, "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " +
-                           "hist_stage[" + p + "n] AS " + p + "stage, " +
-                           "arraySlice(hist_stage, 1, " + p + "n) AS " + p + "before, " +
-                           "arrayReduce('max', arrayFilter((i, x) -> x != " + p +
-                           "stage, arrayEnumerate(" + p + "before), " + p + "before)) AS " + p +
-                           "last_other, " + "hist_at[" + p + "last_other + 1] AS " + p +
-                           "entered, " + semantic + " AS " + p + "semantic, " +
-                           "multiIf(created_at >= " + limit + ", 0, " + p + "semantic = 1, 2, " +
-                           p + "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " +
-                           limit + ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p +
-                           "semantic = 1 OR " + p + "semantic = 2, " + p + "entered, " + p +
-                           "outcome = 2, converted_at, " + Int(kNoTime) + ") AS " + p + "close");
-  }
-
-  static std::string Wrap(const std::string& inner, const std::string& columns) {
-    return "SELECT *, " + columns + " FROM (" + inner + ")";
-  }
-
   // The bucket of instant `t`, -1 outside the period (Buckets::IndexOf).
   std::string BucketOf(const std::string& t) const {
     std::vector<int64_t> bounds;
@@ -474,21 +284,6 @@ class Compiler {
     return out;
   }
 
-  // The visits before T that ended (ForEachVisit): v_stage, v_start, v_end and v_next, the
-  // stage entered at the end. Repeated entries into the same stage extend one visit.
-  static std::string WithVisits(const std::string& inner) {
-    std::string sql = Wrap(inner,
-                           "arraySlice(hist_at, 1, T_n) AS b_at, arrayMap((i, x, p) -> i = 1 OR "
-                           "x != p, arrayEnumerate(T_before), T_before, "
-                           "arrayPushFront(arrayPopBack(T_before), '')) AS b_new");
-    sql = Wrap(sql,
-               "arrayFilter((x, f) -> f, T_before, b_new) AS b_stage, "
-               "arrayFilter((x, f) -> f, b_at, b_new) AS b_start");
-    return Wrap(sql,
-                "arrayPopBack(b_stage) AS v_stage, arrayPopBack(b_start) AS v_start, "
-                "arrayPopFront(b_start) AS v_end, arrayPopFront(b_stage) AS v_next");
-  }
-
   // stage_movement, lost_from_stage, stage_time_days, stage_conversion (ScanTransitions) over
   // the ended visits, bucketed by their end.
   std::string TransitionContributions() const {
@@ -590,7 +385,7 @@ class Compiler {
       return Only(open + " AND " + row + " >= 0",
                   Contribution(bucket, a, age ? "1" : "0", age ? "mom - S_entered" : "0", row));
     }
-    if (NeedsTouches()) {
+    if (deals_.touches()) {
       // Fresh: some touch t with M - N days < t < limit (creation and stage changes are in
       // the history, activities and tasks in `touches`).
       std::string span = Int(int64_t{request_.forgotten_days} * kMicrosPerDay);
@@ -749,11 +544,10 @@ class Compiler {
   const ScanContext* plan_;
   MetricId metric_;
   std::vector<std::string> fields_;
+  DealSql deals_;  // each deal's state, derived in SQL
   std::string ws_;
-  std::string committed_;
   int64_t horizon_ = 0;
   std::vector<std::string> stage_ids_, stage_pipelines_;
-  std::vector<int64_t> stage_semantics_;
   std::vector<std::string> user_ids_, user_departments_;
   mutable std::string funnel_columns_;
   std::string fresh_column_;  // forgotten: whether the deal was touched in the window
