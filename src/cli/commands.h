@@ -30,10 +30,6 @@ int ImportIntoFacts(const std::string& facts_url, const std::string& workspace,
 // Prints the errors of a rejected import (the first 50 and how many more) to stderr.
 void PrintRejectedImport(const std::vector<std::string>& errors);
 
-// The id of the workspace named `name` (an error naming it when there is none), or of the
-// default workspace, created on first use, when `name` is empty.
-Result<int64_t> ChooseWorkspace(SqliteStore& store, const std::string& name);
-
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 1;

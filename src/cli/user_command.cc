@@ -8,16 +8,15 @@
 #include "access/password.h"
 #include "access/role.h"
 #include "cli/commands.h"
-#include "store/meta_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "cli/stores.h"
+#include "clickhouse/directory_reader.h"
 
 namespace voronka::cli {
 
 namespace {
 
 struct UserOptions {
-  std::string data_dir;
-  std::string meta_uri;  // PostgreSQL metadata store; empty: the data directory's
+  StoreOptions stores;
   std::string login;
   std::string password;
   bool password_stdin = false;
@@ -32,17 +31,10 @@ struct UserOptions {
   throw CLI::RuntimeError(code);
 }
 
-struct Stores {
-  std::unique_ptr<SqliteStore> records;
-  std::unique_ptr<AccountStore> accounts;
-};
-
-Stores OpenStores(const char* command, const UserOptions& options) {
-  auto store = SqliteStore::Open(options.data_dir);
-  if (!store.ok()) Fail(command, store.message(), kExitFailure);
-  auto meta = OpenMetaStore(options.meta_uri, store.value()->path());
-  if (!meta.ok()) Fail(command, meta.message(), kExitFailure);
-  return {std::move(store).value(), std::move(meta->accounts)};
+Stores Open(const char* command, const UserOptions& options) {
+  Result<Stores> stores = OpenStores(options.stores);
+  if (!stores.ok()) Fail(command, stores.message(), kExitFailure);
+  return std::move(stores).value();
 }
 
 // The password from --password or, with --password-stdin, the first line of stdin.
@@ -65,20 +57,36 @@ struct CrmUser {
   bool heads_department = false;  // the head of their own department
 };
 
-CrmUser FindCrmUser(const SqliteStore& store, int64_t workspace_id, const std::string& id) {
+// Reads the workspace's users and departments (from the data directory, or in the scale-out
+// mode from ClickHouse) and finds user `id` among them.
+CrmUser FindCrmUser(const UserOptions& options, const Stores& stores, int64_t workspace_id,
+                    const std::string& id) {
   CrmUser user;
   std::optional<std::string> department;
   std::map<std::string, std::optional<std::string>> heads;  // department -> head
-  Status loaded = store.Load(workspace_id, [&](const Record& record) {
-    if (const auto* u = std::get_if<UserRecord>(&record.body); u != nullptr && u->id == id) {
+  auto look = [&](const RecordBody& body) {
+    if (const auto* u = std::get_if<UserRecord>(&body); u != nullptr && u->id == id) {
       user.found = true;
       user.name = u->name;
       department = u->department_id;
-    } else if (const auto* d = std::get_if<DepartmentRecord>(&record.body)) {
+    } else if (const auto* d = std::get_if<DepartmentRecord>(&body)) {
       heads[d->id] = d->head_id;
     }
-  });
-  if (!loaded.ok()) Fail("add", loaded.message(), kExitFailure);
+  };
+  if (!options.stores.facts_uri.empty()) {
+    Result<clickhouse::Client> client = clickhouse::Client::Open(options.stores.facts_uri);
+    if (!client.ok()) Fail("add", client.message(), kExitBadInput);
+    std::optional<WorkspaceInfo> info = stores.workspaces->FindWorkspace(workspace_id);
+    Result<clickhouse::Directory> directory =
+        clickhouse::ReadDirectory(client.value(), info ? info->name : "");
+    if (!directory.ok()) Fail("add", directory.message(), kExitFailure);
+    for (const UserRecord& record : directory->users) look(record);
+    for (const DepartmentRecord& record : directory->departments) look(record);
+  } else {
+    Status loaded =
+        stores.records->Load(workspace_id, [&](const Record& record) { look(record.body); });
+    if (!loaded.ok()) Fail("add", loaded.message(), kExitFailure);
+  }
   user.heads_department = department && heads.count(*department) && heads[*department] == id;
   return user;
 }
@@ -95,8 +103,8 @@ void AddUser(UserOptions options) {
   if (options.login.empty()) options.login = options.crm_user;
   if (options.login.empty()) Fail("add", "give --login (or --crm-user)", kExitBadInput);
   std::string password = ReadPassword("add", options);
-  Stores stores = OpenStores("add", options);
-  Result<int64_t> workspace = ChooseWorkspace(*stores.records, options.workspace);
+  Stores stores = Open("add", options);
+  Result<int64_t> workspace = ChooseWorkspace(*stores.workspaces, options.workspace);
   if (!workspace.ok()) {
     Fail("add", workspace.message(), options.workspace.empty() ? kExitFailure : kExitBadInput);
   }
@@ -105,14 +113,14 @@ void AddUser(UserOptions options) {
   if (!options.crm_user.empty()) {
     // The account is linked to a CRM user of the data: it must exist there and have no
     // account yet; without --role it is a head when it heads its department, else a manager.
-    CrmUser user = FindCrmUser(*stores.records, workspace_id, options.crm_user);
+    CrmUser user = FindCrmUser(options, stores, workspace_id, options.crm_user);
     if (!user.found) {
       Fail("add", "no CRM user '" + options.crm_user + "' in the workspace's data", kExitBadInput);
     }
-    for (const Account& other : stores.accounts->Accounts(workspace_id)) {
+    for (const Account& other : stores.meta.accounts->Accounts(workspace_id)) {
       if (other.crm_user_id == options.crm_user) {
-        Fail("add", "CRM user '" + options.crm_user + "' has an account already (" + other.login +
-                        ")",
+        Fail("add",
+             "CRM user '" + options.crm_user + "' has an account already (" + other.login + ")",
              kExitBadInput);
       }
     }
@@ -124,24 +132,26 @@ void AddUser(UserOptions options) {
   Account account;
   account.workspace_id = workspace_id;
   account.login = options.login;
-  account.name = !options.name.empty() ? options.name : !crm_name.empty() ? crm_name : options.login;
+  account.name = !options.name.empty() ? options.name
+                 : !crm_name.empty()   ? crm_name
+                                       : options.login;
   account.role = std::string(RoleName(*role));
   account.crm_user_id = options.crm_user;
   account.password_hash = hash.value();
   account.created_at = std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-  auto id = stores.accounts->AddAccount(account);
+  auto id = stores.meta.accounts->AddAccount(account);
   if (!id.ok()) Fail("add", id.message(), kExitBadInput);
   std::printf("added %s (%s) to workspace %lld\n", account.login.c_str(), account.role.c_str(),
               static_cast<long long>(workspace_id));
 }
 
 void ListUsers(const UserOptions& options) {
-  Stores stores = OpenStores("list", options);
+  Stores stores = Open("list", options);
   std::printf("%-6s %-20s %-10s %-10s %-12s %-7s %s\n", "id", "login", "role", "workspace",
               "crm_user", "active", "name");
-  for (const Account& account : stores.accounts->Accounts()) {
+  for (const Account& account : stores.meta.accounts->Accounts()) {
     std::printf("%-6lld %-20s %-10s %-10lld %-12s %-7s %s\n", static_cast<long long>(account.id),
                 account.login.c_str(), account.role.c_str(),
                 static_cast<long long>(account.workspace_id), account.crm_user_id.c_str(),
@@ -151,12 +161,13 @@ void ListUsers(const UserOptions& options) {
 
 void SetPassword(const UserOptions& options) {
   std::string password = ReadPassword("password", options);
-  Stores stores = OpenStores("password", options);
-  std::optional<Account> account = stores.accounts->FindAccountByLogin(options.login);
+  Stores stores = Open("password", options);
+  std::optional<Account> account = stores.meta.accounts->FindAccountByLogin(options.login);
   if (!account) Fail("password", "no account " + options.login, kExitBadInput);
   auto hash = HashPassword(password);
   if (!hash.ok()) Fail("password", hash.message(), kExitFailure);
-  if (Status status = stores.accounts->SetPasswordHash(account->id, hash.value()); !status.ok()) {
+  if (Status status = stores.meta.accounts->SetPasswordHash(account->id, hash.value());
+      !status.ok()) {
     Fail("password", status.message(), kExitFailure);
   }
   std::printf("password of %s changed; their sessions are ended\n", account->login.c_str());
@@ -164,10 +175,10 @@ void SetPassword(const UserOptions& options) {
 
 void SetActive(const UserOptions& options, bool active) {
   const char* command = active ? "enable" : "disable";
-  Stores stores = OpenStores(command, options);
-  std::optional<Account> account = stores.accounts->FindAccountByLogin(options.login);
+  Stores stores = Open(command, options);
+  std::optional<Account> account = stores.meta.accounts->FindAccountByLogin(options.login);
   if (!account) Fail(command, "no account " + options.login, kExitBadInput);
-  if (Status status = stores.accounts->SetActive(account->id, active); !status.ok()) {
+  if (Status status = stores.meta.accounts->SetActive(account->id, active); !status.ok()) {
     Fail(command, status.message(), kExitFailure);
   }
   std::printf("%s %s\n", account->login.c_str(), active ? "enabled" : "disabled, sessions ended");
@@ -186,9 +197,10 @@ void AddUserCommand(CLI::App& app) {
       "  voronka user add --data /var/lib/voronka --login anna --password-stdin --role manager "
       "--crm-user u12 --name 'Anna P.'\n"
       "  voronka user add --data /var/lib/voronka --crm-user u17 --password-stdin\n"
-      "    (login u17, the CRM user's name, head if they head their department, else manager)");
-  add->add_option("--data", options->data_dir, "data directory")->required();
-  add->add_option("--meta", options->meta_uri, kMetaHelp);
+      "    (login u17, the CRM user's name, head if they head their department, else manager)\n"
+      "  scale-out: the same with --meta postgresql://... --facts clickhouse://... "
+      "instead of --data");
+  AddStoreOptions(add, options->stores);
   add->add_option("--login", options->login,
                   "login (unique, case-insensitive; default: the --crm-user id)");
   add->add_option("--password", options->password, "password (prefer --password-stdin)");
@@ -204,28 +216,24 @@ void AddUserCommand(CLI::App& app) {
   add->callback([options] { AddUser(*options); });
 
   CLI::App* list = user->add_subcommand("list", "List the accounts of every workspace.");
-  list->add_option("--data", options->data_dir, "data directory")->required();
-  list->add_option("--meta", options->meta_uri, kMetaHelp);
+  AddStoreOptions(list, options->stores);
   list->callback([options] { ListUsers(*options); });
 
   CLI::App* password =
       user->add_subcommand("password", "Set an account's password (ends its sessions).");
-  password->add_option("--data", options->data_dir, "data directory")->required();
-  password->add_option("--meta", options->meta_uri, kMetaHelp);
+  AddStoreOptions(password, options->stores);
   password->add_option("--login", options->login, "login")->required();
   password->add_option("--password", options->password, "password (prefer --password-stdin)");
   password->add_flag("--password-stdin", options->password_stdin, "read the password from stdin");
   password->callback([options] { SetPassword(*options); });
 
   CLI::App* disable = user->add_subcommand("disable", "Stop an account from logging in.");
-  disable->add_option("--data", options->data_dir, "data directory")->required();
-  disable->add_option("--meta", options->meta_uri, kMetaHelp);
+  AddStoreOptions(disable, options->stores);
   disable->add_option("--login", options->login, "login")->required();
   disable->callback([options] { SetActive(*options, false); });
 
   CLI::App* enable = user->add_subcommand("enable", "Let a disabled account log in again.");
-  enable->add_option("--data", options->data_dir, "data directory")->required();
-  enable->add_option("--meta", options->meta_uri, kMetaHelp);
+  AddStoreOptions(enable, options->stores);
   enable->add_option("--login", options->login, "login")->required();
   enable->callback([options] { SetActive(*options, true); });
 }

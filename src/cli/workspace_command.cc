@@ -1,17 +1,18 @@
-// `voronka workspace`: tenants of one data directory.
+// `voronka workspace`: the tenants of one data directory, or of every server of the
+// scale-out mode (listed in its PostgreSQL database).
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/stores.h"
 #include "model/time.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace voronka::cli {
 
 namespace {
 
 struct WorkspaceOptions {
-  std::string data_dir;
+  StoreOptions stores;
   std::string name;
   std::string time_zone = "UTC";
   std::string currency = "RUB";
@@ -34,8 +35,10 @@ void AddWorkspaceCommand(CLI::App& app) {
       "add",
       "Add a workspace. A running server serves it at once (loaded on its first request).\n"
       "Example: voronka workspace add --data /var/lib/voronka --name acme "
-      "--time-zone Europe/Moscow");
-  add->add_option("--data", options->data_dir, "data directory")->required();
+      "--time-zone Europe/Moscow\n"
+      "Scale-out: voronka workspace add --meta postgresql://... --facts clickhouse://... "
+      "--name acme");
+  AddStoreOptions(add, options->stores);
   add->add_option("--name", options->name, "workspace name (unique)")->required();
   add->add_option("--time-zone", options->time_zone, "IANA time zone")->capture_default_str();
   add->add_option("--currency", options->currency, "base currency")->capture_default_str();
@@ -47,25 +50,25 @@ void AddWorkspaceCommand(CLI::App& app) {
     if (options->locale != "ru" && options->locale != "en" && options->locale != "pl") {
       Fail("add", "--locale must be ru, en or pl", kExitBadInput);
     }
-    auto store = SqliteStore::Open(options->data_dir);
-    if (!store.ok()) Fail("add", store.message(), kExitFailure);
+    Result<Stores> stores = OpenStores(options->stores);
+    if (!stores.ok()) Fail("add", stores.message(), kExitFailure);
     WorkspaceRecord settings;
     settings.name = options->name;
     settings.time_zone = options->time_zone;
     settings.currency = options->currency;
     settings.locale = options->locale;
-    auto id = store.value()->CreateWorkspace(options->name, settings);
+    auto id = stores->workspaces->CreateWorkspace(options->name, settings);
     if (!id.ok()) Fail("add", id.message(), kExitBadInput);
     std::printf("added workspace %s (id %lld)\n", options->name.c_str(),
                 static_cast<long long>(id.value()));
   });
 
   CLI::App* list = workspace->add_subcommand("list", "List the workspaces.");
-  list->add_option("--data", options->data_dir, "data directory")->required();
+  AddStoreOptions(list, options->stores);
   list->callback([options] {
-    auto store = SqliteStore::Open(options->data_dir);
-    if (!store.ok()) Fail("list", store.message(), kExitFailure);
-    for (const WorkspaceInfo& info : store.value()->Workspaces()) {
+    Result<Stores> stores = OpenStores(options->stores);
+    if (!stores.ok()) Fail("list", stores.message(), kExitFailure);
+    for (const WorkspaceInfo& info : stores->workspaces->Workspaces()) {
       std::printf("%lld\t%s\t%s\n", static_cast<long long>(info.id), info.name.c_str(),
                   info.settings.time_zone.value_or("UTC").c_str());
     }

@@ -1,6 +1,7 @@
 #include "clickhouse/report.h"
 
 #include <charconv>
+#include <optional>
 
 #include "clickhouse/compiler.h"
 #include "clickhouse/directory_reader.h"
@@ -85,25 +86,32 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
                        const Visibility& visibility) {
   Result<Tables> directory = ReadReportDirectory(client, ws);
   if (!directory.ok()) return directory.status();
-  Tables& tables = directory.value();
-  Result<ReportRequest> parsed = ParseRequest(body, now, tables);
+  return RunReport(client, ws, directory.value(), body, now, visibility);
+}
+
+Result<json> RunReport(const Client& client, const std::string& ws, const Tables& directory,
+                       const json& body, Instant now, const Visibility& visibility) {
+  Result<ReportRequest> parsed = ParseRequest(body, now, directory);
   if (!parsed.ok()) return parsed.status();
   const ReportRequest& request = parsed.value();
   Status compilable = CheckCompilable(request);
   if (!compilable.ok()) return compilable;
-  const TimeZone& zone = tables.settings.time_zone;
+  const TimeZone& zone = directory.settings.time_zone;
   const std::string& database = client.endpoint().database;
   bool per_stage = request.metric->stage_rows != StageRows::kNone;
+  std::optional<Tables> counted;
   if (per_stage) {
     // The default pipeline is the one holding the most deals now: count them.
-    Result<Rows> counts = client.Query(CompileLatestPipelineCounts(tables, database, ws));
+    Result<Rows> counts = client.Query(CompileLatestPipelineCounts(directory, database, ws));
     if (!counts.ok()) return counts.status();
-    tables.deals.pipeline_deals.assign(static_cast<size_t>(tables.pipelines.ids.size()), 0);
+    counted.emplace(directory);
+    counted->deals.pipeline_deals.assign(static_cast<size_t>(directory.pipelines.ids.size()), 0);
     for (size_t r = 0; r < counts->size(); ++r) {
-      int32_t pipeline = tables.pipelines.ids.Find(counts->Text(r, 0));
-      if (pipeline != kNone) tables.deals.pipeline_deals[Row(pipeline)] = counts->Int(r, 1);
+      int32_t pipeline = directory.pipelines.ids.Find(counts->Text(r, 0));
+      if (pipeline != kNone) counted->deals.pipeline_deals[Row(pipeline)] = counts->Int(r, 1);
     }
   }
+  const Tables& tables = counted ? *counted : directory;
   // The pipeline and stage rows of per-stage metrics, resolved as the engine resolves them.
   Result<ScanContext> plan = ScanContext::Make(tables, request, visibility);
   if (!plan.ok()) return plan.status();

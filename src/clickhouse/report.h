@@ -24,5 +24,10 @@ Result<Tables> ReadReportDirectory(const Client& client, const std::string& work
 Result<nlohmann::json> RunReport(const Client& client, const std::string& workspace,
                                  const nlohmann::json& request, Instant now,
                                  const Visibility& visibility = {});
+// The same over `directory`, the workspace's directory as the caller holds it (a server's
+// directory engine, with the admin's settings applied), instead of reading it again.
+Result<nlohmann::json> RunReport(const Client& client, const std::string& workspace,
+                                 const Tables& directory, const nlohmann::json& request,
+                                 Instant now, const Visibility& visibility = {});
 
 }  // namespace voronka::clickhouse

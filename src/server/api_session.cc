@@ -144,7 +144,7 @@ void Api::Logout(RouteContext& context) {
 json Api::WorkspaceJson(int64_t workspace_id) {
   // The engine first: it loads a workspace added since the start, which the store then knows.
   std::shared_ptr<const Engine> engine = runtime_.engine(workspace_id);
-  std::optional<WorkspaceInfo> info = runtime_.store().FindWorkspace(workspace_id);
+  std::optional<WorkspaceInfo> info = runtime_.workspace_store().FindWorkspace(workspace_id);
   json workspace = {{"id", workspace_id}};
   if (engine) {
     Engine::ReadView view = engine->Read();

@@ -67,7 +67,14 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
   runtime->accounts_ = std::move(meta->accounts);
   runtime->shared_meta_ = !meta_uri.empty();
   runtime->saved_reports_ = std::move(meta->saved_reports);
-  auto default_workspace = runtime->store_->EnsureDefaultWorkspace();
+  // Scale-out with shared metadata: the workspaces are listed beside it, so every server has
+  // the same ones; otherwise the data directory lists them, next to their records.
+  runtime->workspace_store_ = runtime->store_.get();
+  if (!facts_uri.empty() && meta->workspaces) {
+    runtime->shared_workspaces_ = std::move(meta->workspaces);
+    runtime->workspace_store_ = runtime->shared_workspaces_.get();
+  }
+  auto default_workspace = runtime->workspace_store_->EnsureDefaultWorkspace();
   if (!default_workspace.ok()) return default_workspace.status();
   runtime->default_workspace_ = default_workspace.value();
   if (!facts_uri.empty()) {
@@ -99,7 +106,7 @@ Runtime::~Runtime() {
 
 Result<std::shared_ptr<Engine>> Runtime::BuildEngine(int64_t workspace_id,
                                                      const AdminSettings& settings) const {
-  if (facts_) return BuildDirectoryEngine(WorkspaceName(workspace_id), settings);
+  if (facts_) return BuildDirectoryEngine(workspace_id, settings);
   auto engine = std::make_shared<Engine>();
   // Replayed in chunks so that a large history never sits in memory twice.
   constexpr size_t kChunk = 65536;
@@ -139,7 +146,8 @@ Runtime::Workspace* Runtime::Load(int64_t workspace_id) const {
   // A workspace added by another process (`voronka workspace add` while serving) is not in
   // the store's memory yet: opening a write turn makes the store catch up with the file; the
   // empty bulk load is rolled back at once.
-  if (!store_->FindWorkspace(workspace_id)) {
+  if (!workspace_store_->FindWorkspace(workspace_id)) {
+    if (shared_workspaces_) return nullptr;
     (void)store_->BeginBulk(workspace_id);
     if (!store_->FindWorkspace(workspace_id)) return nullptr;
   }
@@ -193,19 +201,24 @@ int64_t Runtime::DataVersion(int64_t workspace_id) const {
 }
 
 std::string Runtime::WorkspaceName(int64_t workspace_id) const {
-  std::optional<WorkspaceInfo> info = store_->FindWorkspace(workspace_id);
+  std::optional<WorkspaceInfo> info = workspace_store_->FindWorkspace(workspace_id);
   return info ? info->name : std::string();
 }
 
-Result<std::shared_ptr<Engine>> Runtime::BuildDirectoryEngine(const std::string& name,
+Result<std::shared_ptr<Engine>> Runtime::BuildDirectoryEngine(int64_t workspace_id,
                                                               const AdminSettings& settings) const {
-  Result<clickhouse::Directory> directory = clickhouse::ReadDirectory(*facts_, name);
+  std::optional<WorkspaceInfo> info = workspace_store_->FindWorkspace(workspace_id);
+  if (!info) return Status::Error("unknown workspace " + std::to_string(workspace_id));
+  Result<clickhouse::Directory> directory = clickhouse::ReadDirectory(*facts_, info->name);
   if (!directory.ok()) return directory.status();
   std::vector<Record> records;
   auto add = [&](RecordBody body) {
     RewriteRecord(settings, body);
     records.push_back(Record{std::nullopt, std::move(body)});
   };
+  // The settings the workspace was added with, then those its records sent (as the embedded
+  // store merges them).
+  add(info->settings);
   add(directory->settings);
   for (const DepartmentRecord& record : directory->departments) add(record);
   for (const UserRecord& record : directory->users) add(record);
@@ -239,7 +252,10 @@ Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engin
                                        const nlohmann::json& request, Instant now,
                                        const Visibility& visibility) const {
   if (!facts_) return RunReport(engine, request, now, visibility);
-  return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), request, now, visibility);
+  // The directory engine already holds what the compiler resolves the request against.
+  Engine::ReadView view = engine.Read();
+  return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
+                               visibility);
 }
 
 Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,

@@ -43,7 +43,8 @@ class Runtime {
   // written there, reports are compiled to its SQL, and the in-process engine of a workspace
   // holds only its directory (settings, users, departments, pipelines, companies, contacts,
   // goals), read back from ClickHouse and renewed when a batch commits. The data directory
-  // then keeps only the list of workspaces.
+  // then keeps only the list of workspaces, unless the metadata is in PostgreSQL: then the
+  // workspaces are listed there too.
   static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir,
                                                std::string_view meta_uri = {},
                                                std::string_view facts_uri = {});
@@ -64,6 +65,9 @@ class Runtime {
                                    const Visibility& visibility) const;
 
   SqliteStore& store() { return *store_; }
+  // Where the workspaces are listed: the data directory, or in scale-out mode with metadata in
+  // PostgreSQL, that database (shared by every server).
+  const WorkspaceStore& workspace_store() const { return *workspace_store_; }
   // Accounts, sessions, layouts, settings, saved filters and ingest tokens.
   AccountStore& accounts() { return *accounts_; }
   // Reports saved from the report builder.
@@ -128,7 +132,7 @@ class Runtime {
   // With a shared metadata store: adopts settings another server saved (see SaveSettings).
   void FollowStoredSettings(int64_t workspace_id, Workspace& workspace) const;
   // Scale-out: a directory-only engine of the workspace read from ClickHouse.
-  Result<std::shared_ptr<Engine>> BuildDirectoryEngine(const std::string& name,
+  Result<std::shared_ptr<Engine>> BuildDirectoryEngine(int64_t workspace_id,
                                                        const AdminSettings& settings) const;
   // Scale-out: renews the workspace's directory engine when a batch was committed since it
   // was read (looked at most once per kSettingsRecheck; `now_too` looks at once).
@@ -139,6 +143,8 @@ class Runtime {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<SavedReportStore> saved_reports_;
+  std::unique_ptr<WorkspaceStore> shared_workspaces_;  // scale-out with --meta: in PostgreSQL
+  WorkspaceStore* workspace_store_ = nullptr;          // store_ or shared_workspaces_
   int64_t default_workspace_ = 0;
   mutable std::shared_mutex workspaces_mutex_;  // guards the map; entries are never removed
   mutable std::mutex load_mutex_;               // one workspace loaded at a time

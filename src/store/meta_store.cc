@@ -3,6 +3,7 @@
 #include "store/postgres/account_store.h"
 #include "store/postgres/saved_report_store.h"
 #include "store/postgres/schema.h"
+#include "store/postgres/workspace_store.h"
 #include "store/sqlite/account_store.h"
 #include "store/sqlite/saved_report_store.h"
 
@@ -19,6 +20,7 @@ Result<MetaStore> OpenMetaStore(std::string_view meta_uri, const std::string& sq
     if (!pool.ok()) return pool.status();
     meta.accounts = std::make_unique<PgAccountStore>(pool.value());
     meta.saved_reports = std::make_unique<PgSavedReportStore>(pool.value());
+    meta.workspaces = std::make_unique<PgWorkspaceStore>(pool.value());
     return meta;
   }
   auto accounts = SqliteAccountStore::Open(sqlite_path);

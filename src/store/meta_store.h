@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/status.h"
+#include "store/workspace_store.h"
 
 namespace voronka {
 
@@ -164,6 +165,9 @@ class SavedReportStore {
 struct MetaStore {
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<SavedReportStore> saved_reports;
+  // PostgreSQL only: the shared list of workspaces, used when the facts are in ClickHouse
+  // (with SQLite the data directory's store lists them).
+  std::unique_ptr<WorkspaceStore> workspaces;
 };
 
 // With an empty `meta_uri`: the SQLite database at `sqlite_path` (already migrated by

@@ -14,6 +14,7 @@
 #include "server/http_util.h"
 #include "server/server.h"
 #include "server/server_instance.h"
+#include "store/meta_store.h"
 #include "testing/clickhouse_server.h"
 #include "testing/postgres_server.h"
 
@@ -160,6 +161,74 @@ TEST_F(ScaleOutTest, WhileClickHouseIsDownReportsAnswer503AndRecoverAfter) {
   ASSERT_TRUE(up);
   EXPECT_EQ(up->status, 200) << up->body;
   EXPECT_EQ(json::parse(up->body)["total"], "650.00");
+}
+
+TEST_F(ScaleOutTest, AWorkspaceAddedOnceIsServedByEveryServerUnderTheSameId) {
+  // `voronka workspace add --meta ... --facts ...` while both servers run: the workspace is
+  // listed in PostgreSQL, in neither server's data directory.
+  Result<MetaStore> meta = OpenMetaStore(postgres_->uri(), "");
+  ASSERT_TRUE(meta.ok()) << meta.message();
+  WorkspaceRecord added;
+  added.name = "Acme LLC";
+  added.time_zone = "Europe/Moscow";
+  Result<int64_t> acme = meta->workspaces->CreateWorkspace("acme", added);
+  ASSERT_TRUE(acme.ok()) << acme.message();
+  EXPECT_NE(acme.value(), first_.runtime->default_workspace());
+  EXPECT_FALSE(meta->workspaces->CreateWorkspace("acme").ok()) << "names are unique";
+  EXPECT_FALSE(first_.runtime->store().FindWorkspace(acme.value()));
+  EXPECT_FALSE(second_.runtime->store().FindWorkspace(acme.value()));
+
+  // One deal of acme, sent to the first server with an acme token: created at 21:30 UTC on
+  // 28 Feb 2026, which is 00:30 on 1 March in Moscow. By acme's time zone it is a March deal:
+  // March created_count 1, February 0; the default workspace keeps its 4.
+  Result<std::string> token =
+      IssueIngestToken(first_.runtime->accounts(), acme.value(), NowMicros());
+  ASSERT_TRUE(token.ok()) << token.message();
+  std::string batch =
+      R"({"type":"user","id":"u1","name":"Vera"})"
+      "\n"
+      R"({"type":"pipeline","id":"p1","name":"Sales","entity":"deal","stages":[)"
+      R"({"id":"new","name":"New","semantic":"open"}]})"
+      "\n"
+      R"({"type":"deal","id":"A1","title":"Acme 1","pipeline_id":"p1","stage_id":"new",)"
+      R"("amount":"70.00","responsible_id":"u1","created_at":"2026-02-28T21:30:00Z"})"
+      "\n";
+  auto sent = first_.client->Post("/api/v1/events", {{"Authorization", "Bearer " + token.value()}},
+                                  batch, "application/x-ndjson");
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 200) << sent->body;
+
+  // An admin of acme, added on the first server, logs in on the second and sees acme.
+  Account admin;
+  admin.workspace_id = acme.value();
+  admin.login = "vera";
+  admin.name = "Vera";
+  admin.role = "admin";
+  admin.password_hash = HashPassword("vera-pw").value();
+  ASSERT_TRUE(first_.runtime->accounts().AddAccount(admin).ok());
+  auto [headers, status] = second_.Login("vera", "vera-pw");
+  ASSERT_EQ(status, 200);
+  auto me = second_.client->Get("/api/v1/me", headers);
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  json workspace = json::parse(me->body)["workspace"];
+  EXPECT_EQ(workspace["id"], acme.value());
+  EXPECT_EQ(workspace["name"], "Acme LLC");
+  EXPECT_EQ(workspace["time_zone"], "Europe/Moscow");
+  json request = Request("created_count");
+  auto answer = second_.client->Post("/api/v1/report", headers, request.dump(), "application/json");
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  EXPECT_EQ(json::parse(answer->body)["total"], 1) << answer->body;
+  request["period"] = {{"from", "2026-02-01"}, {"to", "2026-03-01"}};
+  answer = second_.client->Post("/api/v1/report", headers, request.dump(), "application/json");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(json::parse(answer->body)["total"], 0) << answer->body;
+  // The default workspace's admin still sees its own four.
+  answer = second_.client->Post("/api/v1/report", headers_, Request("created_count").dump(),
+                                "application/json");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(json::parse(answer->body)["total"], 4) << answer->body;
 }
 
 }  // namespace

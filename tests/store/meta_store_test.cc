@@ -48,6 +48,11 @@ class MetaStoreTest : public ::testing::Test {
 
   AccountStore& accounts() { return *meta_.accounts; }
   SavedReportStore& reports() { return *meta_.saved_reports; }
+  // The list of workspaces: the data directory's, or in the scale-out mode PostgreSQL's.
+  WorkspaceStore& workspaces() {
+    if constexpr (Backend::kPostgres) return *meta_.workspaces;
+    return *facts_;
+  }
 
   int64_t AddAccount(std::string_view login, int64_t workspace_id = kMain) {
     Account account;
@@ -227,7 +232,8 @@ TYPED_TEST(MetaStoreTest, SettingsArePerWorkspaceReplacedAndKeptAcrossReopening)
 // (anna: 30 and 40 left, the other key's 25 kept). Forgetting anna leaves the other key's one.
 TYPED_TEST(MetaStoreTest, LoginFailuresAreCountedPerKeyAfterAnInstantAndForgotten) {
   AccountStore& accounts = this->accounts();
-  for (int64_t at : {10, 20, 30}) ASSERT_TRUE(accounts.RecordLoginFailure("login:anna", at, 0).ok());
+  for (int64_t at : {10, 20, 30})
+    ASSERT_TRUE(accounts.RecordLoginFailure("login:anna", at, 0).ok());
   ASSERT_TRUE(accounts.RecordLoginFailure("address:10.0.0.1", 25, 0).ok());
   EXPECT_EQ(accounts.LoginFailuresAfter("login:anna", 15).value(), 2);
   EXPECT_EQ(accounts.LoginFailuresAfter("login:anna", 0).value(), 3);
@@ -366,6 +372,53 @@ TYPED_TEST(MetaStoreTest, ManyThreadsAddAndReadAccountsAtOnce) {
   EXPECT_EQ(this->accounts().Accounts().size(), size_t{kThreads * kEach});
 }
 
+TYPED_TEST(MetaStoreTest, WorkspacesAreListedFoundAndNamedOnce) {
+  WorkspaceStore& store = this->workspaces();
+  Result<int64_t> first = store.EnsureDefaultWorkspace();
+  ASSERT_TRUE(first.ok()) << first.message();
+  EXPECT_EQ(store.EnsureDefaultWorkspace().value(), first.value()) << "one default only";
+
+  WorkspaceRecord settings;
+  settings.name = "Acme sp. z o.o.";
+  settings.time_zone = "Europe/Warsaw";
+  settings.currency = "PLN";
+  settings.locale = "pl";
+  settings.deal_url = "https://acme.example/deal/{id}";
+  settings.forgotten_days = 10;
+  Result<int64_t> acme = store.CreateWorkspace("acme", settings);
+  ASSERT_TRUE(acme.ok()) << acme.message();
+  Result<int64_t> again = store.CreateWorkspace("acme");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.message(), "workspace 'acme' exists already");
+  EXPECT_FALSE(store.CreateWorkspace("").ok());
+  Result<int64_t> bare = store.CreateWorkspace("bare");
+  ASSERT_TRUE(bare.ok()) << bare.message();
+
+  std::optional<WorkspaceInfo> found = store.FindWorkspace(acme.value());
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->name, "acme");
+  EXPECT_EQ(found->settings, settings);
+  // Settings not given: UTC, RUB, ru, and no display name.
+  found = store.FindWorkspace(bare.value());
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->settings.time_zone, "UTC");
+  EXPECT_EQ(found->settings.currency, "RUB");
+  EXPECT_EQ(found->settings.locale, "ru");
+  EXPECT_FALSE(found->settings.name.has_value());
+  EXPECT_FALSE(store.FindWorkspace(bare.value() + 100).has_value());
+
+  std::vector<WorkspaceInfo> listed = store.Workspaces();
+  ASSERT_GE(listed.size(), 3u);
+  EXPECT_EQ(listed.front().id, first.value());
+  EXPECT_EQ(listed.front().name, "default");
+  EXPECT_EQ(listed[listed.size() - 2].name, "acme");
+  EXPECT_EQ(listed.back().name, "bare");
+
+  EXPECT_EQ(ChooseWorkspace(store, "acme").value(), acme.value());
+  EXPECT_EQ(ChooseWorkspace(store, "").value(), first.value());
+  EXPECT_EQ(ChooseWorkspace(store, "nope").message(), "no workspace named nope");
+}
+
 TYPED_TEST(MetaStoreTest, HealthIsOkWhileTheDatabaseAnswers) {
   EXPECT_TRUE(this->accounts().Health().ok());
 }
@@ -389,6 +442,24 @@ TEST_F(PostgresMetaStoreTest, AStoppedServerIsReportedAndTheStoreRecoversWhenItI
   EXPECT_TRUE(accounts().Health().ok());
   ASSERT_TRUE(accounts().FindAccount(anna).has_value());
   EXPECT_EQ(accounts().FindAccount(anna)->login, "anna");
+}
+
+TEST_F(PostgresMetaStoreTest, ServersStartingAtOnceMakeOneDefaultWorkspace) {
+  constexpr int kServers = 4;
+  std::vector<std::thread> threads;
+  std::vector<int64_t> ids(kServers, 0);
+  for (int i = 0; i < kServers; ++i) {
+    threads.emplace_back([&, i] {
+      Result<MetaStore> opened = OpenMetaStore(postgres_->uri(), "");
+      if (!opened.ok()) return;
+      Result<int64_t> id = opened->workspaces->EnsureDefaultWorkspace();
+      if (id.ok()) ids[static_cast<size_t>(i)] = id.value();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int64_t id : ids) EXPECT_EQ(id, ids.front());
+  EXPECT_GT(ids.front(), 0);
+  EXPECT_EQ(workspaces().Workspaces().size(), 1u);
 }
 
 TEST_F(PostgresMetaStoreTest, AnUnreachableServerFailsToOpenWithItsAddress) {

@@ -18,6 +18,7 @@
 #include "ingest/ndjson.h"
 #include "model/records.h"
 #include "model/status.h"
+#include "store/workspace_store.h"
 
 namespace voronka {
 
@@ -36,22 +37,16 @@ struct ApplyResult {
   bool ok() const { return errors.empty(); }
 };
 
-struct WorkspaceInfo {
-  int64_t id = 0;
-  std::string name;          // the workspace's key, e.g. "default"
-  WorkspaceRecord settings;  // time_zone, currency and locale always set; name = display name
-};
-
 // Thread-safe: writers (Apply, a BulkLoad for its whole life, workspace and token changes)
 // take turns; Load, Workspaces and token checks run beside them and never wait for a commit.
 // Another process may write to the same directory (`voronka import` beside `voronka serve`):
 // its tokens are found at once, its other changes once this store next writes.
-class SqliteStore {
+class SqliteStore final : public WorkspaceStore {
  public:
   class BulkLoad;
   class WorkspaceCatalog;
 
-  ~SqliteStore();
+  ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -60,13 +55,12 @@ class SqliteStore {
   // The path of the database file.
   const std::string& path() const { return db_path_; }
 
-  // The id of the first workspace, creating workspace "default" (UTC, RUB, ru) when none exists.
-  Result<int64_t> EnsureDefaultWorkspace();
-  // A new workspace named `name` (unique); settings not given are UTC, RUB, ru.
-  Result<int64_t> CreateWorkspace(std::string_view name, const WorkspaceRecord& settings = {});
-  // Every workspace, by id.
-  std::vector<WorkspaceInfo> Workspaces() const;
-  std::optional<WorkspaceInfo> FindWorkspace(int64_t workspace_id) const;
+  // The workspaces of this data directory (WorkspaceStore).
+  Result<int64_t> EnsureDefaultWorkspace() override;
+  Result<int64_t> CreateWorkspace(std::string_view name,
+                                  const WorkspaceRecord& settings = {}) override;
+  std::vector<WorkspaceInfo> Workspaces() const override;
+  std::optional<WorkspaceInfo> FindWorkspace(int64_t workspace_id) const override;
 
   // A new random ingest token for the workspace; only its hash is stored; returned once.
   Result<std::string> CreateIngestToken(int64_t workspace_id);

@@ -1,9 +1,8 @@
-#include "cli/commands.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/workspace_store.h"
 
-namespace voronka::cli {
+namespace voronka {
 
-Result<int64_t> ChooseWorkspace(SqliteStore& store, const std::string& name) {
+Result<int64_t> ChooseWorkspace(WorkspaceStore& store, const std::string& name) {
   if (name.empty()) return store.EnsureDefaultWorkspace();
   for (const WorkspaceInfo& info : store.Workspaces()) {
     if (info.name == name) return info.id;
@@ -11,4 +10,4 @@ Result<int64_t> ChooseWorkspace(SqliteStore& store, const std::string& name) {
   return Status::Error("no workspace named " + name);
 }
 
-}  // namespace voronka::cli
+}  // namespace voronka
