@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "overview.h"
 #include "demo/generator.h"
 #include "engine/engine.h"
 #include "ingest/ndjson.h"
@@ -231,11 +232,7 @@ double Median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-struct Query {
-  std::string name;
-  json request;
-  bool drilldown = false;
-};
+using Query = BenchQuery;
 
 struct Timing {
   double median_ms = 0;
@@ -274,10 +271,6 @@ Timing Measure(const Engine& engine, const std::vector<Query>& queries, int runs
   }
   timing.median_ms = Median(times);
   return timing;
-}
-
-json Period(const std::string& from, const std::string& to) {
-  return {{"from", from}, {"to", to}};
 }
 
 // A batch of `size` new records in the demo's vocabulary: deals, their stage changes,
@@ -336,49 +329,15 @@ int Run(const Options& options) {
               static_cast<double>(rss) / static_cast<double>(std::max<int64_t>(records, 1)));
   PrintMemory(engine.Read().tables(), records);
 
-  // The demo's last month and the 24 months up to it; as_of right after the history ends.
-  LocalDate end = ParseDate(options.end_date).value();
-  LocalDate next_day{end.days + 1};
-  CivilDate civil = CivilFromDate(next_day);
-  LocalDate month_end = DateFromCivil({civil.year, civil.month, 1});
-  if (month_end < next_day) month_end = AddMonths(month_end, 1);
-  std::string to = FormatDate(month_end);
-  std::string month_from = FormatDate(AddMonths(month_end, -1));
-  std::string year2_from = FormatDate(AddMonths(month_end, -24));
-  std::string as_of = to + "T00:00:00Z";
-  json month = Period(month_from, to);
-  json two_years = Period(year2_from, to);
-
-  std::vector<Query> overview;
-  for (const char* metric :
-       {"created_count", "won_count", "won_amount", "avg_check", "avg_cycle_days", "in_work_count",
-        "forgotten_count", "lost_count", "conversion_rate"}) {
-    overview.push_back({std::string("headline ") + metric,
-                        {{"metric", metric},
-                         {"period", month},
-                         {"as_of", as_of},
-                         {"compare", "previous_period"}}});
-  }
-  for (const char* metric : {"funnel", "funnel_conversion"}) {
-    overview.push_back({std::string("funnel ") + metric,
-                        {{"metric", metric}, {"period", month}, {"as_of", as_of}}});
-  }
-  for (const char* metric :
-       {"created_count", "won_count", "won_amount", "avg_check", "avg_cycle_days",
-        "conversion_rate", "in_work_count", "in_work_amount", "lost_count", "lost_share"}) {
-    overview.push_back(
-        {std::string("manager table ") + metric,
-         {{"metric", metric}, {"period", month}, {"as_of", as_of}, {"group_by", {"responsible"}}}});
-  }
-  overview.push_back({"trend won_amount by month, 24 months",
-                      {{"metric", "won_amount"},
-                       {"period", two_years},
-                       {"as_of", as_of},
-                       {"granularity", "month"}}});
+  BenchPeriods periods = PeriodsEnding(options.end_date);
+  const json& month = periods.month;
+  const json& two_years = periods.two_years;
+  const std::string& as_of = periods.as_of;
+  std::vector<Query> overview = OverviewSet(periods);
 
   // The headline numbers again with a custom-field filter (the builder's usual request), and
   // the builder's own counts with its other operators.
-  constexpr size_t kHeadlines = 9;
+  constexpr size_t kHeadlines = kOverviewHeadlines;
   std::vector<Query> filtered(overview.begin(), overview.begin() + kHeadlines);
   for (Query& query : filtered) {
     query.name.replace(0, std::string("headline").size(), "fields.delivery=yes");

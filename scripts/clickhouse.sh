@@ -17,6 +17,8 @@
 #       again after cluster-stop keeps the data; a shard still running is left alone (so
 #       `stop DIR/shard2` then cluster-start restarts just that shard). Small caches: tests
 #       start it.
+#       CLICKHOUSE_MARK_CACHE=BYTES sets each shard's mark cache (64 MiB by default; benchmarks
+#       give more).
 #       With CLICKHOUSE_OWNER_PID=PID in the environment, the cluster is stopped when process
 #       PID ends (tests set it, so that a crashed test leaves no servers behind).
 #   scripts/clickhouse.sh cluster-stop DIR       stop both (DIR is kept)
@@ -146,7 +148,7 @@ case "$command" in
       if [ -f "$dir/shard$shard/server.pid" ] && kill -0 "$(cat "$dir/shard$shard/server.pid")" 2>/dev/null; then
         continue
       fi
-      write_config "$dir/shard$shard" $((base + 2 * shard - 2)) 67108864 \
+      write_config "$dir/shard$shard" $((base + 2 * shard - 2)) "${CLICKHOUSE_MARK_CACHE:-67108864}" \
         "$remote
   <uncompressed_cache_size>16777216</uncompressed_cache_size>" "$profile"
       launch "$dir/shard$shard"

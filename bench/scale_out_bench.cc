@@ -1,0 +1,258 @@
+// The overview set answered by the scale-out fact store (a ClickHouse cluster, through the
+// report compiler) next to the embedded engine, on the same demo history: load time of each,
+// ClickHouse's storage per record (system.parts of every shard), and per query the median of
+// warm runs of both. Every answer is compared first: a mismatch prints both and stops the run.
+// bench/scale_out.sh starts a local two-shard cluster, runs this and stops it.
+//
+//   scale_out_bench --facts clickhouse://HOST:PORT/DB [--shard clickhouse://...]...
+//                   [--deals N] [--runs R] [--end-date YYYY-MM-DD] [--work DIR]
+//
+// The schema must exist (`voronka cluster init`); the history goes into workspace "bench_N"
+// (N: the number of deals), imported once and reused by later runs of the same size.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clickhouse/client.h"
+#include "clickhouse/fact_import.h"
+#include "clickhouse/report.h"
+#include "demo/generator.h"
+#include "engine/engine.h"
+#include "ingest/ndjson.h"
+#include "metrics/report.h"
+#include "overview.h"
+#include "resident.h"
+
+namespace voronka {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct Options {
+  std::string facts;
+  std::vector<std::string> shards;  // every shard, for their storage figures
+  int64_t deals = 20000;
+  int runs = 5;
+  std::string end_date = "2026-10-31";
+  std::string work = ".";
+};
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+[[noreturn]] void Die(const std::string& message) {
+  std::fprintf(stderr, "scale_out_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+// The demo history as an NDJSON file (kept: the next run of the same size reuses it).
+std::string DemoFile(const Options& options) {
+  std::string path = options.work + "/demo-" + std::to_string(options.deals) + ".ndjson";
+  if (std::ifstream(path).good()) return path;
+  DemoOptions demo;
+  demo.deals = options.deals;
+  demo.end_date = ParseDate(options.end_date).value();
+  std::ofstream out(path + ".part", std::ios::binary);
+  Status status = GenerateDemo(demo, [&](std::string_view chunk) {
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  });
+  out.close();
+  if (!status.ok() || !out) Die("demo: " + status.message());
+  std::rename((path + ".part").c_str(), path.c_str());
+  return path;
+}
+
+// Applies the file to `engine` in batches of ~4 MB of whole lines; the number of records.
+int64_t LoadEngine(Engine& engine, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string pending;
+  std::vector<char> buffer(4u << 20);
+  int64_t records = 0;
+  auto apply = [&](size_t end) {
+    ParsedBatch batch = ParseNdjson(std::string_view(pending).substr(0, end));
+    if (!batch.ok()) Die("demo history does not parse: " + batch.errors[0]);
+    engine.Apply(batch.records);
+    records += static_cast<int64_t>(batch.records.size());
+    pending.erase(0, std::min(end + 1, pending.size()));
+  };
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    pending.append(buffer.data(), static_cast<size_t>(in.gcount()));
+    size_t end = pending.rfind('\n');
+    if (end != std::string::npos && end > 0) apply(end);
+  }
+  if (!pending.empty()) apply(pending.size());
+  return records;
+}
+
+// Rows and bytes of the database's tables on one server (active parts).
+void PrintStorage(const std::vector<std::string>& shards, int64_t records) {
+  int64_t compressed = 0, uncompressed = 0, rows = 0;
+  std::printf("\nClickHouse storage (all shards)          rows    compressed  uncompressed\n");
+  std::vector<std::pair<std::string, std::vector<int64_t>>> tables;
+  for (const std::string& shard : shards) {
+    Result<clickhouse::Client> client = clickhouse::Client::Open(shard);
+    if (!client.ok()) Die(client.message());
+    Result<clickhouse::Rows> parts = client->Query(
+        "SELECT table, sum(rows), sum(data_compressed_bytes), sum(data_uncompressed_bytes) "
+        "FROM system.parts WHERE database = currentDatabase() AND active "
+        "GROUP BY table ORDER BY table");
+    if (!parts.ok()) Die(parts.message());
+    for (size_t r = 0; r < parts->size(); ++r) {
+      std::string table = parts->Text(r, 0);
+      auto it = std::find_if(tables.begin(), tables.end(),
+                             [&](const auto& entry) { return entry.first == table; });
+      if (it == tables.end()) it = tables.insert(tables.end(), {table, {0, 0, 0}});
+      for (size_t c = 0; c < 3; ++c) it->second[c] += parts->Int(r, c + 1);
+    }
+  }
+  for (const auto& [table, sums] : tables) {
+    std::printf("  %-34s %10lld %10.1f MB %10.1f MB\n", table.c_str(),
+                static_cast<long long>(sums[0]), static_cast<double>(sums[1]) / 1e6,
+                static_cast<double>(sums[2]) / 1e6);
+    rows += sums[0];
+    compressed += sums[1];
+    uncompressed += sums[2];
+  }
+  double per = static_cast<double>(std::max<int64_t>(records, 1));
+  std::printf("  %-34s %10lld %10.1f MB %10.1f MB\n", "ALL", static_cast<long long>(rows),
+              static_cast<double>(compressed) / 1e6, static_cast<double>(uncompressed) / 1e6);
+  std::printf("  per record: %.1f bytes compressed, %.1f uncompressed, %.2f rows\n",
+              static_cast<double>(compressed) / per, static_cast<double>(uncompressed) / per,
+              static_cast<double>(rows) / per);
+}
+
+int Run(const Options& options) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  Result<clickhouse::Client> client = clickhouse::Client::Open(options.facts);
+  if (!client.ok()) Die(client.message());
+  std::string ws = "bench_" + std::to_string(options.deals);
+  auto start = Clock::now();
+  std::string path = DemoFile(options);
+  std::printf("demo history: %lld deals, %s (%.1f s)\n", static_cast<long long>(options.deals),
+              path.c_str(), Seconds(start));
+
+  int64_t rss_before = ResidentBytes();
+  Engine engine;
+  start = Clock::now();
+  int64_t records = LoadEngine(engine, path);
+  std::printf("embedded: %lld records parsed and applied in %.1f s, resident %.0f MB\n",
+              static_cast<long long>(records), Seconds(start),
+              static_cast<double>(ResidentBytes() - rss_before) / 1e6);
+
+  Result<clickhouse::Rows> known = client->Query(
+      "SELECT count() FROM batches WHERE ws = " + clickhouse::Quote(ws));
+  if (!known.ok()) Die(known.message());
+  if (known->Int(0, 0) == 0) {
+    start = Clock::now();
+    clickhouse::WriteResult written = clickhouse::ImportFactsFile(client.value(), ws, path);
+    if (!written.ok()) {
+      Die("import: " + (written.errors.empty() ? written.status.message() : written.errors[0]));
+    }
+    std::printf("ClickHouse: %lld records imported in %.1f s (one batch)\n",
+                static_cast<long long>(written.applied), Seconds(start));
+  } else {
+    std::printf("ClickHouse: workspace %s imported by an earlier run\n", ws.c_str());
+  }
+  PrintStorage(options.shards.empty() ? std::vector<std::string>{options.facts} : options.shards,
+               records);
+
+  // The directory once, as a server holds it between reports.
+  Result<Tables> directory = clickhouse::ReadReportDirectory(client.value(), ws);
+  if (!directory.ok()) Die(directory.message());
+  std::vector<BenchQuery> overview = OverviewSet(PeriodsEnding(options.end_date));
+  auto embedded = [&](const BenchQuery& query) {
+    Result<json> answer = RunReport(engine, query.request, Instant{0}, {});
+    if (!answer.ok()) Die(query.name + ": " + answer.message());
+    return answer.value();
+  };
+  auto scale_out = [&](const BenchQuery& query) {
+    Result<json> answer = clickhouse::RunReport(client.value(), ws, directory.value(),
+                                                query.request, Instant{0}, {});
+    if (!answer.ok()) Die(query.name + " (ClickHouse): " + answer.message());
+    return answer.value();
+  };
+
+  std::printf("\nqueries (median of %d warm runs; answers compared first)  embedded  ClickHouse"
+              "  ratio\n",
+              options.runs);
+  double embedded_sum = 0, scale_out_sum = 0;
+  for (const BenchQuery& query : overview) {
+    json mine = embedded(query);
+    json theirs = scale_out(query);
+    if (mine != theirs) {
+      std::fprintf(stderr, "MISMATCH %s\nrequest: %s\nembedded: %s\nClickHouse: %s\n",
+                   query.name.c_str(), query.request.dump().c_str(), mine.dump().c_str(),
+                   theirs.dump().c_str());
+      return 1;
+    }
+    std::vector<double> a, b;
+    for (int r = 0; r < options.runs; ++r) {
+      auto begin = Clock::now();
+      embedded(query);
+      a.push_back(Seconds(begin) * 1000);
+      begin = Clock::now();
+      scale_out(query);
+      b.push_back(Seconds(begin) * 1000);
+    }
+    double ma = Median(a), mb = Median(b);
+    embedded_sum += ma;
+    scale_out_sum += mb;
+    std::printf("  %-52s %8.2f ms %9.1f ms %6.0fx\n", query.name.c_str(), ma, mb, mb / ma);
+  }
+  std::printf("  %-52s %8.2f ms %9.1f ms %6.0fx\n",
+              ("OVERVIEW SET (" + std::to_string(overview.size()) + " reports, sum)").c_str(),
+              embedded_sum, scale_out_sum, scale_out_sum / embedded_sum);
+  return 0;
+}
+
+}  // namespace
+}  // namespace voronka
+
+int main(int argc, char** argv) {
+  voronka::Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", arg.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--facts") {
+      options.facts = value();
+    } else if (arg == "--shard") {
+      options.shards.push_back(value());
+    } else if (arg == "--deals") {
+      options.deals = std::atoll(value().c_str());
+    } else if (arg == "--runs") {
+      options.runs = std::max(5, std::atoi(value().c_str()));
+    } else if (arg == "--end-date") {
+      options.end_date = value();
+    } else if (arg == "--work") {
+      options.work = value();
+    } else {
+      std::fprintf(stderr,
+                   "usage: scale_out_bench --facts URL [--shard URL]... [--deals N] [--runs R] "
+                   "[--end-date DATE] [--work DIR]\n");
+      return 2;
+    }
+  }
+  if (options.facts.empty()) {
+    std::fprintf(stderr, "scale_out_bench: --facts clickhouse://HOST:PORT/DB is required\n");
+    return 2;
+  }
+  return voronka::Run(options);
+}
