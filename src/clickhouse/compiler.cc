@@ -49,6 +49,10 @@ bool IsStageState(MetricId id) {
          id == MetricId::kStageAgeDays;
 }
 
+bool IsForgotten(MetricId id) {
+  return id == MetricId::kForgottenCount || id == MetricId::kForgottenAmount;
+}
+
 bool IsState(MetricId id) {
   switch (id) {
     case MetricId::kStageCount:
@@ -88,7 +92,7 @@ class Compiler {
  public:
   Compiler(const Tables& t, const std::string& database, const std::string& ws,
            const ReportRequest& request, const Visibility& visibility, const Buckets& buckets,
-           const ScanContext& plan)
+           const ScanContext& plan, bool touches = false)
       : t_(t),
         request_(request),
         visibility_(visibility),
@@ -97,7 +101,7 @@ class Compiler {
         metric_(request.metric->id),
         fields_(FieldNames(request)),
         deals_(t, "ws = " + Quote(ws) + " AND " + CommittedRows(database, ws), fields_,
-               metric_ == MetricId::kForgottenCount || metric_ == MetricId::kForgottenAmount) {
+               touches || IsForgotten(metric_)) {
     ws_ = Quote(ws);
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
@@ -121,21 +125,14 @@ class Compiler {
            ") WHERE L_outcome != 0 GROUP BY pipeline";
   }
 
-  CompiledScan Compile(bool grouped) {
-    CompiledScan out;
+  // One row per deal (per deal and snapshot for state metrics) passing the request, with its
+  // contributions as the array `contributions`; sets the scan's total bucket.
+  std::string WithContributions(CompiledScan& scan) {
     std::string contributions = IsOutcome(metric_)      ? OutcomeContributions()
                                 : IsFunnel(metric_)     ? FunnelContributions()
                                 : IsTransition(metric_) ? TransitionContributions()
                                                         : StateContributions();
-    if (IsState(metric_)) out.total_bucket = SnapshotCount() - 1;
-    std::string keys;
-    std::string key_names;
-    if (grouped) {
-      for (size_t k = 0; k < request_.group_by.size(); ++k) {
-        keys += KeyExpression(request_.group_by[k]) + " AS k" + std::to_string(k) + ", ";
-        key_names += "k" + std::to_string(k) + ", ";
-      }
-    }
+    if (IsState(metric_)) scan.total_bucket = SnapshotCount() - 1;
     std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
     std::string with_contributions;
@@ -156,13 +153,36 @@ class Compiler {
       with_contributions =
           "SELECT *, " + contributions + " AS contributions FROM (" + passing + ")";
     }
+    return with_contributions;
+  }
+
+  CompiledScan Compile(bool grouped) {
+    CompiledScan out;
+    std::string from = WithContributions(out);
+    std::string keys;
+    std::string key_names;
+    if (grouped) {
+      for (size_t k = 0; k < request_.group_by.size(); ++k) {
+        keys += KeyExpression(request_.group_by[k]) + " AS k" + std::to_string(k) + ", ";
+        key_names += "k" + std::to_string(k) + ", ";
+      }
+    }
     std::string target = grouped ? "c.6 != 2" : "c.6 != 1";
     out.sql = "SELECT " + keys +
               "toString(c.5) AS stage_row, toString(c.1) AS bucket, "
               "toString(sum(c.2)), toString(sum(c.3)), "
               "toString(sum(c.4)) FROM (" +
-              with_contributions + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target +
-              " GROUP BY " + key_names + "stage_row, bucket";
+              from + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target + " GROUP BY " +
+              key_names + "stage_row, bucket";
+    return out;
+  }
+
+  CompiledContributions Contributions() {
+    CompiledContributions out;
+    CompiledScan scan;
+    out.sql = WithContributions(scan);
+    out.total_bucket = scan.total_bucket;
+    for (const DimensionRef& key : request_.group_by) out.key_values.push_back(KeyValues(key));
     return out;
   }
 
@@ -181,13 +201,15 @@ class Compiler {
     return "arraySlice([" + item + "], 1, toUInt8(" + condition + "))";
   }
 
-  // One contribution: (bucket, a, b, x, stage row, target), the target as Target: 0 the row
-  // and the total, 1 the row only, 2 the total only.
+  // One contribution: (bucket, a, b, x, stage row, target, at), the target as Target: 0 the
+  // row and the total, 1 the row only, 2 the total only; `at` the time of a stage change
+  // behind it (drill-down lists the changes of transition metrics).
   static std::string Contribution(const std::string& bucket, const std::string& a,
                                   const std::string& b, const std::string& x,
-                                  const std::string& row = "-1", int target = 0) {
+                                  const std::string& row = "-1", int target = 0,
+                                  const std::string& at = "0") {
     return "(toInt32(" + bucket + "), toInt64(" + a + "), toInt64(" + b + "), toInt64(" + x +
-           "), toInt32(" + row + "), toUInt8(" + std::to_string(target) + "))";
+           "), toInt32(" + row + "), toUInt8(" + std::to_string(target) + "), toInt64(" + at + "))";
   }
 
   std::string OutcomeContributions() const {
@@ -317,15 +339,15 @@ class Compiler {
     switch (metric_) {
       case MetricId::kStageTimeDays:
         return "arrayFilter(c -> c.5 >= 0, arrayMap((e, s, n, b) -> " +
-               Contribution(bucket, "0", "1", "e - b", row) + visits + ")";
+               Contribution(bucket, "0", "1", "e - b", row, 0, "e") + visits + ")";
       case MetricId::kStageConversion:
         return "arrayFilter(c -> c.5 >= 0, arrayMap((e, s, n, b) -> " +
-               Contribution(bucket, to + " != -1 AND " + to + " > " + from, "1", "0", row) +
+               Contribution(bucket, to + " != -1 AND " + to + " > " + from, "1", "0", row, 0, "e") +
                visits + ")";
       case MetricId::kLostFromStage:
         return "arrayFilter((c, n) -> c.5 >= 0 AND " + map("n", all_ids, semantics, "toInt64(0)") +
-               " = 2, arrayMap((e, s, n, b) -> " + Contribution(bucket, "1", "0", "0", row) +
-               visits + ", v_next)";
+               " = 2, arrayMap((e, s, n, b) -> " +
+               Contribution(bucket, "1", "0", "0", row, 0, "e") + visits + ", v_next)";
       default: {
         // Boundary j (row j - 1) lies between positions j - 1 and j: +1 when a change crosses
         // it forward, -1 backward; lost stages and other pipelines cross none.
@@ -337,8 +359,8 @@ class Compiler {
                                  " <= " + to + ", 1, " + both + " AND " + to + " < " + j + " AND " +
                                  j + " <= " + from + ", -1, 0)";
           std::string part = "arrayFilter(c -> c.2 != 0, arrayMap((e, s, n, b) -> " +
-                             Contribution(bucket, crossing, "0", "0", std::to_string(r)) + visits +
-                             ")";
+                             Contribution(bucket, crossing, "0", "0", std::to_string(r), 0, "e") +
+                             visits + ")";
           out = out.empty() ? part : "arrayConcat(" + out + ", " + part + ")";
         }
         return out.empty() ? Only("0", Contribution("-1", "0", "0", "0")) : out;
@@ -385,7 +407,7 @@ class Compiler {
       return Only(open + " AND " + row + " >= 0",
                   Contribution(bucket, a, age ? "1" : "0", age ? "mom - S_entered" : "0", row));
     }
-    if (deals_.touches()) {
+    if (IsForgotten(metric_)) {
       // Fresh: some touch t with M - N days < t < limit (creation and stage changes are in
       // the history, activities and tasks in `touches`).
       std::string span = Int(int64_t{request_.forgotten_days} * kMicrosPerDay);
@@ -419,13 +441,19 @@ class Compiler {
         return "loss_reason";
       case Dimension::kEntity:
         return "if(entity = 0, 'deal', 'lead')";
-      case Dimension::kField: {
-        std::string items = "field" + std::to_string(FieldIndex(fields_, key.name));
-        return "arrayJoin(if(empty(" + items + "), [''], " + items + "))";
-      }
+      case Dimension::kField:
+        return "arrayJoin(" + KeyValues(key) + ")";
       default:
         return "''";  // activity keys: none for a deal
     }
+  }
+
+  // Every text of a group key for a deal, as an array: a multi-list field's values ([''] for
+  // none), [KeyExpression] for the other keys.
+  std::string KeyValues(const DimensionRef& key) const {
+    if (key.dimension != Dimension::kField) return "[" + KeyExpression(key) + "]";
+    std::string items = "field" + std::to_string(FieldIndex(fields_, key.name));
+    return "if(empty(" + items + "), [''], " + items + ")";
   }
 
   // A single-valued dimension's text against an in / not_in / empty filter (DimensionFilter
@@ -591,6 +619,15 @@ std::string CompileLatestPipelineCounts(const Tables& directory, const std::stri
   ScanContext plan;
   return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan)
       .LatestPipelineCounts();
+}
+
+CompiledContributions CompileContributions(const Tables& directory, const std::string& database,
+                                           const std::string& workspace,
+                                           const ReportRequest& request,
+                                           const Visibility& visibility, const Buckets& buckets,
+                                           const ScanContext& plan) {
+  return Compiler(directory, database, workspace, request, visibility, buckets, plan, true)
+      .Contributions();
 }
 
 CompiledScan CompileScan(const Tables& directory, const std::string& database,

@@ -36,6 +36,26 @@ CompiledScan CompileScan(const Tables& directory, const std::string& database,
                          const Visibility& visibility, const Buckets& buckets,
                          const ScanContext& plan, bool grouped);
 
+// The contributions of the same scan deal by deal, for drill-down: `sql` is a SELECT of one
+// row per deal passing the request (per deal and snapshot for state metrics) with its columns
+// (DealSql with its touches: id, responsible, amount, created_at, hist_at, touches, ...; its
+// state at T as T_stage, T_entered, T_close) and the array `contributions` of tuples (bucket, a, b,
+// x, stage row, target, at): bucket -1 is outside the period, target 0 counts in the row and the
+// total, 1 in the row only, 2 in the total only; `at` is the time of the stage change behind a
+// contribution of a transition metric. `key_values` has per group key an Array(String) expression
+// over those columns: the deal's texts for it (a multi-list field: each of its values, [''] for
+// none).
+struct CompiledContributions {
+  std::string sql;
+  std::vector<std::string> key_values;
+  int32_t total_bucket = -1;  // as CompiledScan
+};
+CompiledContributions CompileContributions(const Tables& directory, const std::string& database,
+                                           const std::string& workspace,
+                                           const ReportRequest& request,
+                                           const Visibility& visibility, const Buckets& buckets,
+                                           const ScanContext& plan);
+
 // Per pipeline id, the number of deals whose latest stage is on it (DefaultPipeline's counts):
 // rows (pipeline, count).
 std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& database,

@@ -82,6 +82,23 @@ Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws) 
   return tables;
 }
 
+Result<ScanContext> PlanScan(const Client& client, const std::string& ws, Tables& directory,
+                             const ReportRequest& request, const Visibility& visibility) {
+  if (request.metric->stage_rows != StageRows::kNone) {
+    // The default pipeline is the one holding the most deals now: count them.
+    Result<Rows> counts =
+        client.Query(CompileLatestPipelineCounts(directory, client.endpoint().database, ws));
+    if (!counts.ok()) return counts.status();
+    directory.deals.pipeline_deals.assign(static_cast<size_t>(directory.pipelines.ids.size()), 0);
+    for (size_t r = 0; r < counts->size(); ++r) {
+      int32_t pipeline = directory.pipelines.ids.Find(counts->Text(r, 0));
+      if (pipeline != kNone) directory.deals.pipeline_deals[Row(pipeline)] = counts->Int(r, 1);
+    }
+  }
+  // The pipeline and stage rows of per-stage metrics, resolved as the engine resolves them.
+  return ScanContext::Make(directory, request, visibility);
+}
+
 Result<json> RunReport(const Client& client, const std::string& ws, const json& body, Instant now,
                        const Visibility& visibility) {
   Result<Tables> directory = ReadReportDirectory(client, ws);
@@ -98,22 +115,9 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
   if (!compilable.ok()) return compilable;
   const TimeZone& zone = directory.settings.time_zone;
   const std::string& database = client.endpoint().database;
-  bool per_stage = request.metric->stage_rows != StageRows::kNone;
-  std::optional<Tables> counted;
-  if (per_stage) {
-    // The default pipeline is the one holding the most deals now: count them.
-    Result<Rows> counts = client.Query(CompileLatestPipelineCounts(directory, database, ws));
-    if (!counts.ok()) return counts.status();
-    counted.emplace(directory);
-    counted->deals.pipeline_deals.assign(static_cast<size_t>(directory.pipelines.ids.size()), 0);
-    for (size_t r = 0; r < counts->size(); ++r) {
-      int32_t pipeline = directory.pipelines.ids.Find(counts->Text(r, 0));
-      if (pipeline != kNone) counted->deals.pipeline_deals[Row(pipeline)] = counts->Int(r, 1);
-    }
-  }
-  const Tables& tables = counted ? *counted : directory;
-  // The pipeline and stage rows of per-stage metrics, resolved as the engine resolves them.
-  Result<ScanContext> plan = ScanContext::Make(tables, request, visibility);
+  // A copy: per-stage metrics count each pipeline's deals into it.
+  Tables tables = directory;
+  Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility);
   if (!plan.ok()) return plan.status();
 
   Buckets buckets(request.period, request.granularity, zone);

@@ -7,6 +7,8 @@
 
 #include "clickhouse/client.h"
 #include "engine/tables.h"
+#include "metrics/request.h"
+#include "metrics/scan.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
 #include "model/time.h"
@@ -16,6 +18,12 @@ namespace voronka::clickhouse {
 // The directory of a workspace (ReadDirectory) as engine tables: settings, users,
 // departments, pipelines with their stages, companies; what requests are resolved against.
 Result<Tables> ReadReportDirectory(const Client& client, const std::string& workspace);
+
+// The scan plan of a parsed request over the directory (ScanContext::Make); for per-stage
+// metrics the deals of each pipeline are counted from the facts first (the default pipeline
+// is the one holding the most deals now).
+Result<ScanContext> PlanScan(const Client& client, const std::string& workspace, Tables& directory,
+                             const ReportRequest& request, const Visibility& visibility);
 
 // SPEC §3 report of `workspace`, answered as RunReport (metrics/report.h) answers it from the
 // same history; `now` is the real now, `visibility` the caller's role. Metrics and filters the

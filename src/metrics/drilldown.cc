@@ -2,6 +2,7 @@
 // behind one row (or the total), so the list and the number can never disagree.
 #include <algorithm>
 
+#include "metrics/drilldown_items.h"
 #include "metrics/format.h"
 #include "metrics/report.h"
 #include "metrics/scans.h"
@@ -17,17 +18,9 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
-json TimeOrNull(int64_t micros) {
-  return micros == kNoTime ? json(nullptr) : json(FormatInstant(Instant{micros}));
-}
-
 json DealUrl(const Tables& t, int32_t deal) {
-  const std::string& pattern = t.settings.deal_url;
-  if (deal == kNone || pattern.empty()) return nullptr;
-  std::string url = pattern;
-  size_t at = url.find("{id}");
-  if (at != std::string::npos) url.replace(at, 4, t.deals.ids.Text(deal));
-  return url;
+  if (deal == kNone) return nullptr;
+  return voronka::DealUrl(t.settings.deal_url, t.deals.ids.Text(deal));
 }
 
 json DealJson(const ScanContext& c, int32_t deal, LastTouchReader& last_touch) {
@@ -96,25 +89,6 @@ json ItemJson(const ScanContext& c, const Item& item, LastTouchReader& last_touc
   return nullptr;
 }
 
-// Orders JSON values of one member: numbers by value, strings as text, money strings by amount,
-// null last.
-bool Less(const json& a, const json& b) {
-  if (a.is_null() || b.is_null()) return !a.is_null() && b.is_null();
-  if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
-  if (a.is_string() && b.is_string()) return a.get<std::string>() < b.get<std::string>();
-  return a.is_number();
-}
-
-json SortKey(const json& item, const std::string& field) {
-  if (!item.contains(field)) return nullptr;
-  const json& value = item[field];
-  if (field == "amount" && value.is_string()) {
-    Result<int64_t> minor = ParseMoney(value.get<std::string>());
-    if (minor.ok()) return minor.value();
-  }
-  return value;
-}
-
 // The text id an item is listed under.
 std::string_view ItemId(const Tables& t, const Item& item) {
   switch (item.kind) {
@@ -133,7 +107,7 @@ json ChangedAt(const Item& item) {
   return item.kind == ItemKind::kStageChange ? TimeOrNull(item.at) : json(nullptr);
 }
 
-// What SortKey(ItemJson(item), field) gives, without building the item's JSON when the field
+// What ItemSortKey(ItemJson(item), field) gives, without building the item's JSON when the field
 // is the amount of a deal (the usual sort of a long list).
 json SortKeyOf(const ScanContext& c, const Item& item, const std::string& field,
                LastTouchReader& last_touch) {
@@ -141,7 +115,7 @@ json SortKeyOf(const ScanContext& c, const Item& item, const std::string& field,
   if (field == "amount") {
     return deal_like ? json(c.tables->deals.amount.value[Row(item.row)]) : json(nullptr);
   }
-  return SortKey(ItemJson(c, item, last_touch), field);
+  return ItemSortKey(ItemJson(c, item, last_touch), field);
 }
 
 }  // namespace
@@ -222,7 +196,8 @@ Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
     keys.reserve(items.size());
     for (const Item& item : items) keys.push_back(SortKeyOf(c, item, field, last_touch));
   }
-  // Null keys go last in ascending order and first in descending order, as Less orders them.
+  // Null keys go last in ascending order and first in descending order, as ItemValueLess orders
+  // them.
   auto amount_less = [](int64_t a, int64_t b) {
     if (a == kNoTime || b == kNoTime) return a != kNoTime && b == kNoTime;
     return a < b;
@@ -239,14 +214,14 @@ Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
                           : amount_less(amounts[a], amounts[b]);
       }
     } else if (field != "id" && keys[a] != keys[b]) {
-      return descending ? Less(keys[b], keys[a]) : Less(keys[a], keys[b]);
+      return descending ? ItemValueLess(keys[b], keys[a]) : ItemValueLess(keys[a], keys[b]);
     }
     std::string_view id_a = ItemId(tables, items[a]), id_b = ItemId(tables, items[b]);
     if (id_a != id_b) {
       return field == "id" && descending ? id_b < id_a : id_a < id_b;
     }
     json changed_a = ChangedAt(items[a]), changed_b = ChangedAt(items[b]);
-    if (changed_a != changed_b) return Less(changed_a, changed_b);
+    if (changed_a != changed_b) return ItemValueLess(changed_a, changed_b);
     return a < b;
   };
   size_t sorted = static_cast<size_t>(

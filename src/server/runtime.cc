@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "clickhouse/directory_reader.h"
+#include "clickhouse/drilldown.h"
 #include "clickhouse/fact_writer.h"
 #include "clickhouse/report.h"
 #include "ingest/ndjson.h"
@@ -261,9 +262,12 @@ Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engin
 Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,
                                           const nlohmann::json& request, Instant now,
                                           const Visibility& visibility) const {
-  (void)workspace_id;
   if (!facts_) return RunDrilldown(engine, request, now, visibility);
-  return Status::Error("drill-down is not yet available in scale-out mode");
+  // The directory as the server holds it: the admin's settings (the deep link among them)
+  // apply.
+  Engine::ReadView view = engine.Read();
+  return clickhouse::RunDrilldown(*facts_, WorkspaceName(workspace_id), view.tables(), request,
+                                  now, visibility);
 }
 
 Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& settings,

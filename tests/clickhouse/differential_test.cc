@@ -4,12 +4,8 @@
 // visibility must answer the same JSON.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <random>
-
-#include "clickhouse/fact_writer.h"
+#include "clickhouse/differential_fixture.h"
 #include "clickhouse/report.h"
-#include "clickhouse/schema.h"
 #include "metrics/history_generator.h"
 #include "metrics/metric_test_util.h"
 #include "testing/clickhouse_server.h"
@@ -29,39 +25,6 @@ const char* const kSupported[] = {
     "forgotten_count", "forgotten_amount", "funnel",          "funnel_conversion",
     "stage_count",     "stage_amount",     "stage_age_days",  "stage_movement",
     "lost_from_stage", "stage_time_days",  "stage_conversion"};
-
-// Loads `lines` into ClickHouse as workspace `ws` through the fact writer, in batches of 1..40
-// records: the directory first, then the deals, their tasks, then everything else shuffled
-// (references must be defined before they are used, arrival order is free otherwise); and one batch
-// written but never committed (a won deal that would change every number).
-void LoadFacts(const Client& client, const std::string& ws, std::vector<std::string> lines,
-               std::mt19937& rng) {
-  auto rank = [](const std::string& line) {
-    std::string type = json::parse(line)["type"];
-    if (type == "workspace" || type == "department" || type == "user" || type == "pipeline") {
-      return 0;
-    }
-    return type == "deal" ? 1 : type == "task" ? 2 : 3;
-  };
-  std::shuffle(lines.begin(), lines.end(), rng);
-  std::stable_sort(lines.begin(), lines.end(),
-                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
-  for (size_t i = 0; i < lines.size();) {
-    size_t size = 1 + rng() % 40;
-    std::string ndjson;
-    for (size_t j = i; j < std::min(lines.size(), i + size); ++j) ndjson += lines[j] + "\n";
-    clickhouse::WriteResult written = clickhouse::WriteNdjson(client, ws, ndjson);
-    ASSERT_TRUE(written.ok()) << written.status.message()
-                              << (written.errors.empty() ? "" : written.errors.front());
-    i += size;
-  }
-  clickhouse::WriteResult ghost = clickhouse::WriteNdjson(
-      client, ws,
-      R"({"type":"deal","id":"GHOST","title":"Never committed","pipeline_id":"p1","stage_id":"taken","amount":"1000.00","responsible_id":"u1","created_at":"2024-03-03T10:00:00Z"})"
-      "\n",
-      [] { return Status::Error("the writer stopped before the commit"); });
-  ASSERT_FALSE(ghost.ok());
-}
 
 struct Case {
   json request;
@@ -124,20 +87,9 @@ std::vector<Case> Cases() {
   return cases;
 }
 
-class Differential : public ::testing::Test {
+class Differential : public FreshDatabaseTest {
  protected:
-  void SetUp() override {
-    VORONKA_START_CLICKHOUSE(cluster_);
-    for (int shard : {1, 2}) {
-      Shard(shard).ExecuteIn("", std::string("DROP DATABASE IF EXISTS ") + kDatabase);
-    }
-    Status init = clickhouse::InitCluster(Shard(), ClickHouseCluster::kName);
-    ASSERT_TRUE(init.ok()) << init.message();
-  }
-  Client Shard(int shard = 1) const {
-    return Client(clickhouse::ParseUrl(cluster_->url(kDatabase, shard)).value());
-  }
-  ClickHouseCluster* cluster_ = nullptr;
+  Differential() : FreshDatabaseTest(kDatabase) {}
 };
 
 TEST_F(Differential, EngineAndClickHouseAnswerAlike) {
