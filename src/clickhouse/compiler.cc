@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "clickhouse/activity_sql.h"
 #include "clickhouse/client.h"
 #include "clickhouse/deal_sql.h"
 #include "clickhouse/schema.h"
@@ -58,6 +59,8 @@ bool IsState(MetricId id) {
     case MetricId::kInWorkAmount:
     case MetricId::kForgottenCount:
     case MetricId::kForgottenAmount:
+    case MetricId::kLoad:
+    case MetricId::kNoTaskCount:
       return true;
     default:
       return false;
@@ -96,7 +99,8 @@ class Compiler {
         plan_(&plan),
         metric_(request.metric->id),
         fields_(FieldNames(request)),
-        deals_(t, "ws = " + Quote(ws) + " AND " + CommittedRows(database, ws), fields_,
+        committed_("ws = " + Quote(ws) + " AND " + CommittedRows(database, ws)),
+        deals_(t, committed_, fields_,
                metric_ == MetricId::kForgottenCount || metric_ == MetricId::kForgottenAmount) {
     ws_ = Quote(ws);
     horizon_ = request.as_of.micros + 1;
@@ -122,6 +126,14 @@ class Compiler {
   }
 
   CompiledScan Compile(bool grouped) {
+    if (IsItemMetric(metric_)) {
+      // Activities, tasks and stage changes, with their deals' attributes and state at T.
+      ItemDeals deals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
+                      [this](const Filter& f) { return FilterPasses(f); },
+                      [this](const DimensionRef& k) { return KeyExpression(k); },
+                      [this](const std::string& t) { return BucketOf(t); }};
+      return CompileItemScan(t_, committed_, request_, visibility_, deals, grouped);
+    }
     CompiledScan out;
     std::string contributions = IsOutcome(metric_)      ? OutcomeContributions()
                                 : IsFunnel(metric_)     ? FunnelContributions()
@@ -138,6 +150,7 @@ class Compiler {
     }
     std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
+    if (metric_ == MetricId::kNoTaskCount) passing = WithDealTasks(passing, committed_);
     std::string with_contributions;
     if (IsState(metric_)) {
       // One row per deal and snapshot, with its state at the snapshot's limit.
@@ -395,6 +408,10 @@ class Compiler {
       fresh_column_ = ", " + fresh + " AS fresh";
       open += " AND NOT fresh";
     }
+    if (metric_ == MetricId::kNoTaskCount) {
+      fresh_column_ = ", " + HasOpenTask("lim") + " AS has_task";
+      open += " AND NOT has_task";
+    }
     return Only(open, Contribution(bucket, value, "0", "0"));
   }
 
@@ -544,13 +561,16 @@ class Compiler {
   const ScanContext* plan_;
   MetricId metric_;
   std::vector<std::string> fields_;
+  std::string committed_;  // the condition keeping the workspace's committed rows
   DealSql deals_;  // each deal's state, derived in SQL
   std::string ws_;
   int64_t horizon_ = 0;
   std::vector<std::string> stage_ids_, stage_pipelines_;
   std::vector<std::string> user_ids_, user_departments_;
   mutable std::string funnel_columns_;
-  std::string fresh_column_;  // forgotten: whether the deal was touched in the window
+  // forgotten: whether the deal was touched in the window; no_task_count: whether it has a
+  // task open at the snapshot.
+  std::string fresh_column_;
   std::string limits_ = "CAST([] AS Array(Int64))", moments_ = "CAST([] AS Array(Int64))";
 };
 
@@ -558,7 +578,7 @@ class Compiler {
 
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id)) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id) && !IsItemMetric(id)) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
   }

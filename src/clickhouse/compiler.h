@@ -30,6 +30,8 @@ struct CompiledScan {
   std::string sql;
   // State metrics: the total is the snapshot of this bucket only (-1: every bucket counts).
   int32_t total_bucket = -1;
+  // response_time: one more column, each contribution's x (the cell's samples, for the median).
+  bool samples = false;
 };
 CompiledScan CompileScan(const Tables& directory, const std::string& database,
                          const std::string& workspace, const ReportRequest& request,

@@ -18,18 +18,26 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
-// Runs a compiled scan into cells keyed by group texts.
 // Runs a compiled scan into cells keyed by group texts. Columns: the group keys, the stage
 // row, the bucket, a, b, x.
 Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& request,
                                const CompiledScan& grouped, const CompiledScan& total,
                                const Buckets& buckets) {
   AnswerCells cells;
-  auto cell_of = [](const Rows& rows, size_t r, size_t first) {
+  auto cell_of = [&](const Rows& rows, size_t r, size_t first) {
     Cell cell;
     cell.a = rows.Int(r, first + 1);
     cell.b = rows.Int(r, first + 2);
     cell.x = static_cast<double>(rows.Int(r, first + 3)) / static_cast<double>(kMicrosPerDay);
+    if (grouped.samples) {
+      // Waits in microseconds: minutes each, summed as the engine sums them.
+      cell.x = 0;
+      for (const std::string& sample : rows.Array(r, first + 4)) {
+        cell.samples.push_back(static_cast<double>(std::stoll(sample)) /
+                               static_cast<double>(kMicrosPerMinute));
+        cell.x += cell.samples.back();
+      }
+    }
     return cell;
   };
   Result<Rows> rows = client.Query(grouped.sql);
@@ -52,6 +60,8 @@ Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& reques
     cells.total.a += cell.a;
     cells.total.b += cell.b;
     cells.total.x += cell.x;
+    cells.total.samples.insert(cells.total.samples.end(), cell.samples.begin(),
+                               cell.samples.end());
   }
   return cells;
 }
