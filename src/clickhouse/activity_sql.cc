@@ -228,31 +228,6 @@ class ItemCompiler {
     return IntArray(values);
   }
 
-  static std::string TextPasses(const std::string& expr, const Filter& filter) {
-    switch (filter.op) {
-      case FilterOp::kEmpty:
-        return filter.empty ? expr + " = ''" : expr + " != ''";
-      case FilterOp::kIn:
-        return "has(" + StringArray(filter.values) + ", " + expr + ")";
-      case FilterOp::kNotIn:
-        return "NOT has(" + StringArray(filter.values) + ", " + expr + ")";
-      default:
-        return "0";
-    }
-  }
-
-  // The item's own user's department ('' none).
-  std::string UserDepartment() const {
-    std::vector<std::string> users, departments;
-    for (int32_t u = 0; u < t_.users.ids.size(); ++u) {
-      users.emplace_back(t_.users.ids.Text(u));
-      int32_t department = t_.users.department[static_cast<size_t>(u)];
-      departments.push_back(
-          department == kNone ? "" : std::string(t_.departments.ids.Text(department)));
-    }
-    return MapText("i_user", users, departments, "''");
-  }
-
   // ScanContext::ActivityPasses / TaskPasses / UserThingPasses: the own user passes the
   // responsible and department filters (an item with no user passes none), the deal passes the
   // deal-attribute filters (an item with no deal passes none), kind and direction filters hold
@@ -262,20 +237,11 @@ class ItemCompiler {
     for (const Filter& filter : request_.filters) {
       switch (filter.on.dimension) {
         case Dimension::kResponsible:
-          out += " AND i_user != '' AND " + TextPasses("i_user", filter);
+          out += " AND i_user != '' AND " + deals_.text_filter("i_user", filter);
           break;
-        case Dimension::kDepartment: {
-          DimensionFilter accepted = MakeFilter(t_, filter);
-          std::vector<std::string> ids;
-          for (int32_t d = 0; d < t_.departments.ids.size(); ++d) {
-            if (accepted.Accepts(d)) ids.emplace_back(t_.departments.ids.Text(d));
-          }
-          std::string department = UserDepartment();
-          out += " AND i_user != '' AND if(" + department + " = '', " +
-                 (accepted.accepts_none ? "1" : "0") + ", has(" + StringArray(ids) + ", " +
-                 department + "))";
+        case Dimension::kDepartment:
+          out += " AND i_user != '' AND " + deals_.department_filter(filter, "i_user");
           break;
-        }
         case Dimension::kKind:
           out += " AND (i_kind < 0 OR has(" + Accepted(filter, kKinds) + ", toInt64(i_kind)))";
           break;
@@ -312,7 +278,7 @@ class ItemCompiler {
       case Dimension::kResponsible:
         return "i_user";
       case Dimension::kDepartment:
-        return UserDepartment();
+        return deals_.department_of("i_user");
       case Dimension::kKind: {
         auto [from, to] = names(
             kKinds, [](int v) { return ActivityKindName(static_cast<ActivityKind>(v)); });

@@ -20,12 +20,17 @@ bool IsItemMetric(MetricId id);
 
 // What the deal side gives: one row per deal (column `id`) with its attributes and its state
 // before T (prefix T_), a deal-attribute filter and a deal group key as conditions and
-// expressions over those rows, and the bucket of an instant (-1 outside the period).
+// expressions over those rows, and the bucket of an instant (-1 outside the period); and for
+// the items' own users: an in / not_in / empty filter over a text, a department filter over a
+// user's department, and the department of a user ('' none).
 struct ItemDeals {
   std::string rows;
   std::function<std::string(const Filter&)> filter;
   std::function<std::string(const DimensionRef&)> key;
-  std::function<std::string(const std::string&)> bucket;
+  std::function<std::string(const std::string& instant)> bucket;
+  std::function<std::string(const std::string& text, const Filter&)> text_filter;
+  std::function<std::string(const Filter&, const std::string& user)> department_filter;
+  std::function<std::string(const std::string& user)> department_of;
 };
 
 // One scan of an item metric, in CompiledScan's columns; `committed` keeps the workspace's

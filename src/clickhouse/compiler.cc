@@ -131,7 +131,14 @@ class Compiler {
       ItemDeals deals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
                       [this](const Filter& f) { return FilterPasses(f); },
                       [this](const DimensionRef& k) { return KeyExpression(k); },
-                      [this](const std::string& t) { return BucketOf(t); }};
+                      [this](const std::string& t) { return BucketOf(t); },
+                      TextPasses,
+                      [this](const Filter& f, const std::string& user) {
+                        return DepartmentPasses(f, user);
+                      },
+                      [this](const std::string& user) {
+                        return MapText(user, user_ids_, user_departments_, "''");
+                      }};
       return CompileItemScan(t_, committed_, request_, visibility_, deals, grouped);
     }
     CompiledScan out;
@@ -461,14 +468,15 @@ class Compiler {
   }
 
   // A department filter as the departments it accepts (sub-departments included), applied to
-  // the responsible user's department.
-  std::string DepartmentPasses(const Filter& filter) const {
+  // the department of `user` (the responsible user unless said).
+  std::string DepartmentPasses(const Filter& filter,
+                               const std::string& user = "responsible") const {
     DimensionFilter accepted = MakeFilter(t_, filter);
     std::vector<std::string> ids;
     for (int32_t d = 0; d < t_.departments.ids.size(); ++d) {
       if (accepted.Accepts(d)) ids.emplace_back(t_.departments.ids.Text(d));
     }
-    std::string department = MapText("responsible", user_ids_, user_departments_, "''");
+    std::string department = MapText(user, user_ids_, user_departments_, "''");
     return "if(" + department + " = '', " + (accepted.accepts_none ? "1" : "0") + ", has(" +
            StringArray(ids) + ", " + department + "))";
   }

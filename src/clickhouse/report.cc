@@ -98,7 +98,11 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
   Tables& tables = directory.value();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
   if (!parsed.ok()) return parsed.status();
-  const ReportRequest& request = parsed.value();
+  ReportRequest& request = parsed.value();
+  // load is per user: grouped by responsible when no key is given (as metrics/report.cc).
+  if (request.metric->id == MetricId::kLoad && request.group_by.empty()) {
+    request.group_by.push_back(DimensionRef{Dimension::kResponsible, kNone, "responsible"});
+  }
   Status compilable = CheckCompilable(request);
   if (!compilable.ok()) return compilable;
   const TimeZone& zone = tables.settings.time_zone;
