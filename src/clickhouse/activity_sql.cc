@@ -1,5 +1,7 @@
 #include "clickhouse/activity_sql.h"
 
+#include <algorithm>
+
 #include "clickhouse/client.h"
 #include "clickhouse/deal_sql.h"
 #include "metrics/filter.h"
@@ -54,9 +56,10 @@ std::string Tasks(const std::string& committed) {
 std::string ItemRow(const std::string& deal, const std::string& user, const std::string& at,
                     const std::string& kind, const std::string& direction, const std::string& a,
                     const std::string& b, const std::string& x) {
-  return "SELECT " + deal + " AS id, " + user + " AS i_user, toInt64(" + at + ") AS i_at, toInt16(" +
-         kind + ") AS i_kind, toInt16(" + direction + ") AS i_dir, toInt64(" + a +
-         ") AS i_a, toInt64(" + b + ") AS i_b, toInt64(" + x + ") AS i_x";
+  return "SELECT " + deal + " AS id, " + user + " AS i_user, toInt64(" + at +
+         ") AS i_at, toInt16(" + kind + ") AS i_kind, toInt16(" + direction +
+         ") AS i_dir, toInt64(" + a + ") AS i_a, toInt64(" + b + ") AS i_b, toInt64(" + x +
+         ") AS i_x";
 }
 
 class ItemCompiler {
@@ -74,6 +77,10 @@ class ItemCompiler {
   CompiledScan Compile(bool grouped) const {
     CompiledScan out;
     out.samples = metric_ == MetricId::kResponseTime;
+    bool single_row =
+        std::none_of(request_.group_by.begin(), request_.group_by.end(),
+                     [](const DimensionRef& key) { return key.dimension == Dimension::kField; });
+    if (!grouped && single_row) return out;  // a multi-list field puts an item in several rows
     std::string keys, key_names;
     if (grouped) {
       for (size_t k = 0; k < request_.group_by.size(); ++k) {
@@ -120,13 +127,12 @@ class ItemCompiler {
           kinds.push_back(k);
           kind_weights.push_back(weights[static_cast<size_t>(k)]);
         }
-        std::string sql =
-            activity("transform(toInt64(a_kind), " + IntArray(kinds) + ", " +
-                         IntArray(kind_weights) + ", toInt64(0))",
-                     "0", "0") +
-            " UNION ALL " +
-            task("k_completed", std::to_string(weights[kWeightOfTask])) +
-            " WHERE k_completed != " + Int(kNoTime) + " AND k_completed" + before_t;
+        std::string sql = activity("transform(toInt64(a_kind), " + IntArray(kinds) + ", " +
+                                       IntArray(kind_weights) + ", toInt64(0))",
+                                   "0", "0") +
+                          " UNION ALL " +
+                          task("k_completed", std::to_string(weights[kWeightOfTask])) +
+                          " WHERE k_completed != " + Int(kNoTime) + " AND k_completed" + before_t;
         // Stage changes have no kind: a kind or direction filter leaves them out.
         if (!Filtered(Dimension::kKind) && !Filtered(Dimension::kDirection)) {
           sql += " UNION ALL " + StageChanges(std::to_string(weights[kWeightOfStageChange]));
@@ -141,8 +147,8 @@ class ItemCompiler {
         std::string at = date == MembershipDate::kDeadline    ? "k_deadline"
                          : date == MembershipDate::kCompleted ? "k_completed"
                                                               : "k_created";
-        std::string sql = task(at, "1") + " WHERE k_created" + before_t + " AND " + at +
-                          " != " + Int(kNoTime);
+        std::string sql =
+            task(at, "1") + " WHERE k_created" + before_t + " AND " + at + " != " + Int(kNoTime);
         if (date == MembershipDate::kCompleted) sql += " AND k_completed" + before_t;
         return sql;
       }
@@ -196,7 +202,8 @@ class ItemCompiler {
     std::string threads =
         "SELECT thread, arraySort(groupArrayIf(a_at, a_dir = " + out +
         ")) AS outs, groupArrayIf((a_deal, a_user, a_at, a_kind, a_dir), a_dir = " + in +
-        " AND has(" + IntArray(incoming) + ", toInt64(a_kind))) AS ins FROM (SELECT *, if(a_deal "
+        " AND has(" + IntArray(incoming) +
+        ", toInt64(a_kind))) AS ins FROM (SELECT *, if(a_deal "
         "!= '', concat('d', a_deal), if(a_contact != '', concat('c', a_contact), '')) AS thread "
         "FROM " +
         activities + " WHERE a_at < " + horizon_ + ") WHERE thread != '' GROUP BY thread";
@@ -246,8 +253,7 @@ class ItemCompiler {
           out += " AND (i_kind < 0 OR has(" + Accepted(filter, kKinds) + ", toInt64(i_kind)))";
           break;
         case Dimension::kDirection:
-          out +=
-              " AND (i_kind < 0 OR has(" + Accepted(filter, kDirections) + ", toInt64(i_dir)))";
+          out += " AND (i_kind < 0 OR has(" + Accepted(filter, kDirections) + ", toInt64(i_dir)))";
           break;
         default:
           out += " AND id != '' AND (" + deals_.filter(filter) + ")";
@@ -256,7 +262,8 @@ class ItemCompiler {
     }
     if (!visibility_.all) {
       std::string users = StringArray(visibility_.user_ids);
-      out += " AND ((i_user != '' AND has(" + users + ", i_user)) OR (id != '' AND responsible "
+      out += " AND ((i_user != '' AND has(" + users +
+             ", i_user)) OR (id != '' AND responsible "
              "!= '' AND has(" +
              users + ", responsible)))";
     }
@@ -280,8 +287,8 @@ class ItemCompiler {
       case Dimension::kDepartment:
         return deals_.department_of("i_user");
       case Dimension::kKind: {
-        auto [from, to] = names(
-            kKinds, [](int v) { return ActivityKindName(static_cast<ActivityKind>(v)); });
+        auto [from, to] =
+            names(kKinds, [](int v) { return ActivityKindName(static_cast<ActivityKind>(v)); });
         return MapText("toString(i_kind)", from, to, "''");
       }
       case Dimension::kDirection: {

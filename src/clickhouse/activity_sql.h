@@ -34,7 +34,8 @@ struct ItemDeals {
 };
 
 // One scan of an item metric, in CompiledScan's columns; `committed` keeps the workspace's
-// committed rows.
+// committed rows. The total (`grouped` false) has no SQL, being the sum of the grouped rows,
+// unless a custom-field key can put an item in several rows.
 CompiledScan CompileItemScan(const Tables& directory, const std::string& committed,
                              const ReportRequest& request, const Visibility& visibility,
                              const ItemDeals& deals, bool grouped);

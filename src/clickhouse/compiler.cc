@@ -128,17 +128,16 @@ class Compiler {
   CompiledScan Compile(bool grouped) {
     if (IsItemMetric(metric_)) {
       // Activities, tasks and stage changes, with their deals' attributes and state at T.
-      ItemDeals deals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
-                      [this](const Filter& f) { return FilterPasses(f); },
-                      [this](const DimensionRef& k) { return KeyExpression(k); },
-                      [this](const std::string& t) { return BucketOf(t); },
-                      TextPasses,
-                      [this](const Filter& f, const std::string& user) {
-                        return DepartmentPasses(f, user);
-                      },
-                      [this](const std::string& user) {
-                        return MapText(user, user_ids_, user_departments_, "''");
-                      }};
+      ItemDeals deals{
+          deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
+          [this](const Filter& f) { return FilterPasses(f); },
+          [this](const DimensionRef& k) { return KeyExpression(k); },
+          [this](const std::string& t) { return BucketOf(t); },
+          TextPasses,
+          [this](const Filter& f, const std::string& user) { return DepartmentPasses(f, user); },
+          [this](const std::string& user) {
+            return MapText(user, user_ids_, user_departments_, "''");
+          }};
       return CompileItemScan(t_, committed_, request_, visibility_, deals, grouped);
     }
     CompiledScan out;
@@ -570,7 +569,7 @@ class Compiler {
   MetricId metric_;
   std::vector<std::string> fields_;
   std::string committed_;  // the condition keeping the workspace's committed rows
-  DealSql deals_;  // each deal's state, derived in SQL
+  DealSql deals_;          // each deal's state, derived in SQL
   std::string ws_;
   int64_t horizon_ = 0;
   std::vector<std::string> stage_ids_, stage_pipelines_;

@@ -51,17 +51,25 @@ Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& reques
     row_cells.resize(static_cast<size_t>(buckets.count()));
     row_cells[static_cast<size_t>(rows->Int(r, keys + 1))] = cell_of(*rows, r, keys + 1);
   }
+  auto add_to_total = [&](const Cell& cell) {
+    cells.total.a += cell.a;
+    cells.total.b += cell.b;
+    cells.total.x += cell.x;
+    cells.total.samples.insert(cells.total.samples.end(), cell.samples.begin(), cell.samples.end());
+  };
+  if (total.sql.empty()) {
+    // Every item in exactly one row: the total is the rows' sum, with no second query.
+    for (const auto& [key, row_cells] : cells.rows) {
+      for (const Cell& cell : row_cells) add_to_total(cell);
+    }
+    return cells;
+  }
   Result<Rows> totals = client.Query(total.sql);
   if (!totals.ok()) return totals.status();
   for (size_t r = 0; r < totals->size(); ++r) {
     int64_t bucket = totals->Int(r, 1);
     if (total.total_bucket >= 0 && bucket != total.total_bucket) continue;
-    Cell cell = cell_of(*totals, r, 1);
-    cells.total.a += cell.a;
-    cells.total.b += cell.b;
-    cells.total.x += cell.x;
-    cells.total.samples.insert(cells.total.samples.end(), cell.samples.begin(),
-                               cell.samples.end());
+    add_to_total(cell_of(*totals, r, 1));
   }
   return cells;
 }

@@ -151,8 +151,8 @@ TEST_F(CompilerTest, ActivitiesOfMarchByHand) {
   EXPECT_EQ(March("activity_count"), 8);
   json by_kind = MarchAnswer({{"metric", "activity_count"}, {"group_by", {"kind"}}});
   EXPECT_EQ(ByKey(by_kind, "kind"),
-            (std::map<std::string, json>{{"call", 1}, {"chat", 1}, {"email", 2}, {"meeting", 1},
-                                         {"nps", 3}}));
+            (std::map<std::string, json>{
+                {"call", 1}, {"chat", 1}, {"email", 2}, {"meeting", 1}, {"nps", 3}}));
   // Each activity's own user: u1 A1, A4, A6, A8; u2 A2, A3, A5, A7.
   json by_user = MarchAnswer({{"metric", "activity_count"}, {"group_by", {"responsible"}}});
   EXPECT_EQ(ByKey(by_user, "responsible"), (std::map<std::string, json>{{"u1", 4}, {"u2", 4}}));
@@ -162,8 +162,8 @@ TEST_F(CompilerTest, ActivitiesOfMarchByHand) {
             3);
   // Through the deal: amount at least 600.00 keeps D1 (1200.00) and D4 (700.00): A1, A2, A8;
   // A3 and A4 have no deal.
-  EXPECT_EQ(MarchAnswer({{"metric", "activity_count"},
-                         {"filters", {{"amount", {{"min", 600}}}}}})["total"],
+  EXPECT_EQ(MarchAnswer(
+                {{"metric", "activity_count"}, {"filters", {{"amount", {{"min", 600}}}}}})["total"],
             3);
   // A role seeing u2: its own A2, A3, A5, A7 (A5 and A7 are on u2's D2 too).
   EXPECT_EQ(March("activity_count", Visibility{false, {"u2"}}), 4);

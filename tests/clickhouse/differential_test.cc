@@ -22,15 +22,17 @@ constexpr const char* kDatabase = "voronka_reports";
 
 using nlohmann::json;
 
-const char* const kSupported[] = {
-    "created_count",   "won_count",        "won_amount",      "avg_check",
-    "avg_cycle_days",  "lost_count",       "lost_amount",     "lost_share",
-    "conversion_rate", "cohort_win_rate",  "in_work_count",   "in_work_amount",
-    "forgotten_count", "forgotten_amount", "funnel",          "funnel_conversion",
-    "stage_count",     "stage_amount",     "stage_age_days",  "stage_movement",
-    "lost_from_stage", "stage_time_days",  "stage_conversion", "activity_count",
-    "activity_index",  "response_time",    "nps",             "overdue_tasks",
-    "no_task_count",   "load",             "task_count"};
+const char* const kSupported[] = {"created_count",     "won_count",        "won_amount",
+                                  "avg_check",         "avg_cycle_days",   "lost_count",
+                                  "lost_amount",       "lost_share",       "conversion_rate",
+                                  "cohort_win_rate",   "in_work_count",    "in_work_amount",
+                                  "forgotten_count",   "forgotten_amount", "funnel",
+                                  "funnel_conversion", "stage_count",      "stage_amount",
+                                  "stage_age_days",    "stage_movement",   "lost_from_stage",
+                                  "stage_time_days",   "stage_conversion", "activity_count",
+                                  "activity_index",    "response_time",    "nps",
+                                  "overdue_tasks",     "no_task_count",    "load",
+                                  "task_count"};
 
 // Loads `lines` into ClickHouse as workspace `ws` through the fact writer, in batches of 1..40
 // records: the directory first, then the deals, their tasks, then everything else shuffled
