@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "clickhouse/activity_sql.h"
 #include "clickhouse/client.h"
 #include "clickhouse/deal_sql.h"
 #include "clickhouse/schema.h"
@@ -62,6 +63,8 @@ bool IsState(MetricId id) {
     case MetricId::kInWorkAmount:
     case MetricId::kForgottenCount:
     case MetricId::kForgottenAmount:
+    case MetricId::kLoad:
+    case MetricId::kNoTaskCount:
       return true;
     default:
       return false;
@@ -100,8 +103,8 @@ class Compiler {
         plan_(&plan),
         metric_(request.metric->id),
         fields_(FieldNames(request)),
-        deals_(t, "ws = " + Quote(ws) + " AND " + CommittedRows(database, ws), fields_,
-               touches || IsForgotten(metric_)) {
+        committed_("ws = " + Quote(ws) + " AND " + CommittedRows(database, ws)),
+        deals_(t, committed_, fields_, touches || IsForgotten(metric_)) {
     ws_ = Quote(ws);
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
@@ -135,6 +138,7 @@ class Compiler {
     if (IsState(metric_)) scan.total_bucket = SnapshotCount() - 1;
     std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
+    if (metric_ == MetricId::kNoTaskCount) passing = WithDealTasks(passing, committed_);
     std::string with_contributions;
     if (IsState(metric_)) {
       // One row per deal and snapshot, with its state at the snapshot's limit.
@@ -157,6 +161,20 @@ class Compiler {
   }
 
   CompiledScan Compile(bool grouped) {
+    if (IsItemMetric(metric_)) {
+      // Activities, tasks and stage changes, with their deals' attributes and state at T.
+      ItemDeals deals{
+          deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
+          [this](const Filter& f) { return FilterPasses(f); },
+          [this](const DimensionRef& k) { return KeyExpression(k); },
+          [this](const std::string& t) { return BucketOf(t); },
+          TextPasses,
+          [this](const Filter& f, const std::string& user) { return DepartmentPasses(f, user); },
+          [this](const std::string& user) {
+            return MapText(user, user_ids_, user_departments_, "''");
+          }};
+      return CompileItemScan(t_, committed_, request_, visibility_, deals, grouped);
+    }
     CompiledScan out;
     std::string from = WithContributions(out);
     std::string keys;
@@ -417,6 +435,10 @@ class Compiler {
       fresh_column_ = ", " + fresh + " AS fresh";
       open += " AND NOT fresh";
     }
+    if (metric_ == MetricId::kNoTaskCount) {
+      fresh_column_ = ", " + HasOpenTask("lim") + " AS has_task";
+      open += " AND NOT has_task";
+    }
     return Only(open, Contribution(bucket, value, "0", "0"));
   }
 
@@ -472,14 +494,15 @@ class Compiler {
   }
 
   // A department filter as the departments it accepts (sub-departments included), applied to
-  // the responsible user's department.
-  std::string DepartmentPasses(const Filter& filter) const {
+  // the department of `user` (the responsible user unless said).
+  std::string DepartmentPasses(const Filter& filter,
+                               const std::string& user = "responsible") const {
     DimensionFilter accepted = MakeFilter(t_, filter);
     std::vector<std::string> ids;
     for (int32_t d = 0; d < t_.departments.ids.size(); ++d) {
       if (accepted.Accepts(d)) ids.emplace_back(t_.departments.ids.Text(d));
     }
-    std::string department = MapText("responsible", user_ids_, user_departments_, "''");
+    std::string department = MapText(user, user_ids_, user_departments_, "''");
     return "if(" + department + " = '', " + (accepted.accepts_none ? "1" : "0") + ", has(" +
            StringArray(ids) + ", " + department + "))";
   }
@@ -572,13 +595,16 @@ class Compiler {
   const ScanContext* plan_;
   MetricId metric_;
   std::vector<std::string> fields_;
-  DealSql deals_;  // each deal's state, derived in SQL
+  std::string committed_;  // the condition keeping the workspace's committed rows
+  DealSql deals_;          // each deal's state, derived in SQL
   std::string ws_;
   int64_t horizon_ = 0;
   std::vector<std::string> stage_ids_, stage_pipelines_;
   std::vector<std::string> user_ids_, user_departments_;
   mutable std::string funnel_columns_;
-  std::string fresh_column_;  // forgotten: whether the deal was touched in the window
+  // forgotten: whether the deal was touched in the window; no_task_count: whether it has a
+  // task open at the snapshot.
+  std::string fresh_column_;
   std::string limits_ = "CAST([] AS Array(Int64))", moments_ = "CAST([] AS Array(Int64))";
 };
 
@@ -586,7 +612,7 @@ class Compiler {
 
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id)) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id) && !IsItemMetric(id)) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
   }

@@ -27,9 +27,12 @@ Status CheckCompilable(const ReportRequest& request);
 // `directory` holds the workspace's settings, users, departments, pipelines and stages; `plan`
 // is ScanContext::Make over it (the pipeline and stage rows of per-stage metrics).
 struct CompiledScan {
+  // Empty for a total that is the sum of the grouped rows (each item in exactly one row).
   std::string sql;
   // State metrics: the total is the snapshot of this bucket only (-1: every bucket counts).
   int32_t total_bucket = -1;
+  // response_time: one more column, each contribution's x (the cell's samples, for the median).
+  bool samples = false;
 };
 CompiledScan CompileScan(const Tables& directory, const std::string& database,
                          const std::string& workspace, const ReportRequest& request,

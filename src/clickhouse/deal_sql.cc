@@ -59,7 +59,9 @@ DealSql::DealSql(const Tables& directory, std::string committed, std::vector<std
 
 // Every committed fact about the workspace's deals as one stream of tagged rows, folded per
 // deal: 1 a deal record, 2 a version of an attribute, 3 a stage change (first arrival of
-// each), 4 a custom field's latest value, 5 a touch by an activity or a task.
+// each), 4 a custom field's latest value, 5 a touch by an activity or a task. Equal constants
+// in one branch carry aliases: 18.16 mixes up unnamed duplicates when it drops the columns
+// an outer query does not read ("There is no supertype for types Array(String), ..., UInt8").
 std::string DealSql::Facts() const {
   std::string attrs = "[";
   for (size_t i = 0; i < std::size(kAttributes); ++i) {
@@ -89,14 +91,15 @@ std::string DealSql::Facts() const {
       "FROM deal_updates WHERE " +
       committed_ + " AND name IN (" + names + ")");
   branches.push_back(
-      "SELECT deal_id, toUInt8(3), '', toUInt8(0), to_stage, CAST([] AS Array(String)), "
-      "toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), toUInt8(0) FROM "
+      "SELECT deal_id, toUInt8(3), '', toUInt8(0) AS is_null, to_stage, "
+      "CAST([] AS Array(String)), toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), "
+      "toUInt8(0) AS e FROM "
       "(SELECT deal_id, at, to_stage, min((batch, seq)) AS first FROM stage_changes WHERE " +
       committed_ + " GROUP BY deal_id, at, to_stage)");
   if (!fields_.empty()) {
     branches.push_back(
-        "SELECT deal_id, toUInt8(4), name, toUInt8(0), '', latest, toInt64(0), toUInt64(0), "
-        "toUInt32(0), toInt64(0), toUInt8(0) FROM (SELECT deal_id, name, "
+        "SELECT deal_id, toUInt8(4), name, toUInt8(0) AS is_null, '', latest, toInt64(0) AS k, "
+        "toUInt64(0), toUInt32(0), toInt64(0) AS t, toUInt8(0) AS e FROM (SELECT deal_id, name, "
         "argMax(if(is_null = 1, CAST([] AS Array(String)), items), (key, batch, seq)) AS latest "
         "FROM deal_fields WHERE " +
         committed_ + " AND has(" + StringArray(fields_) + ", name)" + " GROUP BY deal_id, name)");
@@ -104,14 +107,16 @@ std::string DealSql::Facts() const {
   if (touches_) {
     // Activities as last sent, and tasks: created, and completed as the latest `at` says.
     branches.push_back(
-        "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
-        "toUInt64(0), toUInt32(0), toInt64(at_now), toUInt8(0) FROM (SELECT "
+        "SELECT deal, toUInt8(5), '' AS name, toUInt8(0) AS is_null, '' AS v, "
+        "CAST([] AS Array(String)), toInt64(0), toUInt64(0), toUInt32(0), toInt64(at_now), "
+        "toUInt8(0) AS e FROM (SELECT "
         "argMax(deal_id, (batch, seq)) AS deal, argMax(at, (batch, seq)) AS at_now "
         "FROM activities WHERE " +
         committed_ + " GROUP BY id) WHERE deal != ''");
     branches.push_back(
-        "SELECT deal, toUInt8(5), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
-        "toUInt64(0), toUInt32(0), toInt64(touch), toUInt8(0) FROM (SELECT deal, "
+        "SELECT deal, toUInt8(5), '' AS name, toUInt8(0) AS is_null, '' AS v, "
+        "CAST([] AS Array(String)), toInt64(0), toUInt64(0), toUInt32(0), toInt64(touch), "
+        "toUInt8(0) AS e FROM (SELECT deal, "
         "[created, completed] AS touches FROM (SELECT task_id, "
         "argMaxIf(deal, (b, s), base = 1) AS deal, argMaxIf(created, (b, s), base = 1) AS "
         "created, argMax(completed, (k, b, s)) AS completed, max(base) AS defined FROM ("

@@ -19,18 +19,26 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
-// Runs a compiled scan into cells keyed by group texts.
 // Runs a compiled scan into cells keyed by group texts. Columns: the group keys, the stage
 // row, the bucket, a, b, x.
 Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& request,
                                const CompiledScan& grouped, const CompiledScan& total,
                                const Buckets& buckets) {
   AnswerCells cells;
-  auto cell_of = [](const Rows& rows, size_t r, size_t first) {
+  auto cell_of = [&](const Rows& rows, size_t r, size_t first) {
     Cell cell;
     cell.a = rows.Int(r, first + 1);
     cell.b = rows.Int(r, first + 2);
     cell.x = static_cast<double>(rows.Int(r, first + 3)) / static_cast<double>(kMicrosPerDay);
+    if (grouped.samples) {
+      // Waits in microseconds: minutes each, summed as the engine sums them.
+      cell.x = 0;
+      for (const std::string& sample : rows.Array(r, first + 4)) {
+        cell.samples.push_back(static_cast<double>(std::stoll(sample)) /
+                               static_cast<double>(kMicrosPerMinute));
+        cell.x += cell.samples.back();
+      }
+    }
     return cell;
   };
   Result<Rows> rows = client.Query(grouped.sql);
@@ -44,15 +52,25 @@ Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& reques
     row_cells.resize(static_cast<size_t>(buckets.count()));
     row_cells[static_cast<size_t>(rows->Int(r, keys + 1))] = cell_of(*rows, r, keys + 1);
   }
+  auto add_to_total = [&](const Cell& cell) {
+    cells.total.a += cell.a;
+    cells.total.b += cell.b;
+    cells.total.x += cell.x;
+    cells.total.samples.insert(cells.total.samples.end(), cell.samples.begin(), cell.samples.end());
+  };
+  if (total.sql.empty()) {
+    // Every item in exactly one row: the total is the rows' sum, with no second query.
+    for (const auto& [key, row_cells] : cells.rows) {
+      for (const Cell& cell : row_cells) add_to_total(cell);
+    }
+    return cells;
+  }
   Result<Rows> totals = client.Query(total.sql);
   if (!totals.ok()) return totals.status();
   for (size_t r = 0; r < totals->size(); ++r) {
     int64_t bucket = totals->Int(r, 1);
     if (total.total_bucket >= 0 && bucket != total.total_bucket) continue;
-    Cell cell = cell_of(*totals, r, 1);
-    cells.total.a += cell.a;
-    cells.total.b += cell.b;
-    cells.total.x += cell.x;
+    add_to_total(cell_of(*totals, r, 1));
   }
   return cells;
 }
@@ -110,7 +128,11 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
                        const json& body, Instant now, const Visibility& visibility) {
   Result<ReportRequest> parsed = ParseRequest(body, now, directory);
   if (!parsed.ok()) return parsed.status();
-  const ReportRequest& request = parsed.value();
+  ReportRequest& request = parsed.value();
+  // load is per user: grouped by responsible when no key is given (as metrics/report.cc).
+  if (request.metric->id == MetricId::kLoad && request.group_by.empty()) {
+    request.group_by.push_back(DimensionRef{Dimension::kResponsible, kNone, "responsible"});
+  }
   Status compilable = CheckCompilable(request);
   if (!compilable.ok()) return compilable;
   const TimeZone& zone = directory.settings.time_zone;

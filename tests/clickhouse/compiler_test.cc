@@ -3,6 +3,8 @@
 // never committed, a role's visibility, and metrics not answered yet.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "clickhouse/fact_writer.h"
 #include "clickhouse/report.h"
 #include "clickhouse/schema.h"
@@ -18,7 +20,7 @@ constexpr const char* kDatabase = "voronka_compiler";
 constexpr const char* kDirectory =
     R"({"type":"workspace","name":"Hand","time_zone":"Europe/Moscow","currency":"RUB"}
 {"type":"department","id":"d1","name":"Sales"}
-{"type":"user","id":"u1","name":"Adelina","department_id":"d1"}
+{"type":"user","id":"u1","name":"Adelina","department_id":"d1","capacity":4}
 {"type":"user","id":"u2","name":"Boris"}
 {"type":"pipeline","id":"p1","name":"B2B","stages":[{"id":"taken","name":"Taken","semantic":"open"},{"id":"request","name":"Request","semantic":"open"},{"id":"invoice","name":"Invoice","semantic":"open"},{"id":"paid","name":"Paid","semantic":"won"},{"id":"failed","name":"Failed","semantic":"lost"}]}
 )";
@@ -43,6 +45,37 @@ constexpr const char* kLater =
 {"type":"stage_change","deal_id":"D4","to":"paid","at":"2024-04-02T09:00:00Z"}
 {"type":"deal","id":"D4","title":"Four","pipeline_id":"p1","stage_id":"taken","amount":"700.00","responsible_id":"u1","created_at":"2024-03-12T09:00:00Z"}
 )";
+// Activities and tasks of March (Moscow is UTC+3). A1 (call in, D1, u1, 6 March 10:00) is
+// answered by A2 (email out, D1, u2) 30 minutes later; A3 (chat in, no deal, contact k1, u2,
+// 7 March 9:00) by A4 (email out, k1, u1) 60 minutes later. A5 (D2, u2) is sent as a February
+// call and re-sent in a later batch as a meeting of 12 March. A6, A7, A8 are NPS answers 10
+// (D3, u1), 5 (D2, u2), 9 (D4, u1); A9 (call in, D3) is of April. D2 moves to invoice on
+// 20 March by u2 (a visit ends) and again on 21 March by u1 (the same visit goes on).
+// Tasks: T1 (D3, u1) created 1 March, deadline 10 March, completed 12 March by an update;
+// T2 (D4, u2) created 13 March, deadline 20, completed 18; T3 (D3, u1) created 20 March,
+// deadline 5 April, open; T4 (no deal, u2) created 25 March, deadline 28 March, open.
+constexpr const char* kActivities =
+    R"({"type":"contact","id":"k1","name":"Kira"}
+{"type":"activity","id":"A1","kind":"call","direction":"in","deal_id":"D1","user_id":"u1","at":"2024-03-06T10:00:00Z"}
+{"type":"activity","id":"A2","kind":"email","direction":"out","deal_id":"D1","user_id":"u2","at":"2024-03-06T10:30:00Z"}
+{"type":"activity","id":"A3","kind":"chat","direction":"in","contact_id":"k1","user_id":"u2","at":"2024-03-07T09:00:00Z"}
+{"type":"activity","id":"A4","kind":"email","direction":"out","contact_id":"k1","user_id":"u1","at":"2024-03-07T10:00:00Z"}
+{"type":"activity","id":"A5","kind":"call","direction":"in","deal_id":"D2","user_id":"u2","at":"2024-02-20T09:00:00Z"}
+{"type":"activity","id":"A6","kind":"nps","direction":"in","deal_id":"D3","user_id":"u1","score":10,"at":"2024-03-15T09:00:00Z"}
+{"type":"activity","id":"A7","kind":"nps","direction":"in","deal_id":"D2","user_id":"u2","score":5,"at":"2024-03-16T09:00:00Z"}
+{"type":"activity","id":"A8","kind":"nps","direction":"in","deal_id":"D4","user_id":"u1","score":9,"at":"2024-03-17T09:00:00Z"}
+{"type":"activity","id":"A9","kind":"call","direction":"in","deal_id":"D3","user_id":"u1","at":"2024-04-10T09:00:00Z"}
+{"type":"stage_change","deal_id":"D2","to":"invoice","at":"2024-03-20T09:00:00Z","by":"u2"}
+{"type":"stage_change","deal_id":"D2","to":"invoice","at":"2024-03-21T09:00:00Z","by":"u1"}
+{"type":"task","id":"T1","title":"Call back","deal_id":"D3","user_id":"u1","created_at":"2024-03-01T09:00:00Z","deadline":"2024-03-10T09:00:00Z","completed_at":null}
+{"type":"task","id":"T2","title":"Send offer","deal_id":"D4","user_id":"u2","created_at":"2024-03-13T09:00:00Z","deadline":"2024-03-20T09:00:00Z","completed_at":"2024-03-18T09:00:00Z"}
+{"type":"task","id":"T3","title":"Visit","deal_id":"D3","user_id":"u1","created_at":"2024-03-20T09:00:00Z","deadline":"2024-04-05T09:00:00Z","completed_at":null}
+{"type":"task","id":"T4","title":"Plan","user_id":"u2","created_at":"2024-03-25T09:00:00Z","deadline":"2024-03-28T09:00:00Z","completed_at":null}
+)";
+constexpr const char* kActivitiesLater =
+    R"({"type":"activity","id":"A5","kind":"meeting","direction":"none","deal_id":"D2","user_id":"u2","at":"2024-03-12T09:00:00Z"}
+{"type":"task_update","id":"T1","at":"2024-03-12T09:00:00Z","set":{"completed_at":"2024-03-12T09:00:00Z"}}
+)";
 // Written but never committed: a deal won in March that no report may count.
 constexpr const char* kNeverCommitted =
     R"({"type":"deal","id":"D9","title":"Ghost","pipeline_id":"p1","stage_id":"paid","amount":"99999.00","responsible_id":"u1","created_at":"2024-03-07T09:00:00Z"}
@@ -58,7 +91,7 @@ class CompilerTest : public ::testing::Test {
       Shard(shard).ExecuteIn("", std::string("DROP DATABASE IF EXISTS ") + kDatabase);
     }
     ASSERT_TRUE(InitCluster(Shard(), testing::ClickHouseCluster::kName).ok());
-    for (const char* batch : {kDirectory, kHistory, kLater}) {
+    for (const char* batch : {kDirectory, kHistory, kLater, kActivities, kActivitiesLater}) {
       WriteResult written = WriteNdjson(Shard(), "hand", batch);
       ASSERT_TRUE(written.ok()) << written.status.message()
                                 << (written.errors.empty() ? "" : written.errors.front());
@@ -72,12 +105,21 @@ class CompilerTest : public ::testing::Test {
   }
   // The total of `metric` over March 2024 as of 1 May.
   json March(const std::string& metric, const Visibility& visibility = {}) {
-    json request = {{"metric", metric},
-                    {"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}},
-                    {"as_of", "2024-05-01T00:00:00Z"}};
+    return MarchAnswer({{"metric", metric}}, visibility)["total"];
+  }
+  // The answer to `request` (a metric and more) over March 2024 as of 1 May.
+  json MarchAnswer(json request, const Visibility& visibility = {}) {
+    request["period"] = {{"from", "2024-03-01"}, {"to", "2024-04-01"}};
+    request["as_of"] = "2024-05-01T00:00:00Z";
     Result<json> answer = RunReport(Shard(), "hand", request, Instant{0}, visibility);
     EXPECT_TRUE(answer.ok()) << answer.message();
-    return answer.ok() ? answer.value()["total"] : json("error");
+    return answer.ok() ? answer.value() : json::object();
+  }
+  // Row values of a grouped answer by the text of its one group key.
+  static std::map<std::string, json> ByKey(const json& answer, const std::string& key) {
+    std::map<std::string, json> values;
+    for (const json& row : answer["rows"]) values[row["group"][key]] = row["value"];
+    return values;
   }
   testing::ClickHouseCluster* cluster_ = nullptr;
   static inline bool loaded_ = false;
@@ -104,12 +146,66 @@ TEST_F(CompilerTest, ARoleSeesOnlyItsUsersDeals) {
   EXPECT_EQ(March("won_amount", Visibility{false, {"u2"}}), "0.00");
 }
 
+TEST_F(CompilerTest, ActivitiesOfMarchByHand) {
+  // A1, A2, A3, A4, A5 (re-sent into March), A6, A7, A8; A9 is of April.
+  EXPECT_EQ(March("activity_count"), 8);
+  json by_kind = MarchAnswer({{"metric", "activity_count"}, {"group_by", {"kind"}}});
+  EXPECT_EQ(ByKey(by_kind, "kind"),
+            (std::map<std::string, json>{
+                {"call", 1}, {"chat", 1}, {"email", 2}, {"meeting", 1}, {"nps", 3}}));
+  // Each activity's own user: u1 A1, A4, A6, A8; u2 A2, A3, A5, A7.
+  json by_user = MarchAnswer({{"metric", "activity_count"}, {"group_by", {"responsible"}}});
+  EXPECT_EQ(ByKey(by_user, "responsible"), (std::map<std::string, json>{{"u1", 4}, {"u2", 4}}));
+  // Calls and emails: A1, A2, A4.
+  EXPECT_EQ(MarchAnswer({{"metric", "activity_count"},
+                         {"filters", {{"kind", {"call", "email"}}}}})["total"],
+            3);
+  // Through the deal: amount at least 600.00 keeps D1 (1200.00) and D4 (700.00): A1, A2, A8;
+  // A3 and A4 have no deal.
+  EXPECT_EQ(MarchAnswer(
+                {{"metric", "activity_count"}, {"filters", {{"amount", {{"min", 600}}}}}})["total"],
+            3);
+  // A role seeing u2: its own A2, A3, A5, A7 (A5 and A7 are on u2's D2 too).
+  EXPECT_EQ(March("activity_count", Visibility{false, {"u2"}}), 4);
+  // NPS: promoters A6, A8, detractor A7 of 3 answers: 100 x (2 - 1) / 3.
+  EXPECT_EQ(March("nps"), 33.33);
+  // Response time: A1 answered in 30 minutes, A3 in 60: mean and median 45.
+  json response = MarchAnswer({{"metric", "response_time"}});
+  EXPECT_EQ(response["total"], 45.0);
+  EXPECT_EQ(response["total_median"], 45.0);
+  // Activity index: calls and emails 1 (A1, A2, A4), the meeting 3, chat and NPS 0.5 (A3,
+  // A6, A7, A8), completed tasks T1, T2 1 each, the visit of D2 ended on 20 March by u2 1
+  // (the entry of 21 March extends it; D2's loss has no user): 3 + 3 + 2 + 2 + 1 = 11.
+  EXPECT_EQ(March("activity_index"), 11.0);
+  // Only calls: A1 and the completed tasks (tasks have no kind; stage changes are left out).
+  EXPECT_EQ(MarchAnswer({{"metric", "activity_index"}, {"filters", {{"kind", {"call"}}}}})["total"],
+            3.0);
+}
+
+TEST_F(CompilerTest, TasksOfMarchByHand) {
+  EXPECT_EQ(March("task_count"), 4);  // created in March: T1, T2, T3, T4
+  EXPECT_EQ(MarchAnswer({{"metric", "task_count"}, {"date", "completed"}})["total"], 2);  // T1, T2
+  // Deadline in March passed at T and not met: T1 (completed 2 days late) and T4; T2 was done
+  // in time, T3's deadline is in April.
+  EXPECT_EQ(March("overdue_tasks"), 2);
+  json by_user = MarchAnswer({{"metric", "overdue_tasks"}, {"group_by", {"responsible"}}});
+  EXPECT_EQ(ByKey(by_user, "responsible"), (std::map<std::string, json>{{"u1", 1}, {"u2", 1}}));
+  // Open at the end of March: D3 (T3 open on it) and D4 (T2 completed): D4 has no open task.
+  EXPECT_EQ(March("no_task_count"), 1);
+  // Load: u1 holds D3 and D4 in work, of a capacity of 4.
+  json load = MarchAnswer({{"metric", "load"}, {"group_by", {"responsible"}}});
+  ASSERT_EQ(load["rows"].size(), 1u);
+  EXPECT_EQ(load["rows"][0]["value"], 2);
+  EXPECT_EQ(load["rows"][0]["capacity"], 4);
+  EXPECT_EQ(load["rows"][0]["load"], 0.5);
+}
+
 TEST_F(CompilerTest, AMetricNotCompiledYetIsAnErrorNotANumber) {
-  json request = {{"metric", "activity_count"},
+  json request = {{"metric", "forecast"},
                   {"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}}};
   Result<json> answer = RunReport(Shard(), "hand", request, Instant{0});
   ASSERT_FALSE(answer.ok());
-  EXPECT_EQ(answer.message(), "metric 'activity_count' is not yet available in scale-out mode");
+  EXPECT_EQ(answer.message(), "metric 'forecast' is not yet available in scale-out mode");
 }
 
 }  // namespace

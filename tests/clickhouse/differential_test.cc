@@ -18,13 +18,17 @@ constexpr const char* kDatabase = "voronka_reports";
 
 using nlohmann::json;
 
-const char* const kSupported[] = {
-    "created_count",   "won_count",        "won_amount",      "avg_check",
-    "avg_cycle_days",  "lost_count",       "lost_amount",     "lost_share",
-    "conversion_rate", "cohort_win_rate",  "in_work_count",   "in_work_amount",
-    "forgotten_count", "forgotten_amount", "funnel",          "funnel_conversion",
-    "stage_count",     "stage_amount",     "stage_age_days",  "stage_movement",
-    "lost_from_stage", "stage_time_days",  "stage_conversion"};
+const char* const kSupported[] = {"created_count",     "won_count",        "won_amount",
+                                  "avg_check",         "avg_cycle_days",   "lost_count",
+                                  "lost_amount",       "lost_share",       "conversion_rate",
+                                  "cohort_win_rate",   "in_work_count",    "in_work_amount",
+                                  "forgotten_count",   "forgotten_amount", "funnel",
+                                  "funnel_conversion", "stage_count",      "stage_amount",
+                                  "stage_age_days",    "stage_movement",   "lost_from_stage",
+                                  "stage_time_days",   "stage_conversion", "activity_count",
+                                  "activity_index",    "response_time",    "nps",
+                                  "overdue_tasks",     "no_task_count",    "load",
+                                  "task_count"};
 
 struct Case {
   json request;
@@ -39,7 +43,7 @@ std::vector<Case> Cases() {
                                   json{"stage"},       json{"source"},
                                   json{"company"},     json{"entity"},
                                   json{"fields.tags"}, json{"responsible", "fields.tags"},
-                                  json{"kind"}};
+                                  json{"kind"},        json{"direction"}};
   const std::vector<json> filters = {
       {{"pipeline", {"p1"}}},
       {{"department", {"d1"}}},
@@ -51,17 +55,21 @@ std::vector<Case> Cases() {
       {{"source", {{"empty", false}}}, {"pipeline", {{"not_in", {"p2"}}}}},
       {{"amount", {{"min", 100}, {"max", 40000.5}}}},
       {{"entity", {"deal", "lead"}}},
+      {{"kind", {"call", "email", "chat"}}},
+      {{"direction", {{"not_in", {"out"}}}}, {"responsible", {"u2"}}},
   };
   const char* granularities[] = {"none", "month", "week", "quarter", "day"};
   const char* as_ofs[] = {"2024-04-15T12:00:00Z", "2024-09-01T00:00:00Z"};
+  const char* dates[] = {"created", "deadline", "completed"};
   // Eight requests per metric, cycling through the group keys, filters, granularities and T
   // (inside the period, where later snapshots are empty, or after it), with both compares, a
   // preset period and a role that sees two users.
   size_t m = 0;
-  // VORONKA_DIFF_METRIC=name: only that metric (while working on it).
+  // VORONKA_DIFF_METRIC=name,name: only those metrics (while working on them).
   const char* only = std::getenv("VORONKA_DIFF_METRIC");
   for (const char* metric : kSupported) {
-    if (only != nullptr && std::string(only) != metric) {
+    if (only != nullptr && ("," + std::string(only) + ",").find("," + std::string(metric) + ",") ==
+                               std::string::npos) {
       ++m;
       continue;
     }
@@ -77,6 +85,10 @@ std::vector<Case> Cases() {
       if (i == 7) {
         request["period"] = {{"preset", "last_month"}};
         request["forgotten_days"] = 5;
+      }
+      if (std::string(metric) == "task_count") request["date"] = dates[i % 3];
+      if (std::string(metric) == "activity_index" && i % 3 == 1) {
+        request["activity_weights"] = {{"chat", 2.5}, {"task", 0}, {"stage_change", 4}};
       }
       Visibility visibility;
       if (i == 5) visibility = Visibility{false, {"u2", "u3"}};

@@ -1,6 +1,7 @@
 // Random but reproducible CRM histories for property and differential tests: deals on the
 // pipelines of kWorkspace (metric_test_util.h) with stage changes, updates of amount,
-// responsible and a multi-list field, activities and tasks, at unique seconds of 2024.
+// responsible and a multi-list field, activities and tasks (some of contacts and of no deal,
+// some tasks handed over or rescheduled later), at unique seconds of 2024.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@ class HistoryGenerator {
     const char* users[] = {"u1", "u2", "u3"};
     const char* kinds[] = {"call", "email", "meeting", "comment", "chat", "nps"};
     const char* directions[] = {"in", "out", "none"};
+    std::vector<std::string> task_ids;
     for (int d = 0; d < deals; ++d) {
       std::string id = "D" + std::to_string(d);
       int64_t created = Time(0, 150);
@@ -95,7 +97,46 @@ class HistoryGenerator {
                                          {"set", {{"completed_at", Stamp(done)}}}}
                               .dump());
         }
+        task_ids.push_back(id + "t");
       }
+    }
+    // Conversations with contacts outside deals, tasks of no deal, and tasks handed to another
+    // user or given another deadline later.
+    for (int k = 0; k < deals / 3; ++k) {
+      std::string id = "C" + std::to_string(k);
+      int64_t at = Time(0, 170);
+      for (int m = 1 + Pick(3); m > 0; --m) {
+        lines.push_back(nlohmann::json{{"type", "activity"},
+                                       {"id", id + "a" + std::to_string(m)},
+                                       {"kind", kinds[Pick(3) == 0 ? 4 : Pick(2)]},
+                                       {"direction", directions[Pick(2)]},
+                                       {"contact_id", "k" + std::to_string(Pick(3))},
+                                       {"user_id", users[Pick(3)]},
+                                       {"at", Stamp(at)}}
+                            .dump());
+        at = Time(static_cast<int>((at - 1704067200) / 86400), 175);
+      }
+      int64_t created = Time(0, 150);
+      nlohmann::json task = {{"type", "task"},
+                             {"id", id + "t"},
+                             {"user_id", users[Pick(3)]},
+                             {"created_at", Stamp(created)},
+                             {"deadline", Stamp(After(created))},
+                             {"completed_at", Pick(2) ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(Stamp(After(created)))}};
+      lines.push_back(task.dump());
+    }
+    for (const std::string& task : task_ids) {
+      if (Pick(3) != 0) continue;
+      nlohmann::json set;
+      if (Pick(2)) set["user_id"] = Pick(4) == 0 ? nlohmann::json(nullptr) : nlohmann::json(users[Pick(3)]);
+      if (Pick(2)) set["deadline"] = Stamp(Time(30, 170));
+      if (set.empty()) set["deadline"] = nullptr;
+      lines.push_back(nlohmann::json{{"type", "task_update"},
+                                     {"id", task},
+                                     {"at", Stamp(Time(20, 180))},
+                                     {"set", set}}
+                          .dump());
     }
     return lines;
   }
