@@ -6,6 +6,7 @@
 #include "clickhouse/directory_reader.h"
 #include "engine/engine.h"
 #include "metrics/answer.h"
+#include "metrics/goals.h"
 #include "metrics/scan.h"
 
 namespace voronka::clickhouse {
@@ -18,7 +19,6 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
-// Runs a compiled scan into cells keyed by group texts.
 // Runs a compiled scan into cells keyed by group texts. Columns: the group keys, the stage
 // row, the bucket, a, b, x.
 Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& request,
@@ -59,31 +59,64 @@ Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& reques
 Result<AnswerCells> ScanPeriod(const Client& client, const std::string& database,
                                const Tables& directory, const std::string& ws,
                                const ReportRequest& request, const Visibility& visibility,
-                               const Buckets& buckets, const ScanContext& plan) {
+                               const Buckets& buckets, const ScanContext& plan,
+                               const DealRewrites& rewrites) {
   CompiledScan grouped =
-      CompileScan(directory, database, ws, request, visibility, buckets, plan, true);
+      CompileScan(directory, database, ws, request, visibility, buckets, plan, true, rewrites);
   CompiledScan total =
-      CompileScan(directory, database, ws, request, visibility, buckets, plan, false);
+      CompileScan(directory, database, ws, request, visibility, buckets, plan, false, rewrites);
   return RunScanSql(client, request, grouped, total, buckets);
+}
+
+// The total of `request` over `period` with no grouping (goals' actuals).
+Result<Cell> PeriodTotal(const Client& client, const Tables& directory, const std::string& ws,
+                         ReportRequest request, const Period& period,
+                         const Visibility& visibility, const DealRewrites& rewrites) {
+  Status compilable = CheckCompilable(request);
+  if (!compilable.ok()) return compilable;
+  request.period = period;
+  request.granularity = Granularity::kNone;
+  request.group_by.clear();
+  Result<ScanContext> plan = ScanContext::Make(directory, request, visibility);
+  if (!plan.ok()) return plan.status();
+  Buckets buckets(period, Granularity::kNone, directory.settings.time_zone);
+  CompiledScan total = CompileScan(directory, client.endpoint().database, ws, request,
+                                   visibility, buckets, plan.value(), false, rewrites);
+  Result<Rows> rows = client.Query(total.sql);
+  if (!rows.ok()) return rows.status();
+  Cell cell;
+  for (size_t r = 0; r < rows->size(); ++r) {
+    if (total.total_bucket >= 0 && rows->Int(r, 1) != total.total_bucket) continue;
+    cell.a += rows->Int(r, 2);
+    cell.b += rows->Int(r, 3);
+  }
+  return cell;
 }
 
 }  // namespace
 
-Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws) {
+Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws,
+                                   const AdminSettings& settings) {
   Result<Directory> directory = ReadDirectory(client, ws);
   if (!directory.ok()) return directory.status();
   Tables tables;
-  ApplyRecord(tables, directory->settings);
-  for (const DepartmentRecord& record : directory->departments) ApplyRecord(tables, record);
-  for (const UserRecord& record : directory->users) ApplyRecord(tables, record);
-  for (const PipelineRecord& record : directory->pipelines) ApplyRecord(tables, record);
-  for (const CompanyRecord& record : directory->companies) ApplyRecord(tables, record);
+  auto apply = [&](RecordBody body) {
+    RewriteRecord(settings, body);
+    ApplyRecord(tables, body);
+  };
+  apply(directory->settings);
+  for (const DepartmentRecord& record : directory->departments) apply(record);
+  for (const UserRecord& record : directory->users) apply(record);
+  for (const PipelineRecord& record : directory->pipelines) apply(record);
+  for (const CompanyRecord& record : directory->companies) apply(record);
+  for (const GoalRecord& record : directory->goals) apply(record);
+  if (std::optional<Record> record = SettingsRecord(settings)) apply(record->body);
   return tables;
 }
 
 Result<json> RunReport(const Client& client, const std::string& ws, const json& body, Instant now,
-                       const Visibility& visibility) {
-  Result<Tables> directory = ReadReportDirectory(client, ws);
+                       const Visibility& visibility, const AdminSettings& settings) {
+  Result<Tables> directory = ReadReportDirectory(client, ws, settings);
   if (!directory.ok()) return directory.status();
   Tables& tables = directory.value();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
@@ -93,6 +126,18 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
   if (!compilable.ok()) return compilable;
   const TimeZone& zone = tables.settings.time_zone;
   const std::string& database = client.endpoint().database;
+  DealRewrites rewrites{settings.price_field, settings.source_field};
+  if (request.metric->family == MetricFamily::kGoal) {
+    Result<json> goals =
+        GoalProgress(tables, request, [&](const ReportRequest& sub, const Period& period) {
+          return PeriodTotal(client, tables, ws, sub, period, visibility, rewrites);
+        });
+    if (goals.ok()) {
+      goals.value()["period"] = PeriodJson(request.period);
+      goals.value()["as_of"] = FormatInstant(request.as_of);
+    }
+    return goals;
+  }
   bool per_stage = request.metric->stage_rows != StageRows::kNone;
   if (per_stage) {
     // The default pipeline is the one holding the most deals now: count them.
@@ -110,7 +155,7 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
 
   Buckets buckets(request.period, request.granularity, zone);
   Result<AnswerCells> main =
-      ScanPeriod(client, database, tables, ws, request, visibility, buckets, plan.value());
+      ScanPeriod(client, database, tables, ws, request, visibility, buckets, plan.value(), rewrites);
   if (!main.ok()) return main.status();
   AnswerSource source;
   source.request = &request;
@@ -122,7 +167,7 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
     source.compared_period = ComparedPeriod(request.period, request.compare).value();
     compared_buckets = Buckets(*source.compared_period, request.granularity, zone);
     compared = ScanPeriod(client, database, tables, ws, request, visibility, compared_buckets,
-                          plan.value());
+                          plan.value(), rewrites);
     if (!compared.ok()) return compared.status();
     source.compared = &compared.value();
     source.compared_buckets = &compared_buckets;

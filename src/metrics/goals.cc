@@ -59,6 +59,13 @@ const MetricInfo* GoalMetric(const std::string& name) {
 
 Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
                           const Visibility& visibility) {
+  return GoalProgress(tables, request, [&](const ReportRequest& sub, const Period& period) {
+    return Total(tables, sub, period, visibility);
+  });
+}
+
+Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
+                          const GoalTotal& total) {
   json rows = json::array();
   json labels = json::object();
   const TimeZone& zone = tables.settings.time_zone;
@@ -85,10 +92,10 @@ Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
       scope.values = {goal.scope_id.value_or("")};
       sub.filters.push_back(std::move(scope));
     }
-    Result<Cell> actual = Total(tables, sub, period.value(), visibility);
+    Result<Cell> actual = total(sub, period.value());
     if (!actual.ok()) return actual.status();
     Result<Period> previous_period = ComparedPeriod(period.value(), "previous_period");
-    Result<Cell> previous = Total(tables, sub, previous_period.value(), visibility);
+    Result<Cell> previous = total(sub, previous_period.value());
     if (!previous.ok()) return previous.status();
 
     // Run rate: the actual so far stretched over the whole goal period.

@@ -239,7 +239,9 @@ Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engin
                                        const nlohmann::json& request, Instant now,
                                        const Visibility& visibility) const {
   if (!facts_) return RunReport(engine, request, now, visibility);
-  return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), request, now, visibility);
+  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
+  return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), request, now, visibility,
+                               admin ? *admin : AdminSettings{});
 }
 
 Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,

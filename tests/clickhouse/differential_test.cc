@@ -28,7 +28,12 @@ const char* const kSupported[] = {
     "conversion_rate", "cohort_win_rate",  "in_work_count",   "in_work_amount",
     "forgotten_count", "forgotten_amount", "funnel",          "funnel_conversion",
     "stage_count",     "stage_amount",     "stage_age_days",  "stage_movement",
-    "lost_from_stage", "stage_time_days",  "stage_conversion"};
+    "lost_from_stage", "stage_time_days",  "stage_conversion", "repeat_won_count",
+    "new_won_count",   "repeat_share",     "new_client_count", "forecast",
+    "deal_count",      "deal_amount",      "deal_avg_amount",  "goal_progress"};
+
+// The membership metrics' dates, one per request in turn.
+const char* const kMembershipDates[] = {"created", "modified", "closed", "fields.due"};
 
 // Loads `lines` into ClickHouse as workspace `ws` through the fact writer, in batches of 1..40
 // records: the directory first, then the deals, their tasks, then everything else shuffled
@@ -88,6 +93,10 @@ std::vector<Case> Cases() {
       {{"source", {{"empty", false}}}, {"pipeline", {{"not_in", {"p2"}}}}},
       {{"amount", {{"min", 100}, {"max", 40000.5}}}},
       {{"entity", {"deal", "lead"}}},
+      {{"title", {{"contains", "сделка 1"}}}},
+      {{"fields.budget", {{"min", "100.5"}, {"max", 30000}}}},
+      {{"fields.due", {{"from", "2024-03-01"}, {"to", "2024-05-01"}}}, {"source", {"web"}}},
+      {{"fields.note", {{"contains", "СРОЧНО"}}}},
   };
   const char* granularities[] = {"none", "month", "week", "quarter", "day"};
   const char* as_ofs[] = {"2024-04-15T12:00:00Z", "2024-09-01T00:00:00Z"};
@@ -102,7 +111,9 @@ std::vector<Case> Cases() {
       ++m;
       continue;
     }
-    for (size_t i = 0; i < 8; ++i) {
+    // goal_progress answers per goal whatever the keys: three requests are enough.
+    size_t requests = std::string(metric) == "goal_progress" ? 3 : 8;
+    for (size_t i = 0; i < requests; ++i) {
       json request = {{"metric", metric},
                       {"period", period},
                       {"as_of", as_ofs[(i + m) % 2]},
@@ -115,6 +126,7 @@ std::vector<Case> Cases() {
         request["period"] = {{"preset", "last_month"}};
         request["forgotten_days"] = 5;
       }
+      if (std::string(metric).rfind("deal_", 0) == 0) request["date"] = kMembershipDates[i % 4];
       Visibility visibility;
       if (i == 5) visibility = Visibility{false, {"u2", "u3"}};
       cases.push_back({request, visibility});
