@@ -121,6 +121,9 @@ class Compiler {
     if (IsMembership(metric_) && request.date.date == MembershipDate::kModified) {
       deals_.AddUpdateTimes();
     }
+    for (const Filter& filter : request.filters) {
+      if (filter.on.dimension == Dimension::kTitle) deals_.AddTitle();
+    }
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
       stage_ids_.emplace_back(t.stages.ids.Text(s));
@@ -651,9 +654,21 @@ class Compiler {
     std::string out = "T_outcome != 0";
     bool per_stage = request_.metric->stage_rows != StageRows::kNone;
     if (!request_.entity_chosen && !per_stage) out += " AND entity = 0";
-    for (const Filter& filter : request_.filters) {
+    const std::vector<Filter>& filters = request_.filters;
+    for (size_t f = 0; f < filters.size(); ++f) {
+      const Filter& filter = filters[f];
       // Per-stage metrics: the pipeline filter chooses the pipeline, deals are taken wherever.
       if (per_stage && filter.on.dimension == Dimension::kPipeline) continue;
+      // The user's own filters: the last of each dimension holds (a goal's scope after the
+      // request's), as in ScanContext::Make.
+      bool own = filter.on.dimension == Dimension::kResponsible ||
+                 filter.on.dimension == Dimension::kDepartment;
+      if (own && std::any_of(filters.begin() + static_cast<std::ptrdiff_t>(f) + 1, filters.end(),
+                             [&](const Filter& later) {
+                               return later.on.dimension == filter.on.dimension;
+                             })) {
+        continue;
+      }
       out += " AND (" + FilterPasses(filter) + ")";
     }
     if (!visibility_.all) {

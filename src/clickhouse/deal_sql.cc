@@ -21,6 +21,15 @@ constexpr Attribute kAttributes[] = {
     {"loss_reason", "loss_reason_v"}, {"converted_to", "converted_v"},
     {"title", "title_v"}};
 
+// The attributes folded: the title only when a filter reads it.
+std::vector<Attribute> Attributes(bool titles) {
+  std::vector<Attribute> out;
+  for (const Attribute& a : kAttributes) {
+    if (titles || std::string_view(a.name) != "title") out.push_back(a);
+  }
+  return out;
+}
+
 constexpr std::string_view kFieldsPrefix = "fields.";
 
 // The custom field a rewrite reads ("" when it reads none).
@@ -97,13 +106,13 @@ std::string DealSql::Facts() const {
   std::string source_field = FieldOf(rewrites_.source_field);
   bool source_is_type = rewrites_.source_field == "deal_type";
   std::string attrs = "[";
-  for (size_t i = 0; i < std::size(kAttributes); ++i) {
-    std::string name = kAttributes[i].name;
+  for (const Attribute& a : Attributes(titles_)) {
+    std::string name = a.name;
     std::string value = name == "amount" ? (price_field.empty() ? "toString(amount)" : "'0'")
                         : name == "source" && source_is_type ? "deal_type"
                         : name == "source" && !source_field.empty() ? "''"
                                                                       : name;
-    attrs += std::string(i ? "," : "") + "(" + Quote(name) + ", " + value + ")";
+    attrs += std::string(attrs.size() > 1 ? "," : "") + "(" + Quote(name) + ", " + value + ")";
   }
   attrs += "]";
   std::vector<std::string> branches;
@@ -118,7 +127,7 @@ std::string DealSql::Facts() const {
       "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " +
       attrs + " AS a WHERE " + committed_);
   std::string names;
-  for (const Attribute& a : kAttributes) {
+  for (const Attribute& a : Attributes(titles_)) {
     std::string name = a.name;
     if (name == "amount" && !price_field.empty()) continue;
     if (name == "source" && (source_is_type || !source_field.empty())) continue;
@@ -209,7 +218,7 @@ std::string DealSql::Deals() const {
       "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
       "argMaxIf(t, (b, s), tag = 1) AS created_at, "
       "argMaxIf(v, (b, s), tag = 1) AS first_stage, ";
-  for (const Attribute& a : kAttributes) {
+  for (const Attribute& a : Attributes(titles_)) {
     folded += std::string("argMaxIf((is_null, v, k), (k, b, s, e), tag = 2 AND name = '") + a.name +
               "') AS " + a.alias + ", ";
   }
@@ -224,9 +233,9 @@ std::string DealSql::Deals() const {
   std::string history =
       "arraySort(x -> (x.1, x.2, x.3, x.4), arrayPushFront(changes, (created_at, toUInt8(0), "
       "toUInt64(0), toUInt32(0), first_stage)))";
-  std::string nullable = [] {
+  std::string nullable = [&] {
     std::string out;
-    for (const Attribute& a : kAttributes) {
+    for (const Attribute& a : Attributes(titles_)) {
       std::string alias = a.alias;
       std::string plain = alias.substr(0, alias.size() - 2);
       if (plain == "amount") {

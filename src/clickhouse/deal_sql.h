@@ -52,6 +52,8 @@ class DealSql {
   static std::string WithVisits(const std::string& inner);
 
   bool touches() const { return touches_; }
+  // Also fold the title (column title).
+  void AddTitle() { titles_ = true; }
   // Also fold the times of the deal's updates (column update_times), for "modified".
   void AddUpdateTimes() { update_times_ = true; }
   void SetRewrites(DealRewrites rewrites) { rewrites_ = std::move(rewrites); }
@@ -64,6 +66,7 @@ class DealSql {
   std::vector<std::string> fields_;
   bool touches_ = false;
   bool update_times_ = false;
+  bool titles_ = false;
   DealRewrites rewrites_;
   std::vector<std::string> stage_ids_;
   std::vector<int64_t> stage_semantics_;

@@ -68,18 +68,15 @@ Result<AnswerCells> ScanPeriod(const Client& client, const std::string& database
   return RunScanSql(client, request, grouped, total, buckets);
 }
 
-// The total of `request` over `period` with no grouping (goals' actuals).
-Result<Cell> PeriodTotal(const Client& client, const Tables& directory, const std::string& ws,
-                         ReportRequest request, const Period& period,
-                         const Visibility& visibility, const DealRewrites& rewrites) {
+// The total of an ungrouped request (goals' actuals).
+Result<Cell> Total(const Client& client, const Tables& directory, const std::string& ws,
+                   const ReportRequest& request, const Visibility& visibility,
+                   const DealRewrites& rewrites) {
   Status compilable = CheckCompilable(request);
   if (!compilable.ok()) return compilable;
-  request.period = period;
-  request.granularity = Granularity::kNone;
-  request.group_by.clear();
   Result<ScanContext> plan = ScanContext::Make(directory, request, visibility);
   if (!plan.ok()) return plan.status();
-  Buckets buckets(period, Granularity::kNone, directory.settings.time_zone);
+  Buckets buckets(request.period, Granularity::kNone, directory.settings.time_zone);
   CompiledScan total = CompileScan(directory, client.endpoint().database, ws, request,
                                    visibility, buckets, plan.value(), false, rewrites);
   Result<Rows> rows = client.Query(total.sql);
@@ -95,22 +92,31 @@ Result<Cell> PeriodTotal(const Client& client, const Tables& directory, const st
 
 }  // namespace
 
+std::vector<Record> DirectoryRecords(const Directory& directory, const AdminSettings& settings) {
+  std::vector<Record> records;
+  auto add = [&](RecordBody body) {
+    RewriteRecord(settings, body);
+    records.push_back(Record{std::nullopt, std::move(body)});
+  };
+  add(directory.settings);
+  for (const DepartmentRecord& record : directory.departments) add(record);
+  for (const UserRecord& record : directory.users) add(record);
+  for (const PipelineRecord& record : directory.pipelines) add(record);
+  for (const CompanyRecord& record : directory.companies) add(record);
+  for (const ContactRecord& record : directory.contacts) add(record);
+  for (const GoalRecord& record : directory.goals) add(record);
+  if (std::optional<Record> record = SettingsRecord(settings)) records.push_back(*record);
+  return records;
+}
+
 Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws,
                                    const AdminSettings& settings) {
   Result<Directory> directory = ReadDirectory(client, ws);
   if (!directory.ok()) return directory.status();
   Tables tables;
-  auto apply = [&](RecordBody body) {
-    RewriteRecord(settings, body);
-    ApplyRecord(tables, body);
-  };
-  apply(directory->settings);
-  for (const DepartmentRecord& record : directory->departments) apply(record);
-  for (const UserRecord& record : directory->users) apply(record);
-  for (const PipelineRecord& record : directory->pipelines) apply(record);
-  for (const CompanyRecord& record : directory->companies) apply(record);
-  for (const GoalRecord& record : directory->goals) apply(record);
-  if (std::optional<Record> record = SettingsRecord(settings)) apply(record->body);
+  for (const Record& record : DirectoryRecords(directory.value(), settings)) {
+    ApplyRecord(tables, record.body);
+  }
   return tables;
 }
 
@@ -128,10 +134,9 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
   const std::string& database = client.endpoint().database;
   DealRewrites rewrites{settings.price_field, settings.source_field};
   if (request.metric->family == MetricFamily::kGoal) {
-    Result<json> goals =
-        GoalProgress(tables, request, [&](const ReportRequest& sub, const Period& period) {
-          return PeriodTotal(client, tables, ws, sub, period, visibility, rewrites);
-        });
+    Result<json> goals = GoalProgress(tables, request, [&](const ReportRequest& total) {
+      return Total(client, tables, ws, total, visibility, rewrites);
+    });
     if (goals.ok()) {
       goals.value()["period"] = PeriodJson(request.period);
       goals.value()["as_of"] = FormatInstant(request.as_of);

@@ -4,15 +4,21 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "access/workspace_settings.h"
 #include "clickhouse/client.h"
+#include "clickhouse/directory_reader.h"
 #include "engine/tables.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
 #include "model/time.h"
 
 namespace voronka::clickhouse {
+
+// The records of a directory in the order the engine applies them, rewritten by the admin's
+// `settings` (RewriteRecord), with the settings' own workspace record last (SettingsRecord).
+std::vector<Record> DirectoryRecords(const Directory& directory, const AdminSettings& settings);
 
 // The directory of a workspace (ReadDirectory) as engine tables: settings, users,
 // departments, pipelines with their stages, companies, goals; what requests are resolved

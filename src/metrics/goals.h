@@ -18,9 +18,10 @@ namespace voronka {
 Result<nlohmann::json> GoalProgress(const Tables& tables, const ReportRequest& request,
                                     const Visibility& visibility);
 
-// The same answer with each goal's actual taken from `total`: the total of a request (the
-// goal's metric and scope) over a period. The scale-out mode runs it as SQL.
-using GoalTotal = std::function<Result<Cell>(const ReportRequest& request, const Period& period)>;
+// The same answer with each goal's totals taken from `total`: the total of a request (the
+// goal's metric and scope over a period, no grouping, no granularity). The scale-out mode
+// runs it as SQL.
+using GoalTotal = std::function<Result<Cell>(const ReportRequest& request)>;
 Result<nlohmann::json> GoalProgress(const Tables& tables, const ReportRequest& request,
                                     const GoalTotal& total);
 

@@ -201,21 +201,8 @@ Result<std::shared_ptr<Engine>> Runtime::BuildDirectoryEngine(const std::string&
                                                               const AdminSettings& settings) const {
   Result<clickhouse::Directory> directory = clickhouse::ReadDirectory(*facts_, name);
   if (!directory.ok()) return directory.status();
-  std::vector<Record> records;
-  auto add = [&](RecordBody body) {
-    RewriteRecord(settings, body);
-    records.push_back(Record{std::nullopt, std::move(body)});
-  };
-  add(directory->settings);
-  for (const DepartmentRecord& record : directory->departments) add(record);
-  for (const UserRecord& record : directory->users) add(record);
-  for (const PipelineRecord& record : directory->pipelines) add(record);
-  for (const CompanyRecord& record : directory->companies) add(record);
-  for (const ContactRecord& record : directory->contacts) add(record);
-  for (const GoalRecord& record : directory->goals) add(record);
-  if (std::optional<Record> record = SettingsRecord(settings)) records.push_back(*record);
   auto engine = std::make_shared<Engine>();
-  engine->Apply(records);
+  engine->Apply(clickhouse::DirectoryRecords(directory.value(), settings));
   return engine;
 }
 

@@ -42,6 +42,7 @@ class HistoryGenerator {
       if (Pick(3) > 0) deal["company_id"] = "c" + std::to_string(Pick(4));
       if (Pick(2) > 0) deal["contact_id"] = "k" + std::to_string(Pick(3));
       if (Pick(2) > 0) deal["source"] = Pick(2) ? "web" : "cold";
+      if (Pick(3) == 0) deal["deal_type"] = Pick(2) ? "new" : "upsell";
       if (Pick(2) > 0)
         deal["fields"] = {{"tags", Pick(2) ? nlohmann::json{"vip", "b2b"} : nlohmann::json{"b2b"}}};
       if (Pick(2) > 0) deal["fields"]["due"] = DueValue();
