@@ -319,7 +319,8 @@ class Compiler {
         at = "created_at";
         break;
     }
-    if (!at.empty()) membership_column_ = at + " AS member_at, " + BucketOf("member_at") + " AS member_bucket";
+    if (!at.empty())
+      membership_column_ = at + " AS member_at, " + BucketOf("member_at") + " AS member_bucket";
     std::string a = metric_ == MetricId::kDealCount ? "1" : "amount";
     std::string b = metric_ == MetricId::kDealAvgAmount ? "1" : "0";
     return "[" + Contribution(bucket, a, b, "0") + "]";
@@ -692,7 +693,7 @@ class Compiler {
   std::vector<std::string> user_ids_, user_departments_;
   mutable std::string funnel_columns_;
   std::string membership_column_;  // membership: the bucket of the deal's date
-  std::string fresh_column_;  // forgotten: whether the deal was touched in the window
+  std::string fresh_column_;       // forgotten: whether the deal was touched in the window
   std::string limits_ = "CAST([] AS Array(Int64))", moments_ = "CAST([] AS Array(Int64))";
 };
 
@@ -700,8 +701,8 @@ class Compiler {
 
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id) &&
-      !IsMembership(id) && id != MetricId::kGoalProgress) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id) && !IsMembership(id) &&
+      id != MetricId::kGoalProgress) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
   }

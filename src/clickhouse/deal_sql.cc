@@ -14,12 +14,15 @@ struct Attribute {
   const char* name;
   const char* alias;
 };
-constexpr Attribute kAttributes[] = {
-    {"amount", "amount_v"},           {"responsible_id", "responsible_v"},
-    {"company_id", "company_v"},      {"contact_id", "contact_v"},
-    {"source", "source_v"},           {"deal_type", "deal_type_v"},
-    {"loss_reason", "loss_reason_v"}, {"converted_to", "converted_v"},
-    {"title", "title_v"}};
+constexpr Attribute kAttributes[] = {{"amount", "amount_v"},
+                                     {"responsible_id", "responsible_v"},
+                                     {"company_id", "company_v"},
+                                     {"contact_id", "contact_v"},
+                                     {"source", "source_v"},
+                                     {"deal_type", "deal_type_v"},
+                                     {"loss_reason", "loss_reason_v"},
+                                     {"converted_to", "converted_v"},
+                                     {"title", "title_v"}};
 
 // The attributes folded: the title only when a filter reads it.
 std::vector<Attribute> Attributes(bool titles) {
@@ -51,9 +54,11 @@ std::string AmountOfField() {
   std::string minor = "(toInt64OrZero(" + whole + ") * 100 + if(length(" + cents +
                       ") = 1, toInt64OrZero(" + cents + ") * 10, toInt64OrZero(" + cents + ")))";
   std::string number = "toFloat64OrZero(value) * 100";
-  return "toString(multiIf(kind != 1 AND kind != 2, toInt64(0), " + exact + ", if(startsWith(value, "
-         "'-'), -" + minor + ", " + minor + "), kind = 2, toInt64(if(" + number + " >= 0, floor(" +
-         number + " + 0.5), ceil(" + number + " - 0.5))), toInt64(0)))";
+  return "toString(multiIf(kind != 1 AND kind != 2, toInt64(0), " + exact +
+         ", if(startsWith(value, "
+         "'-'), -" +
+         minor + ", " + minor + "), kind = 2, toInt64(if(" + number + " >= 0, floor(" + number +
+         " + 0.5), ceil(" + number + " - 0.5))), toInt64(0)))";
 }
 
 }  // namespace
@@ -109,9 +114,9 @@ std::string DealSql::Facts() const {
   for (const Attribute& a : Attributes(titles_)) {
     std::string name = a.name;
     std::string value = name == "amount" ? (price_field.empty() ? "toString(amount)" : "'0'")
-                        : name == "source" && source_is_type ? "deal_type"
+                        : name == "source" && source_is_type        ? "deal_type"
                         : name == "source" && !source_field.empty() ? "''"
-                                                                      : name;
+                                                                    : name;
     attrs += std::string(attrs.size() > 1 ? "," : "") + "(" + Quote(name) + ", " + value + ")";
   }
   attrs += "]";
@@ -134,9 +139,8 @@ std::string DealSql::Facts() const {
     names += std::string(names.empty() ? "" : ",") + Quote(name);
   }
   // With the source taken from deal_type, an update's deal_type is also its source.
-  std::string as_names = source_is_type
-                             ? "if(name = 'deal_type', ['deal_type', 'source'], [name])"
-                             : "[name]";
+  std::string as_names =
+      source_is_type ? "if(name = 'deal_type', ['deal_type', 'source'], [name])" : "[name]";
   branches.push_back(
       "SELECT deal_id, toUInt8(2), member, toUInt8(is_null), value, CAST([] AS Array(String)), "
       "toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(0) "
@@ -145,9 +149,11 @@ std::string DealSql::Facts() const {
   auto field_versions = [&](const std::string& field, const std::string& member,
                             const std::string& is_null, const std::string& value) {
     branches.push_back("SELECT deal_id, toUInt8(2), " + Quote(member) + ", toUInt8(" + is_null +
-                       "), " + value + ", CAST([] AS Array(String)), toInt64(key), "
+                       "), " + value +
+                       ", CAST([] AS Array(String)), toInt64(key), "
                        "toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(1) FROM deal_fields "
-                       "WHERE " + committed_ + " AND name = " + Quote(field));
+                       "WHERE " +
+                       committed_ + " AND name = " + Quote(field));
   };
   if (!price_field.empty()) field_versions(price_field, "amount", "0", AmountOfField());
   if (!source_field.empty()) {

@@ -77,8 +77,8 @@ Result<Cell> Total(const Client& client, const Tables& directory, const std::str
   Result<ScanContext> plan = ScanContext::Make(directory, request, visibility);
   if (!plan.ok()) return plan.status();
   Buckets buckets(request.period, Granularity::kNone, directory.settings.time_zone);
-  CompiledScan total = CompileScan(directory, client.endpoint().database, ws, request,
-                                   visibility, buckets, plan.value(), false, rewrites);
+  CompiledScan total = CompileScan(directory, client.endpoint().database, ws, request, visibility,
+                                   buckets, plan.value(), false, rewrites);
   Result<Rows> rows = client.Query(total.sql);
   if (!rows.ok()) return rows.status();
   Cell cell;
@@ -159,8 +159,8 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
   if (!plan.ok()) return plan.status();
 
   Buckets buckets(request.period, request.granularity, zone);
-  Result<AnswerCells> main =
-      ScanPeriod(client, database, tables, ws, request, visibility, buckets, plan.value(), rewrites);
+  Result<AnswerCells> main = ScanPeriod(client, database, tables, ws, request, visibility, buckets,
+                                        plan.value(), rewrites);
   if (!main.ok()) return main.status();
   AnswerSource source;
   source.request = &request;

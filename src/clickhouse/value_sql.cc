@@ -10,8 +10,8 @@ namespace {
 // A decimal of scale 10^-9 as text ("-12.500000000").
 std::string DecimalText(Decimal value) {
   bool negative = value < 0;
-  unsigned __int128 magnitude =
-      negative ? static_cast<unsigned __int128>(-(value + 1)) + 1 : static_cast<unsigned __int128>(value);
+  unsigned __int128 magnitude = negative ? static_cast<unsigned __int128>(-(value + 1)) + 1
+                                         : static_cast<unsigned __int128>(value);
   unsigned __int128 scale = 1'000'000'000;
   unsigned __int128 whole = magnitude / scale;
   std::string digits;
@@ -33,8 +33,8 @@ std::string Digits(const std::string& text, int position, int length) {
 // Whether year/month/day are a calendar date (ReadCivilDate).
 std::string ValidCivil(const std::string& y, const std::string& m, const std::string& d) {
   std::string leap = "((" + y + " % 4 = 0 AND " + y + " % 100 != 0) OR " + y + " % 400 = 0)";
-  std::string days = "if(" + m + " = 2, if(" + leap + ", 29, 28), if(has([4, 6, 9, 11], " + m +
-                     "), 30, 31))";
+  std::string days =
+      "if(" + m + " = 2, if(" + leap + ", 29, 28), if(has([4, 6, 9, 11], " + m + "), 30, 31))";
   return "(" + m + " >= 1 AND " + m + " <= 12 AND " + d + " >= 1 AND " + d + " <= " + days + ")";
 }
 
@@ -44,8 +44,8 @@ std::string DaysFromCivil(const std::string& y, const std::string& m, const std:
   std::string era = "intDiv(if(" + year + " >= 0, " + year + ", " + year + " - 399), 400)";
   std::string yoe = "(" + year + " - " + era + " * 400)";
   std::string doy = "(intDiv(153 * ((" + m + " + 9) % 12) + 2, 5) + " + d + " - 1)";
-  std::string doe = "(" + yoe + " * 365 + intDiv(" + yoe + ", 4) - intDiv(" + yoe + ", 100) + " +
-                    doy + ")";
+  std::string doe =
+      "(" + yoe + " * 365 + intDiv(" + yoe + ", 4) - intDiv(" + yoe + ", 100) + " + doy + ")";
   return "(" + era + " * 146097 + " + doe + " - 719468)";
 }
 
@@ -57,9 +57,10 @@ std::string LowercaseSql(const std::string& text) {
   std::string out = "lower(" + text + ")";
   for (unsigned next = 0x80; next <= 0xAF; ++next) {
     std::string capital = {static_cast<char>(0xD0), static_cast<char>(next)};
-    std::string small = next <= 0x8F   ? std::string{static_cast<char>(0xD1), static_cast<char>(next + 0x10)}
-                        : next <= 0x9F ? std::string{static_cast<char>(0xD0), static_cast<char>(next + 0x20)}
-                                       : std::string{static_cast<char>(0xD1), static_cast<char>(next - 0x20)};
+    std::string small =
+        next <= 0x8F   ? std::string{static_cast<char>(0xD1), static_cast<char>(next + 0x10)}
+        : next <= 0x9F ? std::string{static_cast<char>(0xD0), static_cast<char>(next + 0x20)}
+                       : std::string{static_cast<char>(0xD1), static_cast<char>(next - 0x20)};
     out = "replaceAll(" + out + ", " + Quote(capital) + ", " + Quote(small) + ")";
   }
   return out;
@@ -83,14 +84,16 @@ std::string IsDateSql(const std::string& text) {
 std::string InstantSql(const std::string& text) {
   std::string shape =
       "match(" + text + ", " +
-      Quote(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$)") +
+      Quote(
+          R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$)") +
       ")";
   std::string y = Digits(text, 1, 4), m = Digits(text, 6, 2), d = Digits(text, 9, 2);
   std::string hour = Digits(text, 12, 2), minute = Digits(text, 15, 2),
               second = Digits(text, 18, 2);
   std::string zulu = "match(" + text + ", '[Zz]$')";
   std::string offset_hours = "toInt64OrZero(substring(" + text + ", length(" + text + ") - 4, 2))";
-  std::string offset_minutes = "toInt64OrZero(substring(" + text + ", length(" + text + ") - 1, 2))";
+  std::string offset_minutes =
+      "toInt64OrZero(substring(" + text + ", length(" + text + ") - 1, 2))";
   std::string sign = "if(substring(" + text + ", length(" + text + ") - 5, 1) = '-', -1, 1)";
   std::string offset = "if(" + zulu + ", 0, " + sign + " * (" + offset_hours + " * 3600 + " +
                        offset_minutes + " * 60))";
@@ -130,11 +133,12 @@ std::string FieldDateBucketSql(const std::string& text, const TimeZone& zone,
   std::string instant = InstantSql(text);
   std::string by_date = "if(" + IsDateSql(text) + " AND " + text + " >= " + Quote(dates.front()) +
                         " AND " + text + " < " + Quote(dates.back()) +
-                        ", toInt32(arrayCount(x -> x <= " + text + ", " +
-                        StringArray(start_dates) + ")) - 1, -1)";
+                        ", toInt32(arrayCount(x -> x <= " + text + ", " + StringArray(start_dates) +
+                        ")) - 1, -1)";
   std::string by_instant = "if(" + instant + " >= " + Int(bounds.front()) + " AND " + instant +
-                           " < " + Int(bounds.back()) + ", toInt32(arrayCount(x -> x <= " +
-                           instant + ", " + IntArray(starts) + ")) - 1, -1)";
+                           " < " + Int(bounds.back()) +
+                           ", toInt32(arrayCount(x -> x <= " + instant + ", " + IntArray(starts) +
+                           ")) - 1, -1)";
   return "if(length(" + text + ") = 10, " + by_date + ", " + by_instant + ")";
 }
 

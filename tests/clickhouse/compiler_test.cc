@@ -178,8 +178,8 @@ TEST_F(CompilerTest, MembershipByItsDate) {
   // The due date in March in Moscow: R5 (20 March) and R2 (31 March 23:30); R3 falls on
   // 1 April there, R1 on 2 April. Weekly, R2 is in the week of 25 March.
   EXPECT_EQ(Customers("deal_count", {{"date", "fields.due"}}), 2);
-  json weekly = MarchAnswer("customers", "deal_count",
-                            {{"date", "fields.due"}, {"granularity", "week"}});
+  json weekly =
+      MarchAnswer("customers", "deal_count", {{"date", "fields.due"}, {"granularity", "week"}});
   int in_week_of_25 = 0;
   for (const json& row : weekly["rows"]) {
     if (row["bucket"] == "2024-03-25") in_week_of_25 = row["value"];
@@ -197,13 +197,13 @@ TEST_F(CompilerTest, TitleAndFieldFiltersByHand) {
   EXPECT_EQ(Customers("created_count",
                       {{"filters", {{"fields.budget", {{"min", 1000}, {"max", 2000}}}}}}),
             2);
-  EXPECT_EQ(Customers("created_count",
-                      {{"filters", {{"fields.note", {{"contains", "СРОЧ"}}}}}}),
+  EXPECT_EQ(Customers("created_count", {{"filters", {{"fields.note", {{"contains", "СРОЧ"}}}}}}),
             1);  // R5
   // due in [20 March, 1 April) in Moscow: R5 and R2 (R3 is 1 April there, R1 2 April).
-  EXPECT_EQ(Customers("created_count", {{"filters", {{"fields.due", {{"from", "2024-03-20"},
-                                                                      {"to", "2024-04-01"}}}}}}),
-            2);
+  EXPECT_EQ(
+      Customers("created_count",
+                {{"filters", {{"fields.due", {{"from", "2024-03-20"}, {"to", "2024-04-01"}}}}}}),
+      2);
 }
 
 TEST_F(CompilerTest, GoalProgressOfAUser) {
@@ -215,7 +215,7 @@ TEST_F(CompilerTest, GoalProgressOfAUser) {
   EXPECT_EQ(row["value"], "300.00");
   EXPECT_EQ(row["target"], "1000.00");
   EXPECT_EQ(row["percent"], 30.0);
-  EXPECT_EQ(row["previous"], "0.00");     // nothing won in February
+  EXPECT_EQ(row["previous"], "0.00");      // nothing won in February
   EXPECT_EQ(row["projection"], "300.00");  // as of 1 May the period is over
 }
 
@@ -228,8 +228,7 @@ TEST_F(CompilerTest, TheAdminsPriceAndSourceFieldsRewriteTheDeals) {
   // Won in March: R1 (budget "n/a": 0), R2 (2000), R3 and R6 (no budget: 0) = 2000.00.
   EXPECT_EQ(MarchAnswer("customers", "won_amount", {}, settings)["total"], "2000.00");
   // Created in March by source, now the note: R5 "Срочно", R6 "later", the others none.
-  json by_source =
-      MarchAnswer("customers", "created_count", {{"group_by", {"source"}}}, settings);
+  json by_source = MarchAnswer("customers", "created_count", {{"group_by", {"source"}}}, settings);
   std::map<std::string, int> counts;
   for (const json& row : by_source["rows"]) counts[row["group"]["source"]] = row["value"];
   EXPECT_EQ(counts, (std::map<std::string, int>{{"", 3}, {"Срочно", 1}, {"later", 1}}));

@@ -24,11 +24,11 @@ constexpr const char* kDatabase = "voronka_reports";
 using nlohmann::json;
 
 const char* const kSupported[] = {
-    "created_count",   "won_count",        "won_amount",      "avg_check",
-    "avg_cycle_days",  "lost_count",       "lost_amount",     "lost_share",
-    "conversion_rate", "cohort_win_rate",  "in_work_count",   "in_work_amount",
-    "forgotten_count", "forgotten_amount", "funnel",          "funnel_conversion",
-    "stage_count",     "stage_amount",     "stage_age_days",  "stage_movement",
+    "created_count",   "won_count",        "won_amount",       "avg_check",
+    "avg_cycle_days",  "lost_count",       "lost_amount",      "lost_share",
+    "conversion_rate", "cohort_win_rate",  "in_work_count",    "in_work_amount",
+    "forgotten_count", "forgotten_amount", "funnel",           "funnel_conversion",
+    "stage_count",     "stage_amount",     "stage_age_days",   "stage_movement",
     "lost_from_stage", "stage_time_days",  "stage_conversion", "repeat_won_count",
     "new_won_count",   "repeat_share",     "new_client_count", "forecast",
     "deal_count",      "deal_amount",      "deal_avg_amount",  "goal_progress"};
