@@ -7,6 +7,7 @@
 #include "clickhouse/client.h"
 #include "clickhouse/deal_sql.h"
 #include "clickhouse/schema.h"
+#include "clickhouse/value_sql.h"
 #include "metrics/filter.h"
 
 namespace voronka::clickhouse {
@@ -30,10 +31,25 @@ bool IsOutcome(MetricId id) {
     case MetricId::kConversionRate:
     case MetricId::kCohortWinRate:
     case MetricId::kLostShare:
+    case MetricId::kRepeatWonCount:
+    case MetricId::kNewWonCount:
+    case MetricId::kRepeatShare:
+    case MetricId::kNewClientCount:
       return true;
     default:
       return false;
   }
+}
+
+// Outcome metrics that read each deal's customer: its earliest win, its first deal.
+bool IsCustomer(MetricId id) {
+  return id == MetricId::kRepeatWonCount || id == MetricId::kNewWonCount ||
+         id == MetricId::kRepeatShare || id == MetricId::kNewClientCount;
+}
+
+bool IsMembership(MetricId id) {
+  return id == MetricId::kDealCount || id == MetricId::kDealAmount ||
+         id == MetricId::kDealAvgAmount;
 }
 
 bool IsFunnel(MetricId id) {
@@ -65,6 +81,7 @@ bool IsState(MetricId id) {
     case MetricId::kForgottenAmount:
     case MetricId::kLoad:
     case MetricId::kNoTaskCount:
+    case MetricId::kForecast:
       return true;
     default:
       return false;
@@ -83,6 +100,7 @@ std::vector<std::string> FieldNames(const ReportRequest& request) {
   for (const Filter& filter : request.filters) {
     if (filter.on.dimension == Dimension::kField) names.insert(field_of(filter.on.name));
   }
+  if (request.date.date == MembershipDate::kField) names.insert(field_of(request.date.name));
   return {names.begin(), names.end()};
 }
 
@@ -95,7 +113,7 @@ class Compiler {
  public:
   Compiler(const Tables& t, const std::string& database, const std::string& ws,
            const ReportRequest& request, const Visibility& visibility, const Buckets& buckets,
-           const ScanContext& plan, bool touches = false)
+           const ScanContext& plan, const DealRewrites& rewrites, bool touches = false)
       : t_(t),
         request_(request),
         visibility_(visibility),
@@ -106,6 +124,13 @@ class Compiler {
         committed_("ws = " + Quote(ws) + " AND " + CommittedRows(database, ws)),
         deals_(t, committed_, fields_, touches || IsForgotten(metric_)) {
     ws_ = Quote(ws);
+    deals_.SetRewrites(rewrites);
+    if (IsMembership(metric_) && request.date.date == MembershipDate::kModified) {
+      deals_.AddUpdateTimes();
+    }
+    for (const Filter& filter : request.filters) {
+      if (filter.on.dimension == Dimension::kTitle) deals_.AddTitle();
+    }
     horizon_ = request.as_of.micros + 1;
     for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
       stage_ids_.emplace_back(t.stages.ids.Text(s));
@@ -132,11 +157,13 @@ class Compiler {
   // contributions as the array `contributions`; sets the scan's total bucket.
   std::string WithContributions(CompiledScan& scan) {
     std::string contributions = IsOutcome(metric_)      ? OutcomeContributions()
+                                : IsMembership(metric_) ? MembershipContributions()
                                 : IsFunnel(metric_)     ? FunnelContributions()
                                 : IsTransition(metric_) ? TransitionContributions()
                                                         : StateContributions();
     if (IsState(metric_)) scan.total_bucket = SnapshotCount() - 1;
     std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
+    if (IsCustomer(metric_)) per_deal = WithCustomers(per_deal);
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
     if (metric_ == MetricId::kNoTaskCount) passing = WithDealTasks(passing, committed_);
     std::string with_contributions;
@@ -146,10 +173,14 @@ class Compiler {
                               "[snap] AS mom, toInt32(snap) - 1 AS snap_bucket" + fresh_column_ +
                               " FROM (" + passing + ") ARRAY JOIN arrayEnumerate(" + limits_ +
                               ") AS snap WHERE created_at < lim";
-      with_contributions =
-          Wrap(deals_.WithState(snapshots, "S_", "lim"), contributions + " AS contributions");
+      std::string states = deals_.WithState(snapshots, "S_", "lim");
+      if (metric_ == MetricId::kForecast) states = WithStageOdds(states, per_deal);
+      with_contributions = Wrap(states, contributions + " AS contributions");
     } else if (IsTransition(metric_)) {
       with_contributions = Wrap(DealSql::WithVisits(passing), contributions + " AS contributions");
+    } else if (IsMembership(metric_)) {
+      with_contributions =
+          Wrap(Wrap(passing, membership_column_), contributions + " AS contributions");
     } else if (IsFunnel(metric_)) {
       with_contributions =
           Wrap(Wrap(passing, funnel_columns_), contributions + " AS contributions");
@@ -259,9 +290,80 @@ class Compiler {
         return "[" + Contribution(created, won, "1", "0") + "]";
       case MetricId::kLostShare:
         return one("T_outcome >= 2", Contribution(closed, lost, "1", "0"));
+      case MetricId::kRepeatWonCount:
+        return one(won + " AND " + kRepeat, Contribution(closed, "1", "0", "0"));
+      case MetricId::kNewWonCount:
+        return one(won + " AND NOT " + kRepeat, Contribution(closed, "1", "0", "0"));
+      case MetricId::kRepeatShare:
+        return one(won, Contribution(closed, kRepeat, "1", "0"));
+      case MetricId::kNewClientCount:
+        return one("customer != '' AND first_deal = id", Contribution(created, "1", "0", "0"));
       default:
         return Only("0", Contribution("-1", "0", "0", "0"));
     }
+  }
+
+  // A won deal is repeat when its customer won strictly earlier (EarliestWinByCustomer).
+  static constexpr const char* kRepeat = "(customer != '' AND first_win < T_close)";
+
+  // Adds each deal's customer (its company, else its contact, per entity; '' for none) and,
+  // over every deal existing at T whatever the filters: the customer's earliest won close
+  // (first_win) and its first deal by creation (first_deal).
+  static std::string WithCustomers(const std::string& per_deal) {
+    std::string with = Wrap(per_deal,
+                            "if(company != '', concat(toString(entity), 'c', company), "
+                            "if(contact != '', concat(toString(entity), 'k', contact), '')) "
+                            "AS customer");
+    return "SELECT * FROM (" + with +
+           ") ANY LEFT JOIN (SELECT customer, minIf(T_close, T_outcome = 2) AS first_win, "
+           "argMin(id, created_at) AS first_deal FROM (" +
+           with + ") WHERE customer != '' AND T_outcome != 0 GROUP BY customer) USING customer";
+  }
+
+  // Adds per row the won and lost counts of its snapshot stage S_stage (MeasureOdds): of the
+  // deals won or lost at T, those that were on the stage before T, each once.
+  static std::string WithStageOdds(const std::string& rows, const std::string& per_deal) {
+    return "SELECT * FROM (" + rows +
+           ") ANY LEFT JOIN (SELECT odds_stage AS S_stage, countIf(T_outcome = 2) AS "
+           "stage_won, countIf(T_outcome = 3) AS stage_lost FROM (" +
+           per_deal +
+           ") ARRAY JOIN arrayDistinct(T_before) AS odds_stage WHERE T_outcome >= 2 GROUP BY "
+           "odds_stage) USING S_stage";
+  }
+
+  // deal_count, deal_amount, deal_avg_amount (ScanDeals): by the request's date.
+  std::string MembershipContributions() {
+    std::string at;
+    std::string bucket = "member_bucket";
+    switch (request_.date.date) {
+      case MembershipDate::kModified:
+        // The latest change before T: creation, a stage change, an update.
+        at = "greatest(hist_at[T_n], arrayReduce('max', arrayFilter(x -> x < " + Int(horizon_) +
+             ", arrayPushBack(update_times, " + Int(kNoTime) + "))))";
+        break;
+      case MembershipDate::kClosed:
+        at = "if(T_outcome >= 2, T_close, " + Int(kNoTime) + ")";
+        break;
+      case MembershipDate::kField: {
+        // A date field read as FieldValueInstant: a single value only (none for a list).
+        std::string items = "field" + std::to_string(FieldIndex(fields_, request_.date.name));
+        std::vector<int64_t> bounds;
+        for (int32_t b = 0; b < buckets_.count(); ++b) bounds.push_back(buckets_.Begin(b));
+        bounds.push_back(buckets_.end());
+        membership_column_ = "if(length(" + items + ") = 1, " +
+                             FieldDateBucketSql(items + "[1]", t_.settings.time_zone, bounds) +
+                             ", -1) AS member_bucket";
+        break;
+      }
+      default:
+        at = "created_at";
+        break;
+    }
+    if (!at.empty())
+      membership_column_ = at + " AS member_at, " + BucketOf("member_at") + " AS member_bucket";
+    std::string a = metric_ == MetricId::kDealCount ? "1" : "amount";
+    std::string b = metric_ == MetricId::kDealAvgAmount ? "1" : "0";
+    return "[" + Contribution(bucket, a, b, "0") + "]";
   }
 
   // The cohort funnel (movement_metrics.cc, ScanFunnel): the stages of the pipeline the deal
@@ -425,6 +527,16 @@ class Compiler {
       return Only(open + " AND " + row + " >= 0",
                   Contribution(bucket, a, age ? "1" : "0", age ? "mom - S_entered" : "0", row));
     }
+    if (metric_ == MetricId::kForecast) {
+      // The amount, and the amount weighted by the stage's odds (Weighted: rounded half away
+      // from zero to whole minor units).
+      std::string won = "toInt64(stage_won)", lost = "toInt64(stage_lost)";
+      std::string numerator = "(amount * " + won + " * 2)";
+      std::string weighted = "if(" + won + " + " + lost + " = 0, toInt64(0), intDiv(" + numerator +
+                             " + if(" + numerator + " >= 0, 1, -1) * (" + won + " + " + lost +
+                             "), (" + won + " + " + lost + ") * 2))";
+      return Only(open, Contribution(bucket, "amount", weighted, "0"));
+    }
     if (IsForgotten(metric_)) {
       // Fresh: some touch t with M - N days < t < limit (creation and stage changes are in
       // the history, activities and tasks in `touches`).
@@ -512,6 +624,20 @@ class Compiler {
     if (filter.op == FilterOp::kEmpty) {
       return filter.empty ? "empty(" + items + ")" : "notEmpty(" + items + ")";
     }
+    // Range, dates and contains: some value of the deal passes (a deal with none fails).
+    if (filter.op == FilterOp::kRange) {
+      return "arrayExists(x -> " + DecimalInRangeSql("x", filter.min, filter.max) + ", " + items +
+             ")";
+    }
+    if (filter.op == FilterOp::kDates) {
+      return "arrayExists(x -> " +
+             FieldDateInSql("x", t_.settings.time_zone, filter.from, filter.to) + ", " + items +
+             ")";
+    }
+    if (filter.op == FilterOp::kContains) {
+      return "arrayExists(x -> position(" + LowercaseSql("x") + ", " + Quote(filter.contains) +
+             ") > 0, " + items + ")";
+    }
     bool accepts_none =
         std::find(filter.values.begin(), filter.values.end(), "") != filter.values.end();
     std::string any = "(hasAny(" + items + ", " + StringArray(filter.values) + ") OR (empty(" +
@@ -542,6 +668,10 @@ class Compiler {
         return TextPasses(KeyExpression(filter.on), filter);
       case Dimension::kField:
         return FieldPasses(filter);
+      case Dimension::kTitle:
+        // A deal with no title has the empty title.
+        if (filter.op == FilterOp::kEmpty) return filter.empty ? "title = ''" : "title != ''";
+        return "position(" + LowercaseSql("title") + ", " + Quote(filter.contains) + ") > 0";
       case Dimension::kAmount: {
         // amount (minor units) x 10^7 against bounds in units of 10^-9, in whole minor units.
         std::string out = "1";
@@ -576,9 +706,21 @@ class Compiler {
     std::string out = "T_outcome != 0";
     bool per_stage = request_.metric->stage_rows != StageRows::kNone;
     if (!request_.entity_chosen && !per_stage) out += " AND entity = 0";
-    for (const Filter& filter : request_.filters) {
+    const std::vector<Filter>& filters = request_.filters;
+    for (size_t f = 0; f < filters.size(); ++f) {
+      const Filter& filter = filters[f];
       // Per-stage metrics: the pipeline filter chooses the pipeline, deals are taken wherever.
       if (per_stage && filter.on.dimension == Dimension::kPipeline) continue;
+      // The user's own filters: the last of each dimension holds (a goal's scope after the
+      // request's), as in ScanContext::Make.
+      bool own = filter.on.dimension == Dimension::kResponsible ||
+                 filter.on.dimension == Dimension::kDepartment;
+      if (own && std::any_of(filters.begin() + static_cast<std::ptrdiff_t>(f) + 1, filters.end(),
+                             [&](const Filter& later) {
+                               return later.on.dimension == filter.on.dimension;
+                             })) {
+        continue;
+      }
       out += " AND (" + FilterPasses(filter) + ")";
     }
     if (!visibility_.all) {
@@ -602,6 +744,7 @@ class Compiler {
   std::vector<std::string> stage_ids_, stage_pipelines_;
   std::vector<std::string> user_ids_, user_departments_;
   mutable std::string funnel_columns_;
+  std::string membership_column_;  // membership: the bucket of the deal's date
   // forgotten: whether the deal was touched in the window; no_task_count: whether it has a
   // task open at the snapshot.
   std::string fresh_column_;
@@ -612,27 +755,10 @@ class Compiler {
 
 Status CheckCompilable(const ReportRequest& request) {
   MetricId id = request.metric->id;
-  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id) && !IsItemMetric(id)) {
+  if (!IsOutcome(id) && !IsState(id) && !IsFunnel(id) && !IsTransition(id) && !IsItemMetric(id) &&
+      !IsMembership(id) && id != MetricId::kGoalProgress) {
     return Status::Error("metric '" + std::string(request.metric->name) +
                          "' is not yet available in scale-out mode");
-  }
-  for (const Filter& filter : request.filters) {
-    bool supported = true;
-    switch (filter.on.dimension) {
-      case Dimension::kTitle:
-        supported = false;
-        break;
-      case Dimension::kField:
-        supported = filter.op == FilterOp::kIn || filter.op == FilterOp::kNotIn ||
-                    filter.op == FilterOp::kEmpty;
-        break;
-      default:
-        break;
-    }
-    if (!supported) {
-      return Status::Error("filters." + filter.on.name +
-                           ": this filter is not yet available in scale-out mode");
-    }
   }
   return Status::Ok();
 }
@@ -643,7 +769,8 @@ std::string CompileLatestPipelineCounts(const Tables& directory, const std::stri
   request.metric = FindMetric("created_count");
   Buckets buckets;
   ScanContext plan;
-  return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan)
+  return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan,
+                  DealRewrites{})
       .LatestPipelineCounts();
 }
 
@@ -651,16 +778,17 @@ CompiledContributions CompileContributions(const Tables& directory, const std::s
                                            const std::string& workspace,
                                            const ReportRequest& request,
                                            const Visibility& visibility, const Buckets& buckets,
-                                           const ScanContext& plan) {
-  return Compiler(directory, database, workspace, request, visibility, buckets, plan, true)
+                                           const ScanContext& plan, const DealRewrites& rewrites) {
+  return Compiler(directory, database, workspace, request, visibility, buckets, plan, rewrites,
+                  true)
       .Contributions();
 }
 
 CompiledScan CompileScan(const Tables& directory, const std::string& database,
                          const std::string& workspace, const ReportRequest& request,
                          const Visibility& visibility, const Buckets& buckets,
-                         const ScanContext& plan, bool grouped) {
-  return Compiler(directory, database, workspace, request, visibility, buckets, plan)
+                         const ScanContext& plan, bool grouped, const DealRewrites& rewrites) {
+  return Compiler(directory, database, workspace, request, visibility, buckets, plan, rewrites)
       .Compile(grouped);
 }
 

@@ -12,6 +12,7 @@
 #include "engine/tables.h"
 #include "metrics/period.h"
 #include "metrics/request.h"
+#include "clickhouse/deal_sql.h"
 #include "metrics/scan.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
@@ -25,7 +26,8 @@ Status CheckCompilable(const ReportRequest& request);
 // column per group key (none when `grouped` is false: the total), then the stage row, the
 // bucket, a, b and x, all as strings; only committed batches of `workspace` are read.
 // `directory` holds the workspace's settings, users, departments, pipelines and stages; `plan`
-// is ScanContext::Make over it (the pipeline and stage rows of per-stage metrics).
+// is ScanContext::Make over it (the pipeline and stage rows of per-stage metrics); `rewrites`
+// the admin's rewrites of deal records.
 struct CompiledScan {
   // Empty for a total that is the sum of the grouped rows (each item in exactly one row).
   std::string sql;
@@ -37,7 +39,8 @@ struct CompiledScan {
 CompiledScan CompileScan(const Tables& directory, const std::string& database,
                          const std::string& workspace, const ReportRequest& request,
                          const Visibility& visibility, const Buckets& buckets,
-                         const ScanContext& plan, bool grouped);
+                         const ScanContext& plan, bool grouped,
+                         const DealRewrites& rewrites = DealRewrites{});
 
 // The contributions of the same scan deal by deal, for drill-down: `sql` is a SELECT of one
 // row per deal passing the request (per deal and snapshot for state metrics) with its columns
@@ -57,7 +60,8 @@ CompiledContributions CompileContributions(const Tables& directory, const std::s
                                            const std::string& workspace,
                                            const ReportRequest& request,
                                            const Visibility& visibility, const Buckets& buckets,
-                                           const ScanContext& plan);
+                                           const ScanContext& plan,
+                                           const DealRewrites& rewrites = DealRewrites{});
 
 // Per pipeline id, the number of deals whose latest stage is on it (DefaultPipeline's counts):
 // rows (pipeline, count).

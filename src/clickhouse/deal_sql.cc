@@ -1,6 +1,7 @@
 #include "clickhouse/deal_sql.h"
 
 #include <limits>
+#include <string_view>
 
 #include "clickhouse/client.h"
 
@@ -13,11 +14,52 @@ struct Attribute {
   const char* name;
   const char* alias;
 };
-constexpr Attribute kAttributes[] = {
-    {"amount", "amount_v"},         {"responsible_id", "responsible_v"},
-    {"company_id", "company_v"},    {"source", "source_v"},
-    {"deal_type", "deal_type_v"},   {"loss_reason", "loss_reason_v"},
-    {"converted_to", "converted_v"}};
+constexpr Attribute kAttributes[] = {{"amount", "amount_v"},
+                                     {"responsible_id", "responsible_v"},
+                                     {"company_id", "company_v"},
+                                     {"contact_id", "contact_v"},
+                                     {"source", "source_v"},
+                                     {"deal_type", "deal_type_v"},
+                                     {"loss_reason", "loss_reason_v"},
+                                     {"converted_to", "converted_v"},
+                                     {"title", "title_v"}};
+
+// The attributes folded: the title only when a filter reads it.
+std::vector<Attribute> Attributes(bool titles) {
+  std::vector<Attribute> out;
+  for (const Attribute& a : kAttributes) {
+    if (titles || std::string_view(a.name) != "title") out.push_back(a);
+  }
+  return out;
+}
+
+constexpr std::string_view kFieldsPrefix = "fields.";
+
+// The custom field a rewrite reads ("" when it reads none).
+std::string FieldOf(const std::string& setting) {
+  if (setting.substr(0, kFieldsPrefix.size()) != kFieldsPrefix) return "";
+  return setting.substr(kFieldsPrefix.size());
+}
+
+// A deal_fields row's value as an amount in minor units (AmountOf): an exact decimal amount
+// (at most two decimals that are not zero), else a number rounded to minor units, else 0.
+std::string AmountOfField() {
+  std::string whole =
+      "replaceRegexpOne(value, " + Quote(R"(^[+-]?0*([0-9]*).*$)") + ", " + Quote(R"(\1)") + ")";
+  std::string cents = "replaceRegexpOne(value, " + Quote(R"(^[+-]?[0-9]*\.?([0-9]{0,2}).*$)") +
+                      ", " + Quote(R"(\1)") + ")";
+  std::string exact = "(match(value, " + Quote(R"(^[+-]?[0-9]*(\.[0-9]{0,2}0*)?$)") +
+                      ") AND match(value, '[0-9]') AND length(" + whole +
+                      ") <= 16 AND toUInt64OrZero(" + whole + ") <= 9223372036854775)";
+  std::string minor = "(toInt64OrZero(" + whole + ") * 100 + if(length(" + cents +
+                      ") = 1, toInt64OrZero(" + cents + ") * 10, toInt64OrZero(" + cents + ")))";
+  std::string number = "toFloat64OrZero(value) * 100";
+  return "toString(multiIf(kind != 1 AND kind != 2, toInt64(0), " + exact +
+         ", if(startsWith(value, "
+         "'-'), -" +
+         minor + ", " + minor + "), kind = 2, toInt64(if(" + number + " >= 0, floor(" + number +
+         " + 0.5), ceil(" + number + " - 0.5))), toInt64(0)))";
+}
 
 }  // namespace
 
@@ -59,15 +101,25 @@ DealSql::DealSql(const Tables& directory, std::string committed, std::vector<std
 
 // Every committed fact about the workspace's deals as one stream of tagged rows, folded per
 // deal: 1 a deal record, 2 a version of an attribute, 3 a stage change (first arrival of
-// each), 4 a custom field's latest value, 5 a touch by an activity or a task. Equal constants
-// in one branch carry aliases: 18.16 mixes up unnamed duplicates when it drops the columns
-// an outer query does not read ("There is no supertype for types Array(String), ..., UInt8").
+// each), 4 a custom field's latest value, 5 a touch by an activity or a task, 6 the time of an
+// update. Equal constants in one branch carry aliases: 18.16 mixes up unnamed duplicates when
+// it drops the columns an outer query does not read ("There is no supertype for types
+// Array(String), ..., UInt8").
 std::string DealSql::Facts() const {
+  // The admin's rewrites: a field read for the amount or the source drops the CRM's own
+  // versions of it (a deal record's counts as 0 / none, its updates' not at all) and adds the
+  // field's versions, which win a tie with the deal record that set them (e = 1).
+  std::string price_field = FieldOf(rewrites_.price_field);
+  std::string source_field = FieldOf(rewrites_.source_field);
+  bool source_is_type = rewrites_.source_field == "deal_type";
   std::string attrs = "[";
-  for (size_t i = 0; i < std::size(kAttributes); ++i) {
-    std::string name = kAttributes[i].name;
-    std::string value = name == "amount" ? "toString(amount)" : name;
-    attrs += std::string(i ? "," : "") + "(" + Quote(name) + ", " + value + ")";
+  for (const Attribute& a : Attributes(titles_)) {
+    std::string name = a.name;
+    std::string value = name == "amount" ? (price_field.empty() ? "toString(amount)" : "'0'")
+                        : name == "source" && source_is_type        ? "deal_type"
+                        : name == "source" && !source_field.empty() ? "''"
+                                                                    : name;
+    attrs += std::string(attrs.size() > 1 ? "," : "") + "(" + Quote(name) + ", " + value + ")";
   }
   attrs += "]";
   std::vector<std::string> branches;
@@ -82,14 +134,36 @@ std::string DealSql::Facts() const {
       "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " +
       attrs + " AS a WHERE " + committed_);
   std::string names;
-  for (size_t i = 0; i < std::size(kAttributes); ++i) {
-    names += std::string(i ? "," : "") + Quote(kAttributes[i].name);
+  for (const Attribute& a : Attributes(titles_)) {
+    std::string name = a.name;
+    if (name == "amount" && !price_field.empty()) continue;
+    if (name == "source" && (source_is_type || !source_field.empty())) continue;
+    names += std::string(names.empty() ? "" : ",") + Quote(name);
   }
+  // With the source taken from deal_type, an update's deal_type is also its source.
+  std::string as_names =
+      source_is_type ? "if(name = 'deal_type', ['deal_type', 'source'], [name])" : "[name]";
   branches.push_back(
-      "SELECT deal_id, toUInt8(2), name, toUInt8(is_null), value, CAST([] AS Array(String)), "
+      "SELECT deal_id, toUInt8(2), member, toUInt8(is_null), value, CAST([] AS Array(String)), "
       "toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(0) "
-      "FROM deal_updates WHERE " +
-      committed_ + " AND name IN (" + names + ")");
+      "FROM deal_updates ARRAY JOIN " +
+      as_names + " AS member WHERE " + committed_ + " AND name IN (" + names + ")");
+  auto field_versions = [&](const std::string& field, const std::string& member,
+                            const std::string& is_null, const std::string& value) {
+    branches.push_back("SELECT deal_id, toUInt8(2), " + Quote(member) + ", toUInt8(" + is_null +
+                       "), " + value +
+                       ", CAST([] AS Array(String)), toInt64(key), "
+                       "toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(1) FROM deal_fields "
+                       "WHERE " +
+                       committed_ + " AND name = " + Quote(field));
+  };
+  if (!price_field.empty()) field_versions(price_field, "amount", "0", AmountOfField());
+  if (!source_field.empty()) {
+    // SourceOf: the text, the first item of a list; none when empty or null.
+    field_versions(source_field, "source",
+                   "multiIf(kind = 4, empty(items), kind = 0, 1, kind = 3, 0, value = '')",
+                   "if(kind = 4, if(empty(items), '', items[1]), value)");
+  }
   branches.push_back(
       "SELECT deal_id, toUInt8(3), '', toUInt8(0) AS is_null, to_stage, "
       "CAST([] AS Array(String)), toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), "
@@ -132,6 +206,17 @@ std::string DealSql::Facts() const {
         "ARRAY JOIN touches AS touch WHERE touch != " +
         Int(kNoTime));
   }
+  if (update_times_) {
+    // The times of the deal's updates: of any member, custom fields included (key 2t + 1).
+    branches.push_back(
+        "SELECT deal_id, toUInt8(6), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
+        "toUInt64(0), toUInt32(0), toInt64(at), toUInt8(0) FROM deal_updates WHERE " +
+        committed_ +
+        " UNION ALL SELECT deal_id, toUInt8(6), '', toUInt8(0), '', CAST([] AS Array(String)), "
+        "toInt64(0), toUInt64(0), toUInt32(0), intDiv(key - 1, 2), toUInt8(0) FROM deal_fields "
+        "WHERE " +
+        committed_ + " AND bitAnd(key, 1) = 1");
+  }
   std::string sql;
   for (size_t i = 0; i < branches.size(); ++i) sql += (i ? " UNION ALL " : "") + branches[i];
   return sql;
@@ -144,8 +229,8 @@ std::string DealSql::Deals() const {
       "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
       "argMaxIf(t, (b, s), tag = 1) AS created_at, "
       "argMaxIf(v, (b, s), tag = 1) AS first_stage, ";
-  for (const Attribute& a : kAttributes) {
-    folded += std::string("argMaxIf((is_null, v, k), (k, b, s), tag = 2 AND name = '") + a.name +
+  for (const Attribute& a : Attributes(titles_)) {
+    folded += std::string("argMaxIf((is_null, v, k), (k, b, s, e), tag = 2 AND name = '") + a.name +
               "') AS " + a.alias + ", ";
   }
   for (size_t f = 0; f < fields_.size(); ++f) {
@@ -154,14 +239,14 @@ std::string DealSql::Deals() const {
   }
   folded +=
       "groupArrayIf((t, toUInt8(1), b, s, v), tag = 3) AS changes, "
-      "groupArrayIf(t, tag = 5) AS touches FROM (" +
+      "groupArrayIf(t, tag = 5) AS touches, groupArrayIf(t, tag = 6) AS update_times FROM (" +
       Facts() + ") GROUP BY d HAVING countIf(tag = 1) > 0";
   std::string history =
       "arraySort(x -> (x.1, x.2, x.3, x.4), arrayPushFront(changes, (created_at, toUInt8(0), "
       "toUInt64(0), toUInt32(0), first_stage)))";
-  std::string nullable = [] {
+  std::string nullable = [&] {
     std::string out;
-    for (const Attribute& a : kAttributes) {
+    for (const Attribute& a : Attributes(titles_)) {
       std::string alias = a.alias;
       std::string plain = alias.substr(0, alias.size() - 2);
       if (plain == "amount") {

@@ -24,6 +24,14 @@ std::string MapText(const std::string& expr, const std::vector<std::string>& fro
                     const std::vector<std::string>& to, const std::string& fallback);
 std::string Wrap(const std::string& inner, const std::string& columns);
 
+// The admin's rewrites of deal records (RewriteRecord, access/workspace_settings.h), applied
+// as the facts are read: the amount from a custom field, the source from deal_type or a custom
+// field. Defaults: the records as sent.
+struct DealRewrites {
+  std::string price_field = "amount";   // "amount" or "fields.<name>"
+  std::string source_field = "source";  // "source", "deal_type" or "fields.<name>"
+};
+
 class DealSql {
  public:
   // `directory` gives the stages and their semantics; `committed` is the condition keeping the
@@ -44,6 +52,11 @@ class DealSql {
   static std::string WithVisits(const std::string& inner);
 
   bool touches() const { return touches_; }
+  // Also fold the title (column title).
+  void AddTitle() { titles_ = true; }
+  // Also fold the times of the deal's updates (column update_times), for "modified".
+  void AddUpdateTimes() { update_times_ = true; }
+  void SetRewrites(DealRewrites rewrites) { rewrites_ = std::move(rewrites); }
 
  private:
   // Every committed fact about the deals as one stream of tagged rows.
@@ -52,6 +65,9 @@ class DealSql {
   std::string committed_;
   std::vector<std::string> fields_;
   bool touches_ = false;
+  bool update_times_ = false;
+  bool titles_ = false;
+  DealRewrites rewrites_;
   std::vector<std::string> stage_ids_;
   std::vector<int64_t> stage_semantics_;
 };

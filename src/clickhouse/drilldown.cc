@@ -163,7 +163,8 @@ Result<json> RunDrilldown(const Client& client, const std::string& ws, const jso
 }
 
 Result<json> RunDrilldown(const Client& client, const std::string& ws, const Tables& directory,
-                          const json& body, Instant now, const Visibility& visibility) {
+                          const json& body, Instant now, const Visibility& visibility,
+                          const AdminSettings& settings) {
   // A copy: per-stage metrics count each pipeline's deals into it.
   Tables tables = directory;
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
@@ -189,7 +190,8 @@ Result<json> RunDrilldown(const Client& client, const std::string& ws, const Tab
   // last touch before T (creation, stage changes, activities, tasks created or completed).
   const std::string& database = client.endpoint().database;
   CompiledContributions compiled =
-      CompileContributions(tables, database, ws, request, visibility, buckets, plan.value());
+      CompileContributions(tables, database, ws, request, visibility, buckets, plan.value(),
+                           DealRewrites{settings.price_field, settings.source_field});
   int64_t horizon = request.as_of.micros + 1;
   Result<Rows> rows = client.Query(
       "SELECT id, " + std::string(stage_change ? "c.7" : "toInt64(0)") +

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "access/workspace_settings.h"
 #include "clickhouse/client.h"
 #include "engine/tables.h"
 #include "metrics/visibility.h"
@@ -27,9 +28,11 @@ Result<nlohmann::json> RunDrilldown(const Client& client, const std::string& wor
                                     const Visibility& visibility = {},
                                     const std::optional<std::string>& deal_url = std::nullopt);
 // The same over `directory`, the workspace's directory as the caller holds it (a server's
-// directory engine: the admin's settings, the deep link among them, applied).
+// directory engine: the admin's settings, the deep link among them, applied); `settings`
+// still rewrite the deals the SQL reads (the price and source fields).
 Result<nlohmann::json> RunDrilldown(const Client& client, const std::string& workspace,
                                     const Tables& directory, const nlohmann::json& request,
-                                    Instant now, const Visibility& visibility = {});
+                                    Instant now, const Visibility& visibility = {},
+                                    const AdminSettings& settings = {});
 
 }  // namespace voronka::clickhouse

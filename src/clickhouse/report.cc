@@ -7,6 +7,7 @@
 #include "clickhouse/directory_reader.h"
 #include "engine/engine.h"
 #include "metrics/answer.h"
+#include "metrics/goals.h"
 #include "metrics/scan.h"
 
 namespace voronka::clickhouse {
@@ -78,25 +79,66 @@ Result<AnswerCells> RunScanSql(const Client& client, const ReportRequest& reques
 Result<AnswerCells> ScanPeriod(const Client& client, const std::string& database,
                                const Tables& directory, const std::string& ws,
                                const ReportRequest& request, const Visibility& visibility,
-                               const Buckets& buckets, const ScanContext& plan) {
+                               const Buckets& buckets, const ScanContext& plan,
+                               const DealRewrites& rewrites) {
   CompiledScan grouped =
-      CompileScan(directory, database, ws, request, visibility, buckets, plan, true);
+      CompileScan(directory, database, ws, request, visibility, buckets, plan, true, rewrites);
   CompiledScan total =
-      CompileScan(directory, database, ws, request, visibility, buckets, plan, false);
+      CompileScan(directory, database, ws, request, visibility, buckets, plan, false, rewrites);
   return RunScanSql(client, request, grouped, total, buckets);
+}
+
+// The total of an ungrouped request (goals' actuals).
+Result<Cell> Total(const Client& client, const Tables& directory, const std::string& ws,
+                   const ReportRequest& request, const Visibility& visibility,
+                   const DealRewrites& rewrites) {
+  Status compilable = CheckCompilable(request);
+  if (!compilable.ok()) return compilable;
+  Result<ScanContext> plan = ScanContext::Make(directory, request, visibility);
+  if (!plan.ok()) return plan.status();
+  Buckets buckets(request.period, Granularity::kNone, directory.settings.time_zone);
+  CompiledScan total = CompileScan(directory, client.endpoint().database, ws, request, visibility,
+                                   buckets, plan.value(), false, rewrites);
+  Result<Rows> rows = client.Query(total.sql);
+  if (!rows.ok()) return rows.status();
+  Cell cell;
+  for (size_t r = 0; r < rows->size(); ++r) {
+    if (total.total_bucket >= 0 && rows->Int(r, 1) != total.total_bucket) continue;
+    cell.a += rows->Int(r, 2);
+    cell.b += rows->Int(r, 3);
+  }
+  return cell;
 }
 
 }  // namespace
 
-Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws) {
+std::vector<Record> DirectoryRecords(const Directory& directory, const AdminSettings& settings,
+                                     const WorkspaceRecord& added) {
+  std::vector<Record> records;
+  auto add = [&](RecordBody body) {
+    RewriteRecord(settings, body);
+    records.push_back(Record{std::nullopt, std::move(body)});
+  };
+  add(added);
+  add(directory.settings);
+  for (const DepartmentRecord& record : directory.departments) add(record);
+  for (const UserRecord& record : directory.users) add(record);
+  for (const PipelineRecord& record : directory.pipelines) add(record);
+  for (const CompanyRecord& record : directory.companies) add(record);
+  for (const ContactRecord& record : directory.contacts) add(record);
+  for (const GoalRecord& record : directory.goals) add(record);
+  if (std::optional<Record> record = SettingsRecord(settings)) records.push_back(*record);
+  return records;
+}
+
+Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws,
+                                   const AdminSettings& settings) {
   Result<Directory> directory = ReadDirectory(client, ws);
   if (!directory.ok()) return directory.status();
   Tables tables;
-  ApplyRecord(tables, directory->settings);
-  for (const DepartmentRecord& record : directory->departments) ApplyRecord(tables, record);
-  for (const UserRecord& record : directory->users) ApplyRecord(tables, record);
-  for (const PipelineRecord& record : directory->pipelines) ApplyRecord(tables, record);
-  for (const CompanyRecord& record : directory->companies) ApplyRecord(tables, record);
+  for (const Record& record : DirectoryRecords(directory.value(), settings)) {
+    ApplyRecord(tables, record.body);
+  }
   return tables;
 }
 
@@ -118,14 +160,15 @@ Result<ScanContext> PlanScan(const Client& client, const std::string& ws, Tables
 }
 
 Result<json> RunReport(const Client& client, const std::string& ws, const json& body, Instant now,
-                       const Visibility& visibility) {
-  Result<Tables> directory = ReadReportDirectory(client, ws);
+                       const Visibility& visibility, const AdminSettings& settings) {
+  Result<Tables> directory = ReadReportDirectory(client, ws, settings);
   if (!directory.ok()) return directory.status();
-  return RunReport(client, ws, directory.value(), body, now, visibility);
+  return RunReport(client, ws, directory.value(), body, now, visibility, settings);
 }
 
 Result<json> RunReport(const Client& client, const std::string& ws, const Tables& directory,
-                       const json& body, Instant now, const Visibility& visibility) {
+                       const json& body, Instant now, const Visibility& visibility,
+                       const AdminSettings& settings) {
   Result<ReportRequest> parsed = ParseRequest(body, now, directory);
   if (!parsed.ok()) return parsed.status();
   ReportRequest& request = parsed.value();
@@ -139,12 +182,23 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
   const std::string& database = client.endpoint().database;
   // A copy: per-stage metrics count each pipeline's deals into it.
   Tables tables = directory;
+  DealRewrites rewrites{settings.price_field, settings.source_field};
+  if (request.metric->family == MetricFamily::kGoal) {
+    Result<json> goals = GoalProgress(tables, request, [&](const ReportRequest& total) {
+      return Total(client, tables, ws, total, visibility, rewrites);
+    });
+    if (goals.ok()) {
+      goals.value()["period"] = PeriodJson(request.period);
+      goals.value()["as_of"] = FormatInstant(request.as_of);
+    }
+    return goals;
+  }
   Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility);
   if (!plan.ok()) return plan.status();
 
   Buckets buckets(request.period, request.granularity, zone);
-  Result<AnswerCells> main =
-      ScanPeriod(client, database, tables, ws, request, visibility, buckets, plan.value());
+  Result<AnswerCells> main = ScanPeriod(client, database, tables, ws, request, visibility, buckets,
+                                        plan.value(), rewrites);
   if (!main.ok()) return main.status();
   AnswerSource source;
   source.request = &request;
@@ -156,7 +210,7 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
     source.compared_period = ComparedPeriod(request.period, request.compare).value();
     compared_buckets = Buckets(*source.compared_period, request.granularity, zone);
     compared = ScanPeriod(client, database, tables, ws, request, visibility, compared_buckets,
-                          plan.value());
+                          plan.value(), rewrites);
     if (!compared.ok()) return compared.status();
     source.compared = &compared.value();
     source.compared_buckets = &compared_buckets;

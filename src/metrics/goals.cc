@@ -11,15 +11,20 @@ namespace {
 
 using nlohmann::json;
 
-// The total of `request`'s metric over `period` with no grouping.
-Result<Cell> Total(const Tables& tables, ReportRequest request, const Period& period,
-                   const Visibility& visibility) {
+// `request` over `period` with no grouping and no granularity: its total.
+ReportRequest TotalRequest(ReportRequest request, const Period& period) {
   request.period = period;
   request.granularity = Granularity::kNone;
   request.group_by.clear();
+  return request;
+}
+
+// The total of a TotalRequest.
+Result<Cell> Total(const Tables& tables, const ReportRequest& request,
+                   const Visibility& visibility) {
   Result<ScanContext> context = ScanContext::Make(tables, request, visibility);
   if (!context.ok()) return context.status();
-  Buckets buckets(period, Granularity::kNone, tables.settings.time_zone);
+  Buckets buckets(request.period, Granularity::kNone, tables.settings.time_zone);
   context->buckets = &buckets;
   Collector collector(context.value());
   RunScan(context.value(), collector);
@@ -59,6 +64,12 @@ const MetricInfo* GoalMetric(const std::string& name) {
 
 Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
                           const Visibility& visibility) {
+  return GoalProgress(tables, request,
+                      [&](const ReportRequest& total) { return Total(tables, total, visibility); });
+}
+
+Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
+                          const GoalTotal& total) {
   json rows = json::array();
   json labels = json::object();
   const TimeZone& zone = tables.settings.time_zone;
@@ -85,10 +96,10 @@ Result<json> GoalProgress(const Tables& tables, const ReportRequest& request,
       scope.values = {goal.scope_id.value_or("")};
       sub.filters.push_back(std::move(scope));
     }
-    Result<Cell> actual = Total(tables, sub, period.value(), visibility);
+    Result<Cell> actual = total(TotalRequest(sub, period.value()));
     if (!actual.ok()) return actual.status();
     Result<Period> previous_period = ComparedPeriod(period.value(), "previous_period");
-    Result<Cell> previous = Total(tables, sub, previous_period.value(), visibility);
+    Result<Cell> previous = total(TotalRequest(sub, previous_period.value()));
     if (!previous.ok()) return previous.status();
 
     // Run rate: the actual so far stretched over the whole goal period.

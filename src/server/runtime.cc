@@ -212,24 +212,8 @@ Result<std::shared_ptr<Engine>> Runtime::BuildDirectoryEngine(int64_t workspace_
   if (!info) return Status::Error("unknown workspace " + std::to_string(workspace_id));
   Result<clickhouse::Directory> directory = clickhouse::ReadDirectory(*facts_, info->name);
   if (!directory.ok()) return directory.status();
-  std::vector<Record> records;
-  auto add = [&](RecordBody body) {
-    RewriteRecord(settings, body);
-    records.push_back(Record{std::nullopt, std::move(body)});
-  };
-  // The settings the workspace was added with, then those its records sent (as the embedded
-  // store merges them).
-  add(info->settings);
-  add(directory->settings);
-  for (const DepartmentRecord& record : directory->departments) add(record);
-  for (const UserRecord& record : directory->users) add(record);
-  for (const PipelineRecord& record : directory->pipelines) add(record);
-  for (const CompanyRecord& record : directory->companies) add(record);
-  for (const ContactRecord& record : directory->contacts) add(record);
-  for (const GoalRecord& record : directory->goals) add(record);
-  if (std::optional<Record> record = SettingsRecord(settings)) records.push_back(*record);
   auto engine = std::make_shared<Engine>();
-  engine->Apply(records);
+  engine->Apply(clickhouse::DirectoryRecords(directory.value(), settings, info->settings));
   return engine;
 }
 
@@ -253,10 +237,12 @@ Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engin
                                        const nlohmann::json& request, Instant now,
                                        const Visibility& visibility) const {
   if (!facts_) return RunReport(engine, request, now, visibility);
-  // The directory engine already holds what the compiler resolves the request against.
+  // The directory engine already holds what the compiler resolves the request against; the
+  // admin's price and source fields rewrite the deals the SQL reads.
+  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
-                               visibility);
+                               visibility, admin ? *admin : AdminSettings{});
 }
 
 Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,
@@ -265,9 +251,10 @@ Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& en
   if (!facts_) return RunDrilldown(engine, request, now, visibility);
   // The directory as the server holds it: the admin's settings (the deep link among them)
   // apply.
+  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::RunDrilldown(*facts_, WorkspaceName(workspace_id), view.tables(), request,
-                                  now, visibility);
+                                  now, visibility, admin ? *admin : AdminSettings{});
 }
 
 Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& settings,

@@ -1,7 +1,8 @@
 // Random but reproducible CRM histories for property and differential tests: deals on the
-// pipelines of kWorkspace (metric_test_util.h) with stage changes, updates of amount,
-// responsible and a multi-list field, activities and tasks (some of contacts and of no deal,
-// some tasks handed over or rescheduled later), at unique seconds of 2024.
+// pipelines of kWorkspace (metric_test_util.h) with companies, contacts, stage changes, updates
+// of amount, responsible and custom fields (a multi-list, a date or instant, a number, a text),
+// activities and tasks (some of contacts and of no deal, some tasks handed over or rescheduled
+// later), at unique seconds of 2024; and goals.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +35,7 @@ class HistoryGenerator {
       nlohmann::json deal = {
           {"type", "deal"},
           {"id", id},
-          {"title", "Deal " + std::to_string(d)},
+          {"title", (Pick(3) ? "Deal " : "СДЕЛКА ") + std::to_string(d)},
           {"pipeline_id", "p1"},
           {"stage_id", stages[Pick(4)]},
           {"amount", std::to_string(Pick(100000)) + "." + std::to_string(10 + Pick(90))},
@@ -43,8 +44,12 @@ class HistoryGenerator {
       if (Pick(3) > 0) deal["company_id"] = "c" + std::to_string(Pick(4));
       if (Pick(2) > 0) deal["contact_id"] = "k" + std::to_string(Pick(3));
       if (Pick(2) > 0) deal["source"] = Pick(2) ? "web" : "cold";
+      if (Pick(3) == 0) deal["deal_type"] = Pick(2) ? "new" : "upsell";
       if (Pick(2) > 0)
         deal["fields"] = {{"tags", Pick(2) ? nlohmann::json{"vip", "b2b"} : nlohmann::json{"b2b"}}};
+      if (Pick(2) > 0) deal["fields"]["due"] = DueValue();
+      if (Pick(2) > 0) deal["fields"]["budget"] = BudgetValue();
+      if (Pick(3) > 0) deal["fields"]["note"] = Pick(2) ? "Срочно, звонить" : "regular Client";
       lines.push_back(deal.dump());
       int64_t at = created;
       for (int k = Pick(5); k > 0; --k) {
@@ -61,6 +66,8 @@ class HistoryGenerator {
         if (Pick(2)) set["responsible_id"] = users[Pick(3)];
         if (Pick(2))
           set["fields"] = {{"tags", Pick(2) ? nlohmann::json(nullptr) : nlohmann::json{"vip"}}};
+        if (Pick(3) == 0) set["fields"]["due"] = DueValue();
+        if (Pick(3) == 0) set["fields"]["budget"] = BudgetValue();
         lines.push_back(nlohmann::json{
             {"type", "deal_update"},
             {"id", id},
@@ -138,6 +145,21 @@ class HistoryGenerator {
                                      {"set", set}}
                           .dump());
     }
+    // Goals: of the workspace, a department and a user, over months, a quarter and the year.
+    const char* metrics[] = {"won_amount", "won_count", "created_count", "lost_amount"};
+    const char* periods[] = {"2024-02", "2024-03", "2024-Q2", "2024", "2024-06"};
+    for (int g = 0; g < 4; ++g) {
+      nlohmann::json goal = {{"type", "goal"},
+                             {"id", "g" + std::to_string(g)},
+                             {"metric", metrics[Pick(4)]},
+                             {"period", periods[Pick(5)]},
+                             {"target", std::to_string(1 + Pick(500000))}};
+      int scope = Pick(3);
+      goal["scope"] = scope == 0 ? "workspace" : scope == 1 ? "department" : "user";
+      if (scope == 1) goal["scope_id"] = Pick(2) ? "d1" : "d2";
+      if (scope == 2) goal["scope_id"] = users[Pick(3)];
+      lines.push_back(goal.dump());
+    }
     return lines;
   }
 
@@ -150,6 +172,32 @@ class HistoryGenerator {
     while (true) {
       int64_t t = 1704067200 + int64_t{from} * 86400 + Pick((to - from) * 86400);
       if (used_.insert(t).second) return t;
+    }
+  }
+  // A date field's value: a date, an instant with an offset, or a text that is no date.
+  nlohmann::json DueValue() {
+    int64_t at = Time(0, 200);
+    std::string stamp = Stamp(at);
+    switch (Pick(4)) {
+      case 0:
+        return stamp.substr(0, 19) + "+03:00";
+      case 1:
+        return "soon";
+      default:
+        return stamp.substr(0, 10);
+    }
+  }
+  // A number field's value: a JSON number, a decimal text, or a text that is no number.
+  nlohmann::json BudgetValue() {
+    switch (Pick(4)) {
+      case 0:
+        return nlohmann::json(Pick(200000) / 4.0);
+      case 1:
+        return std::to_string(Pick(90000)) + ".5";
+      case 2:
+        return "n/a";
+      default:
+        return nlohmann::json(Pick(100000));
     }
   }
   int64_t After(int64_t t) {
