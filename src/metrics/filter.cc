@@ -149,13 +149,10 @@ FieldFilter MakeFieldFilter(const Tables& t, const Filter& filter) {
   return out;
 }
 
-bool FieldPasses(const Tables& t, int32_t deal, int32_t value, const FieldFilter& filter) {
+bool FieldPasses(const Tables& t, int32_t value, const FieldFilter& filter) {
   bool any = false;
-  if (value == kSeveralValues) {
-    for (const FieldSlot& slot : t.deals.fields[Row(deal)]) {
-      if (slot.field != filter.field) continue;
-      for (int32_t id : slot.values) any = any || filter.values.Accepts(id);
-    }
+  if (IsValueList(value)) {
+    ForEachFieldValue(t, value, [&](int32_t id) { any = any || filter.values.Accepts(id); });
   } else {
     any = filter.values.Accepts(value);
   }
@@ -218,7 +215,7 @@ void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uin
       }
       const Column<int32_t>& column = deals.field_value[Row(field.field)];
       c.Scanned(n, 4);
-      each([&](int32_t d) { return FieldPasses(t, d, column[Row(d)], field); });
+      each([&](int32_t d) { return FieldPasses(t, column[Row(d)], field); });
       return;
     }
     case Dimension::kAmount: {
