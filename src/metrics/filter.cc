@@ -163,7 +163,7 @@ bool FieldPasses(const Tables& t, int32_t value, const FieldFilter& filter) {
 
 // ANDs one deal-attribute filter into `attrs`: one tight loop over the one column it reads
 // (the pass bitmap is built once per request, a filter at a time, so a request filtered by a
-// custom field reads that field's 4-byte column instead of every deal's slot vector).
+// custom field reads that field's 4-byte column; a multi-list cell reads its interned list).
 void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uint8_t>& attrs) {
   const Tables& t = *c.tables;
   const DealTable& deals = t.deals;
