@@ -143,11 +143,6 @@ template <typename T>
 int64_t HeapOf(const std::vector<T>& items) {
   return items.capacity() > 0 ? static_cast<int64_t>(items.capacity() * sizeof(T)) + 16 : 0;
 }
-int64_t HeapOf(const std::vector<FieldSlot>& slots) {
-  int64_t bytes = HeapOf<FieldSlot>(slots);
-  for (const FieldSlot& slot : slots) bytes += HeapOf(slot.values);
-  return bytes;
-}
 template <typename T, int kShift>
 int64_t BytesOf(const Column<T, kShift>& column) {
   int64_t bytes = static_cast<int64_t>(column.allocated_bytes());
@@ -180,10 +175,10 @@ void PrintMemory(const Tables& t, int64_t records) {
   add("deals.company+contact", BytesOf(d.company) + BytesOf(d.contact));
   add("deals.source+type+loss+converted", BytesOf(d.source) + BytesOf(d.deal_type) +
                                               BytesOf(d.loss_reason) + BytesOf(d.converted_to));
-  add("deals.fields", BytesOf(d.fields));
-  int64_t field_values = 0;
+  int64_t field_values = BytesOf(t.value_lists);
   for (const Column<int32_t>& column : d.field_value) field_values += BytesOf(column);
-  add("deals.field_value", field_values);
+  for (const Column<int64_t>& column : d.field_key) field_values += BytesOf(column);
+  add("deals.field_value+key (+value lists)", field_values);
   add("deals.update_times", BytesOf(d.update_times));
   add("deals.history", BytesOf(d.history));
   add("deals.latest+outcome", BytesOf(d.latest) + BytesOf(d.latest_outcome));

@@ -16,6 +16,13 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
+// Writes `value` unless the cell holds it already, so that a cell left at its column's fill
+// value keeps its segment shared (Column::resize) instead of copying it.
+template <typename T, int kShift>
+void StoreValue(Column<T, kShift>& column, size_t row, T value) {
+  if (!(std::as_const(column)[row] == value)) column[row] = value;
+}
+
 int32_t EnsureUser(Tables& t, std::string_view id) {
   int32_t row = t.users.ids.Intern(id);
   if (Row(row) >= t.users.name.size()) {
@@ -78,8 +85,8 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
                          &d.loss_reason, &d.converted_to}) {
       column->Grow(rows, kNone);
     }
-    d.fields.resize(rows);
     for (Column<int32_t>& column : d.field_value) column.resize(rows, kNone);
+    for (Column<int64_t>& column : d.field_key) column.resize(rows, kNoTime);
     d.update_times.resize(rows);
     d.history.resize(rows);
     d.latest.resize(rows);
@@ -202,24 +209,28 @@ std::vector<int32_t> FieldValueIds(Tables& t, const FieldValue& value) {
   return ids;
 }
 
+// A custom field's value as its cell in DealTable::field_value: kNone, a value id, or the code
+// of the interned list of several.
+int32_t FieldCell(Tables& t, const FieldValue& value) {
+  std::vector<int32_t> ids = FieldValueIds(t, value);
+  if (ids.empty()) return kNone;
+  if (ids.size() == 1) return ids[0];
+  std::string_view bytes(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(int32_t));
+  return ValueListCode(t.value_lists.Intern(bytes));
+}
+
 void SetFields(Tables& t, int32_t deal, const std::vector<CustomField>& fields, int64_t key) {
-  std::vector<FieldSlot>& slots = t.deals.fields[Row(deal)];
+  DealTable& d = t.deals;
+  size_t row = Row(deal);
   for (const CustomField& field : fields) {
-    int32_t name = t.field_names.Intern(field.name);
-    auto slot = std::find_if(slots.begin(), slots.end(),
-                             [&](const FieldSlot& s) { return s.field == name; });
-    if (slot == slots.end()) slot = slots.insert(slots.end(), FieldSlot{name, kNoTime, {}});
-    if (key < slot->key) continue;
-    slot->key = key;
-    slot->values = FieldValueIds(t, field.value);
-    std::vector<Column<int32_t>>& columns = t.deals.field_value;
-    while (columns.size() <= Row(name)) {
-      columns.emplace_back();
-      columns.back().resize(t.deals.fields.size(), kNone);
+    size_t name = Row(t.field_names.Intern(field.name));
+    while (d.field_value.size() <= name) {
+      d.field_value.emplace_back().resize(d.defined.size(), kNone);
+      d.field_key.emplace_back().resize(d.defined.size(), kNoTime);
     }
-    columns[Row(name)][Row(deal)] = slot->values.empty()      ? kNone
-                                    : slot->values.size() == 1 ? slot->values[0]
-                                                               : kSeveralValues;
+    if (key < std::as_const(d.field_key[name])[row]) continue;
+    d.field_key[name][row] = key;
+    StoreValue(d.field_value[name], row, FieldCell(t, field.value));
   }
 }
 
@@ -288,6 +299,12 @@ bool EntryBefore(const StageEntry& a, const StageEntry& b) {
 }
 
 void InsertEntry(std::vector<StageEntry>& history, const StageEntry& entry) {
+  // Most histories hold a few entries: grown one at a time while short (doubling left a
+  // quarter of every history unused), by half beyond that. Each insert walks the history
+  // anyway (RefreshDerived).
+  if (history.size() == history.capacity()) {
+    history.reserve(history.size() < 8 ? history.size() + 1 : history.size() * 3 / 2);
+  }
   history.insert(std::upper_bound(history.begin(), history.end(), entry, EntryBefore), entry);
 }
 
@@ -442,13 +459,15 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
     a.kind.push_back(r.kind);
     a.direction.push_back(r.direction);
     a.deal.push_back(kNone);
-    a.contact.push_back(kNone);
-    a.company.push_back(kNone);
     a.user.push_back(kNone);
     a.at.push_back(r.at.micros);
-    a.duration_s.push_back(0);
-    a.source.push_back(kNone);
-    a.score.push_back(-1);
+    // Often empty for whole runs of activities (no contact or company named): these share
+    // their columns' fill segments until a value arrives (StoreValue).
+    a.contact.resize(Row(id) + 1, kNone);
+    a.company.resize(Row(id) + 1, kNone);
+    a.duration_s.resize(Row(id) + 1, 0);
+    a.source.resize(Row(id) + 1, kNone);
+    a.score.resize(Row(id) + 1, -1);
   }
   size_t row = Row(id);
   int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
@@ -460,14 +479,14 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
   a.kind[row] = r.kind;
   a.direction[row] = r.direction;
   a.deal[row] = deal;
-  a.contact[row] = OptionalContact(t, r.contact_id);
-  a.company[row] = OptionalCompany(t, r.company_id);
+  StoreValue(a.contact, row, OptionalContact(t, r.contact_id));
+  StoreValue(a.company, row, OptionalCompany(t, r.company_id));
   a.user[row] = OptionalUser(t, r.user_id);
   a.at[row] = r.at.micros;
   a.hourly.Add(a.user[row], r.at.micros, 1);
-  a.duration_s[row] = r.duration_s.value_or(0);
-  a.source[row] = OptionalValue(t, r.source);
-  a.score[row] = static_cast<int8_t>(r.score.value_or(-1));
+  StoreValue(a.duration_s, row, r.duration_s.value_or(0));
+  StoreValue(a.source, row, OptionalValue(t, r.source));
+  StoreValue(a.score, row, static_cast<int8_t>(r.score.value_or(-1)));
 }
 
 void ApplyTask(Tables& t, const TaskRecord& r) {

@@ -12,10 +12,13 @@
 // writer never changes memory a reader can still reach.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -37,6 +40,8 @@ class CowPtr {
   ~CowPtr() { Release(); }
 
   bool null() const { return box_ == nullptr; }
+  // Both hold the same value (not a copy of it).
+  bool Shares(const CowPtr& other) const { return box_ == other.box_; }
   const T& operator*() const { return box_->value; }
   const T* operator->() const { return &box_->value; }
   // The value, for changing: copied first when another holder shares it (a value-initialized
@@ -71,6 +76,13 @@ class CowPtr {
 // are by row number like a vector; the non-const operator[] is a write, so the writer reads
 // through a const reference where it only reads. Rows past size() are value-initialized and
 // unused.
+//
+// Segments that resize() adds whole, holding nothing but the fill value, all share one fill
+// segment until a row of them is written (which copies it like any shared segment), so a
+// column that is mostly its default (an activity's contact when activities name none, a
+// custom field few deals have) costs memory only for the segments that hold other values.
+// Reads are unchanged: a fill segment is an ordinary segment. Writers that store the default
+// often compare first (`if (column[row] != v)` through a const reference) to keep it shared.
 template <typename T, int kShift = 12>
 class Column {
  public:
@@ -82,17 +94,25 @@ class Column {
   Column() = default;
   // A copy shares every block; from then on the original's next write must check again
   // whether its segment is shared, so the copy makes the original forget its writable segment.
-  Column(const Column& other) : blocks_(other.blocks_), size_(other.size_) { other.Forget(); }
+  Column(const Column& other)
+      : blocks_(other.blocks_), size_(other.size_), fill_(other.fill_),
+        fill_value_(other.fill_value_) {
+    other.Forget();
+  }
   Column(Column&& other) noexcept
       : blocks_(std::move(other.blocks_)),
         size_(std::exchange(other.size_, 0)),
         hot_segment_(std::exchange(other.hot_segment_, kNoSegment)),
-        hot_rows_(other.hot_rows_) {}
+        hot_rows_(other.hot_rows_),
+        fill_(std::move(other.fill_)),
+        fill_value_(std::move(other.fill_value_)) {}
   Column& operator=(const Column& other) {
     if (this != &other) {
       blocks_ = other.blocks_;
       size_ = other.size_;
       hot_segment_ = kNoSegment;
+      fill_ = other.fill_;
+      fill_value_ = other.fill_value_;
       other.Forget();
     }
     return *this;
@@ -102,20 +122,24 @@ class Column {
     size_ = std::exchange(other.size_, 0);
     hot_segment_ = std::exchange(other.hot_segment_, kNoSegment);
     hot_rows_ = other.hot_rows_;
+    fill_ = std::move(other.fill_);
+    fill_value_ = std::move(other.fill_value_);
     return *this;
   }
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Bytes held by the block table, blocks and segments (not the heap memory rows may own;
-  // with a malloc header of 16 bytes per allocation), for memory accounting.
+  // with a malloc header of 16 bytes per allocation; the fill segment once), for memory
+  // accounting.
   size_t allocated_bytes() const {
     size_t bytes = blocks_.capacity() * sizeof(CowPtr<Block>);
+    if (!fill_.null()) bytes += sizeof(Segment) + 16;
     for (const CowPtr<Block>& block : blocks_) {
       if (block.null()) continue;
       bytes += sizeof(Block) + 16;
       for (const CowPtr<Segment>& segment : block->segments) {
-        if (!segment.null()) bytes += sizeof(Segment) + 16;
+        if (!segment.null() && !segment.Shares(fill_)) bytes += sizeof(Segment) + 16;
       }
     }
     return bytes;
@@ -148,9 +172,35 @@ class Column {
   void emplace_back(Args&&... args) {
     push_back(T(std::forward<Args>(args)...));
   }
-  // Grows to `rows` rows, the new ones set to `fill` (shrinking is not supported).
+  // Grows to `rows` rows, the new ones set to `fill` (shrinking is not supported). Whole new
+  // segments share the column's fill segment (see the class comment).
   void resize(size_t rows, const T& fill = T()) {
-    while (size_ < rows) push_back(fill);
+    if constexpr (kShareFill) {
+      while (size_ < rows) {
+        size_t segment = size_ >> kShift;
+        size_t segment_end = (segment + 1) << kShift;
+        if ((size_ & kMask) == 0) {  // a new segment: the fill segment of `fill`
+          if ((size_ >> kBlockShift) == blocks_.size()) blocks_.emplace_back();
+          if (fill_.null() || !(fill_value_ == fill)) {
+            fill_ = CowPtr<Segment>(FilledSegment(fill));
+            fill_value_ = fill;
+          }
+          Block& block = blocks_[size_ >> kBlockShift].Mut();
+          block.segments[segment & (kBlockSegments - 1)] = fill_;
+          if (hot_segment_ == segment) hot_segment_ = kNoSegment;
+          size_ = std::min(rows, segment_end);
+        } else if (fill_value_ == fill &&
+                   blocks_[size_ >> kBlockShift]->segments[segment & (kBlockSegments - 1)]
+                       .Shares(fill_)) {
+          size_ = std::min(rows, segment_end);  // its rows hold `fill` already
+        } else {
+          (*this)[size_] = fill;
+          ++size_;
+        }
+      }
+    } else {
+      while (size_ < rows) push_back(fill);
+    }
   }
 
   class const_iterator {
@@ -184,6 +234,14 @@ class Column {
     CowPtr<Segment> segments[kBlockSegments];  // null past the column's last segment
   };
   static constexpr size_t kNoSegment = ~size_t{0};
+  // Plain values compared with ==: their new segments may share a fill segment.
+  static constexpr bool kShareFill = std::is_trivially_copyable_v<T> && std::equality_comparable<T>;
+
+  static Segment FilledSegment(const T& fill) {
+    Segment segment;
+    std::fill(std::begin(segment.rows), std::end(segment.rows), fill);
+    return segment;
+  }
 
   // Only the writer copies a column it writes to; a published column is never written, and
   // its hot segment is already none, so readers copying it write nothing here.
@@ -197,6 +255,9 @@ class Column {
   // column is copied; kNoSegment when none.
   mutable size_t hot_segment_ = kNoSegment;
   T* hot_rows_ = nullptr;
+  // The segment of `fill_value_` rows that resize() shares (null until it is first needed).
+  CowPtr<Segment> fill_;
+  T fill_value_{};
 };
 
 }  // namespace voronka

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
@@ -101,26 +102,32 @@ struct NamedTable {
   Column<std::string> name;
 };
 
-// One entry of a deal's stage history: its creation stage, or a stage change.
+// One entry of a deal's stage history: its creation stage, or a stage change. 24 bytes (the
+// flag shares the arrival number's word): a history holds one per stage change, over a
+// million at 200 000 deals.
 struct StageEntry {
   int64_t at = 0;
   int32_t stage = kNone;
-  int32_t by = kNone;  // user
-  uint64_t seq = 0;    // arrival order; breaks ties between entries at the same instant
-  bool creation = false;
+  int32_t by = kNone;     // user
+  uint64_t seq : 63 = 0;  // arrival order; breaks ties between entries at the same instant
+  bool creation : 1 = false;
 };
+static_assert(sizeof(StageEntry) == 24);
 
-// A custom field's current value on one deal. `values` are ids in Tables::values; a
-// multi-list has several, null has none.
-struct FieldSlot {
-  int32_t field = kNone;
-  int64_t key = kNoTime;
-  std::vector<int32_t> values;
-};
-
-// In a per-field value column (DealTable::field_value): the deal has several values of the
-// field (a multi-list), read from its FieldSlot.
-inline constexpr int32_t kSeveralValues = -4;
+// A custom field's value on one deal, in its column (DealTable::field_value): a value id in
+// Tables::values, kNone (null, or never set), or a list of several values (a multi-list) coded
+// at or below kFirstValueList: the list's id in Tables::value_lists. Read the ids of any of
+// them with ForEachFieldValue.
+inline constexpr int32_t kFirstValueList = -16;
+inline bool IsValueList(int32_t value) {
+  return value <= kFirstValueList;
+}
+inline int32_t ValueListCode(int32_t list) {
+  return kFirstValueList - list;
+}
+inline int32_t ValueListId(int32_t value) {
+  return kFirstValueList - value;
+}
 
 // Two consecutive touches of a deal (SPEC §4: created, stage change, activity, task created or
 // completed) at least kTouchGap apart, with no touch between them.
@@ -154,12 +161,12 @@ struct DealTable {
   VersionedColumn<int32_t> deal_type;     // value id
   VersionedColumn<int32_t> loss_reason;   // value id
   VersionedColumn<int32_t> converted_to;  // value id (a deal id as text)
-  Column<std::vector<FieldSlot>, 8> fields;
-  // Per custom-field name id, a column of each deal's value of it: the value id, kNone (no
-  // value) or kSeveralValues (read `fields`). Kept with `fields` on apply, so that a filter or
-  // a group key on a field reads 4 bytes a deal in row order instead of chasing every deal's
-  // slot vector on the heap (~10x slower at 1M deals: docs/performance.md).
+  // Per custom-field name id, a column of each deal's value of it (a value id, kNone or a
+  // list: see IsValueList) and one of the key of the record that set it (kNoTime: no record
+  // named the field), so that a filter or a group key on a field reads 4 bytes a deal in row
+  // order. A field few deals have shares its columns' fill segments (Column::resize).
   std::vector<Column<int32_t>> field_value;
+  std::vector<Column<int64_t>> field_key;
   // The times of the deal's deal_update records, sorted ("modified" membership date).
   Column<std::vector<int64_t>, 8> update_times;
   // Stage history sorted by (at, creation first, seq); kept sorted as entries arrive.
@@ -246,6 +253,9 @@ struct Tables {
   NamedTable contacts;
   Column<int32_t> contact_company;
   Dictionary values;       // source, deal type, loss reason, custom-field values
+  // The lists of several custom-field values (multi-lists), each interned once as the bytes
+  // of its value ids in order: a deal's field column holds the list's code.
+  Dictionary value_lists;
   // Deal and task titles (a title repeated across deals or tasks is stored once), and per
   // title id its lowercased text's id in `lower_titles`, kept on apply: a "title contains"
   // filter tests each distinct lowercased title once instead of lowercasing every deal's.
@@ -260,5 +270,21 @@ struct Tables {
   Column<GoalRecord, 8> goals;
   uint64_t next_seq = 0;
 };
+
+// Calls fn(int32_t value id) for each value of a custom field's value on a deal (its cell of
+// DealTable::field_value): none for kNone, the value itself, or each of a list's in order.
+template <typename Fn>
+void ForEachFieldValue(const Tables& t, int32_t value, Fn&& fn) {
+  if (!IsValueList(value)) {
+    if (value != kNone) fn(value);
+    return;
+  }
+  std::string_view bytes = t.value_lists.Text(ValueListId(value));
+  for (size_t at = 0; at + sizeof(int32_t) <= bytes.size(); at += sizeof(int32_t)) {
+    int32_t id = 0;
+    std::memcpy(&id, bytes.data() + at, sizeof id);
+    fn(id);
+  }
+}
 
 }  // namespace voronka

@@ -149,13 +149,10 @@ FieldFilter MakeFieldFilter(const Tables& t, const Filter& filter) {
   return out;
 }
 
-bool FieldPasses(const Tables& t, int32_t deal, int32_t value, const FieldFilter& filter) {
+bool FieldPasses(const Tables& t, int32_t value, const FieldFilter& filter) {
   bool any = false;
-  if (value == kSeveralValues) {
-    for (const FieldSlot& slot : t.deals.fields[Row(deal)]) {
-      if (slot.field != filter.field) continue;
-      for (int32_t id : slot.values) any = any || filter.values.Accepts(id);
-    }
+  if (IsValueList(value)) {
+    ForEachFieldValue(t, value, [&](int32_t id) { any = any || filter.values.Accepts(id); });
   } else {
     any = filter.values.Accepts(value);
   }
@@ -166,7 +163,7 @@ bool FieldPasses(const Tables& t, int32_t deal, int32_t value, const FieldFilter
 
 // ANDs one deal-attribute filter into `attrs`: one tight loop over the one column it reads
 // (the pass bitmap is built once per request, a filter at a time, so a request filtered by a
-// custom field reads that field's 4-byte column instead of every deal's slot vector).
+// custom field reads that field's 4-byte column; a multi-list cell reads its interned list).
 void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uint8_t>& attrs) {
   const Tables& t = *c.tables;
   const DealTable& deals = t.deals;
@@ -218,7 +215,7 @@ void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uin
       }
       const Column<int32_t>& column = deals.field_value[Row(field.field)];
       c.Scanned(n, 4);
-      each([&](int32_t d) { return FieldPasses(t, d, column[Row(d)], field); });
+      each([&](int32_t d) { return FieldPasses(t, column[Row(d)], field); });
       return;
     }
     case Dimension::kAmount: {

@@ -243,13 +243,12 @@ void ResolveDimension(const ScanContext& c, const DimensionRef& dimension, const
       int32_t value = dimension.field == kNone || Row(dimension.field) >= t.deals.field_value.size()
                           ? kNone
                           : t.deals.field_value[Row(dimension.field)][row];
-      if (value != kSeveralValues) {
+      if (!IsValueList(value)) {
         out.push_back(value);
         return;
       }
-      for (const FieldSlot& slot : t.deals.fields[row]) {
-        if (slot.field == dimension.field) out = slot.values;
-      }
+      out.clear();
+      ForEachFieldValue(t, value, [&](int32_t id) { out.push_back(id); });
       if (out.empty()) out.push_back(kNone);
       return;
     }

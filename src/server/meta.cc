@@ -147,14 +147,15 @@ json BuildMeta(const Tables& t, const Account& account, const Visibility& visibi
     if (deals.loss_reason.value[row] != kNone) {
       loss_reasons.emplace(t.values.Text(deals.loss_reason.value[row]));
     }
-    for (const FieldSlot& slot : deals.fields[row]) {
-      if (slot.field == kNone) continue;
-      std::string name(t.field_names.Text(slot.field));
+    for (size_t field = 0; field < deals.field_value.size(); ++field) {
+      if (deals.field_key[field][row] == kNoTime) continue;  // no record named the field
+      std::string name(t.field_names.Text(static_cast<int32_t>(field)));
       std::set<std::string>& values = field_values[name];
-      if (slot.values.size() > 1) multi_fields.insert(name);
-      for (int32_t value : slot.values) {
-        if (values.size() < kMaxFieldValues) values.emplace(t.values.Text(value));
-      }
+      int32_t value = deals.field_value[field][row];
+      if (IsValueList(value)) multi_fields.insert(name);
+      ForEachFieldValue(t, value, [&](int32_t id) {
+        if (values.size() < kMaxFieldValues) values.emplace(t.values.Text(id));
+      });
     }
   }
   json fields = json::array();

@@ -77,10 +77,39 @@ TEST(Engine, LatestAtWinsAndUpdatesBeatTheBaseAtTheSameInstant) {
   const Tables& t = view.tables();
   size_t row = static_cast<size_t>(t.deals.ids.Find("D"));
   EXPECT_EQ(t.deals.amount.value[row], 3000);  // 30.00, the latest `at`
-  const auto& fields = t.deals.fields[row];
-  ASSERT_EQ(fields.size(), 2u);
-  EXPECT_EQ(t.values.Text(fields[0].values.at(0)), "2");  // x: the update beats the base
-  EXPECT_TRUE(fields[1].values.empty());                  // y: cleared by null
+  size_t x = static_cast<size_t>(t.field_names.Find("x"));
+  size_t y = static_cast<size_t>(t.field_names.Find("y"));
+  ASSERT_EQ(t.deals.field_value.size(), 2u);
+  EXPECT_EQ(t.values.Text(t.deals.field_value[x][row]), "2");  // x: the update beats the base
+  EXPECT_EQ(t.deals.field_value[y][row], kNone);                // y: cleared by null
+  EXPECT_NE(t.deals.field_key[y][row], kNoTime);                // ... but named by a record
+}
+
+TEST(Engine, MultiListFieldsKeepTheirValuesInOrderAndShareEqualLists) {
+  Engine engine;
+  Feed(engine, std::string(kPipeline) + "\n" + R"(
+{"type":"deal","id":"D1","pipeline_id":"p1","stage_id":"a","amount":"10","created_at":"2024-03-01T00:00:00Z","fields":{"p":["tea","milk"]}}
+{"type":"deal","id":"D2","pipeline_id":"p1","stage_id":"a","amount":"10","created_at":"2024-03-01T00:00:00Z","fields":{"p":["tea","milk"]}}
+{"type":"deal","id":"D3","pipeline_id":"p1","stage_id":"a","amount":"10","created_at":"2024-03-01T00:00:00Z","fields":{"p":["milk"]}}
+{"type":"deal","id":"D4","pipeline_id":"p1","stage_id":"a","amount":"10","created_at":"2024-03-01T00:00:00Z"})");
+  Engine::ReadView view = engine.Read();
+  const Tables& t = view.tables();
+  const Column<int32_t>& p = t.deals.field_value[static_cast<size_t>(t.field_names.Find("p"))];
+  auto texts = [&](const char* deal) {
+    std::vector<std::string> out;
+    ForEachFieldValue(t, p[static_cast<size_t>(t.deals.ids.Find(deal))],
+                      [&](int32_t id) { out.emplace_back(t.values.Text(id)); });
+    return out;
+  };
+  EXPECT_EQ(texts("D1"), (std::vector<std::string>{"tea", "milk"}));
+  EXPECT_EQ(texts("D3"), (std::vector<std::string>{"milk"}));  // one item: the value itself
+  EXPECT_TRUE(texts("D4").empty());
+  EXPECT_TRUE(IsValueList(p[static_cast<size_t>(t.deals.ids.Find("D1"))]));
+  EXPECT_FALSE(IsValueList(p[static_cast<size_t>(t.deals.ids.Find("D3"))]));
+  // D1 and D2 hold one interned list.
+  EXPECT_EQ(p[static_cast<size_t>(t.deals.ids.Find("D1"))],
+            p[static_cast<size_t>(t.deals.ids.Find("D2"))]);
+  EXPECT_EQ(t.value_lists.size(), 1);
 }
 
 TEST(Engine, EventIdsApplyOnce) {
