@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_util.h"
 #include "overview.h"
 #include "demo/generator.h"
 #include "engine/engine.h"
@@ -31,7 +32,7 @@
 namespace voronka {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = BenchClock;
 using nlohmann::json;
 
 struct Options {
@@ -41,10 +42,6 @@ struct Options {
   std::string end_date = "2026-10-31";
   std::string only;  // run only the queries whose name contains this text (for profiling)
 };
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
 
 std::string ProcField(const char* path, const char* key) {
   std::ifstream in(path);
@@ -220,11 +217,6 @@ void PrintMemory(const Tables& t, int64_t records) {
                 static_cast<double>(part.second) / 1e6,
                 static_cast<double>(part.second) / static_cast<double>(std::max<int64_t>(records, 1)));
   }
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 using Query = BenchQuery;
@@ -462,13 +454,7 @@ int main(int argc, char** argv) {
   voronka::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return voronka::OptionValue(argc, argv, i); };
     if (arg == "--deals") {
       options.deals = std::atoll(value().c_str());
     } else if (arg == "--data") {

@@ -25,13 +25,14 @@
 #include "engine/engine.h"
 #include "ingest/ndjson.h"
 #include "metrics/report.h"
+#include "bench_util.h"
 #include "overview.h"
 #include "resident.h"
 
 namespace voronka {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = BenchClock;
 using nlohmann::json;
 
 struct Options {
@@ -42,15 +43,6 @@ struct Options {
   std::string end_date = "2026-10-31";
   std::string work = ".";
 };
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
 
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "scale_out_bench: %s\n", message.c_str());
@@ -224,13 +216,7 @@ int main(int argc, char** argv) {
   voronka::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return voronka::OptionValue(argc, argv, i); };
     if (arg == "--facts") {
       options.facts = value();
     } else if (arg == "--shard") {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -15,6 +16,15 @@
 #include "testing/clickhouse_server.h"
 
 namespace voronka::testing {
+
+// Every how many cases the differential tests run: 1 (all) unless VORONKA_CLICKHOUSE_SAMPLE
+// says more. `make test` runs them all in the release build and a sample under the
+// sanitizers, where the time goes to ClickHouse analysing the same statements again.
+inline size_t SampleStep() {
+  const char* step = std::getenv("VORONKA_CLICKHOUSE_SAMPLE");
+  int parsed = step == nullptr ? 1 : std::atoi(step);
+  return parsed > 1 ? static_cast<size_t>(parsed) : 1;
+}
 
 // Loads `lines` into ClickHouse as workspace `ws` through the fact writer, in batches of 1..40
 // records: the directory first, then the deals, their tasks, then everything else shuffled

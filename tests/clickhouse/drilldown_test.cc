@@ -30,6 +30,8 @@ std::vector<std::string> DrillableMetrics() {
     ReportRequest request;
     request.metric = &metric;
     bool deals = metric.items == ItemKind::kDeal || metric.items == ItemKind::kStageChange;
+    // goal_progress has no drill-down of its own (its metric's is the one to use).
+    if (metric.family == MetricFamily::kGoal) continue;
     if (deals && clickhouse::CheckCompilable(request).ok()) names.emplace_back(metric.name);
   }
   return names;
@@ -139,7 +141,7 @@ TEST_F(DrilldownDifferential, EngineAndClickHouseListTheSameItems) {
   LoadFacts(client, "w1", lines, generator.rng());
 
   int compared = 0, nonempty = 0;
-  for (size_t m = 0; m < metrics.size(); ++m) {
+  for (size_t m = 0; m < metrics.size(); m += SampleStep()) {
     int64_t listed = 0;  // items of the metric's drill-downs
     for (const Drill& drill : DrillsOf(*engine, metrics[m], m)) {
       Result<json> expected = RunDrilldown(*engine, drill.request, Instant{0}, drill.visibility);
