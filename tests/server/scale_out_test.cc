@@ -264,6 +264,24 @@ TEST_F(ScaleOutTest, WhileClickHouseIsDownReportsAndDrillDownsAnswer503AndRecove
   EXPECT_EQ(json::parse(drill_up->body)["items"][0]["id"], "D4");
 }
 
+TEST_F(ScaleOutTest, SearchFindsDealsByTitleNewestFirst) {
+  // "order" is in every title (case aside): D4, D3, D2, D1 by creation, newest first.
+  auto found = second_.client->Get("/api/v1/search?q=ORDER", headers_);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200) << found->body;
+  json answer = json::parse(found->body);
+  EXPECT_EQ(answer["total"], 4);
+  std::vector<std::string> ids;
+  for (const json& item : answer["items"]) ids.push_back(item["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"D4", "D3", "D2", "D1"}));
+  found = second_.client->Get("/api/v1/search?q=der%203", headers_);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200) << found->body;
+  answer = json::parse(found->body);
+  EXPECT_EQ(answer["total"], 1);
+  EXPECT_EQ(answer["items"][0]["title"], "Order 3");
+}
+
 TEST_F(ScaleOutTest, AWorkspaceAddedOnceIsServedByEveryServerUnderTheSameId) {
   // `voronka workspace add --meta ... --facts ...` while both servers run: the workspace is
   // listed in PostgreSQL, in neither server's data directory.
