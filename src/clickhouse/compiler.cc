@@ -1,11 +1,11 @@
 #include "clickhouse/compiler.h"
 
 #include <algorithm>
-#include <set>
 
 #include "clickhouse/activity_sql.h"
 #include "clickhouse/client.h"
 #include "clickhouse/deal_sql.h"
+#include "clickhouse/deal_terms.h"
 #include "clickhouse/schema.h"
 #include "clickhouse/value_sql.h"
 #include "metrics/filter.h"
@@ -88,27 +88,6 @@ bool IsState(MetricId id) {
   }
 }
 
-// The custom fields a request reads (group keys and filters), in a stable order.
-std::vector<std::string> FieldNames(const ReportRequest& request) {
-  std::set<std::string> names;
-  auto field_of = [](const std::string& name) {
-    return name.substr(std::string("fields.").size());
-  };
-  for (const DimensionRef& key : request.group_by) {
-    if (key.dimension == Dimension::kField) names.insert(field_of(key.name));
-  }
-  for (const Filter& filter : request.filters) {
-    if (filter.on.dimension == Dimension::kField) names.insert(field_of(filter.on.name));
-  }
-  if (request.date.date == MembershipDate::kField) names.insert(field_of(request.date.name));
-  return {names.begin(), names.end()};
-}
-
-size_t FieldIndex(const std::vector<std::string>& names, const std::string& dimension_name) {
-  std::string name = dimension_name.substr(std::string("fields.").size());
-  return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
-}
-
 class Compiler {
  public:
   Compiler(const Tables& t, const std::string& database, const std::string& ws,
@@ -120,9 +99,9 @@ class Compiler {
         buckets_(buckets),
         plan_(&plan),
         metric_(request.metric->id),
-        fields_(FieldNames(request)),
+        terms_(t, request, visibility),
         committed_("ws = " + Quote(ws) + " AND " + CommittedRows(database, ws)),
-        deals_(t, committed_, fields_, touches || IsForgotten(metric_)) {
+        deals_(t, committed_, terms_.fields(), touches || IsForgotten(metric_)) {
     ws_ = Quote(ws);
     deals_.SetRewrites(rewrites);
     if (IsMembership(metric_) && request.date.date == MembershipDate::kModified) {
@@ -132,23 +111,10 @@ class Compiler {
       if (filter.on.dimension == Dimension::kTitle) deals_.AddTitle();
     }
     horizon_ = request.as_of.micros + 1;
-    for (int32_t s = 0; s < t.stages.ids.size(); ++s) {
-      stage_ids_.emplace_back(t.stages.ids.Text(s));
-      int32_t pipeline = t.stages.pipeline[Row(s)];
-      stage_pipelines_.push_back(pipeline == kNone ? ""
-                                                   : std::string(t.pipelines.ids.Text(pipeline)));
-    }
-    for (int32_t u = 0; u < t.users.ids.size(); ++u) {
-      user_ids_.emplace_back(t.users.ids.Text(u));
-      int32_t department = t.users.department[Row(u)];
-      user_departments_.push_back(
-          department == kNone ? "" : std::string(t.departments.ids.Text(department)));
-    }
   }
 
   std::string LatestPipelineCounts() const {
-    return "SELECT " + MapText("L_stage", stage_ids_, stage_pipelines_, "''") +
-           " AS pipeline, toString(count()) FROM (" +
+    return "SELECT " + terms_.PipelineOf("L_stage") + " AS pipeline, toString(count()) FROM (" +
            deals_.WithState(deals_.Deals(), "L_", Int(std::numeric_limits<int64_t>::max())) +
            ") WHERE L_outcome != 0 GROUP BY pipeline";
   }
@@ -164,7 +130,7 @@ class Compiler {
     if (IsState(metric_)) scan.total_bucket = SnapshotCount() - 1;
     std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
     if (IsCustomer(metric_)) per_deal = WithCustomers(per_deal);
-    std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + Passes();
+    std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + terms_.Passes();
     if (metric_ == MetricId::kNoTaskCount) passing = WithDealTasks(passing, committed_);
     std::string with_contributions;
     if (IsState(metric_)) {
@@ -194,16 +160,15 @@ class Compiler {
   CompiledScan Compile(bool grouped) {
     if (IsItemMetric(metric_)) {
       // Activities, tasks and stage changes, with their deals' attributes and state at T.
-      ItemDeals deals{
-          deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
-          [this](const Filter& f) { return FilterPasses(f); },
-          [this](const DimensionRef& k) { return KeyExpression(k); },
-          [this](const std::string& t) { return BucketOf(t); },
-          TextPasses,
-          [this](const Filter& f, const std::string& user) { return DepartmentPasses(f, user); },
-          [this](const std::string& user) {
-            return MapText(user, user_ids_, user_departments_, "''");
-          }};
+      ItemDeals deals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
+                      [this](const Filter& f) { return terms_.FilterPasses(f); },
+                      [this](const DimensionRef& k) { return terms_.KeyExpression(k); },
+                      [this](const std::string& t) { return BucketOf(t); },
+                      DealTerms::TextPasses,
+                      [this](const Filter& f, const std::string& user) {
+                        return terms_.DepartmentPasses(f, user);
+                      },
+                      [this](const std::string& user) { return terms_.DepartmentOf(user); }};
       return CompileItemScan(t_, committed_, request_, visibility_, deals, grouped);
     }
     CompiledScan out;
@@ -212,7 +177,7 @@ class Compiler {
     std::string key_names;
     if (grouped) {
       for (size_t k = 0; k < request_.group_by.size(); ++k) {
-        keys += KeyExpression(request_.group_by[k]) + " AS k" + std::to_string(k) + ", ";
+        keys += terms_.KeyExpression(request_.group_by[k]) + " AS k" + std::to_string(k) + ", ";
         key_names += "k" + std::to_string(k) + ", ";
       }
     }
@@ -231,7 +196,8 @@ class Compiler {
     CompiledScan scan;
     out.sql = WithContributions(scan);
     out.total_bucket = scan.total_bucket;
-    for (const DimensionRef& key : request_.group_by) out.key_values.push_back(KeyValues(key));
+    for (const DimensionRef& key : request_.group_by)
+      out.key_values.push_back(terms_.KeyValues(key));
     return out;
   }
 
@@ -346,7 +312,7 @@ class Compiler {
         break;
       case MembershipDate::kField: {
         // A date field read as FieldValueInstant: a single value only (none for a list).
-        std::string items = "field" + std::to_string(FieldIndex(fields_, request_.date.name));
+        std::string items = terms_.FieldColumn(request_.date.name);
         std::vector<int64_t> bounds;
         for (int32_t b = 0; b < buckets_.count(); ++b) bounds.push_back(buckets_.Begin(b));
         bounds.push_back(buckets_.end());
@@ -554,195 +520,17 @@ class Compiler {
     return Only(open, Contribution(bucket, value, "0", "0"));
   }
 
-  // A group key's text for a deal ("" for none); a multi-list field yields each of its values.
-  std::string KeyExpression(const DimensionRef& key) const {
-    switch (key.dimension) {
-      case Dimension::kResponsible:
-        return "responsible";
-      case Dimension::kDepartment:
-        return MapText("responsible", user_ids_, user_departments_, "''");
-      case Dimension::kPipeline:
-        return MapText("T_stage", stage_ids_, stage_pipelines_, "''");
-      case Dimension::kStage:
-        return "T_stage";
-      case Dimension::kSource:
-        return "source";
-      case Dimension::kDealType:
-        return "deal_type";
-      case Dimension::kCompany:
-        return "company";
-      case Dimension::kLossReason:
-        return "loss_reason";
-      case Dimension::kEntity:
-        return "if(entity = 0, 'deal', 'lead')";
-      case Dimension::kField:
-        return "arrayJoin(" + KeyValues(key) + ")";
-      default:
-        return "''";  // activity keys: none for a deal
-    }
-  }
-
-  // Every text of a group key for a deal, as an array: a multi-list field's values ([''] for
-  // none), [KeyExpression] for the other keys.
-  std::string KeyValues(const DimensionRef& key) const {
-    if (key.dimension != Dimension::kField) return "[" + KeyExpression(key) + "]";
-    std::string items = "field" + std::to_string(FieldIndex(fields_, key.name));
-    return "if(empty(" + items + "), [''], " + items + ")";
-  }
-
-  // A single-valued dimension's text against an in / not_in / empty filter (DimensionFilter
-  // over texts: "" is none).
-  static std::string TextPasses(const std::string& expr, const Filter& filter) {
-    switch (filter.op) {
-      case FilterOp::kEmpty:
-        return filter.empty ? expr + " = ''" : expr + " != ''";
-      case FilterOp::kIn:
-        return "has(" + StringArray(filter.values) + ", " + expr + ")";
-      case FilterOp::kNotIn:
-        return "NOT has(" + StringArray(filter.values) + ", " + expr + ")";
-      default:
-        return "0";
-    }
-  }
-
-  // A department filter as the departments it accepts (sub-departments included), applied to
-  // the department of `user` (the responsible user unless said).
-  std::string DepartmentPasses(const Filter& filter,
-                               const std::string& user = "responsible") const {
-    DimensionFilter accepted = MakeFilter(t_, filter);
-    std::vector<std::string> ids;
-    for (int32_t d = 0; d < t_.departments.ids.size(); ++d) {
-      if (accepted.Accepts(d)) ids.emplace_back(t_.departments.ids.Text(d));
-    }
-    std::string department = MapText(user, user_ids_, user_departments_, "''");
-    return "if(" + department + " = '', " + (accepted.accepts_none ? "1" : "0") + ", has(" +
-           StringArray(ids) + ", " + department + "))";
-  }
-
-  std::string FieldPasses(const Filter& filter) const {
-    std::string items = "field" + std::to_string(FieldIndex(fields_, filter.on.name));
-    if (filter.op == FilterOp::kEmpty) {
-      return filter.empty ? "empty(" + items + ")" : "notEmpty(" + items + ")";
-    }
-    // Range, dates and contains: some value of the deal passes (a deal with none fails).
-    if (filter.op == FilterOp::kRange) {
-      return "arrayExists(x -> " + DecimalInRangeSql("x", filter.min, filter.max) + ", " + items +
-             ")";
-    }
-    if (filter.op == FilterOp::kDates) {
-      return "arrayExists(x -> " +
-             FieldDateInSql("x", t_.settings.time_zone, filter.from, filter.to) + ", " + items +
-             ")";
-    }
-    if (filter.op == FilterOp::kContains) {
-      return "arrayExists(x -> position(" + LowercaseSql("x") + ", " + Quote(filter.contains) +
-             ") > 0, " + items + ")";
-    }
-    bool accepts_none =
-        std::find(filter.values.begin(), filter.values.end(), "") != filter.values.end();
-    std::string any = "(hasAny(" + items + ", " + StringArray(filter.values) + ") OR (empty(" +
-                      items + ") AND " + (accepts_none ? "1" : "0") + "))";
-    return filter.op == FilterOp::kNotIn ? "NOT " + any : any;
-  }
-
-  std::pair<int64_t, int64_t> InstantRange(const Filter& filter) const {
-    const TimeZone& zone = t_.settings.time_zone;
-    int64_t lo = filter.from ? zone.StartOf(*filter.from).micros : kNoTime;
-    int64_t hi = filter.to ? zone.StartOf(*filter.to).micros : std::numeric_limits<int64_t>::max();
-    return {lo, hi};
-  }
-
-  std::string FilterPasses(const Filter& filter) const {
-    switch (filter.on.dimension) {
-      case Dimension::kResponsible:
-        return TextPasses("responsible", filter);
-      case Dimension::kDepartment:
-        return DepartmentPasses(filter);
-      case Dimension::kPipeline:
-      case Dimension::kStage:
-      case Dimension::kSource:
-      case Dimension::kDealType:
-      case Dimension::kCompany:
-      case Dimension::kLossReason:
-      case Dimension::kEntity:
-        return TextPasses(KeyExpression(filter.on), filter);
-      case Dimension::kField:
-        return FieldPasses(filter);
-      case Dimension::kTitle:
-        // A deal with no title has the empty title.
-        if (filter.op == FilterOp::kEmpty) return filter.empty ? "title = ''" : "title != ''";
-        return "position(" + LowercaseSql("title") + ", " + Quote(filter.contains) + ") > 0";
-      case Dimension::kAmount: {
-        // amount (minor units) x 10^7 against bounds in units of 10^-9, in whole minor units.
-        std::string out = "1";
-        const Decimal scale = 10'000'000;
-        if (filter.min) {
-          Decimal lo = *filter.min >= 0 ? (*filter.min + scale - 1) / scale : *filter.min / scale;
-          out += " AND amount >= " + Int(static_cast<int64_t>(lo));
-        }
-        if (filter.max) {
-          Decimal hi = *filter.max >= 0 ? *filter.max / scale : (*filter.max - scale + 1) / scale;
-          out += " AND amount <= " + Int(static_cast<int64_t>(hi));
-        }
-        return out;
-      }
-      case Dimension::kCreatedAt: {
-        auto [lo, hi] = InstantRange(filter);
-        return "created_at >= " + Int(lo) + " AND created_at < " + Int(hi);
-      }
-      case Dimension::kClosedAt: {
-        std::string closed = "(T_outcome >= 2 AND T_close != " + Int(kNoTime) + ")";
-        if (filter.op == FilterOp::kEmpty) return filter.empty ? "NOT " + closed : closed;
-        auto [lo, hi] = InstantRange(filter);
-        return closed + " AND T_close >= " + Int(lo) + " AND T_close < " + Int(hi);
-      }
-      default:
-        return "1";  // kind, direction: activities' own filters
-    }
-  }
-
-  // Whether the deal exists at T, is visible and passes every filter (ScanContext::DealPasses).
-  std::string Passes() const {
-    std::string out = "T_outcome != 0";
-    bool per_stage = request_.metric->stage_rows != StageRows::kNone;
-    if (!request_.entity_chosen && !per_stage) out += " AND entity = 0";
-    const std::vector<Filter>& filters = request_.filters;
-    for (size_t f = 0; f < filters.size(); ++f) {
-      const Filter& filter = filters[f];
-      // Per-stage metrics: the pipeline filter chooses the pipeline, deals are taken wherever.
-      if (per_stage && filter.on.dimension == Dimension::kPipeline) continue;
-      // The user's own filters: the last of each dimension holds (a goal's scope after the
-      // request's), as in ScanContext::Make.
-      bool own = filter.on.dimension == Dimension::kResponsible ||
-                 filter.on.dimension == Dimension::kDepartment;
-      if (own && std::any_of(filters.begin() + static_cast<std::ptrdiff_t>(f) + 1, filters.end(),
-                             [&](const Filter& later) {
-                               return later.on.dimension == filter.on.dimension;
-                             })) {
-        continue;
-      }
-      out += " AND (" + FilterPasses(filter) + ")";
-    }
-    if (!visibility_.all) {
-      out +=
-          " AND responsible != '' AND has(" + StringArray(visibility_.user_ids) + ", responsible)";
-    }
-    return out;
-  }
-
   const Tables& t_;
   const ReportRequest& request_;
   const Visibility& visibility_;
   const Buckets& buckets_;
   const ScanContext* plan_;
   MetricId metric_;
-  std::vector<std::string> fields_;
+  DealTerms terms_;        // the request's group keys and filters over the deal rows
   std::string committed_;  // the condition keeping the workspace's committed rows
   DealSql deals_;          // each deal's state, derived in SQL
   std::string ws_;
   int64_t horizon_ = 0;
-  std::vector<std::string> stage_ids_, stage_pipelines_;
-  std::vector<std::string> user_ids_, user_departments_;
   mutable std::string funnel_columns_;
   std::string membership_column_;  // membership: the bucket of the deal's date
   // forgotten: whether the deal was touched in the window; no_task_count: whether it has a
