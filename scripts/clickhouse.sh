@@ -19,6 +19,8 @@
 #       start it.
 #       CLICKHOUSE_MARK_CACHE=BYTES sets each shard's mark cache (64 MiB by default; benchmarks
 #       give more).
+#       CLICKHOUSE_QUERY_LOG=1 keeps every statement in each shard's system.query_log (to see where
+#       a benchmark's time goes).
 #       With CLICKHOUSE_OWNER_PID=PID in the environment, the cluster is stopped when process
 #       PID ends (tests set it, so that a crashed test leaves no servers behind).
 #   scripts/clickhouse.sh cluster-stop DIR       stop both (DIR is kept)
@@ -143,6 +145,12 @@ case "$command" in
     remote+="</$cluster></remote_servers>"
     # Small caches and few background threads: a test cluster holds kilobytes.
     profile="<background_pool_size>2</background_pool_size><background_schedule_pool_size>2</background_schedule_pool_size>"
+    query_log=""
+    if [ "${CLICKHOUSE_QUERY_LOG:-0}" = 1 ]; then
+      profile+="<log_queries>1</log_queries>"
+      query_log="
+  <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>"
+    fi
     for shard in 1 2; do
       # A shard still running (after `stop DIR/shardN` of the other one) is left as it is.
       if [ -f "$dir/shard$shard/server.pid" ] && kill -0 "$(cat "$dir/shard$shard/server.pid")" 2>/dev/null; then
@@ -150,7 +158,7 @@ case "$command" in
       fi
       write_config "$dir/shard$shard" $((base + 2 * shard - 2)) "${CLICKHOUSE_MARK_CACHE:-67108864}" \
         "$remote
-  <uncompressed_cache_size>16777216</uncompressed_cache_size>" "$profile"
+  <uncompressed_cache_size>16777216</uncompressed_cache_size>$query_log" "$profile"
       launch "$dir/shard$shard"
     done
     for shard in 1 2; do
