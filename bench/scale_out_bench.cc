@@ -165,6 +165,7 @@ int Run(const Options& options) {
   if (!directory.ok()) Die(directory.message());
   std::vector<BenchQuery> overview = OverviewSet(PeriodsEnding(options.end_date));
   auto embedded = [&](const BenchQuery& query) {
+    engine.Read().tables().cache.Clear();  // no run reuses another's filter bitmaps
     Result<json> answer = RunReport(engine, query.request, Instant{0}, {});
     if (!answer.ok()) Die(query.name + ": " + answer.message());
     return answer.value();

@@ -558,6 +558,7 @@ void ApplyContact(Tables& t, const ContactRecord& r) {
 }  // namespace
 
 void ApplyRecord(Tables& tables, const RecordBody& body) {
+  tables.cache.Clear();
   std::visit(
       [&](const auto& record) {
         using T = std::decay_t<decltype(record)>;

@@ -18,6 +18,7 @@
 #include "engine/activity_rollup.h"
 #include "engine/column.h"
 #include "engine/dictionary.h"
+#include "engine/query_cache.h"
 #include "engine/time_index.h"
 #include "model/records.h"
 #include "model/time.h"
@@ -269,6 +270,9 @@ struct Tables {
   Dictionary goal_ids;
   Column<GoalRecord, 8> goals;
   uint64_t next_seq = 0;
+  // What requests on this version derived and may reuse (engine/query_cache.h): emptied by
+  // every applied record, empty in every copy.
+  mutable QueryCache cache;
 };
 
 // Calls fn(int32_t value id) for each value of a custom field's value on a deal (its cell of

@@ -1,6 +1,9 @@
 #include "metrics/scan.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "engine/deal_state.h"
@@ -12,6 +15,49 @@ namespace {
 
 size_t Row(int32_t id) {
   return static_cast<size_t>(id);
+}
+
+void AppendKeyText(std::string& key, std::string_view text) {
+  key += std::to_string(text.size());
+  key += ':';
+  key += text;
+}
+
+template <typename Number>
+void AppendKeyNumber(std::string& key, Number number) {
+  key.append(reinterpret_cast<const char*>(&number), sizeof number);
+}
+
+// What the pass bitmaps of a request depend on, as a cache key: every filter, the caller's
+// visibility, whether leads are left out and per-stage (a pipeline filter then picks the
+// funnel instead), and the state the bitmaps read (kNoTime: the latest).
+std::string PassKey(const ReportRequest& request, const Visibility& visibility, bool deals_only,
+                    bool per_stage, int64_t state_at) {
+  std::string key = "pass";
+  AppendKeyNumber(key, state_at);
+  key += deals_only ? 'd' : 'a';
+  key += per_stage ? 's' : 'n';
+  key += visibility.all ? 'v' : 'r';
+  for (const std::string& user : visibility.user_ids) AppendKeyText(key, user);
+  for (const Filter& filter : request.filters) {
+    key += '|';
+    AppendKeyText(key, filter.on.name);
+    AppendKeyNumber(key, filter.on.dimension);
+    AppendKeyNumber(key, filter.on.field);
+    AppendKeyNumber(key, filter.op);
+    for (const std::string& value : filter.values) AppendKeyText(key, value);
+    key += filter.empty ? 'e' : 'f';
+    for (const std::optional<Decimal>& bound : {filter.min, filter.max}) {
+      key += bound ? 'b' : '-';
+      if (bound) AppendKeyNumber(key, *bound);
+    }
+    for (const std::optional<LocalDate>& bound : {filter.from, filter.to}) {
+      key += bound ? 'b' : '-';
+      if (bound) AppendKeyNumber(key, bound->days);
+    }
+    AppendKeyText(key, filter.contains);
+  }
+  return key;
 }
 
 }  // namespace
@@ -130,23 +176,34 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
                           (!department.active || department.accepts_none);
   if (!c.deal_attr_filtered && !c.user_filtered && c.all_visible) return c;  // DealPasses reads
   c.pass_bitmap = true;
-  c.deal_attrs.assign(Row(deals.size()), 1);
-  for (const Filter* filter : deal_filters) ApplyDealFilter(c, *filter, c.deal_attrs);
-  c.deal_pass.assign(Row(deals.size()), 0);
-  bool deals_only = c.deals_only;
-  bool read_owner = c.user_filtered || !c.all_visible;
-  c.Scanned(deals.size(), read_owner ? 6 : 2);
-  for (int32_t d = 0; d < deals.size(); ++d) {
-    size_t row = Row(d);
-    if (!c.deal_attrs[row] || c.state.outcome(row) == Outcome::kNotCreated) continue;
-    if (deals_only && deals.entity[row] != Entity::kDeal) continue;
-    if (read_owner) {
-      int32_t owner = deals.responsible.value[row];
-      bool owner_passes = owner == kNone ? none_user_passes : c.user_pass[Row(owner)] != 0;
-      if (!owner_passes || !c.DealVisible(d)) continue;
+  std::string key = PassKey(request, visibility, c.deals_only, per_stage,
+                            c.state.borrowed() ? kNoTime : c.horizon);
+  std::shared_ptr<const PassBitmaps> cached = FindCached<PassBitmaps>(t.cache, key);
+  if (cached == nullptr) {
+    auto built = std::make_shared<PassBitmaps>();
+    built->attrs.assign(Row(deals.size()), 1);
+    for (const Filter* filter : deal_filters) ApplyDealFilter(c, *filter, built->attrs);
+    built->pass.assign(Row(deals.size()), 0);
+    bool deals_only = c.deals_only;
+    bool read_owner = c.user_filtered || !c.all_visible;
+    c.Scanned(deals.size(), read_owner ? 6 : 2);
+    for (int32_t d = 0; d < deals.size(); ++d) {
+      size_t row = Row(d);
+      if (!built->attrs[row] || c.state.outcome(row) == Outcome::kNotCreated) continue;
+      if (deals_only && deals.entity[row] != Entity::kDeal) continue;
+      if (read_owner) {
+        int32_t owner = deals.responsible.value[row];
+        bool owner_passes = owner == kNone ? none_user_passes : c.user_pass[Row(owner)] != 0;
+        if (!owner_passes || !c.DealVisible(d)) continue;
+      }
+      built->pass[row] = 1;
     }
-    c.deal_pass[row] = 1;
+    t.cache.Put(std::move(key), built);
+    cached = std::move(built);
   }
+  c.deal_attrs = cached->attrs.data();
+  c.deal_pass = cached->pass.data();
+  c.bitmaps = std::move(cached);
   return c;
 }
 

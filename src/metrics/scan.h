@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -121,11 +122,19 @@ class ScanContext {
     }
     return deal_pass[row] != 0;
   }
-  bool deals_only = false;          // leads are left out (no entity chosen, not per-stage)
-  bool pass_bitmap = false;         // deal_pass is built
-  std::vector<uint8_t> deal_pass;   // with pass_bitmap: DealPasses by deal
-  std::vector<uint8_t> deal_attrs;  // with deal_attr_filtered: the deal-attribute filters pass
-  bool deal_attr_filtered = false;  // some deal-attribute filter is set
+  bool deals_only = false;  // leads are left out (no entity chosen, not per-stage)
+  // The bitmaps of a filtered or restricted request, by deal. Built once per version of the
+  // tables for each combination of filters, visibility and state (Tables::cache): the reports
+  // of one dashboard under one filter share them.
+  struct PassBitmaps {
+    std::vector<uint8_t> attrs;  // the deal-attribute filters pass
+    std::vector<uint8_t> pass;   // DealPasses
+  };
+  bool pass_bitmap = false;                    // deal_pass is set
+  std::shared_ptr<const PassBitmaps> bitmaps;  // owns what deal_pass and deal_attrs point to
+  const uint8_t* deal_pass = nullptr;          // with pass_bitmap: DealPasses by deal
+  const uint8_t* deal_attrs = nullptr;  // with deal_attr_filtered: the deal-attribute filters pass
+  bool deal_attr_filtered = false;      // some deal-attribute filter is set
   std::vector<uint8_t> user_pass;   // a user passes the responsible/department filters
   bool user_filtered = false;
   std::vector<uint8_t> user_visible;
