@@ -214,29 +214,26 @@ void ScanState(const ScanContext& c, Collector& out) {
   bool open_ranges = metric == MetricId::kInWorkCount || metric == MetricId::kInWorkAmount ||
                      metric == MetricId::kLoad;
   c.Scanned(deals.size(), 1 + 1 + 8 + 8);
-  for (int32_t d = 0; d < deals.size(); ++d) {
-    size_t row = Row(d);
-    int64_t open_until = deals.open_until[row];
-    // Closed before the first snapshot: nothing to add (the common case for old deals).
-    if (open_only && open_until != kReopens && open_until < limits.front()) continue;
-    if (!c.DealPasses(d)) continue;
+  // The deal's snapshots: those it is open in add to the metric.
+  auto visit = [&](int32_t d, size_t row, int64_t open_until) {
+    if (!c.DealPasses(d)) return;
     int64_t created = deals.created_at[row];
     // Snapshots before the deal existed see nothing; the rest walk its history once.
     size_t first = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), created) -
                                        limits.begin());
-    if (first == limits.size()) continue;
+    if (first == limits.size()) return;
     int64_t amount = deals.amount.value[row];
     Item item = DealItem(c, d);
     size_t end = limits.size();  // snapshots [first, end) may see the deal open
     if (open_only && open_until != kReopens) {
       end = static_cast<size_t>(std::upper_bound(limits.begin(), limits.end(), open_until) -
                                 limits.begin());
-      if (end <= first) continue;
+      if (end <= first) return;
       if (open_ranges) {
         int64_t value = metric == MetricId::kInWorkAmount ? amount : 1;
         out.AddRange(item, static_cast<int32_t>(first), static_cast<int32_t>(end) - 1,
                      {value, 0, 0}, last_bucket);
-        continue;
+        return;
       }
     }
     DealStateCursor cursor(t, d);
@@ -313,7 +310,13 @@ void ScanState(const ScanContext& c, Collector& out) {
           break;
       }
     }
-  }
+  };
+  int64_t first_limit = limits.front();
+  deals.open_until.ForEach([&](size_t row, int64_t open_until) {
+    // Closed before the first snapshot: nothing to add (the common case for old deals).
+    if (open_only && open_until != kReopens && open_until < first_limit) return;
+    visit(static_cast<int32_t>(row), row, open_until);
+  });
 }
 
 }  // namespace voronka
