@@ -46,7 +46,7 @@ std::string Tasks(const std::string& committed, bool titles = false) {
          "has_completed, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, toUInt32(seq) AS s "
          "FROM tasks WHERE " +
          committed + " UNION ALL SELECT task_id, toUInt8(0), ''," +
-         std::string(titles ? " ''," : "") +
+         std::string(titles ? " '' AS no_title," : "") +
          " toInt64(0), if(name = 'user_id' AND "
          "is_null = 0, value, ''), " +
          member("deadline") + ", " + member("completed_at") +
