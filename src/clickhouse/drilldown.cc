@@ -224,8 +224,8 @@ Result<std::vector<Listed>> ListDeals(const Client& client, const std::string& w
     item.id = rows->Text(r, 0);
     item.titled_by = item.id;
     DealState deal = ReadDealState(rows.value(), r, 2);
-    // The stage change is the deal owner's, as in the engine.
     if (stage_change) item.changed = rows->Int(r, 1);
+    // A stage change of a transition metric is the deal owner's, as in the engine.
     item.item = DealItemJson(tables, item.id, deal, request.as_of.micros, tables.settings.deal_url,
                              item.changed, deal.responsible);
   }
