@@ -25,24 +25,29 @@ std::string Activities(const std::string& committed) {
 
 // Every task whose task record arrived: its deal and creation as last sent, its user, deadline
 // and completion by the latest order key (2 x created_at for the record, 2 x at + 1 for an
-// update; ties to the later arrival): k_deal, k_user, k_created, k_deadline, k_completed.
-std::string Tasks(const std::string& committed) {
+// update; ties to the later arrival): k_deal, k_user, k_created, k_deadline, k_completed; with
+// `titles`, also k_title (as last sent).
+std::string Tasks(const std::string& committed, bool titles = false) {
   auto member = [](const std::string& name) {
     return "if(name = '" + name + "', if(is_null = 1, " + Int(kNoTime) +
            ", toInt64OrZero(value)), " + Int(kNoTime) + ")";
   };
-  return "SELECT task_id AS k_id, argMaxIf(t_deal, (b, s), base = 1) AS k_deal, "
+  return "SELECT task_id AS k_id, argMaxIf(t_deal, (b, s), base = 1) AS k_deal, " +
+         std::string(titles ? "argMaxIf(t_title, (b, s), base = 1) AS k_title, " : "") +
          "argMaxIf(t_created, (b, s), base = 1) AS k_created, "
          "argMaxIf(t_user, (k, b, s), has_user = 1) AS k_user, "
          "argMaxIf(t_deadline, (k, b, s), has_deadline = 1) AS k_deadline, "
          "argMaxIf(t_completed, (k, b, s), has_completed = 1) AS k_completed FROM ("
-         "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS t_deal, toInt64(created_at) AS "
+         "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS t_deal, " +
+         std::string(titles ? "title AS t_title, " : "") +
+         "toInt64(created_at) AS "
          "t_created, user_id AS t_user, toInt64(deadline) AS t_deadline, toInt64(completed_at) AS "
          "t_completed, toUInt8(1) AS has_user, toUInt8(1) AS has_deadline, toUInt8(1) AS "
          "has_completed, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, toUInt32(seq) AS s "
          "FROM tasks WHERE " +
-         committed +
-         " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(name = 'user_id' AND "
+         committed + " UNION ALL SELECT task_id, toUInt8(0), ''," +
+         std::string(titles ? " '' AS no_title," : "") +
+         " toInt64(0), if(name = 'user_id' AND "
          "is_null = 0, value, ''), " +
          member("deadline") + ", " + member("completed_at") +
          ", toUInt8(name = 'user_id'), toUInt8(name = 'deadline'), toUInt8(name = "
@@ -51,26 +56,43 @@ std::string Tasks(const std::string& committed) {
          committed + ") GROUP BY task_id HAVING max(base) = 1";
 }
 
-// The rows of one kind of item: id (the deal, '' none), i_user, i_at (the instant bucketed),
-// i_kind and i_dir (-1 unless an activity), i_a, i_b, i_x (the contribution).
-std::string ItemRow(const std::string& deal, const std::string& user, const std::string& at,
-                    const std::string& kind, const std::string& direction, const std::string& a,
-                    const std::string& b, const std::string& x) {
-  return "SELECT " + deal + " AS id, " + user + " AS i_user, toInt64(" + at +
-         ") AS i_at, toInt16(" + kind + ") AS i_kind, toInt16(" + direction +
-         ") AS i_dir, toInt64(" + a + ") AS i_a, toInt64(" + b + ") AS i_b, toInt64(" + x +
-         ") AS i_x";
+// One kind of item as rows: its deal ('' none), own user, the instant bucketed, kind and
+// direction (-1 unless an activity) and contribution; for drill-down also what it is, its id (a
+// stage change's: its deal's), a stage change's time, and a task's title and times.
+struct ItemColumns {
+  std::string deal, user, at, kind = "-1", direction = "-1", a, b = "0", x = "0";
+  ItemKind type = ItemKind::kActivity;
+  std::string item, change = "0", title = "''", created = Int(kNoTime), deadline = Int(kNoTime),
+                    completed = Int(kNoTime);
+};
+
+// The rows of one kind of item: id (the deal, '' none), i_user, i_at, i_kind, i_dir, i_a, i_b,
+// i_x; with `listing`, i_type (ItemKind), i_item, i_change, i_title, i_created, i_deadline,
+// i_completed.
+std::string ItemRow(const ItemColumns& c, bool listing) {
+  std::string out = "SELECT " + c.deal + " AS id, " + c.user + " AS i_user, toInt64(" + c.at +
+                    ") AS i_at, toInt16(" + c.kind + ") AS i_kind, toInt16(" + c.direction +
+                    ") AS i_dir, toInt64(" + c.a + ") AS i_a, toInt64(" + c.b +
+                    ") AS i_b, toInt64(" + c.x + ") AS i_x";
+  if (listing) {
+    out += ", toUInt8(" + std::to_string(static_cast<int>(c.type)) + ") AS i_type, " + c.item +
+           " AS i_item, toInt64(" + c.change + ") AS i_change, " + c.title +
+           " AS i_title, toInt64(" + c.created + ") AS i_created, toInt64(" + c.deadline +
+           ") AS i_deadline, toInt64(" + c.completed + ") AS i_completed";
+  }
+  return out;
 }
 
 class ItemCompiler {
  public:
   ItemCompiler(const Tables& t, const std::string& committed, const ReportRequest& request,
-               const Visibility& visibility, const ItemDeals& deals)
+               const Visibility& visibility, const ItemDeals& deals, bool listing = false)
       : t_(t),
         committed_(committed),
         request_(request),
         visibility_(visibility),
         deals_(deals),
+        listing_(listing),
         metric_(request.metric->id),
         horizon_(Int(request.as_of.micros + 1)) {}
 
@@ -88,29 +110,62 @@ class ItemCompiler {
         key_names += "k" + std::to_string(k) + ", ";
       }
     }
-    std::string joined =
-        "SELECT * FROM (" + Items() + ") ANY LEFT JOIN (" + deals_.rows + ") USING id";
-    std::string passing = "SELECT *, " + deals_.bucket("i_at") + " AS i_bucket FROM (" + joined +
-                          ") WHERE " + Passes();
     out.sql = "SELECT " + keys +
               "'-1' AS stage_row, toString(i_bucket) AS bucket, toString(sum(i_a)), "
               "toString(sum(i_b)), toString(sum(i_x))" +
               (out.samples ? ", arrayMap(v -> toString(v), groupArray(i_x))" : "") + " FROM (" +
-              passing + ") WHERE i_bucket >= 0 GROUP BY " + key_names + "bucket";
+              Passing() + ") WHERE i_bucket >= 0 GROUP BY " + key_names + "bucket";
+    return out;
+  }
+
+  CompiledItems Listing() const {
+    CompiledItems out;
+    out.sql = Passing();
+    for (const DimensionRef& key : request_.group_by) {
+      out.key_values.push_back(key.dimension == Dimension::kField
+                                   ? "if(id != '', " + deals_.key_values(key) + ", [''])"
+                                   : "[" + KeyExpression(key) + "]");
+    }
     return out;
   }
 
  private:
+  // The items passing the request, with their deals' columns and their bucket (i_bucket).
+  std::string Passing() const {
+    std::string joined =
+        "SELECT * FROM (" + Items() + ") ANY LEFT JOIN (" + deals_.rows + ") USING id";
+    return "SELECT *, " + deals_.bucket("i_at") + " AS i_bucket FROM (" + joined + ") WHERE " +
+           Passes();
+  }
+
   std::string Items() const {
     std::string activities = "(" + Activities(committed_) + ")";
-    std::string tasks = "(" + Tasks(committed_) + ")";
+    std::string tasks = "(" + Tasks(committed_, listing_) + ")";
     const std::string before_t = " < " + horizon_;
     auto activity = [&](const std::string& a, const std::string& b, const std::string& x) {
-      return ItemRow("a_deal", "a_user", "a_at", "a_kind", "a_dir", a, b, x) + " FROM " +
-             activities + " WHERE a_at" + before_t;
+      ItemColumns row{.deal = "a_deal",
+                      .user = "a_user",
+                      .at = "a_at",
+                      .kind = "a_kind",
+                      .direction = "a_dir",
+                      .a = a,
+                      .b = b,
+                      .x = x,
+                      .item = "a_id"};
+      return ItemRow(row, listing_) + " FROM " + activities + " WHERE a_at" + before_t;
     };
     auto task = [&](const std::string& at, const std::string& a) {
-      return ItemRow("k_deal", "k_user", at, "-1", "-1", a, "0", "0") + " FROM " + tasks;
+      ItemColumns row{.deal = "k_deal",
+                      .user = "k_user",
+                      .at = at,
+                      .a = a,
+                      .type = ItemKind::kTask,
+                      .item = "k_id",
+                      .title = "k_title",
+                      .created = "k_created",
+                      .deadline = "k_deadline",
+                      .completed = "k_completed"};
+      return ItemRow(row, listing_) + " FROM " + tasks;
     };
     switch (metric_) {
       case MetricId::kActivityCount:
@@ -157,8 +212,10 @@ class ItemCompiler {
         return task("k_deadline", "1") + " WHERE k_deadline != " + Int(kNoTime) +
                " AND k_deadline < " + Int(request_.as_of.micros) + " AND k_created" + before_t +
                " AND NOT (k_completed != " + Int(kNoTime) + " AND k_completed <= k_deadline)";
-      default:
-        return ItemRow("''", "''", "0", "-1", "-1", "0", "0", "0") + " WHERE 0";
+      default: {
+        ItemColumns none{.deal = "''", .user = "''", .at = "0", .a = "0", .item = "''"};
+        return ItemRow(none, listing_) + " WHERE 0";
+      }
     }
   }
 
@@ -185,8 +242,14 @@ class ItemCompiler {
         "SELECT d, arrayFilter((x, p) -> x.6 != p.6, arrayPopFront(h), arrayPopBack(h)) AS ends "
         "FROM (" +
         histories + ")";
-    return ItemRow("d", "e.3", "e.1", "-1", "-1", weight, "0", "0") + " FROM (" + ends +
-           ") ARRAY JOIN ends AS e WHERE e.3 != ''";
+    ItemColumns change{.deal = "d",
+                       .user = "e.3",
+                       .at = "e.1",
+                       .a = weight,
+                       .type = ItemKind::kStageChange,
+                       .item = "d",
+                       .change = "e.1"};
+    return ItemRow(change, listing_) + " FROM (" + ends + ") ARRAY JOIN ends AS e WHERE e.3 != ''";
   }
 
   // Incoming messages answered before T: the first outgoing activity of the same conversation
@@ -201,21 +264,28 @@ class ItemCompiler {
     std::string out = std::to_string(static_cast<int>(Direction::kOut));
     std::string threads =
         "SELECT thread, arraySort(groupArrayIf(a_at, a_dir = " + out +
-        ")) AS outs, groupArrayIf((a_deal, a_user, a_at, a_kind, a_dir), a_dir = " + in +
-        " AND has(" + IntArray(incoming) +
+        ")) AS outs, groupArrayIf((a_deal, a_user, a_at, a_kind, a_dir" +
+        (listing_ ? ", a_id" : "") + "), a_dir = " + in + " AND has(" + IntArray(incoming) +
         ", toInt64(a_kind))) AS ins FROM (SELECT *, if(a_deal "
         "!= '', concat('d', a_deal), if(a_contact != '', concat('c', a_contact), '')) AS thread "
         "FROM " +
         activities + " WHERE a_at < " + horizon_ + ") WHERE thread != '' GROUP BY thread";
     std::string messages =
-        "SELECT outs, m.1 AS m_deal, m.2 AS m_user, m.3 AS m_at, m.4 AS m_kind, m.5 AS m_dir "
-        "FROM (" +
-        threads + ") ARRAY JOIN ins AS m";
+        "SELECT outs, m.1 AS m_deal, m.2 AS m_user, m.3 AS m_at, m.4 AS m_kind, m.5 AS m_dir" +
+        std::string(listing_ ? ", m.6 AS m_id" : "") + " FROM (" + threads +
+        ") ARRAY JOIN ins AS m";
     std::string answered = "SELECT *, arrayCount(x -> x < m_at, outs) AS m_before FROM (" +
                            messages + ") WHERE m_at < " + horizon_;
-    return ItemRow("m_deal", "m_user", "m_at", "m_kind", "m_dir", "0", "1",
-                   "outs[m_before + 1] - m_at") +
-           " FROM (" + answered + ") WHERE m_before < length(outs)";
+    ItemColumns message{.deal = "m_deal",
+                        .user = "m_user",
+                        .at = "m_at",
+                        .kind = "m_kind",
+                        .direction = "m_dir",
+                        .a = "0",
+                        .b = "1",
+                        .x = "outs[m_before + 1] - m_at",
+                        .item = "m_id"};
+    return ItemRow(message, listing_) + " FROM (" + answered + ") WHERE m_before < length(outs)";
   }
 
   bool Filtered(Dimension dimension) const {
@@ -306,6 +376,7 @@ class ItemCompiler {
   const ReportRequest& request_;
   const Visibility& visibility_;
   const ItemDeals& deals_;
+  bool listing_;  // drill-down: the items' ids and what they show
   MetricId metric_;
   std::string horizon_;
 };
@@ -330,6 +401,12 @@ CompiledScan CompileItemScan(const Tables& directory, const std::string& committ
                              const ReportRequest& request, const Visibility& visibility,
                              const ItemDeals& deals, bool grouped) {
   return ItemCompiler(directory, committed, request, visibility, deals).Compile(grouped);
+}
+
+CompiledItems CompileItemListing(const Tables& directory, const std::string& committed,
+                                 const ReportRequest& request, const Visibility& visibility,
+                                 const ItemDeals& deals) {
+  return ItemCompiler(directory, committed, request, visibility, deals, true).Listing();
 }
 
 std::string WithDealTasks(const std::string& deals, const std::string& committed) {

@@ -20,13 +20,15 @@ bool IsItemMetric(MetricId id);
 
 // What the deal side gives: one row per deal (column `id`) with its attributes and its state
 // before T (prefix T_), a deal-attribute filter and a deal group key as conditions and
-// expressions over those rows, and the bucket of an instant (-1 outside the period); and for
+// expressions over those rows (and every text of a key, as an array), and the bucket of an
+// instant (-1 outside the period); and for
 // the items' own users: an in / not_in / empty filter over a text, a department filter over a
 // user's department, and the department of a user ('' none).
 struct ItemDeals {
   std::string rows;
   std::function<std::string(const Filter&)> filter;
   std::function<std::string(const DimensionRef&)> key;
+  std::function<std::string(const DimensionRef&)> key_values;
   std::function<std::string(const std::string& instant)> bucket;
   std::function<std::string(const std::string& text, const Filter&)> text_filter;
   std::function<std::string(const Filter&, const std::string& user)> department_filter;
@@ -39,6 +41,11 @@ struct ItemDeals {
 CompiledScan CompileItemScan(const Tables& directory, const std::string& committed,
                              const ReportRequest& request, const Visibility& visibility,
                              const ItemDeals& deals, bool grouped);
+
+// Drill-down of an item metric: CompiledItems of the same items the scan counts.
+CompiledItems CompileItemListing(const Tables& directory, const std::string& committed,
+                                 const ReportRequest& request, const Visibility& visibility,
+                                 const ItemDeals& deals);
 
 // no_task_count: adds to the deal rows of `deals` (column `id`) the creation and completion
 // times of their tasks (task_created, task_completed; kNoTime when not completed)...

@@ -159,17 +159,7 @@ class Compiler {
 
   CompiledScan Compile(bool grouped) {
     if (IsItemMetric(metric_)) {
-      // Activities, tasks and stage changes, with their deals' attributes and state at T.
-      ItemDeals deals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
-                      [this](const Filter& f) { return terms_.FilterPasses(f); },
-                      [this](const DimensionRef& k) { return terms_.KeyExpression(k); },
-                      [this](const std::string& t) { return BucketOf(t); },
-                      DealTerms::TextPasses,
-                      [this](const Filter& f, const std::string& user) {
-                        return terms_.DepartmentPasses(f, user);
-                      },
-                      [this](const std::string& user) { return terms_.DepartmentOf(user); }};
-      return CompileItemScan(t_, committed_, request_, visibility_, deals, grouped);
+      return CompileItemScan(t_, committed_, request_, visibility_, ItemDealsOf(), grouped);
     }
     CompiledScan out;
     std::string from = WithContributions(out);
@@ -189,6 +179,24 @@ class Compiler {
               from + ") ARRAY JOIN contributions AS c WHERE c.1 >= 0 AND " + target + " GROUP BY " +
               key_names + "stage_row, bucket";
     return out;
+  }
+
+  // Activities, tasks and stage changes, with their deals' attributes and state at T.
+  ItemDeals ItemDealsOf() const {
+    return ItemDeals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
+                     [this](const Filter& f) { return terms_.FilterPasses(f); },
+                     [this](const DimensionRef& k) { return terms_.KeyExpression(k); },
+                     [this](const DimensionRef& k) { return terms_.KeyValues(k); },
+                     [this](const std::string& t) { return BucketOf(t); },
+                     DealTerms::TextPasses,
+                     [this](const Filter& f, const std::string& user) {
+                       return terms_.DepartmentPasses(f, user);
+                     },
+                     [this](const std::string& user) { return terms_.DepartmentOf(user); }};
+  }
+
+  CompiledItems ItemContributions() const {
+    return CompileItemListing(t_, committed_, request_, visibility_, ItemDealsOf());
   }
 
   CompiledContributions Contributions() {
@@ -570,6 +578,17 @@ CompiledContributions CompileContributions(const Tables& directory, const std::s
   return Compiler(directory, database, workspace, request, visibility, buckets, plan, rewrites,
                   true)
       .Contributions();
+}
+
+CompiledItems CompileItemContributions(const Tables& directory, const std::string& database,
+                                       const std::string& workspace, const ReportRequest& request,
+                                       const Visibility& visibility, const Buckets& buckets,
+                                       const ScanContext& plan, const DealRewrites& rewrites) {
+  // Touches: the stage changes of activity_index list their deal's last touch.
+  bool touches = request.metric->id == MetricId::kActivityIndex;
+  return Compiler(directory, database, workspace, request, visibility, buckets, plan, rewrites,
+                  touches)
+      .ItemContributions();
 }
 
 CompiledScan CompileScan(const Tables& directory, const std::string& database,

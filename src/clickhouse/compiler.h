@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "clickhouse/deal_sql.h"
 #include "engine/tables.h"
 #include "metrics/period.h"
 #include "metrics/request.h"
-#include "clickhouse/deal_sql.h"
 #include "metrics/scan.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
@@ -62,6 +62,23 @@ CompiledContributions CompileContributions(const Tables& directory, const std::s
                                            const Visibility& visibility, const Buckets& buckets,
                                            const ScanContext& plan,
                                            const DealRewrites& rewrites = DealRewrites{});
+
+// The same for the metrics counted over activities, tasks and stage changes (IsItemMetric in
+// activity_sql.h): `sql` is a SELECT of one row per contribution of an item passing the request,
+// with i_type (the ItemKind), i_item (its id; a stage change's is its deal's), i_change (a stage
+// change's time, 0 otherwise), id (its deal, '' none), i_user (its own user), i_at, i_kind and
+// i_dir (-1 unless an activity), i_title, i_created, i_deadline, i_completed (a task's; kNoTime
+// otherwise), i_bucket (-1 outside the period), and its deal's columns (as CompiledContributions;
+// defaults for an item with no deal). `key_values` as CompiledContributions' over those rows.
+struct CompiledItems {
+  std::string sql;
+  std::vector<std::string> key_values;
+};
+CompiledItems CompileItemContributions(const Tables& directory, const std::string& database,
+                                       const std::string& workspace, const ReportRequest& request,
+                                       const Visibility& visibility, const Buckets& buckets,
+                                       const ScanContext& plan,
+                                       const DealRewrites& rewrites = DealRewrites{});
 
 // Per pipeline id, the number of deals whose latest stage is on it (DefaultPipeline's counts):
 // rows (pipeline, count).

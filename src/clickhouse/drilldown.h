@@ -1,6 +1,6 @@
-// Drill-down in scale-out mode: the deals (or a deal's stage changes) behind one cell of a
-// report the compiler answers (SPEC §3), listed from the same compiled contributions the
-// report sums, so the count of the list equals the number shown.
+// Drill-down in scale-out mode: the deals, a deal's stage changes, activities or tasks behind
+// one cell of a report the compiler answers (SPEC §3), listed from the same compiled
+// contributions the report sums, so the count of the list equals the number shown.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,10 +19,9 @@ namespace voronka::clickhouse {
 // SPEC §3 drill-down of `workspace`, answered as RunDrilldown (metrics/report.h) answers it
 // from the same history: {"metric", "total", "offset", "items"}, the items with the same
 // members, order and paging. `deal_url` replaces the workspace's deep-link pattern when the
-// server holds another (the admin's setting). Metrics the compiler does not answer, and those
-// whose items are not deals, are an error saying "... not yet available in scale-out mode".
-// Two queries: the cell's items with their state, then the titles of the page's deals (of
-// every item when sorting by title).
+// server holds another (the admin's setting). Metrics the compiler does not answer are an error
+// saying "... not yet available in scale-out mode". Two queries: the cell's items with what
+// they show, then the titles of the deals the page shows (of every item when sorting by title).
 Result<nlohmann::json> RunDrilldown(const Client& client, const std::string& workspace,
                                     const nlohmann::json& request, Instant now,
                                     const Visibility& visibility = {},
