@@ -373,6 +373,7 @@ TEST_F(ScaleOutTest, AWorkspaceAddedOnceIsServedByEveryServerUnderTheSameId) {
 // t1 overdue 15 Mar, t2 16 Mar, D4 won 20 Mar. Boris (a manager of u2) sees 4: D3, D4
 // created, t1, D4 won; nothing of Anna's. New clients of March: c1 (D1), c2 (D3), k1 (D4);
 // Boris: c2 and k1. Sources of March: site 2, phone 1; Boris: phone 1 (a3), site 1 (a2).
+// While ClickHouse is down they answer 503.
 TEST_F(ScaleOutTest, TheDesktopsFeedAndTablesAnswerAsEmbeddedAndAManagerSeesOnlyHisOwn) {
   std::string more =
       R"({"type":"deal_update","id":"D1","at":"2026-03-25T00:00:00Z","set":{"company_id":"c1"}}
@@ -471,6 +472,19 @@ TEST_F(ScaleOutTest, TheDesktopsFeedAndTablesAnswerAsEmbeddedAndAManagerSeesOnly
                              {{"group", {{"source", "site"}}}, {"value", 1}}}},
                            {"total", 2}}));
   EXPECT_EQ(sources, embedded_->ActivitySources(ws, *engine, march, now, only_boris).value());
+
+  // While ClickHouse is down they answer 503, and again once it is back.
+  cluster_->Stop();
+  auto down = second_.client->Get("/api/v1/feed?since=2026-03-01T00:00:00Z", headers_);
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503) << down->body;
+  EXPECT_EQ(down->get_header_value("Retry-After"), "5");
+  down = second_.client->Post("/api/v1/clients", headers_, march.dump(), "application/json");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503) << down->body;
+  cluster_->Start();
+  ASSERT_TRUE(cluster_->error().empty()) << cluster_->error();
+  EXPECT_EQ(feed(headers_)["total"], 9);
 }
 
 }  // namespace
