@@ -472,6 +472,17 @@ TEST_F(ScaleOutTest, TheDesktopsFeedAndTablesAnswerAsEmbeddedAndAManagerSeesOnly
                              {{"group", {{"source", "site"}}}, {"value", 1}}}},
                            {"total", 2}}));
   EXPECT_EQ(sources, embedded_->ActivitySources(ws, *engine, march, now, only_boris).value());
+  // Its export: Boris's two sources, one activity each, and the total.
+  exported = second_.client->Post(
+      "/api/v1/export", boris,
+      json{{"format", "csv"}, {"language", "en"}, {"activity_sources", march}}.dump(),
+      "application/json");
+  ASSERT_TRUE(exported);
+  ASSERT_EQ(exported->status, 200) << exported->body;
+  EXPECT_NE(exported->body.find("phone,1"), std::string::npos) << exported->body;
+  EXPECT_NE(exported->body.find("site,1"), std::string::npos) << exported->body;
+  EXPECT_NE(exported->body.find("total,2"), std::string::npos) << exported->body;
+  EXPECT_EQ(exported->body.find("site,2"), std::string::npos) << exported->body;
 
   // While ClickHouse is down they answer 503, and again once it is back.
   cluster_->Stop();
