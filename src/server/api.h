@@ -68,8 +68,9 @@ class Api {
   void NewClientsReport(RouteContext& context);
   void ActivitySourcesReport(RouteContext& context);
   void RunTablesReport(RouteContext& context,
-                       Result<nlohmann::json> (*run)(const Tables&, const nlohmann::json&, Instant,
-                                                     const Visibility&));
+                       Result<nlohmann::json> (Runtime::*run)(int64_t, const Engine&,
+                                                              const nlohmann::json&, Instant,
+                                                              const Visibility&) const);
   // api_reports.cc (saved reports of the report builder)
   void ListSavedReports(RouteContext& context);
   void GetSavedReport(RouteContext& context);

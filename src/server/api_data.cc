@@ -206,11 +206,9 @@ void Api::Export(RouteContext& context) {
     table = TableOfReports(answers, (*body)["report"], metrics);
   } else if (is_sources) {
     // Activities by source (POST /activity_sources) as a report of activity_count by source.
-    Result<json> answer = [&] {
-      Engine::ReadView view = engine->Read();
-      return ActivitySources(view.tables(), (*body)["activity_sources"], Instant{context.now},
-                             visibility);
-    }();
+    Result<json> answer =
+        runtime_.ActivitySources(context.workspace_id, *engine, (*body)["activity_sources"],
+                                 Instant{context.now}, visibility);
     if (!answer.ok()) return SendFailure(context.response, answer.status());
     table =
         TableOfReport(answer.value(), json{{"metric", "activity_count"}, {"group_by", {"source"}}});
@@ -228,18 +226,11 @@ void Api::Export(RouteContext& context) {
       return SendError(context.response, 400,
                        "feed.since: expected an RFC 3339 time such as 2024-03-01T10:00:00Z");
     }
-    if (runtime_.scale_out()) {
-      return SendError(context.response, 501,
-                       "the event feed is not yet available in scale-out mode");
-    }
     FeedWindow window{since.value().micros, context.now, kMaxFeedExportRows};
-    json answer;
-    {
-      Engine::ReadView view = engine->Read();
-      answer = BuildFeed(view.tables(), visibility, window);
-    }
+    Result<json> answer = runtime_.Feed(context.workspace_id, *engine, visibility, window);
+    if (!answer.ok()) return SendFailure(context.response, answer.status());
     json items = json::array();
-    for (const json& event : answer["events"]) {
+    for (const json& event : answer.value()["events"]) {
       json item;
       for (const char* key : {"kind", "title", "task_title", "deal_id", "from_stage_name",
                               "stage_name", "amount", "responsible", "at", "url"}) {

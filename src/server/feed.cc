@@ -1,14 +1,15 @@
 #include "server/feed.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "metrics/period.h"
 #include "metrics/request.h"
 #include "metrics/scans.h"
-#include "model/money.h"
 
 namespace voronka {
 
@@ -20,25 +21,8 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
-enum class FeedKind : uint8_t { kCreated, kStage, kWon, kLost, kOverdue };
-
-const char* FeedKindName(FeedKind kind) {
-  switch (kind) {
-    case FeedKind::kCreated:
-      return "created";
-    case FeedKind::kStage:
-      return "stage";
-    case FeedKind::kWon:
-      return "won";
-    case FeedKind::kLost:
-      return "lost";
-    case FeedKind::kOverdue:
-      return "overdue";
-  }
-  return "";
-}
-
-struct FeedEvent {
+// An event found in the tables, by rows; made a FeedEvent only when it is shown.
+struct FoundEvent {
   int64_t at = 0;
   FeedKind kind = FeedKind::kCreated;
   int32_t deal = kNone;        // shown only when visible
@@ -48,58 +32,28 @@ struct FeedEvent {
   int32_t user = kNone;        // responsible of the deal, or the task's user
 };
 
-json DealUrl(const Tables& t, int32_t deal) {
-  const std::string& pattern = t.settings.deal_url;
-  if (deal == kNone || pattern.empty()) return nullptr;
-  std::string url = pattern;
-  size_t at = url.find("{id}");
-  if (at != std::string::npos) url.replace(at, 4, t.deals.ids.Text(deal));
-  return url;
-}
-
-json StageName(const Tables& t, int32_t stage) {
-  return stage == kNone ? json(nullptr) : json(t.stages.name[Row(stage)]);
-}
-
-json EventJson(const Tables& t, const FeedEvent& event) {
-  json out = {{"kind", FeedKindName(event.kind)}, {"at", FormatInstant(Instant{event.at})}};
-  out["responsible"] = event.user == kNone ? json(nullptr) : json(t.users.ids.Text(event.user));
-  if (event.deal != kNone) {
-    size_t row = Row(event.deal);
-    out["deal_id"] = t.deals.ids.Text(event.deal);
-    out["title"] = t.titles.Text(t.deals.title.value[row]);
-    out["amount"] = FormatMoney(t.deals.amount.value[row]);
-    out["entity"] = EntityName(t.deals.entity[row]);
-    out["url"] = DealUrl(t, event.deal);
+FeedEvent EventOf(const Tables& t, const FoundEvent& found) {
+  FeedEvent event;
+  event.at = found.at;
+  event.kind = found.kind;
+  if (found.user != kNone) event.user = std::string(t.users.ids.Text(found.user));
+  if (found.deal != kNone) {
+    size_t row = Row(found.deal);
+    event.deal_id = t.deals.ids.Text(found.deal);
+    event.title = t.titles.Text(t.deals.title.value[row]);
+    event.amount = t.deals.amount.value[row];
+    event.entity = t.deals.entity[row];
   }
-  if (event.stage != kNone) {
-    out["stage"] = t.stages.ids.Text(event.stage);
-    out["stage_name"] = StageName(t, event.stage);
+  if (found.stage != kNone) {
+    event.stage = std::string(t.stages.ids.Text(found.stage));
+    event.stage_name = t.stages.name[Row(found.stage)];
   }
-  if (event.from_stage != kNone) out["from_stage_name"] = StageName(t, event.from_stage);
-  if (event.task != kNone) {
-    out["task_id"] = t.tasks.ids.Text(event.task);
-    out["task_title"] = t.titles.Text(t.tasks.title[Row(event.task)]);
+  if (found.from_stage != kNone) event.from_stage_name = t.stages.name[Row(found.from_stage)];
+  if (found.task != kNone) {
+    event.task_id = std::string(t.tasks.ids.Text(found.task));
+    event.task_title = t.titles.Text(t.tasks.title[Row(found.task)]);
   }
-  return out;
-}
-
-// A report request for the desktop's own counts: the caller's period, filters and compare,
-// with the metric fixed to the one whose filters apply (deals or activities).
-Result<ReportRequest> ParseWith(const json& request, const char* metric, Instant now,
-                                const Tables& tables) {
-  if (!request.is_object()) return Status::Error("the request must be a JSON object");
-  json copy = request;
-  copy["metric"] = metric;
-  copy.erase("group_by");
-  copy.erase("granularity");
-  return ParseRequest(copy, now, tables);
-}
-
-// [start, end) of a period as UTC micros in the workspace time zone.
-std::pair<int64_t, int64_t> Span(const Period& period, const Tables& tables) {
-  Buckets buckets(period, Granularity::kNone, tables.settings.time_zone);
-  return {buckets.start(), buckets.end()};
+  return event;
 }
 
 }  // namespace
@@ -120,7 +74,7 @@ json BuildFeed(const Tables& t, const Visibility& visibility, const FeedWindow& 
   };
   auto inside = [&](int64_t at) { return at > window.since && at <= window.until; };
 
-  std::vector<FeedEvent> events;
+  std::vector<FoundEvent> events;
   for (int32_t d = 0; d < deals.size(); ++d) {
     if (!visible_deal(d)) continue;
     size_t row = Row(d);
@@ -133,10 +87,7 @@ json BuildFeed(const Tables& t, const Visibility& visibility, const FeedWindow& 
     for (size_t i = 0; i < history.size(); ++i) {
       const StageEntry& entry = history[i];
       if (entry.creation || !inside(entry.at) || entry.stage == kNone) continue;
-      FeedKind kind = FeedKind::kStage;
-      StageSemantic semantic = t.stages.semantic[Row(entry.stage)];
-      if (semantic == StageSemantic::kWon) kind = FeedKind::kWon;
-      if (semantic == StageSemantic::kLost) kind = FeedKind::kLost;
+      FeedKind kind = StageFeedKind(t.stages.semantic[Row(entry.stage)]);
       int32_t from = i > 0 ? history[i - 1].stage : kNone;
       events.push_back({entry.at, kind, d, kNone, entry.stage, from, owner});
     }
@@ -159,29 +110,32 @@ json BuildFeed(const Tables& t, const Visibility& visibility, const FeedWindow& 
                       visible_user(user) ? user : kNone});
   }
 
-  json counts = {{"created", 0}, {"stage", 0}, {"won", 0}, {"lost", 0}, {"overdue", 0}};
-  for (const FeedEvent& event : events) {
-    json& count = counts[FeedKindName(event.kind)];
-    count = count.get<int64_t>() + 1;
-  }
-  // Newest first; the same instant keeps the order of kinds and deals, so pages are stable.
-  auto newer = [](const FeedEvent& a, const FeedEvent& b) {
+  std::array<int64_t, kFeedKinds> counts{};
+  for (const FoundEvent& event : events) ++counts[static_cast<size_t>(event.kind)];
+  // The newest `limit` by the feed's order (NewerFeedEvent), by ids rather than texts.
+  auto task_id = [&](int32_t task) {
+    return task == kNone ? std::string_view() : t.tasks.ids.Text(task);
+  };
+  auto deal_id = [&](int32_t deal) {
+    return deal == kNone ? std::string_view() : t.deals.ids.Text(deal);
+  };
+  auto newer = [&](const FoundEvent& a, const FoundEvent& b) {
     if (a.at != b.at) return a.at > b.at;
     if (a.kind != b.kind) return a.kind < b.kind;
-    if (a.deal != b.deal) return a.deal < b.deal;
-    return a.task < b.task;
+    if (a.deal != b.deal) return deal_id(a.deal) < deal_id(b.deal);
+    return task_id(a.task) < task_id(b.task);
   };
   size_t shown = std::min(events.size(), static_cast<size_t>(std::max(window.limit, 0)));
   std::partial_sort(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(shown),
                     events.end(), newer);
-  json list = json::array();
-  for (size_t i = 0; i < shown; ++i) list.push_back(EventJson(t, events[i]));
-  return {{"total", events.size()}, {"counts", counts}, {"events", list}};
+  std::vector<FeedEvent> list;
+  for (size_t i = 0; i < shown; ++i) list.push_back(EventOf(t, events[i]));
+  return FeedJson(counts, std::move(list), window.limit, t.settings.deal_url);
 }
 
 Result<json> NewClients(const Tables& t, const json& request, Instant now,
                         const Visibility& visibility) {
-  Result<ReportRequest> parsed = ParseWith(request, "created_count", now, t);
+  Result<ReportRequest> parsed = ParseDeskRequest(request, "created_count", now, t);
   if (!parsed.ok()) return parsed.status();
   const ReportRequest& report = parsed.value();
   Result<ScanContext> made = ScanContext::Make(t, report, visibility);
@@ -193,7 +147,7 @@ Result<json> NewClients(const Tables& t, const json& request, Instant now,
   std::vector<int32_t> first_deal = FirstDealOfCustomer(t, context.horizon);
   size_t company_slots = Row(t.companies.ids.size()) * 2;
   auto count_in = [&](const Period& period) {
-    auto [start, end] = Span(period, t);
+    auto [start, end] = PeriodSpan(period, t);
     int64_t companies = 0, contacts = 0;
     for (size_t slot = 0; slot < first_deal.size(); ++slot) {
       int32_t d = first_deal[slot];
@@ -205,43 +159,36 @@ Result<json> NewClients(const Tables& t, const json& request, Instant now,
     return std::pair<int64_t, int64_t>{companies, contacts};
   };
   auto [companies, contacts] = count_in(report.period);
-  json answer = {{"total", companies + contacts}, {"companies", companies}, {"contacts", contacts}};
+  std::optional<int64_t> compare_total;
   if (!report.compare.empty()) {
     Result<Period> compared = ComparedPeriod(report.period, report.compare);
     if (!compared.ok()) return compared.status();
     auto [before_companies, before_contacts] = count_in(compared.value());
-    answer["total_compare"] = before_companies + before_contacts;
+    compare_total = before_companies + before_contacts;
   }
-  return answer;
+  return NewClientsJson(companies, contacts, compare_total);
 }
 
 Result<json> ActivitySources(const Tables& t, const json& request, Instant now,
                              const Visibility& visibility) {
-  Result<ReportRequest> parsed = ParseWith(request, "activity_count", now, t);
+  Result<ReportRequest> parsed = ParseDeskRequest(request, "activity_count", now, t);
   if (!parsed.ok()) return parsed.status();
   const ReportRequest& report = parsed.value();
   Result<ScanContext> made = ScanContext::Make(t, report, visibility);
   if (!made.ok()) return made.status();
   const ScanContext& context = made.value();
-  auto [start, end] = Span(report.period, t);
+  auto [start, end] = PeriodSpan(report.period, t);
   end = std::min(end, context.horizon);
   std::map<int32_t, int64_t> by_source;
-  int64_t total = 0;
   const ActivityTable& activities = t.activities;
   for (int32_t a = 0; a < activities.size(); ++a) {
     int64_t at = activities.at[Row(a)];
     if (at < start || at >= end || !context.ActivityPasses(a)) continue;
     ++by_source[activities.source[Row(a)]];
-    ++total;
   }
-  std::vector<std::pair<int32_t, int64_t>> rows(by_source.begin(), by_source.end());
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  json list = json::array();
-  for (const auto& [source, count] : rows) {
-    list.push_back({{"group", {{"source", t.values.Text(source)}}}, {"value", count}});
-  }
-  return json{{"rows", list}, {"total", total}};
+  std::vector<std::pair<std::string, int64_t>> rows;
+  for (const auto& [source, count] : by_source) rows.emplace_back(t.values.Text(source), count);
+  return ActivitySourcesJson(std::move(rows));
 }
 
 }  // namespace voronka

@@ -1,24 +1,21 @@
 // What the desktop shows that no report metric gives: the event feed since a moment (new
 // deals, stage changes, wins, losses, overdue tasks), the new clients of a period, and the
 // activities of a period by their own source (channel). Each applies the caller's visibility;
-// the last two also the request's period and filters, like a report.
+// the last two also the request's period and filters, like a report. Computed here from the
+// engine's tables; in scale-out mode clickhouse/desk.h answers the same from the fact store, and
+// both print through metrics/desk_answer.h.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "engine/tables.h"
+#include "metrics/desk_answer.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
 #include "model/time.h"
 
 namespace voronka {
-
-struct FeedWindow {
-  int64_t since = 0;  // micros UTC, exclusive
-  int64_t until = 0;  // micros UTC, inclusive (the real now: later history is not news yet)
-  int32_t limit = 50;
-};
 
 // The events in (since, until] that `visibility` allows, newest first, at most `limit`:
 // {"total": N, "counts": {"created","stage","won","lost","overdue"}, "events": [...]}. An event
@@ -35,7 +32,7 @@ Result<nlohmann::json> NewClients(const Tables& tables, const nlohmann::json& re
 
 // Activities with `at` in the period counted by the activity's own source (channel), under
 // the request's filters and visibility: {"rows": [{"group": {"source"}, "value"}], "total"},
-// rows by count, largest first; "" is an activity without source.
+// rows by count, largest first (the same count by source); "" is an activity without source.
 Result<nlohmann::json> ActivitySources(const Tables& tables, const nlohmann::json& request,
                                        Instant now, const Visibility& visibility);
 

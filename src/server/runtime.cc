@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cstdio>
 
+#include "clickhouse/desk.h"
 #include "clickhouse/directory_reader.h"
 #include "clickhouse/drilldown.h"
 #include "clickhouse/fact_writer.h"
 #include "clickhouse/report.h"
 #include "ingest/ndjson.h"
 #include "metrics/report.h"
+#include "server/feed.h"
 
 namespace voronka {
 
@@ -255,6 +257,35 @@ Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& en
   Engine::ReadView view = engine.Read();
   return clickhouse::RunDrilldown(*facts_, WorkspaceName(workspace_id), view.tables(), request,
                                   now, visibility, admin ? *admin : AdminSettings{});
+}
+
+Result<nlohmann::json> Runtime::Feed(int64_t workspace_id, const Engine& engine,
+                                     const Visibility& visibility, const FeedWindow& window) const {
+  if (!facts_) return BuildFeed(engine.Read().tables(), visibility, window);
+  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
+  Engine::ReadView view = engine.Read();
+  return clickhouse::Feed(*facts_, WorkspaceName(workspace_id), view.tables(), visibility, window,
+                          admin ? *admin : AdminSettings{});
+}
+
+Result<nlohmann::json> Runtime::NewClients(int64_t workspace_id, const Engine& engine,
+                                           const nlohmann::json& request, Instant now,
+                                           const Visibility& visibility) const {
+  if (!facts_) return voronka::NewClients(engine.Read().tables(), request, now, visibility);
+  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
+  Engine::ReadView view = engine.Read();
+  return clickhouse::NewClients(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
+                                visibility, admin ? *admin : AdminSettings{});
+}
+
+Result<nlohmann::json> Runtime::ActivitySources(int64_t workspace_id, const Engine& engine,
+                                                const nlohmann::json& request, Instant now,
+                                                const Visibility& visibility) const {
+  if (!facts_) return voronka::ActivitySources(engine.Read().tables(), request, now, visibility);
+  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
+  Engine::ReadView view = engine.Read();
+  return clickhouse::ActivitySources(*facts_, WorkspaceName(workspace_id), view.tables(), request,
+                                     now, visibility, admin ? *admin : AdminSettings{});
 }
 
 Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& settings,

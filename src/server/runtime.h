@@ -16,6 +16,7 @@
 #include "access/workspace_settings.h"
 #include "clickhouse/client.h"
 #include "engine/engine.h"
+#include "metrics/desk_answer.h"
 #include "metrics/visibility.h"
 #include "model/status.h"
 #include "store/meta_store.h"
@@ -63,6 +64,16 @@ class Runtime {
   Result<nlohmann::json> Drilldown(int64_t workspace_id, const Engine& engine,
                                    const nlohmann::json& request, Instant now,
                                    const Visibility& visibility) const;
+  // The desktop's event feed, new clients and activities by source (server/feed.h), answered
+  // the same way: from the engine, or in scale-out mode from ClickHouse (clickhouse/desk.h).
+  Result<nlohmann::json> Feed(int64_t workspace_id, const Engine& engine,
+                              const Visibility& visibility, const FeedWindow& window) const;
+  Result<nlohmann::json> NewClients(int64_t workspace_id, const Engine& engine,
+                                    const nlohmann::json& request, Instant now,
+                                    const Visibility& visibility) const;
+  Result<nlohmann::json> ActivitySources(int64_t workspace_id, const Engine& engine,
+                                         const nlohmann::json& request, Instant now,
+                                         const Visibility& visibility) const;
 
   SqliteStore& store() { return *store_; }
   // Where the workspaces are listed: the data directory, or in scale-out mode with metadata in

@@ -120,19 +120,6 @@ class ScaleOutTest : public ::testing::Test {
     return answer.ok() ? answer.value() : json();
   }
 
-  // Adds Boris (u2) as a manager: he sees his own deals, and his activities and tasks and
-  // those on his deals.
-  void AddManagerBoris() {
-    Account boris;
-    boris.workspace_id = first_.runtime->default_workspace();
-    boris.login = "boris";
-    boris.name = "Boris";
-    boris.role = "manager";
-    boris.crm_user_id = "u2";
-    boris.password_hash = HashPassword("boris-pw").value();
-    ASSERT_TRUE(first_.runtime->accounts().AddAccount(boris).ok());
-  }
-
   // A drill-down through the second server: the status and the answer.
   std::pair<int, json> Drill(const httplib::Headers& headers, const json& request) {
     auto answer =
@@ -157,6 +144,21 @@ class ScaleOutTest : public ::testing::Test {
     std::vector<std::string> out;
     for (const json& item : answer["items"]) out.push_back(item["id"]);
     return out;
+  }
+
+  // A manager's account for CRM user `crm_user`, logged in on the second server.
+  httplib::Headers Manager(const std::string& login, const std::string& crm_user) {
+    Account account;
+    account.workspace_id = first_.runtime->default_workspace();
+    account.login = login;
+    account.name = login;
+    account.role = "manager";
+    account.crm_user_id = crm_user;
+    account.password_hash = HashPassword(login + "-pw").value();
+    EXPECT_TRUE(first_.runtime->accounts().AddAccount(account).ok());
+    auto [headers, status] = second_.Login(login, login + "-pw");
+    EXPECT_EQ(status, 200);
+    return headers;
   }
 
   std::unique_ptr<testing::PostgresServer> postgres_;
@@ -190,7 +192,7 @@ TEST_F(ScaleOutTest, ABatchSentToOneServerIsReportedByTheOtherAsTheEmbeddedEngin
 // the history above: won in March are D1 (Anna, 500.00) and D4 (Boris, 150.00); created in
 // March all four. Boris, a manager, sees only his own deals D3 and D4, whatever he asks for.
 TEST_F(ScaleOutTest, DrillDownListsTheDealsBehindARowAndAManagerSeesOnlyHisOwn) {
-  ASSERT_NO_FATAL_FAILURE(AddManagerBoris());
+  httplib::Headers boris_headers = Manager("boris", "u2");
 
   json anna_row = Request("won_amount");
   anna_row["group"] = {{"responsible", "u1"}};
@@ -217,8 +219,6 @@ TEST_F(ScaleOutTest, DrillDownListsTheDealsBehindARowAndAManagerSeesOnlyHisOwn) 
   ASSERT_EQ(status, 200) << answer.dump();
   EXPECT_EQ(Ids(answer), (std::vector<std::string>{"D4", "D1"}));  // 150.00, 500.00
 
-  auto [boris_headers, login] = second_.Login("boris", "boris-pw");
-  ASSERT_EQ(login, 200);
   std::tie(status, answer) = Drill(boris_headers, Request("created_count"));
   ASSERT_EQ(status, 200) << answer.dump();
   EXPECT_EQ(answer["total"], 2);
@@ -272,7 +272,7 @@ TEST_F(ScaleOutTest, DrillDownOfActivitiesShowsAManagerOnlyHisOwnAndThoseOnHisDe
   ASSERT_TRUE(sent);
   ASSERT_EQ(sent->status, 200) << sent->body;
   ASSERT_TRUE(embedded_->Ingest(embedded_->default_workspace(), kActivities).ok());
-  ASSERT_NO_FATAL_FAILURE(AddManagerBoris());
+  httplib::Headers boris_headers = Manager("boris", "u2");
 
   // The admin: Anna's row lists her three, as the embedded engine lists them.
   json anna_row = Request("activity_count");
@@ -287,8 +287,6 @@ TEST_F(ScaleOutTest, DrillDownOfActivitiesShowsAManagerOnlyHisOwnAndThoseOnHisDe
   ASSERT_TRUE(embedded.ok()) << embedded.message();
   EXPECT_EQ(answer, embedded.value());
 
-  auto [boris_headers, login] = second_.Login("boris", "boris-pw");
-  ASSERT_EQ(login, 200);
   std::tie(status, answer) = Drill(boris_headers, Request("activity_count"));
   ASSERT_EQ(status, 200) << answer.dump();
   EXPECT_EQ(Ids(answer), (std::vector<std::string>{"mail-boris", "note-anna"}));
@@ -423,6 +421,139 @@ TEST_F(ScaleOutTest, AWorkspaceAddedOnceIsServedByEveryServerUnderTheSameId) {
                                 "application/json");
   ASSERT_TRUE(answer);
   EXPECT_EQ(json::parse(answer->body)["total"], 4) << answer->body;
+}
+
+// The desktop's feed, new clients and activities by source on a scale-out server. Added to the
+// history above (UTC): D1 and D3 get companies c1 and c2, D4 contact k1 (updates of 25 Mar);
+// activities a1 site (Anna on D1, 4 Mar), a2 site (Boris on D3, 7 Mar), a3 phone (Boris, no
+// deal, 8 Mar); tasks t1 Boris's on D3 due 15 Mar and t2 Anna's on D1 due 16 Mar, both open.
+// Since 1 Mar the admin's feed has 9 events: D1..D4 created, D1 won 10 Mar, D2 lost 12 Mar,
+// t1 overdue 15 Mar, t2 16 Mar, D4 won 20 Mar. Boris (a manager of u2) sees 4: D3, D4
+// created, t1, D4 won; nothing of Anna's. New clients of March: c1 (D1), c2 (D3), k1 (D4);
+// Boris: c2 and k1. Sources of March: site 2, phone 1; Boris: phone 1 (a3), site 1 (a2).
+// While ClickHouse is down they answer 503.
+TEST_F(ScaleOutTest, TheDesktopsFeedAndTablesAnswerAsEmbeddedAndAManagerSeesOnlyHisOwn) {
+  std::string more =
+      R"({"type":"deal_update","id":"D1","at":"2026-03-25T00:00:00Z","set":{"company_id":"c1"}}
+{"type":"deal_update","id":"D3","at":"2026-03-25T00:00:00Z","set":{"company_id":"c2"}}
+{"type":"deal_update","id":"D4","at":"2026-03-25T00:00:00Z","set":{"contact_id":"k1"}}
+{"type":"activity","id":"a1","kind":"call","direction":"in","deal_id":"D1","user_id":"u1","source":"site","at":"2026-03-04T10:00:00Z"}
+{"type":"activity","id":"a2","kind":"chat","direction":"in","deal_id":"D3","user_id":"u2","source":"site","at":"2026-03-07T10:00:00Z"}
+{"type":"activity","id":"a3","kind":"call","direction":"out","user_id":"u2","source":"phone","at":"2026-03-08T10:00:00Z"}
+{"type":"task","id":"t1","deal_id":"D3","user_id":"u2","title":"Call the client","created_at":"2026-03-05T10:00:00Z","deadline":"2026-03-15T10:00:00Z","completed_at":null}
+{"type":"task","id":"t2","deal_id":"D1","user_id":"u1","title":"Send the contract","created_at":"2026-03-05T10:00:00Z","deadline":"2026-03-16T10:00:00Z","completed_at":null}
+)";
+  Result<std::string> token = IssueIngestToken(first_.runtime->accounts(),
+                                               first_.runtime->default_workspace(), NowMicros());
+  ASSERT_TRUE(token.ok()) << token.message();
+  auto sent = first_.client->Post("/api/v1/events", {{"Authorization", "Bearer " + token.value()}},
+                                  more, "application/x-ndjson");
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 200) << sent->body;
+  ASSERT_TRUE(embedded_->Ingest(embedded_->default_workspace(), more).ok());
+  httplib::Headers boris = Manager("boris", "u2");
+  std::shared_ptr<const Engine> engine = embedded_->engine(embedded_->default_workspace());
+  const Visibility only_boris{false, {"u2"}};
+
+  auto feed = [&](const httplib::Headers& headers) {
+    auto answer = second_.client->Get("/api/v1/feed?since=2026-03-01T00:00:00Z", headers);
+    EXPECT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200) << answer->body;
+    return json::parse(answer->body);
+  };
+  auto listed = [](const json& answer) {
+    std::vector<std::string> out;
+    for (const json& event : answer["events"]) {
+      out.push_back(event["kind"].get<std::string>() + " " +
+                    event.value(event["kind"] == "overdue" ? "task_id" : "deal_id", ""));
+    }
+    return out;
+  };
+  auto embedded_feed = [&](const json& answer, const Visibility& visibility) {
+    FeedWindow window{ParseInstant("2026-03-01T00:00:00Z").value().micros,
+                      ParseInstant(answer["until"].get<std::string>()).value().micros, 50};
+    Result<json> expected =
+        embedded_->Feed(embedded_->default_workspace(), *engine, visibility, window);
+    EXPECT_TRUE(expected.ok()) << expected.message();
+    json same = answer;
+    for (const char* key : {"since", "until", "last_visit"}) same.erase(key);
+    EXPECT_EQ(same, expected.value());
+  };
+  json all = feed(headers_);
+  EXPECT_EQ(all["total"], 9);
+  EXPECT_EQ(listed(all),
+            (std::vector<std::string>{"won D4", "overdue t2", "overdue t1", "lost D2", "won D1",
+                                      "created D4", "created D3", "created D2", "created D1"}));
+  embedded_feed(all, Visibility{});
+  json for_boris = feed(boris);
+  EXPECT_EQ(listed(for_boris),
+            (std::vector<std::string>{"won D4", "overdue t1", "created D4", "created D3"}));
+  EXPECT_EQ(for_boris.dump().find("u1"), std::string::npos) << for_boris.dump();
+  embedded_feed(for_boris, only_boris);
+
+  // The feed's export under the same visibility.
+  auto exported = second_.client->Post(
+      "/api/v1/export", boris, R"({"format":"csv","feed":{"since":"2026-03-01T00:00:00Z"}})",
+      "application/json");
+  ASSERT_TRUE(exported);
+  ASSERT_EQ(exported->status, 200) << exported->body;
+  EXPECT_NE(exported->body.find("Call the client"), std::string::npos) << exported->body;
+  EXPECT_NE(exported->body.find("Order 4"), std::string::npos) << exported->body;
+  EXPECT_EQ(exported->body.find("Order 1"), std::string::npos) << exported->body;
+  EXPECT_EQ(exported->body.find("Send the contract"), std::string::npos) << exported->body;
+
+  json march = {{"period", {{"from", "2026-03-01"}, {"to", "2026-04-01"}}}};
+  auto table = [&](const char* path, const httplib::Headers& headers) {
+    auto answer = second_.client->Post(path, headers, march.dump(), "application/json");
+    EXPECT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200) << answer->body;
+    return json::parse(answer->body);
+  };
+  Instant now{NowMicros()};
+  int64_t ws = embedded_->default_workspace();
+  json clients = table("/api/v1/clients", headers_);
+  EXPECT_EQ(clients, (json{{"total", 3}, {"companies", 2}, {"contacts", 1}}));
+  EXPECT_EQ(clients, embedded_->NewClients(ws, *engine, march, now, Visibility{}).value());
+  clients = table("/api/v1/clients", boris);
+  EXPECT_EQ(clients, (json{{"total", 2}, {"companies", 1}, {"contacts", 1}}));
+  EXPECT_EQ(clients, embedded_->NewClients(ws, *engine, march, now, only_boris).value());
+
+  json sources = table("/api/v1/activity_sources", headers_);
+  EXPECT_EQ(sources, (json{{"rows",
+                            {{{"group", {{"source", "site"}}}, {"value", 2}},
+                             {{"group", {{"source", "phone"}}}, {"value", 1}}}},
+                           {"total", 3}}));
+  EXPECT_EQ(sources, embedded_->ActivitySources(ws, *engine, march, now, Visibility{}).value());
+  sources = table("/api/v1/activity_sources", boris);
+  EXPECT_EQ(sources, (json{{"rows",
+                            {{{"group", {{"source", "phone"}}}, {"value", 1}},
+                             {{"group", {{"source", "site"}}}, {"value", 1}}}},
+                           {"total", 2}}));
+  EXPECT_EQ(sources, embedded_->ActivitySources(ws, *engine, march, now, only_boris).value());
+  // Its export: Boris's two sources, one activity each, and the total.
+  exported = second_.client->Post(
+      "/api/v1/export", boris,
+      json{{"format", "csv"}, {"language", "en"}, {"activity_sources", march}}.dump(),
+      "application/json");
+  ASSERT_TRUE(exported);
+  ASSERT_EQ(exported->status, 200) << exported->body;
+  EXPECT_NE(exported->body.find("phone,1"), std::string::npos) << exported->body;
+  EXPECT_NE(exported->body.find("site,1"), std::string::npos) << exported->body;
+  EXPECT_NE(exported->body.find("total,2"), std::string::npos) << exported->body;
+  EXPECT_EQ(exported->body.find("site,2"), std::string::npos) << exported->body;
+
+  // While ClickHouse is down they answer 503, and again once it is back.
+  cluster_->Stop();
+  auto down = second_.client->Get("/api/v1/feed?since=2026-03-01T00:00:00Z", headers_);
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503) << down->body;
+  EXPECT_EQ(down->get_header_value("Retry-After"), "5");
+  down = second_.client->Post("/api/v1/clients", headers_, march.dump(), "application/json");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503) << down->body;
+  cluster_->Start();
+  ASSERT_TRUE(cluster_->error().empty()) << cluster_->error();
+  EXPECT_EQ(feed(headers_)["total"], 9);
 }
 
 }  // namespace
