@@ -213,16 +213,15 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
   }
   c.Scanned(deals.size(), 1);
   int64_t read = 0;
-  for (int32_t d = 0; d < deals.size(); ++d) {
-    if (parts == kByClose) {
-      Outcome outcome = c.state.outcome(Row(d));
-      if (!(need_won && outcome == Outcome::kWon) && !(need_lost && outcome == Outcome::kLost)) {
-        continue;
-      }
+  c.state.ForEachOutcome([&](size_t row, Outcome outcome) {
+    if (parts == kByClose && !(need_won && outcome == Outcome::kWon) &&
+        !(need_lost && outcome == Outcome::kLost)) {
+      return;
     }
     ++read;
+    int32_t d = static_cast<int32_t>(row);
     if (c.DealPasses(d)) scan.Deal(d, parts);
-  }
+  });
   c.Scanned(read, 53);
 }
 

@@ -88,6 +88,12 @@ class DealStates {
   Outcome outcome(size_t row) const {
     return outcomes_ != nullptr ? (*outcomes_)[row] : own_outcome_[row];
   }
+  // Calls fn(size_t row, Outcome outcome) for every deal in row order, in a tight loop.
+  template <typename Fn>
+  void ForEachOutcome(Fn&& fn) const {
+    if (outcomes_ != nullptr) return outcomes_->ForEach(fn);
+    for (size_t row = 0; row < own_outcome_.size(); ++row) fn(row, own_outcome_[row]);
+  }
 
  private:
   std::vector<DealMoment> own_;
