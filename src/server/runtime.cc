@@ -196,6 +196,11 @@ std::shared_ptr<const AdminSettings> Runtime::settings(int64_t workspace_id) con
   return workspace->settings;
 }
 
+AdminSettings Runtime::SettingsOrDefaults(int64_t workspace_id) const {
+  std::shared_ptr<const AdminSettings> stored = settings(workspace_id);
+  return stored ? *stored : AdminSettings{};
+}
+
 int64_t Runtime::DataVersion(int64_t workspace_id) const {
   Workspace* workspace = Find(workspace_id);
   if (workspace == nullptr) return 0;
@@ -241,10 +246,9 @@ Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engin
   if (!facts_) return RunReport(engine, request, now, visibility);
   // The directory engine already holds what the compiler resolves the request against; the
   // admin's price and source fields rewrite the deals the SQL reads.
-  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
-                               visibility, admin ? *admin : AdminSettings{});
+                               visibility, SettingsOrDefaults(workspace_id));
 }
 
 Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,
@@ -253,39 +257,35 @@ Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& en
   if (!facts_) return RunDrilldown(engine, request, now, visibility);
   // The directory as the server holds it: the admin's settings (the deep link among them)
   // apply.
-  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::RunDrilldown(*facts_, WorkspaceName(workspace_id), view.tables(), request,
-                                  now, visibility, admin ? *admin : AdminSettings{});
+                                  now, visibility, SettingsOrDefaults(workspace_id));
 }
 
 Result<nlohmann::json> Runtime::Feed(int64_t workspace_id, const Engine& engine,
                                      const Visibility& visibility, const FeedWindow& window) const {
   if (!facts_) return BuildFeed(engine.Read().tables(), visibility, window);
-  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::Feed(*facts_, WorkspaceName(workspace_id), view.tables(), visibility, window,
-                          admin ? *admin : AdminSettings{});
+                          SettingsOrDefaults(workspace_id));
 }
 
 Result<nlohmann::json> Runtime::NewClients(int64_t workspace_id, const Engine& engine,
                                            const nlohmann::json& request, Instant now,
                                            const Visibility& visibility) const {
   if (!facts_) return voronka::NewClients(engine.Read().tables(), request, now, visibility);
-  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::NewClients(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
-                                visibility, admin ? *admin : AdminSettings{});
+                                visibility, SettingsOrDefaults(workspace_id));
 }
 
 Result<nlohmann::json> Runtime::ActivitySources(int64_t workspace_id, const Engine& engine,
                                                 const nlohmann::json& request, Instant now,
                                                 const Visibility& visibility) const {
   if (!facts_) return voronka::ActivitySources(engine.Read().tables(), request, now, visibility);
-  std::shared_ptr<const AdminSettings> admin = settings(workspace_id);
   Engine::ReadView view = engine.Read();
   return clickhouse::ActivitySources(*facts_, WorkspaceName(workspace_id), view.tables(), request,
-                                     now, visibility, admin ? *admin : AdminSettings{});
+                                     now, visibility, SettingsOrDefaults(workspace_id));
 }
 
 Result<bool> Runtime::SaveSettings(int64_t workspace_id, const AdminSettings& settings,

@@ -100,6 +100,8 @@ class Runtime {
 
   // The admin settings of a workspace (defaults when never saved), or null for an unknown one.
   std::shared_ptr<const AdminSettings> settings(int64_t workspace_id) const;
+  // The same as a value: the defaults also for an unknown workspace.
+  AdminSettings SettingsOrDefaults(int64_t workspace_id) const;
   // Stores new settings and makes them take effect: the deep link and forgotten threshold at
   // once; when stage semantics, price, source or capacities change, the workspace's engine is
   // rebuilt from the store in the background (reports meanwhile answer from the old one, and
