@@ -23,39 +23,6 @@ std::string Activities(const std::string& committed) {
          committed + " GROUP BY id)";
 }
 
-// Every task whose task record arrived: its deal and creation as last sent, its user, deadline
-// and completion by the latest order key (2 x created_at for the record, 2 x at + 1 for an
-// update; ties to the later arrival): k_deal, k_user, k_created, k_deadline, k_completed; with
-// `titles`, also k_title (as last sent).
-std::string Tasks(const std::string& committed, bool titles = false) {
-  auto member = [](const std::string& name) {
-    return "if(name = '" + name + "', if(is_null = 1, " + Int(kNoTime) +
-           ", toInt64OrZero(value)), " + Int(kNoTime) + ")";
-  };
-  return "SELECT task_id AS k_id, argMaxIf(t_deal, (b, s), base = 1) AS k_deal, " +
-         std::string(titles ? "argMaxIf(t_title, (b, s), base = 1) AS k_title, " : "") +
-         "argMaxIf(t_created, (b, s), base = 1) AS k_created, "
-         "argMaxIf(t_user, (k, b, s), has_user = 1) AS k_user, "
-         "argMaxIf(t_deadline, (k, b, s), has_deadline = 1) AS k_deadline, "
-         "argMaxIf(t_completed, (k, b, s), has_completed = 1) AS k_completed FROM ("
-         "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS t_deal, " +
-         std::string(titles ? "title AS t_title, " : "") +
-         "toInt64(created_at) AS "
-         "t_created, user_id AS t_user, toInt64(deadline) AS t_deadline, toInt64(completed_at) AS "
-         "t_completed, toUInt8(1) AS has_user, toUInt8(1) AS has_deadline, toUInt8(1) AS "
-         "has_completed, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, toUInt32(seq) AS s "
-         "FROM tasks WHERE " +
-         committed + " UNION ALL SELECT task_id, toUInt8(0), ''," +
-         std::string(titles ? " '' AS no_title," : "") +
-         " toInt64(0), if(name = 'user_id' AND "
-         "is_null = 0, value, ''), " +
-         member("deadline") + ", " + member("completed_at") +
-         ", toUInt8(name = 'user_id'), toUInt8(name = 'deadline'), toUInt8(name = "
-         "'completed_at'), toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq) FROM task_updates "
-         "WHERE " +
-         committed + ") GROUP BY task_id HAVING max(base) = 1";
-}
-
 // One kind of item as rows: its deal ('' none), own user, the instant bucketed, kind and
 // direction (-1 unless an activity) and contribution; for drill-down also what it is, its id (a
 // stage change's: its deal's), a stage change's time, and a task's title and times.
@@ -140,7 +107,7 @@ class ItemCompiler {
 
   std::string Items() const {
     std::string activities = "(" + Activities(committed_) + ")";
-    std::string tasks = "(" + Tasks(committed_, listing_) + ")";
+    std::string tasks = "(" + FoldedTasks(committed_, listing_) + ")";
     const std::string before_t = " < " + horizon_;
     auto activity = [&](const std::string& a, const std::string& b, const std::string& x) {
       ItemColumns row{.deal = "a_deal",
@@ -383,6 +350,36 @@ class ItemCompiler {
 
 }  // namespace
 
+std::string FoldedTasks(const std::string& committed, bool titles) {
+  auto member = [](const std::string& name) {
+    return "if(name = '" + name + "', if(is_null = 1, " + Int(kNoTime) +
+           ", toInt64OrZero(value)), " + Int(kNoTime) + ")";
+  };
+  return "SELECT task_id AS k_id, argMaxIf(t_deal, (b, s), base = 1) AS k_deal, " +
+         std::string(titles ? "argMaxIf(t_title, (b, s), base = 1) AS k_title, " : "") +
+         "argMaxIf(t_created, (b, s), base = 1) AS k_created, "
+         "argMaxIf(t_user, (k, b, s), has_user = 1) AS k_user, "
+         "argMaxIf(t_deadline, (k, b, s), has_deadline = 1) AS k_deadline, "
+         "argMaxIf(t_completed, (k, b, s), has_completed = 1) AS k_completed FROM ("
+         "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS t_deal, " +
+         std::string(titles ? "title AS t_title, " : "") +
+         "toInt64(created_at) AS "
+         "t_created, user_id AS t_user, toInt64(deadline) AS t_deadline, toInt64(completed_at) AS "
+         "t_completed, toUInt8(1) AS has_user, toUInt8(1) AS has_deadline, toUInt8(1) AS "
+         "has_completed, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, toUInt32(seq) AS s "
+         "FROM tasks WHERE " +
+         committed + " UNION ALL SELECT task_id, toUInt8(0), ''," +
+         std::string(titles ? " '' AS no_title," : "") +
+         " toInt64(0), if(name = 'user_id' AND "
+         "is_null = 0, value, ''), " +
+         member("deadline") + ", " + member("completed_at") +
+         ", toUInt8(name = 'user_id'), toUInt8(name = 'deadline'), toUInt8(name = "
+         "'completed_at'), toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq) FROM task_updates "
+         "WHERE " +
+         committed + ") GROUP BY task_id HAVING max(base) = 1";
+}
+
+
 bool IsItemMetric(MetricId id) {
   switch (id) {
     case MetricId::kActivityCount:
@@ -413,7 +410,7 @@ std::string WithDealTasks(const std::string& deals, const std::string& committed
   return "SELECT * FROM (" + deals +
          ") ANY LEFT JOIN (SELECT k_deal AS id, groupArray(k_created) AS task_created, "
          "groupArray(k_completed) AS task_completed FROM (" +
-         Tasks(committed) + ") WHERE k_deal != '' GROUP BY k_deal) USING id";
+         FoldedTasks(committed) + ") WHERE k_deal != '' GROUP BY k_deal) USING id";
 }
 
 std::string HasOpenTask(const std::string& limit) {

@@ -47,6 +47,12 @@ CompiledItems CompileItemListing(const Tables& directory, const std::string& com
                                  const ReportRequest& request, const Visibility& visibility,
                                  const ItemDeals& deals);
 
+// Every task whose task record arrived, one row each: k_id; its deal and creation as last sent
+// (k_deal, k_created); its user, deadline and completion by the latest order key (2 x
+// created_at for the record, 2 x at + 1 for an update; ties to the later arrival): k_user,
+// k_deadline, k_completed; with `titles`, also its title as last sent (k_title).
+std::string FoldedTasks(const std::string& committed, bool titles = false);
+
 // no_task_count: adds to the deal rows of `deals` (column `id`) the creation and completion
 // times of their tasks (task_created, task_completed; kNoTime when not completed)...
 std::string WithDealTasks(const std::string& deals, const std::string& committed);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "clickhouse/activity_sql.h"
 #include "clickhouse/compiler.h"
 #include "clickhouse/deal_sql.h"
 #include "clickhouse/deal_terms.h"
@@ -35,34 +36,6 @@ std::string UserVisible(const std::string& user, const Visibility& visibility) {
   return "has(" + StringArray(visibility.user_ids) + ", " + user + ")";
 }
 
-// Every task whose task record arrived: its deal and title as last sent, its user, deadline and
-// completion by the latest order key (2 x created_at for the record, 2 x at + 1 for an update;
-// ties to the later arrival): k_id, k_deal, k_title, k_user, k_deadline, k_completed.
-std::string Tasks(const std::string& committed) {
-  auto member = [](const std::string& name) {
-    return "if(name = '" + name + "', if(is_null = 1, " + Int(kNoTime) +
-           ", toInt64OrZero(value)), " + Int(kNoTime) + ")";
-  };
-  return "SELECT task_id AS k_id, argMaxIf(t_deal, (b, s), base = 1) AS k_deal, "
-         "argMaxIf(t_title, (b, s), base = 1) AS k_title, "
-         "argMaxIf(t_user, (k, b, s), has_user = 1) AS k_user, "
-         "argMaxIf(t_deadline, (k, b, s), has_deadline = 1) AS k_deadline, "
-         "argMaxIf(t_completed, (k, b, s), has_completed = 1) AS k_completed FROM ("
-         "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS t_deal, title AS t_title, user_id "
-         "AS t_user, toInt64(deadline) AS t_deadline, toInt64(completed_at) AS t_completed, "
-         "toUInt8(1) AS has_user, toUInt8(1) AS has_deadline, toUInt8(1) AS has_completed, "
-         "toInt64(2 * created_at) AS k, toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks "
-         "WHERE " +
-         committed +
-         " UNION ALL SELECT task_id, toUInt8(0) AS base, '' AS t_deal, '' AS t_title, "
-         "if(name = 'user_id' AND is_null = 0, value, '') AS t_user, " +
-         member("deadline") + " AS t_deadline, " + member("completed_at") +
-         " AS t_completed, toUInt8(name = 'user_id') AS has_user, toUInt8(name = 'deadline') AS "
-         "has_deadline, toUInt8(name = 'completed_at') AS has_completed, toInt64(2 * at + 1) AS "
-         "k, toUInt64(batch) AS b, toUInt32(seq) AS s FROM task_updates WHERE " +
-         committed + ") GROUP BY task_id HAVING max(base) = 1";
-}
-
 // The feed's events as rows f_at, f_kind, f_deal ('' when not shown), f_title, f_amount,
 // f_entity, f_stage, f_from ('' none), f_task ('' none), f_task_title, f_user ('' none):
 // branch A from each deal (its creation, its stage changes, its tasks that became overdue),
@@ -86,7 +59,7 @@ std::string FeedEvents(const Tables& directory, const std::string& committed,
   // Kinds: created 0, stage 1, won 2, lost 3, overdue 4 (FeedKind).
   std::string kind = "toUInt8(multiIf(" + semantic + " = 1, 2, " + semantic + " = 2, 3, 1))";
   // A task became overdue at its deadline when it was not completed by then.
-  std::string overdue = "SELECT * FROM (" + Tasks(committed) +
+  std::string overdue = "SELECT * FROM (" + FoldedTasks(committed, true) +
                         ") WHERE k_deadline != " + Int(kNoTime) + " AND " + inside("k_deadline") +
                         " AND NOT (k_completed != " + Int(kNoTime) +
                         " AND k_completed <= k_deadline)";
