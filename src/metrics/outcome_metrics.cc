@@ -77,13 +77,16 @@ struct OutcomeScan {
     const Buckets& buckets = *c.buckets;
     size_t row = Row(d);
     const DealMoment& m = c.state[row];
-    int64_t amount = t.deals.amount.value[row];
-    int64_t created = t.deals.created_at[row];
     bool won = m.outcome == Outcome::kWon;
     bool lost = m.outcome == Outcome::kLost;
+    // The creation is read only when it buckets the deal or measures its cycle, the amount
+    // only once the deal is in the period.
+    bool need_created = (part & kByCreation) || metric == MetricId::kAvgCycleDays;
+    int64_t created = need_created ? t.deals.created_at[row] : 0;
     int32_t created_bucket = (part & kByCreation) ? buckets.IndexOf(created) : -1;
     int32_t close_bucket = (part & kByClose) && (won || lost) ? buckets.IndexOf(m.close) : -1;
     if (created_bucket < 0 && close_bucket < 0) return;
+    int64_t amount = t.deals.amount.value[row];
     Item item = DealItem(c, d);
     switch (metric) {
       case MetricId::kCreatedCount:
