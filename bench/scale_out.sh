@@ -5,6 +5,7 @@
 # scripts/clickhouse.sh on loopback and stopped after; its data stays in build/scale-out/ so a
 # second run of the same size skips the import.
 #   bench/scale_out.sh [S|M|L] [RUNS]
+# ONLY=TEXT in the environment runs only the reports whose name contains TEXT.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size=${1:-S}
@@ -27,7 +28,7 @@ facts=clickhouse://127.0.0.1:$port/voronka_bench
 "$build/src/cli/voronka" cluster init --facts "$facts" --cluster voronka_test >/dev/null
 "$build/bench/scale_out_bench" --facts "$facts" --shard "$facts" \
   --shard "clickhouse://127.0.0.1:$((port + 2))/voronka_bench" \
-  --deals "$deals" --runs "$runs" --work "$work"
+  --deals "$deals" --runs "$runs" --work "$work" ${ONLY:+--only "$ONLY"}
 for shard in 1 2; do
   echo "ClickHouse shard $shard resident: $("$root/scripts/clickhouse.sh" rss "$work/cluster/shard$shard") bytes"
 done

@@ -5,8 +5,10 @@
 // bench/scale_out.sh starts a local two-shard cluster, runs this and stops it.
 //
 //   scale_out_bench --facts clickhouse://HOST:PORT/DB [--shard clickhouse://...]...
-//                   [--deals N] [--runs R] [--end-date YYYY-MM-DD] [--work DIR]
+//                   [--deals N] [--runs R] [--end-date YYYY-MM-DD] [--work DIR] [--only TEXT]
 //
+// --only TEXT runs only the reports whose name contains TEXT (at L a whole overview set takes
+// tens of minutes on 18.16; the sum line then covers those reports).
 // The schema must exist (`voronka cluster init`); the history goes into workspace "bench_N"
 // (N: the number of deals), imported once and reused by later runs of the same size.
 #include <algorithm>
@@ -42,6 +44,7 @@ struct Options {
   int runs = 5;
   std::string end_date = "2026-10-31";
   std::string work = ".";
+  std::string only;  // run only the reports whose name contains this text
 };
 
 [[noreturn]] void Die(const std::string& message) {
@@ -181,6 +184,11 @@ int Run(const Options& options) {
               "  ratio\n",
               options.runs);
   double embedded_sum = 0, scale_out_sum = 0;
+  if (!options.only.empty()) {
+    std::erase_if(overview, [&](const BenchQuery& query) {
+      return query.name.find(options.only) == std::string::npos;
+    });
+  }
   for (const BenchQuery& query : overview) {
     json mine = embedded(query);
     json theirs = scale_out(query);
@@ -230,10 +238,12 @@ int main(int argc, char** argv) {
       options.end_date = value();
     } else if (arg == "--work") {
       options.work = value();
+    } else if (arg == "--only") {
+      options.only = value();
     } else {
       std::fprintf(stderr,
                    "usage: scale_out_bench --facts URL [--shard URL]... [--deals N] [--runs R] "
-                   "[--end-date DATE] [--work DIR]\n");
+                   "[--end-date DATE] [--work DIR] [--only TEXT]\n");
       return 2;
     }
   }
