@@ -132,7 +132,7 @@ async function runDatabase(name, o, tsvDir, p, checks, voronka, report) {
     await db.exec(sqlText(name, 'derive'));
     await db.exec(sqlText(name, 'indexes'));
     const loadMs = ms(started);
-    const resident = db.residentBytes() ?? (process.memoryUsage().rss - rssBefore);
+    const resident = (await db.residentBytes()) ?? (process.memoryUsage().rss - rssBefore);
     const entry = { engine: name, version: db.version, threads: db.threads, load_seconds: loadMs / 1000,
       resident_bytes: resident, times: {} };
     console.log(`${name} ${db.version}: loaded in ${(loadMs / 1000).toFixed(1)} s, resident ` +
@@ -162,7 +162,9 @@ async function runDatabase(name, o, tsvDir, p, checks, voronka, report) {
         entry.times[check.id] = median(times);
       }
     }
-    console.log(`${name}: ${checks.length} answers equal to Voronka's`);
+    const sum = (e) => checks.reduce((s, c) => s + (e.times[c.id] ?? 0), 0);
+    console.log(`${name}: ${checks.length} answers equal to Voronka's` +
+      (o.checkOnly ? '' : `; overview set ${sum(entry).toFixed(1)} ms (Voronka ${sum(report.engines[0]).toFixed(2)} ms)`));
     report.engines.push(entry);
   } finally {
     await db.close();
@@ -234,10 +236,23 @@ async function main() {
     `resident ${(v.resident_bytes / 1e6).toFixed(0)} MB, 1 thread`);
   const report = { machine: machine(), size: o.size, deals: o.deals, engines: [ventry],
     bandwidth_gbps: v.read_bandwidth_gbps };
+  // A database that fails (not a mismatch: that stops the run) is reported and skipped, and
+  // the figures so far are saved after each one, so a long run keeps what it measured.
+  const reportFile = path.join(o.work, `report-${o.deals}.json`);
+  const failed = [];
   for (const name of o.engines.filter((e) => e !== 'voronka')) {
-    await runDatabase(name, o, tsvDir, p, checks, voronka, report);
+    try {
+      await runDatabase(name, o, tsvDir, p, checks, voronka, report);
+    } catch (e) {
+      console.error(`${name} failed: ${e.stack ?? String(e)}`);
+      failed.push(name);
+    }
+    fs.writeFileSync(reportFile, JSON.stringify(report, null, 1));
   }
-  console.log(`\nall ${checks.length} checks agree across ${o.engines.join(', ')}`);
+  const ran = report.engines.map((e) => e.engine);
+  console.log(`\nall ${checks.length} checks agree across ${ran.join(', ')}` +
+    (failed.length ? `; FAILED: ${failed.join(', ')}` : ''));
+  if (failed.length) process.exitCode = 1;
   if (o.checkOnly) return;
   const total = checks.reduce((s, c) => s + ventry.times[c.id], 0);
   const floorMs = v.read_bandwidth_gbps ? ventry.bytes / (v.read_bandwidth_gbps * 1e9) * 1000 : null;
@@ -245,7 +260,6 @@ async function main() {
     `Voronka's overview set scans ${(ventry.bytes / 1e6).toFixed(1)} MB -> floor ${floorMs.toFixed(2)} ms; ` +
     `measured ${total.toFixed(2)} ms = ${(total / floorMs).toFixed(1)}× the floor\n`);
   console.log(printTable(report, checks));
-  fs.writeFileSync(path.join(o.work, `report-${o.deals}.json`), JSON.stringify(report, null, 1));
 }
 
 main().catch((e) => {

@@ -22,7 +22,12 @@ export async function open() {
     async query(sql) {
       return (await db.runAndReadAll(sql)).getRows();
     },
-    residentBytes() { return null; },
+    // What DuckDB's buffer manager holds: the runner's own resident size would count what the
+    // engines before it left behind.
+    async residentBytes() {
+      const rows = (await db.runAndReadAll('SELECT sum(memory_usage_bytes) FROM duckdb_memory()')).getRows();
+      return Number(rows[0][0]);
+    },
     async close() { db.closeSync?.(); },
   };
 }
