@@ -1,7 +1,9 @@
+#include <cstdio>
 #include <filesystem>
 
 #include "access/secret.h"
 #include "importers/crm_hooks.h"
+#include "importers/crm_state.h"
 #include "server/hooks.h"
 #include "server/http_util.h"
 
@@ -32,12 +34,35 @@ void HandleHook(Runtime& runtime, const std::string& crm, RouteContext& context)
     return SendError(context.response, 401,
                      "a valid ingest token is required (?token=... in the webhook address)");
   }
-  std::string data_dir = fs::path(runtime.store().path()).parent_path().string();
-  Result<CrmHookCredentials> credentials = LoadHookCredentials(data_dir, crm, *workspace);
-  if (!credentials.ok()) return SendError(context.response, 409, credentials.message());
+  // The credentials are in the metadata store, shared by every server of a scale-out setup
+  // (an embedded install's old file is moved in on first use).
+  std::string data_dir = runtime.data_dir();
+  Result<std::optional<CrmHookCredentials>> kept =
+      LoadHookCredentials(runtime.crm_state(), data_dir, *workspace, crm);
+  if (!kept.ok()) {
+    std::fprintf(stderr, "hooks/%s: %s\n", crm.c_str(), kept.message().c_str());
+    return SendError(context.response, 503, "the workspace's " + crm +
+                                                " credentials cannot be read now; try again");
+  }
+  if (!kept->has_value()) {
+    return SendError(context.response, 409,
+                     "the workspace has no " + crm + " credentials yet: run `voronka sync " + crm +
+                         "` for it once, with the same --data (or --meta and --facts) as the "
+                         "server (see docs/import.md)");
+  }
+  const std::optional<CrmHookCredentials>& credentials = kept.value();
   std::vector<std::pair<std::string, std::string>> form = ParseFormBody(request.body);
 
-  ScratchDir scratch{fs::path(data_dir) / "hooks-work" / RandomSecret(8)};
+  // The scratch dump of one event: under the data directory in the embedded mode; in the
+  // scale-out mode, where a server keeps nothing of its own, under the system's temporary
+  // folder.
+  fs::path scratch_root = fs::path(data_dir) / "hooks-work";
+  if (runtime.scale_out()) {
+    std::error_code error;
+    fs::path temporary = fs::temp_directory_path(error);
+    scratch_root = (error ? fs::path("/tmp") : temporary) / "voronka-hooks";
+  }
+  ScratchDir scratch{scratch_root / RandomSecret(8)};
   HookBatch hook;
   if (crm == "bitrix24") {
     const std::string& expected = credentials->bitrix24_application_token;
