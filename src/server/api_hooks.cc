@@ -23,6 +23,22 @@ struct ScratchDir {
   }
 };
 
+// `text` with every credential blanked out: what a CRM or a failed fetch says goes into an
+// answer, and the credentials are secrets (the sync checked them, so none should be named).
+std::string WithoutCredentials(std::string text, const CrmHookCredentials& credentials) {
+  for (const std::string* secret :
+       {&credentials.bitrix24_webhook, &credentials.bitrix24_application_token,
+        &credentials.amocrm_token}) {
+    if (secret->empty()) continue;
+    constexpr std::string_view kMask = "[credentials]";
+    for (size_t at = text.find(*secret); at != std::string::npos;
+         at = text.find(*secret, at + kMask.size())) {
+      text.replace(at, secret->size(), kMask);
+    }
+  }
+  return text;
+}
+
 void HandleHook(Runtime& runtime, const std::string& crm, RouteContext& context) {
   const httplib::Request& request = context.request;
   std::string token = request.get_param_value("token");
@@ -90,7 +106,9 @@ void HandleHook(Runtime& runtime, const std::string& crm, RouteContext& context)
     hook = AmocrmHookBatch(form, fetch);
   }
   if (!hook.bad_event.empty()) return SendError(context.response, 400, hook.bad_event);
-  if (!hook.fetch_error.empty()) return SendError(context.response, 502, hook.fetch_error);
+  if (!hook.fetch_error.empty()) {
+    return SendError(context.response, 502, WithoutCredentials(hook.fetch_error, *credentials));
+  }
   ImportBatch& batch = hook.batch;
   if (!batch.ok()) return SendJson(context.response, 422, json{{"errors", batch.errors}});
   if (batch.records.empty()) {

@@ -233,5 +233,23 @@ TEST_F(HooksTest, AWorkspaceWithoutCredentialsIsToldToSyncFirst) {
   EXPECT_NE(response->body.find("run `voronka sync amocrm`"), std::string::npos) << response->body;
 }
 
+// A fetch that fails on the credentials themselves (a webhook that is not an http address,
+// as a hand-edited store could hold) is said without them: they are secrets.
+TEST_F(HooksTest, AFailedFetchIsSaidWithoutTheCredentials) {
+  CrmHookCredentials credentials;
+  credentials.bitrix24_webhook = "ftp://portal.example/rest/1/k3y-s3cr3t/";
+  std::string token;
+  AddWorkspace("acme", {}, "bitrix24", credentials, &token);
+  Serve();
+  auto failed = Post("/api/v1/hooks/bitrix24?token=" + token,
+                     "event=ONCRMDEALUPDATE&data%5BFIELDS%5D%5BID%5D=3");
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 502);
+  EXPECT_EQ(failed->body.find("k3y-s3cr3t"), std::string::npos) << failed->body;
+  EXPECT_NE(failed->body.find("webhook '[credentials]' is not an http(s) address"),
+            std::string::npos)
+      << failed->body;
+}
+
 }  // namespace
 }  // namespace voronka
