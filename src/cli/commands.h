@@ -37,8 +37,9 @@ inline constexpr int kExitFailure = 2;
 
 // The help of the --meta option of `serve`, `user` and `token`.
 inline constexpr const char* kMetaHelp =
-    "PostgreSQL database for accounts, sessions, layouts, settings, tokens and saved reports,\n"
-    "shared by several servers: postgresql://USER@HOST:PORT/DB (default: in the data directory)";
+    "PostgreSQL database for accounts, sessions, layouts, settings, tokens, saved reports and\n"
+    "CRM hook credentials, shared by several servers: postgresql://USER@HOST:PORT/DB\n"
+    "(default: in the data directory)";
 
 // The help of the --facts option (scale-out facts in ClickHouse).
 inline constexpr const char* kFactsHelp =

@@ -10,7 +10,7 @@ namespace voronka::cli {
 namespace {
 
 struct AmocrmCommandOptions {
-  std::string data_dir;
+  StoreOptions stores;
   std::string workspace;
   std::string dump_dir;
   AmocrmOptions importer;
@@ -26,15 +26,17 @@ void AddImportAmocrmCommand(CLI::App& import) {
       "account/, companies/, contacts/; see docs/import.md) as one atomic batch; importing a\n"
       "newer dump again adds what is new.\n"
       "Example: voronka import amocrm --data /var/lib/voronka --dir dump/ "
-      "--portal https://example.amocrm.ru");
-  command->add_option("--data", options->data_dir, "data directory")->required();
+      "--portal https://example.amocrm.ru\n"
+      "Scale-out: voronka import amocrm --meta postgresql://... --facts clickhouse://... "
+      "--workspace acme --dir dump/");
+  AddStoreOptions(command, options->stores);
   command->add_option("--dir", options->dump_dir, "dump directory")->required();
   command->add_option("--workspace", options->workspace, "workspace name (default: the first)");
   command->add_option("--portal", options->importer.account_url,
                       "account address, for links from reports to leads");
   command->callback([options] {
     int code = RunCrmImport(
-        "amocrm", options->data_dir, options->workspace,
+        "amocrm", options->stores, options->workspace,
         [&](const WorkspaceInfo&) { return ReadAmocrmDump(options->dump_dir, options->importer); });
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });

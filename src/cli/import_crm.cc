@@ -6,11 +6,8 @@
 
 namespace voronka::cli {
 
-namespace {
-
-constexpr size_t kMaxPrinted = 50;
-
 void PrintSome(const std::vector<std::string>& lines, const char* more) {
+  constexpr size_t kMaxPrinted = 50;
   for (size_t i = 0; i < lines.size() && i < kMaxPrinted; ++i) {
     std::fprintf(stderr, "%s\n", lines[i].c_str());
   }
@@ -18,31 +15,48 @@ void PrintSome(const std::vector<std::string>& lines, const char* more) {
     std::fprintf(stderr, "... and %zu more %s\n", lines.size() - kMaxPrinted, more);
 }
 
-}  // namespace
+Result<CrmDestination> OpenCrmDestination(const StoreOptions& options, const std::string& name,
+                                          bool* bad_input) {
+  *bad_input = false;
+  Result<Stores> stores = OpenStores(options);
+  if (!stores.ok()) return stores.status();
+  CrmDestination destination;
+  destination.stores = std::move(stores).value();
+  destination.data_dir = options.data_dir;
+  Result<int64_t> workspace_id = FindImportWorkspace(*destination.stores.workspaces, name);
+  if (!workspace_id.ok()) {
+    *bad_input = true;
+    return workspace_id.status();
+  }
+  std::optional<WorkspaceInfo> info =
+      destination.stores.workspaces->FindWorkspace(workspace_id.value());
+  if (!info) return Status::Error("the workspace is gone");
+  destination.workspace = std::move(*info);
+  if (!options.facts_uri.empty()) {
+    Result<clickhouse::Client> facts = clickhouse::Client::Open(options.facts_uri);
+    if (!facts.ok()) return facts.status();
+    destination.target =
+        std::make_unique<FactsImportTarget>(std::move(facts).value(), destination.workspace.name);
+  } else {
+    destination.target =
+        std::make_unique<SqliteImportTarget>(*destination.stores.records, workspace_id.value());
+  }
+  return destination;
+}
 
-int RunCrmImport(const std::string& command, const std::string& data_dir,
+int RunCrmImport(const std::string& command, const StoreOptions& stores,
                  const std::string& workspace,
                  const std::function<ImportBatch(const WorkspaceInfo&)>& read) {
-  auto store = SqliteStore::Open(data_dir);
-  if (!store.ok()) {
-    std::fprintf(stderr, "voronka import %s: %s\n", command.c_str(), store.message().c_str());
-    return kExitFailure;
+  bool bad_input = false;
+  Result<CrmDestination> destination = OpenCrmDestination(stores, workspace, &bad_input);
+  if (!destination.ok()) {
+    std::fprintf(stderr, "voronka import %s: %s\n", command.c_str(), destination.message().c_str());
+    return bad_input ? kExitBadInput : kExitFailure;
   }
-  Result<int64_t> workspace_id = FindImportWorkspace(*store.value(), workspace);
-  if (!workspace_id.ok()) {
-    std::fprintf(stderr, "voronka import %s: %s\n", command.c_str(),
-                 workspace_id.message().c_str());
-    return kExitBadInput;
-  }
-  std::optional<WorkspaceInfo> info = store.value()->FindWorkspace(workspace_id.value());
-  if (!info) {
-    std::fprintf(stderr, "voronka import %s: the workspace is gone\n", command.c_str());
-    return kExitFailure;
-  }
-  ImportBatch batch = read(*info);
+  ImportBatch batch = read(destination->workspace);
   std::vector<std::string> warnings = std::move(batch.warnings);
   size_t records = batch.records.size();
-  ImportSummary summary = StoreImportBatch(*store.value(), workspace_id.value(), std::move(batch));
+  ImportSummary summary = destination->target->Store(std::move(batch));
   if (!summary.ok()) {
     PrintSome(summary.errors, "errors");
     std::fprintf(stderr, "voronka import %s: %zu errors; nothing was imported\n", command.c_str(),

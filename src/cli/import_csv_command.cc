@@ -10,7 +10,7 @@ namespace voronka::cli {
 namespace {
 
 struct CsvCommandOptions {
-  std::string data_dir;
+  StoreOptions stores;
   std::string workspace;
   std::string mapping;
   std::string file;
@@ -25,13 +25,15 @@ void AddImportCsvCommand(CLI::App& import) {
       "Load deals from a CSV file (, ; or tab; UTF-8 or Windows-1251; decimal point or comma)\n"
       "with a mapping of its columns and stage names (see docs/import.md), as one atomic batch.\n"
       "Dates without an offset are in the workspace's time zone.\n"
-      "Example: voronka import csv --data /var/lib/voronka --mapping map.json deals.csv");
-  command->add_option("--data", options->data_dir, "data directory")->required();
+      "Example: voronka import csv --data /var/lib/voronka --mapping map.json deals.csv\n"
+      "Scale-out: voronka import csv --meta postgresql://... --facts clickhouse://... "
+      "--workspace acme --mapping map.json deals.csv");
+  AddStoreOptions(command, options->stores);
   command->add_option("--mapping", options->mapping, "mapping JSON file")->required();
   command->add_option("--workspace", options->workspace, "workspace name (default: the first)");
   command->add_option("file", options->file, "CSV file")->required();
   command->callback([options] {
-    int code = RunCrmImport("csv", options->data_dir, options->workspace,
+    int code = RunCrmImport("csv", options->stores, options->workspace,
                             [&](const WorkspaceInfo& workspace) {
                               CsvDealsOptions csv;
                               csv.time_zone = workspace.settings.time_zone.value_or("UTC");

@@ -60,8 +60,9 @@ int Serve(const ServeOptions& options) {
   server_options.port = options.port;
   server_options.web_root = options.web_root;
   server_options.vendor_root = options.vendor_root;
-  std::printf("Voronka is serving %s on http://%s:%d\n", options.data_dir.c_str(),
-              options.host.c_str(), options.port);
+  std::string serving = options.data_dir.empty() ? options.facts_uri : options.data_dir;
+  std::printf("Voronka is serving %s on http://%s:%d\n", serving.c_str(), options.host.c_str(),
+              options.port);
   std::fflush(stdout);
   Status status = server.Run(server_options);
   running_server = nullptr;
@@ -81,8 +82,8 @@ void AddServeCommand(CLI::App& app) {
                          "Serve the dashboard and the HTTP API over a data directory.\n"
                          "On first start it creates a workspace and prints its ingest token once.\n"
                          "Example: voronka serve --data /var/lib/voronka --port 8080");
-  command->add_option("--data", options->data_dir, "data directory (created when missing)")
-      ->required();
+  command->add_option("--data", options->data_dir,
+                      "data directory (created when missing; not needed with --meta and --facts)");
   command->add_option("--meta", options->meta_uri, kMetaHelp);
   command->add_option("--facts", options->facts_uri,
                       "clickhouse://HOST:PORT/DB: keep the records in that ClickHouse database "

@@ -1,21 +1,22 @@
 // `voronka sync bitrix24|amocrm`: a CRM's data through its API, page by page.
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/import_crm.h"
 #include "cli/progress_line.h"
 #include "importers/amocrm_sync.h"
 #include "importers/bitrix24_sync.h"
-#include "importers/crm_hooks.h"
-#include "store/sqlite/sqlite_store.h"
+#include "importers/crm_state.h"
 
 namespace voronka::cli {
 
 namespace {
 
 struct SyncOptions {
-  std::string data_dir;
+  StoreOptions stores;
   std::string workspace;
   std::string webhook;            // bitrix24
   std::string base_url;           // amocrm
@@ -24,28 +25,42 @@ struct SyncOptions {
   std::string work_dir;
 };
 
-using SyncFunction =
-    std::function<ImportSummary(SqliteStore&, int64_t workspace, const std::string& work_dir,
-                                std::vector<std::string>& warnings)>;
+// One run of a CRM's sync into the destination's workspace: its pages kept in `work_dir`.
+using SyncFunction = ImportSummary (*)(const SyncOptions&, CrmDestination&,
+                                       const std::string& work_dir,
+                                       std::vector<std::string>& warnings);
 
-// Opens the store and workspace, runs `sync` with its work folder (default: under --data),
-// prints the outcome. Returns the exit code.
-int RunSync(const std::string& crm, const SyncOptions& options, const SyncFunction& sync) {
-  auto store = SqliteStore::Open(options.data_dir);
-  if (!store.ok()) {
-    std::fprintf(stderr, "voronka sync %s: %s\n", crm.c_str(), store.message().c_str());
-    return kExitFailure;
+// Where the pages of an unfinished run wait for the next one: under --data, or in the
+// scale-out mode without it under the system's temporary folder, named after the fact store
+// and the workspace (so that runs against other clusters on the same host never share it).
+std::string DefaultWorkDir(const CrmDestination& destination, const StoreOptions& stores,
+                           const std::string& crm) {
+  std::string name = "sync-" + crm + "-" + std::to_string(destination.workspace.id);
+  if (!destination.data_dir.empty()) return destination.data_dir + "/" + name;
+  char store[17];
+  std::snprintf(store, sizeof store, "%016zx",
+                std::hash<std::string>{}(stores.facts_uri + "\n" + stores.meta_uri));
+  std::error_code error;
+  std::filesystem::path temporary = std::filesystem::temp_directory_path(error);
+  if (error) temporary = "/tmp";
+  return (temporary / ("voronka-" + name + "-" + store)).string();
+}
+
+// Opens the stores and workspace, runs `sync` with its work folder, prints the outcome.
+// Returns the exit code.
+int RunSync(const std::string& crm, const SyncOptions& options, SyncFunction sync) {
+  bool bad_input = false;
+  Result<CrmDestination> destination =
+      OpenCrmDestination(options.stores, options.workspace, &bad_input);
+  if (!destination.ok()) {
+    std::fprintf(stderr, "voronka sync %s: %s\n", crm.c_str(), destination.message().c_str());
+    return bad_input ? kExitBadInput : kExitFailure;
   }
-  Result<int64_t> workspace = FindImportWorkspace(*store.value(), options.workspace);
-  if (!workspace.ok()) {
-    std::fprintf(stderr, "voronka sync %s: %s\n", crm.c_str(), workspace.message().c_str());
-    return kExitBadInput;
-  }
-  std::string work_dir = options.work_dir.empty() ? options.data_dir + "/sync-" + crm + "-" +
-                                                        std::to_string(workspace.value())
-                                                  : options.work_dir;
+  std::string work_dir = options.work_dir.empty()
+                             ? DefaultWorkDir(*destination, options.stores, crm)
+                             : options.work_dir;
   std::vector<std::string> warnings;
-  ImportSummary summary = sync(*store.value(), workspace.value(), work_dir, warnings);
+  ImportSummary summary = sync(options, *destination, work_dir, warnings);
   if (!summary.ok()) {
     for (const std::string& error : summary.errors) std::fprintf(stderr, "%s\n", error.c_str());
     std::fprintf(stderr, "voronka sync %s: %zu errors; nothing was imported\n", crm.c_str(),
@@ -61,68 +76,78 @@ int RunSync(const std::string& crm, const SyncOptions& options, const SyncFuncti
 }
 
 // What the workspace's webhooks (POST /api/v1/hooks/<crm>) fetch with.
-void KeepHookCredentials(const std::string& data_dir, const std::string& crm, int64_t workspace,
+void KeepHookCredentials(CrmDestination& destination, const std::string& crm,
                          const CrmHookCredentials& credentials,
                          std::vector<std::string>& warnings) {
-  Status saved = SaveHookCredentials(data_dir, crm, workspace, credentials);
+  Status saved = SaveHookCredentials(*destination.stores.meta.crm_state, destination.workspace.id,
+                                     crm, credentials);
   if (!saved.ok()) warnings.push_back(saved.message() + "; the " + crm + " webhooks cannot fetch");
 }
 
-ImportSummary SyncBitrix24Pages(const SyncOptions& options, SqliteStore& store, int64_t workspace,
+ImportSummary SyncBitrix24Pages(const SyncOptions& options, CrmDestination& destination,
                                 const std::string& work_dir, std::vector<std::string>& warnings) {
+  CrmStateStore& state = *destination.stores.meta.crm_state;
+  const int64_t workspace = destination.workspace.id;
+  Result<Bitrix24Marks> previous = LoadBitrix24Marks(state, destination.data_dir, workspace);
+  if (!previous.ok()) return ImportSummary{0, 0, {previous.message()}};
   Bitrix24SyncOptions sync;
   sync.webhook_url = options.webhook;
   sync.work_dir = work_dir;
-  sync.state_file = options.data_dir + "/sync-bitrix24-" + std::to_string(workspace) + ".marks";
+  sync.previous = previous.value();
+  sync.keep_marks = [&](const Bitrix24Marks& marks) {
+    return SaveBitrix24Marks(state, workspace, marks);
+  };
   ProgressLine progress;
   sync.on_progress = [&progress](const Bitrix24Progress& now) {
     progress.Update(now.pages_saved, now.pages_known, "pages",
                     std::to_string(now.requests) + " requests, " + now.method);
   };
-  ImportSummary summary = SyncBitrix24(store, workspace, sync, &warnings);
+  ImportSummary summary = SyncBitrix24(*destination.target, sync, &warnings);
   progress.Finish();
   if (summary.ok()) {
     CrmHookCredentials credentials;
     credentials.bitrix24_webhook = options.webhook;
     credentials.bitrix24_application_token = options.application_token;
-    KeepHookCredentials(options.data_dir, "bitrix24", workspace, credentials, warnings);
+    KeepHookCredentials(destination, "bitrix24", credentials, warnings);
   }
   return summary;
 }
 
-ImportSummary SyncAmocrmPages(const SyncOptions& options, SqliteStore& store, int64_t workspace,
+ImportSummary SyncAmocrmPages(const SyncOptions& options, CrmDestination& destination,
                               const std::string& work_dir, std::vector<std::string>& warnings) {
+  CrmStateStore& state = *destination.stores.meta.crm_state;
+  const int64_t workspace = destination.workspace.id;
+  Result<int64_t> previous = LoadAmocrmStart(state, destination.data_dir, workspace);
+  if (!previous.ok()) return ImportSummary{0, 0, {previous.message()}};
   AmocrmSyncOptions sync;
   sync.base_url = options.base_url;
   sync.token = options.token;
   sync.work_dir = work_dir;
-  sync.state_file = options.data_dir + "/sync-amocrm-" + std::to_string(workspace) + ".since";
+  sync.previous_start = previous.value();
+  sync.keep_start = [&](int64_t started_at) {
+    return SaveAmocrmStart(state, workspace, started_at);
+  };
   sync.on_request = [](const std::string& target) { std::fprintf(stderr, "%s\n", target.c_str()); };
-  ImportSummary summary = SyncAmocrm(store, workspace, sync, &warnings);
+  ImportSummary summary = SyncAmocrm(*destination.target, sync, &warnings);
   if (summary.ok()) {
     CrmHookCredentials credentials;
     credentials.amocrm_base_url = options.base_url;
     credentials.amocrm_token = options.token;
-    KeepHookCredentials(options.data_dir, "amocrm", workspace, credentials, warnings);
+    KeepHookCredentials(destination, "amocrm", credentials, warnings);
   }
   return summary;
 }
 
 CLI::App* AddCrm(CLI::App& sync, const std::shared_ptr<SyncOptions>& options, const char* crm,
-                 const std::string& help,
-                 ImportSummary (*run)(const SyncOptions&, SqliteStore&, int64_t, const std::string&,
-                                      std::vector<std::string>&)) {
+                 const std::string& help, SyncFunction run) {
   CLI::App* command = sync.add_subcommand(crm, help);
-  command->add_option("--data", options->data_dir, "data directory")->required();
+  AddStoreOptions(command, options->stores);
   command->add_option("--workspace", options->workspace, "workspace name (default: the first)");
   command->add_option("--dir", options->work_dir,
-                      "where pages are kept until imported (default: under --data)");
+                      "where pages are kept until imported (default: under --data, or the "
+                      "system's temporary folder without it)");
   command->callback([options, crm, run] {
-    int code = RunSync(crm, *options,
-                       [&](SqliteStore& store, int64_t workspace, const std::string& work_dir,
-                           std::vector<std::string>& warnings) {
-                         return run(*options, store, workspace, work_dir, warnings);
-                       });
+    int code = RunSync(crm, *options, run);
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });
   return command;
@@ -142,7 +167,9 @@ void AddSyncCommand(CLI::App& app) {
       "only what changed since the previous run is asked. An interrupted run continues where\n"
       "it stopped when started again; nothing is counted twice.\n"
       "Example: voronka sync bitrix24 --data /var/lib/voronka "
-      "--webhook https://example.bitrix24.ru/rest/1/abcdef0123456789/",
+      "--webhook https://example.bitrix24.ru/rest/1/abcdef0123456789/\n"
+      "Scale-out: voronka sync bitrix24 --meta postgresql://... --facts clickhouse://... "
+      "--workspace acme --webhook ...",
       SyncBitrix24Pages);
   bitrix24->add_option("--webhook", options->webhook, "incoming webhook address")->required();
   bitrix24->add_option("--application-token", options->application_token,
@@ -155,7 +182,9 @@ void AddSyncCommand(CLI::App& app) {
       "After the first run only what changed since the previous run is asked. An interrupted\n"
       "run continues where it stopped when started again; nothing is counted twice.\n"
       "Example: voronka sync amocrm --data /var/lib/voronka "
-      "--base-url https://example.amocrm.ru --token \"$(cat token.txt)\"",
+      "--base-url https://example.amocrm.ru --token \"$(cat token.txt)\"\n"
+      "Scale-out: voronka sync amocrm --meta postgresql://... --facts clickhouse://... "
+      "--workspace acme --base-url ... --token ...",
       SyncAmocrmPages);
   amocrm->add_option("--base-url", options->base_url, "the account's address")->required();
   amocrm->add_option("--token", options->token, "a long-lived token of an integration")->required();

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -56,6 +57,36 @@ void ChunksOfFile(const std::string& path, size_t chunk_lines, const ChunkVisito
   if (!chunk.empty()) each(chunk, first_line);
 }
 
+// One batch written chunk by chunk and committed once, adding up what each chunk did.
+class ChunkedBatch {
+ public:
+  ChunkedBatch(const Client& client, std::string_view ws, const FactImportOptions& options)
+      : writer_(client, std::string(ws)), options_(options) {
+    writer_.before_commit = options.before_commit;
+  }
+  // Writes `chunk` (not yet visible) into `result`; false once the batch is spoilt.
+  bool Add(ParsedBatch& chunk, const Catalog& also_defined, WriteResult& result) {
+    WriteResult written = writer_.Add(chunk, also_defined);
+    result.status = written.status;
+    result.errors = std::move(written.errors);
+    result.applied += written.applied;
+    result.skipped += written.skipped;
+    if (options_.on_chunk) options_.on_chunk(result.applied + result.skipped);
+    return result.ok();
+  }
+  // Commits a batch whose chunks all went in.
+  WriteResult Finish(WriteResult result) {
+    if (!result.ok()) return result;
+    result.status = writer_.Commit();
+    if (result.status.ok()) result.batch = writer_.batch();
+    return result;
+  }
+
+ private:
+  BatchWriter writer_;
+  const FactImportOptions& options_;
+};
+
 // Two passes over the input: the syntax of every line and what the input defines first, then
 // each chunk's references (against the store and the whole input) and its rows.
 WriteResult Import(const Client& client, std::string_view ws, const ChunkPass& pass,
@@ -70,22 +101,12 @@ WriteResult Import(const Client& client, std::string_view ws, const ChunkPass& p
   });
   if (!result.errors.empty()) return result;
 
-  BatchWriter writer(client, std::string(ws));
-  writer.before_commit = options.before_commit;
+  ChunkedBatch batch(client, ws, options);
   pass(options.chunk_lines, [&](std::string_view chunk, int64_t first_line) {
     ParsedBatch parsed = ParseNdjson(chunk, first_line);
-    WriteResult written = writer.Add(parsed, defined);
-    result.status = written.status;
-    result.errors = std::move(written.errors);
-    result.applied += written.applied;
-    result.skipped += written.skipped;
-    if (options.on_chunk) options.on_chunk(result.applied + result.skipped);
-    return result.ok();
+    return batch.Add(parsed, defined, result);
   });
-  if (!result.ok()) return result;
-  result.status = writer.Commit();
-  if (result.status.ok()) result.batch = writer.batch();
-  return result;
+  return batch.Finish(std::move(result));
 }
 
 }  // namespace
@@ -98,6 +119,27 @@ WriteResult ImportFacts(const Client& client, std::string_view ws, std::string_v
         ChunksOfText(text, chunk_lines, each);
       },
       options);
+}
+
+WriteResult ImportRecords(const Client& client, std::string_view ws, ParsedBatch& batch,
+                          const FactImportOptions& options) {
+  WriteResult result;
+  result.errors = batch.errors;
+  if (!result.errors.empty()) return result;
+  DefinedIds defined;
+  defined.Add(batch);
+  ChunkedBatch chunked(client, ws, options);
+  const size_t chunk_size = std::max<size_t>(options.chunk_lines, 1);
+  for (size_t start = 0; start < batch.records.size(); start += chunk_size) {
+    size_t end = std::min(batch.records.size(), start + chunk_size);
+    ParsedBatch chunk;
+    for (size_t i = start; i < end; ++i) {
+      chunk.records.push_back(std::move(batch.records[i]));
+      chunk.lines.push_back(i < batch.lines.size() ? batch.lines[i] : static_cast<int64_t>(i) + 1);
+    }
+    if (!chunked.Add(chunk, defined, result)) return result;
+  }
+  return chunked.Finish(std::move(result));
 }
 
 WriteResult ImportFactsFile(const Client& client, std::string_view ws, const std::string& path,

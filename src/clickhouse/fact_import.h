@@ -25,6 +25,13 @@ struct FactImportOptions {
 WriteResult ImportFacts(const Client& client, std::string_view ws, std::string_view text,
                         const FactImportOptions& options = {});
 
+// The same for records already parsed (a CRM importer's batch; line i is batch.records[i - 1]
+// unless batch.lines says otherwise): written in chunks of chunk_lines records under one batch
+// id, committed once; a record may refer to one defined anywhere in the batch. The records are
+// moved out of `batch`.
+WriteResult ImportRecords(const Client& client, std::string_view ws, ParsedBatch& batch,
+                          const FactImportOptions& options = {});
+
 // The same, reading the file at `path` twice in chunks (memory holds a chunk, not the file);
 // a pipe ("/dev/stdin") is read whole first, as it can be read only once.
 WriteResult ImportFactsFile(const Client& client, std::string_view ws, const std::string& path,

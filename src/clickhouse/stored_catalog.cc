@@ -38,16 +38,7 @@ Result<std::unordered_set<std::string>> ExistingIds(const Client& client, std::s
 Result<StoredCatalog> StoredCatalog::Load(const Client& client, std::string_view ws,
                                           const ParsedBatch& batch, const Catalog& also_defined) {
   StoredCatalog catalog;
-  // Pipelines are few: all of them, each as its latest committed version.
-  Result<Rows> pipelines = client.Query(
-      "SELECT id, argMax(stage_ids, (batch, seq)) FROM pipelines WHERE ws = " + Quote(ws) +
-      " AND " + CommittedRows(client.endpoint().database, ws) + " GROUP BY id");
-  if (!pipelines.ok()) return pipelines.status();
-  for (size_t row = 0; row < pipelines->size(); ++row) {
-    std::string id = pipelines->Text(row, 0);
-    for (std::string& stage : pipelines->Array(row, 1)) catalog.pipeline_of_stage_[stage] = id;
-    catalog.pipelines_.insert(std::move(id));
-  }
+  if (Status read = catalog.LoadPipelines(client, ws); !read.ok()) return read;
 
   // Deals and tasks may be millions: only those the batch refers to and does not define.
   std::unordered_set<std::string> defined_deals, defined_tasks, wanted_deals, wanted_tasks;
@@ -83,6 +74,33 @@ Result<StoredCatalog> StoredCatalog::Load(const Client& client, std::string_view
       ExistingIds(client, ws, "tasks", "id", wanted_tasks);
   if (!tasks.ok()) return tasks.status();
   catalog.tasks_ = std::move(tasks).value();
+  return catalog;
+}
+
+Status StoredCatalog::LoadPipelines(const Client& client, std::string_view ws) {
+  // Pipelines are few: all of them, each as its latest committed version.
+  Result<Rows> pipelines = client.Query(
+      "SELECT id, argMax(stage_ids, (batch, seq)) FROM pipelines WHERE ws = " + Quote(ws) +
+      " AND " + CommittedRows(client.endpoint().database, ws) + " GROUP BY id");
+  if (!pipelines.ok()) return pipelines.status();
+  for (size_t row = 0; row < pipelines->size(); ++row) {
+    std::string id = pipelines->Text(row, 0);
+    for (std::string& stage : pipelines->Array(row, 1)) pipeline_of_stage_[stage] = id;
+    pipelines_.insert(std::move(id));
+  }
+  return Status::Ok();
+}
+
+Result<StoredCatalog> StoredCatalog::LoadDeals(const Client& client, std::string_view ws) {
+  StoredCatalog catalog;
+  if (Status read = catalog.LoadPipelines(client, ws); !read.ok()) return read;
+  // Every id, read once per incremental sync: memory grows with the workspace's deals (a hash
+  // set of short strings), which the sync's readers then ask about one id at a time.
+  Result<Rows> deals =
+      client.Query("SELECT DISTINCT id FROM deals WHERE ws = " + Quote(ws) + " AND " +
+                   CommittedRows(client.endpoint().database, ws));
+  if (!deals.ok()) return deals.status();
+  for (size_t row = 0; row < deals->size(); ++row) catalog.deals_.insert(deals->Text(row, 0));
   return catalog;
 }
 

@@ -20,6 +20,9 @@ class StoredCatalog final : public Catalog {
   // `also_defined`) are looked up, in bounded IN lists.
   static Result<StoredCatalog> Load(const Client& client, std::string_view ws,
                                     const ParsedBatch& batch, const Catalog& also_defined);
+  // Reads the pipelines and every deal id of `ws` (no tasks): what an incremental CRM sync
+  // asks of a workspace (importers/import_target.h) before it knows which ids it will meet.
+  static Result<StoredCatalog> LoadDeals(const Client& client, std::string_view ws);
 
   std::optional<std::string_view> PipelineOfStage(std::string_view stage_id) const override;
   bool HasPipeline(std::string_view pipeline_id) const override;
@@ -27,6 +30,9 @@ class StoredCatalog final : public Catalog {
   bool HasTask(std::string_view task_id) const override;
 
  private:
+  // Reads the latest committed version of every pipeline of `ws`.
+  Status LoadPipelines(const Client& client, std::string_view ws);
+
   std::unordered_map<std::string, std::string> pipeline_of_stage_;
   std::unordered_set<std::string> pipelines_, deals_, tasks_;
 };

@@ -4,7 +4,6 @@
 #include <httplib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "importers/amocrm_dump.h"
@@ -124,12 +123,6 @@ int64_t Now(const AmocrmSyncOptions& options) {
       .count();
 }
 
-int64_t ReadState(const std::string& file) {
-  int64_t since = 0;
-  if (std::ifstream in(file); in) in >> since;
-  return since;
-}
-
 }  // namespace
 
 Status DownloadAmocrm(const AmocrmSyncOptions& options, int64_t since) {
@@ -180,10 +173,10 @@ Status DownloadAmocrmCalls(const AmocrmSyncOptions& options,
   return Status::Ok();
 }
 
-ImportSummary SyncAmocrm(SqliteStore& store, int64_t workspace_id,
-                         const AmocrmSyncOptions& options, std::vector<std::string>* warnings) {
+ImportSummary SyncAmocrm(ImportTarget& target, const AmocrmSyncOptions& options,
+                         std::vector<std::string>* warnings) {
   ImportSummary summary;
-  int64_t previous_start = options.state_file.empty() ? 0 : ReadState(options.state_file);
+  int64_t previous_start = options.previous_start;
   int64_t since = previous_start > 0 ? previous_start - options.overlap.count() : 0;
   Result<int64_t> started = DownloadStartedAt(options.work_dir, Now(options));
   Status downloaded = started.ok() ? DownloadAmocrm(options, since) : started.status();
@@ -192,21 +185,26 @@ ImportSummary SyncAmocrm(SqliteStore& store, int64_t workspace_id,
                              "; nothing was imported, run again to continue where this stopped");
     return summary;
   }
-  SqliteStore::WorkspaceCatalog known = store.CatalogOf(workspace_id);
+  std::unique_ptr<Catalog> known;
+  if (since > 0) {
+    Result<std::unique_ptr<Catalog>> read = target.Known();
+    if (!read.ok()) {
+      summary.errors.push_back(read.message() + "; nothing was imported, run again");
+      return summary;
+    }
+    known = std::move(read).value();
+  }
   AmocrmOptions dump_options;
   dump_options.account_url = AmocrmClient::Origin(options.base_url);
-  if (since > 0) dump_options.known = &known;
+  dump_options.known = known.get();
   ImportBatch batch = ReadAmocrmDump(options.work_dir, dump_options);
   if (warnings != nullptr) *warnings = batch.warnings;
-  summary = StoreImportBatch(store, workspace_id, std::move(batch));
+  summary = target.Store(std::move(batch));
   if (!summary.ok()) return summary;
-  if (!options.state_file.empty()) {
-    std::ofstream out(options.state_file);
-    out << started.value() << "\n";
-    out.close();
-    if (!out && warnings != nullptr) {
-      warnings->push_back(options.state_file +
-                          ": cannot write; the next sync will fetch everything again");
+  if (options.keep_start) {
+    Status kept = options.keep_start(started.value());
+    if (!kept.ok() && warnings != nullptr) {
+      warnings->push_back(kept.message() + "; the next sync will fetch everything again");
     }
   }
   std::error_code ignored;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "importers/import_batch.h"
+#include "importers/import_target.h"
 #include "importers/sync_pages.h"
 
 namespace voronka {
@@ -22,8 +23,12 @@ struct AmocrmSyncOptions {
   // Where the pages are saved. A run interrupted by an error keeps the paths it finished and
   // starts there again; a successful import empties the folder.
   std::string work_dir;
-  // Holds the Unix time the last successful sync started; absent: a full sync.
-  std::string state_file;
+  // The Unix time the last successful sync started; 0: a full sync.
+  int64_t previous_start = 0;
+  // Receives this run's start after a successful import, to be previous_start next time (the
+  // command keeps it in the metadata store, importers/crm_state.h); an error it returns is
+  // said as a warning.
+  std::function<Status(int64_t started_at)> keep_start;
   // amoCRM allows 7 requests a second per integration: requests start at least this apart.
   std::chrono::milliseconds min_interval{143};
   // Tries per page on HTTP 429/5xx or a lost connection, waiting first_backoff, then twice as
@@ -52,9 +57,9 @@ Status DownloadAmocrmCalls(const AmocrmSyncOptions& options, const std::vector<A
 // The query of the events a sync asks for ("limit=100&filter[type][]=lead_status_changed&...").
 std::string AmocrmEventTypes();
 
-// DownloadAmocrm (incremental when state_file names a previous run), ReadAmocrmDump, one
-// atomic store; on success the pages are removed and state_file records this run's start.
-ImportSummary SyncAmocrm(SqliteStore& store, int64_t workspace_id,
-                         const AmocrmSyncOptions& options, std::vector<std::string>* warnings);
+// DownloadAmocrm (incremental when previous_start is set), ReadAmocrmDump, one atomic store
+// into `target`; on success the pages are removed and keep_start gets this run's start.
+ImportSummary SyncAmocrm(ImportTarget& target, const AmocrmSyncOptions& options,
+                         std::vector<std::string>* warnings);
 
 }  // namespace voronka

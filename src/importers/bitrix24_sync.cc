@@ -145,25 +145,18 @@ std::vector<Bitrix24Call> CommentCalls(const fs::path& work) {
   return calls;
 }
 
-Status WriteMarks(const std::string& file, const Bitrix24Marks& marks) {
+}  // namespace
+
+std::string Bitrix24MarksText(const Bitrix24Marks& marks) {
   nlohmann::json json = {{"modified_from", marks.modified_from},
                          {"deal_history_id", marks.deal_history_id},
                          {"lead_history_id", marks.lead_history_id}};
-  std::ofstream out(file);
-  out << json.dump() << "\n";
-  out.close();
-  if (!out)
-    return Status::Error(file + ": cannot write; the next sync will fetch everything again");
-  return Status::Ok();
+  return json.dump() + "\n";
 }
 
-}  // namespace
-
-Bitrix24Marks ReadBitrix24Marks(const std::string& file) {
+Bitrix24Marks ParseBitrix24Marks(std::string_view text) {
   Bitrix24Marks marks;
-  std::ifstream in(file);
-  if (!in) return marks;
-  nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
   if (!json.is_object()) return marks;
   auto number = [&json](const char* key) {
     auto found = json.find(key);
@@ -227,11 +220,10 @@ Status DownloadBitrix24(const Bitrix24SyncOptions& options, const Bitrix24Marks&
   return comments.MarkFinished();
 }
 
-ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
-                           const Bitrix24SyncOptions& options, std::vector<std::string>* warnings) {
+ImportSummary SyncBitrix24(ImportTarget& target, const Bitrix24SyncOptions& options,
+                           std::vector<std::string>* warnings) {
   ImportSummary summary;
-  Bitrix24Marks previous =
-      options.state_file.empty() ? Bitrix24Marks{} : ReadBitrix24Marks(options.state_file);
+  const Bitrix24Marks& previous = options.previous;
   Result<int64_t> started = DownloadStartedAt(options.work_dir, Now(options));
   Status downloaded = started.ok() ? DownloadBitrix24(options, previous) : started.status();
   if (!downloaded.ok()) {
@@ -239,10 +231,18 @@ ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
                              "; nothing was imported, run again to continue where this stopped");
     return summary;
   }
-  SqliteStore::WorkspaceCatalog known = store.CatalogOf(workspace_id);
+  std::unique_ptr<Catalog> known;
+  if (previous.modified_from > 0) {
+    Result<std::unique_ptr<Catalog>> read = target.Known();
+    if (!read.ok()) {
+      summary.errors.push_back(read.message() + "; nothing was imported, run again");
+      return summary;
+    }
+    known = std::move(read).value();
+  }
   Bitrix24Options dump_options;
   dump_options.portal_url = Bitrix24Portal(options.webhook_url);
-  if (previous.modified_from > 0) dump_options.known = &known;
+  dump_options.known = known.get();
   ImportBatch batch = ReadBitrix24Dump(options.work_dir, dump_options);
   if (warnings != nullptr) *warnings = batch.warnings;
   fs::path work = options.work_dir;
@@ -252,11 +252,13 @@ ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
       MaxOf(SavedIds(work, "crm.stagehistory.list", "deal-"), previous.deal_history_id);
   marks.lead_history_id =
       MaxOf(SavedIds(work, "crm.stagehistory.list", "lead-"), previous.lead_history_id);
-  summary = StoreImportBatch(store, workspace_id, std::move(batch));
+  summary = target.Store(std::move(batch));
   if (!summary.ok()) return summary;
-  if (!options.state_file.empty()) {
-    Status written = WriteMarks(options.state_file, marks);
-    if (!written.ok() && warnings != nullptr) warnings->push_back(written.message());
+  if (options.keep_marks) {
+    Status kept = options.keep_marks(marks);
+    if (!kept.ok() && warnings != nullptr) {
+      warnings->push_back(kept.message() + "; the next sync will fetch everything again");
+    }
   }
   std::error_code ignored;
   fs::remove_all(options.work_dir, ignored);

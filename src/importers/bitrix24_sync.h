@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "importers/import_batch.h"
+#include "importers/import_target.h"
 #include "model/status.h"
 
 namespace voronka {
@@ -23,6 +25,17 @@ struct Bitrix24Progress {
   int64_t requests = 0;     // HTTP requests sent, retries included
   std::string method;       // the method of the first page of the latest request
 };
+
+// What an incremental sync asks from: the start of the previous successful run (Unix
+// seconds) and the highest stage-history IDs it imported. All 0: a full sync.
+struct Bitrix24Marks {
+  int64_t modified_from = 0;
+  int64_t deal_history_id = 0;
+  int64_t lead_history_id = 0;
+};
+// The marks as kept (JSON), and back; zeros for a text that is not such JSON.
+std::string Bitrix24MarksText(const Bitrix24Marks& marks);
+Bitrix24Marks ParseBitrix24Marks(std::string_view text);
 
 struct Bitrix24SyncOptions {
   // The incoming webhook, e.g. "https://example.bitrix24.ru/rest/1/abcdef0123456789/".
@@ -38,8 +51,12 @@ struct Bitrix24SyncOptions {
   std::chrono::milliseconds pause{500};
   // Pages asked in one `batch` request (Bitrix24 takes at most 50).
   int batch_size = 50;
-  // Holds the high-water marks of the last successful sync; absent: a full sync.
-  std::string state_file;
+  // The high-water marks of the last successful sync; all 0: a full sync.
+  Bitrix24Marks previous;
+  // Receives this run's marks after a successful import, to be `previous` next time (the
+  // command keeps them in the metadata store, importers/crm_state.h); an error it returns is
+  // said as a warning.
+  std::function<Status(const Bitrix24Marks&)> keep_marks;
   // Incremental syncs ask from the previous start less this, for clocks that disagree.
   std::chrono::seconds overlap{300};
   // How to wait (tests replace it to go fast).
@@ -49,15 +66,6 @@ struct Bitrix24SyncOptions {
   std::function<void(const Bitrix24Progress&)> on_progress;
 };
 
-// What an incremental sync asks from: the start of the previous successful run (Unix
-// seconds) and the highest stage-history IDs it imported. All 0: a full sync.
-struct Bitrix24Marks {
-  int64_t modified_from = 0;
-  int64_t deal_history_id = 0;
-  int64_t lead_history_id = 0;
-};
-// The marks in `file`; zeros when it is absent or unreadable.
-Bitrix24Marks ReadBitrix24Marks(const std::string& file);
 
 // Saves every page of every method Voronka reads into work_dir/<method>/ (crm.deal.list/
 // 0001.json, ...), then the timeline comments of the deals and leads saved
@@ -78,10 +86,10 @@ Status DownloadBitrix24Calls(const Bitrix24SyncOptions& options,
 // "https://example.bitrix24.ru" of a webhook address; empty when it is not one.
 std::string Bitrix24Portal(const std::string& webhook_url);
 
-// DownloadBitrix24 (incremental when state_file holds marks), then ReadBitrix24Dump with the
-// portal taken from the webhook, then one atomic store; on success the saved pages are
-// removed and state_file gets this run's marks.
-ImportSummary SyncBitrix24(SqliteStore& store, int64_t workspace_id,
-                           const Bitrix24SyncOptions& options, std::vector<std::string>* warnings);
+// DownloadBitrix24 (incremental when `previous` has a start), then ReadBitrix24Dump with the
+// portal taken from the webhook, then one atomic store into `target`; on success the saved
+// pages are removed and keep_marks gets this run's marks.
+ImportSummary SyncBitrix24(ImportTarget& target, const Bitrix24SyncOptions& options,
+                           std::vector<std::string>* warnings);
 
 }  // namespace voronka

@@ -16,10 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path CredentialsPath(const std::string& data_dir, const std::string& crm, int64_t workspace) {
-  return fs::path(data_dir) / ("hooks-" + crm + "-" + std::to_string(workspace) + ".json");
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -81,46 +77,6 @@ bool NothingFound(const ImportBatch& batch) {
 }
 
 }  // namespace
-
-Status SaveHookCredentials(const std::string& data_dir, const std::string& crm,
-                           int64_t workspace_id, const CrmHookCredentials& credentials) {
-  nlohmann::json json = {{"bitrix24_webhook", credentials.bitrix24_webhook},
-                         {"bitrix24_application_token", credentials.bitrix24_application_token},
-                         {"amocrm_base_url", credentials.amocrm_base_url},
-                         {"amocrm_token", credentials.amocrm_token}};
-  fs::path file = CredentialsPath(data_dir, crm, workspace_id);
-  fs::path temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << json.dump(1) << "\n";
-    out.close();
-    if (!out) return Status::Error(temporary.string() + ": cannot write");
-  }
-  std::error_code error;
-  fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write, error);
-  if (!error) fs::rename(temporary, file, error);
-  if (error) return Status::Error(file.string() + ": " + error.message());
-  return Status::Ok();
-}
-
-Result<CrmHookCredentials> LoadHookCredentials(const std::string& data_dir, const std::string& crm,
-                                               int64_t workspace_id) {
-  fs::path file = CredentialsPath(data_dir, crm, workspace_id);
-  std::ifstream in(file);
-  if (!in) {
-    return Status::Error("the workspace has no " + crm +
-                         " credentials yet: run `voronka sync " + crm +
-                         "` for it once (see docs/import.md)");
-  }
-  nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
-  if (!json.is_object()) return Status::Error(file.string() + ": not a JSON object");
-  CrmHookCredentials credentials;
-  credentials.bitrix24_webhook = json.value("bitrix24_webhook", "");
-  credentials.bitrix24_application_token = json.value("bitrix24_application_token", "");
-  credentials.amocrm_base_url = json.value("amocrm_base_url", "");
-  credentials.amocrm_token = json.value("amocrm_token", "");
-  return credentials;
-}
 
 std::vector<std::pair<std::string, std::string>> ParseFormBody(const std::string& body) {
   std::vector<std::pair<std::string, std::string>> form;

@@ -1,7 +1,8 @@
 // Outbound webhooks of the CRMs, live: an event names what changed (a deal, a lead, an
 // activity, a task); what it is now is fetched back over the CRM's API with the credentials
-// the workspace's last `voronka sync` kept, saved as a small dump and read by the dump readers,
-// so the records and their event ids are exactly those a sync makes and nothing counts twice.
+// the workspace's last `voronka sync` kept (importers/crm_state.h), saved as a small dump and
+// read by the dump readers, so the records and their event ids are exactly those a sync makes
+// and nothing counts twice.
 #pragma once
 
 #include <cstdint>
@@ -12,20 +13,6 @@
 #include "importers/import_batch.h"
 
 namespace voronka {
-
-// What a workspace's hooks use, kept in DATA/hooks-<crm>-<workspace>.json (readable by its
-// owner only) by a successful `voronka sync`.
-struct CrmHookCredentials {
-  std::string bitrix24_webhook;           // incoming webhook of the portal
-  std::string bitrix24_application_token;  // of the outbound webhook; empty: not checked
-  std::string amocrm_base_url;
-  std::string amocrm_token;
-};
-Status SaveHookCredentials(const std::string& data_dir, const std::string& crm,
-                           int64_t workspace_id, const CrmHookCredentials& credentials);
-// An error that says to run the sync first when there are none.
-Result<CrmHookCredentials> LoadHookCredentials(const std::string& data_dir, const std::string& crm,
-                                               int64_t workspace_id);
 
 // "a=1&b%5Bc%5D=2" -> {{"a","1"},{"b[c]","2"}}, in order.
 std::vector<std::pair<std::string, std::string>> ParseFormBody(const std::string& body);

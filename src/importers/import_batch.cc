@@ -64,13 +64,14 @@ ImportSummary StoreImportBatch(SqliteStore& store, int64_t workspace_id, ImportB
   return summary;
 }
 
-Result<int64_t> FindImportWorkspace(SqliteStore& store, const std::string& name) {
+Result<int64_t> FindImportWorkspace(WorkspaceStore& store, const std::string& name) {
   if (name.empty()) return store.EnsureDefaultWorkspace();
   for (const WorkspaceInfo& info : store.Workspaces()) {
     if (info.name == name) return info.id;
   }
   return Status::Error("no workspace named '" + name +
-                       "'; create it first: voronka workspace add --data DIR --name " + name);
+                       "'; create it first: voronka workspace add --data DIR --name " + name +
+                       " (in the scale-out mode: --meta URI --facts URI instead of --data)");
 }
 
 }  // namespace voronka

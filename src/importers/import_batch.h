@@ -43,6 +43,6 @@ std::vector<std::string> NameOrigins(const std::vector<std::string>& errors,
                                      const std::vector<std::string>& origins);
 
 // The workspace named `name` of the store, or the default one when `name` is empty.
-Result<int64_t> FindImportWorkspace(SqliteStore& store, const std::string& name);
+Result<int64_t> FindImportWorkspace(WorkspaceStore& store, const std::string& name);
 
 }  // namespace voronka

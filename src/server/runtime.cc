@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "clickhouse/desk.h"
 #include "clickhouse/directory_reader.h"
@@ -61,15 +62,23 @@ AdminSettings StoredSettings(const AccountStore& accounts, int64_t workspace_id)
 Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
                                                std::string_view meta_uri,
                                                std::string_view facts_uri) {
-  auto store = SqliteStore::Open(data_dir);
-  if (!store.ok()) return store.status();
   auto runtime = std::unique_ptr<Runtime>(new Runtime());
-  runtime->store_ = std::move(store.value());
-  auto meta = OpenMetaStore(meta_uri, runtime->store_->path());
+  // Scale-out with both shared stores needs no data directory: nothing of a server's own
+  // matters then.
+  if (data_dir.empty() && (meta_uri.empty() || facts_uri.empty())) {
+    return Status::Error("--data is required (or --meta with --facts in the scale-out mode)");
+  }
+  if (!data_dir.empty()) {
+    auto store = SqliteStore::Open(data_dir);
+    if (!store.ok()) return store.status();
+    runtime->store_ = std::move(store.value());
+  }
+  auto meta = OpenMetaStore(meta_uri, runtime->store_ ? runtime->store_->path() : "");
   if (!meta.ok()) return meta.status();
   runtime->accounts_ = std::move(meta->accounts);
   runtime->shared_meta_ = !meta_uri.empty();
   runtime->saved_reports_ = std::move(meta->saved_reports);
+  runtime->crm_state_ = std::move(meta->crm_state);
   // Scale-out with shared metadata: the workspaces are listed beside it, so every server has
   // the same ones; otherwise the data directory lists them, next to their records.
   runtime->workspace_store_ = runtime->store_.get();
@@ -101,6 +110,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
     runtime->workspaces_.emplace(info.id, std::move(workspace));
   }
   return runtime;
+}
+
+std::string Runtime::data_dir() const {
+  return store_ ? std::filesystem::path(store_->path()).parent_path().string() : std::string();
 }
 
 Runtime::~Runtime() {

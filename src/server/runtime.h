@@ -45,7 +45,7 @@ class Runtime {
   // holds only its directory (settings, users, departments, pipelines, companies, contacts,
   // goals), read back from ClickHouse and renewed when a batch commits. The data directory
   // then keeps only the list of workspaces, unless the metadata is in PostgreSQL: then the
-  // workspaces are listed there too.
+  // workspaces are listed there too, and `data_dir` may be empty (no data directory at all).
   static Result<std::unique_ptr<Runtime>> Open(const std::string& data_dir,
                                                std::string_view meta_uri = {},
                                                std::string_view facts_uri = {});
@@ -75,6 +75,7 @@ class Runtime {
                                          const nlohmann::json& request, Instant now,
                                          const Visibility& visibility) const;
 
+  // The data directory's store; only when there is one (always in the embedded mode).
   SqliteStore& store() { return *store_; }
   // Where the workspaces are listed: the data directory, or in scale-out mode with metadata in
   // PostgreSQL, that database (shared by every server).
@@ -83,6 +84,10 @@ class Runtime {
   AccountStore& accounts() { return *accounts_; }
   // Reports saved from the report builder.
   SavedReportStore& saved_reports() { return *saved_reports_; }
+  // What each workspace keeps of its CRM connection (hook credentials, sync marks).
+  CrmStateStore& crm_state() { return *crm_state_; }
+  // The data directory ("" when there is none).
+  std::string data_dir() const;
   // The workspace created on first start (or the first one).
   int64_t default_workspace() const { return default_workspace_; }
 
@@ -156,6 +161,7 @@ class Runtime {
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<SavedReportStore> saved_reports_;
+  std::unique_ptr<CrmStateStore> crm_state_;
   std::unique_ptr<WorkspaceStore> shared_workspaces_;  // scale-out with --meta: in PostgreSQL
   WorkspaceStore* workspace_store_ = nullptr;          // store_ or shared_workspaces_
   int64_t default_workspace_ = 0;

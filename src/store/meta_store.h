@@ -1,5 +1,6 @@
 // The metadata of every workspace: accounts, sessions, layouts, settings, saved filters, ingest
-// tokens (AccountStore) and saved reports (SavedReportStore). Two implementations: SQLite in
+// tokens (AccountStore), saved reports (SavedReportStore) and what a workspace keeps of its
+// CRM connection (CrmStateStore). Two implementations: SQLite in
 // the data directory (embedded, store/sqlite/) and PostgreSQL shared by several servers
 // (scale-out, store/postgres/); OpenMetaStore picks one. Both keep the same promises, which
 // tests/store/meta_store_test.cc checks against each.
@@ -161,10 +162,31 @@ class SavedReportStore {
   virtual Result<bool> Delete(int64_t workspace_id, int64_t id) = 0;
 };
 
-// Both halves of the metadata, from one database.
+// What a workspace keeps of its connection to a CRM ("bitrix24", "amocrm"), per workspace and
+// CRM: the credentials its outbound webhooks fetch with (a secret: never answered by an API,
+// never logged) and where its next incremental sync starts. Bodies are the importers' own
+// texts (importers/crm_state.h); the store only keeps them. Thread-safe.
+enum class CrmStateKind { kHookCredentials, kSyncMarks };
+
+class CrmStateStore {
+ public:
+  virtual ~CrmStateStore() = default;
+  // The body kept, none when never put; an error when the database cannot be read.
+  virtual Result<std::optional<std::string>> Get(int64_t workspace_id, std::string_view crm,
+                                                 CrmStateKind kind) const = 0;
+  // Replaces the body kept (at: micros UTC).
+  virtual Status Put(int64_t workspace_id, std::string_view crm, CrmStateKind kind,
+                     std::string_view body, int64_t at) = 0;
+};
+
+// The name a kind is kept under ("hook_credentials", "sync_marks").
+std::string_view CrmStateKindName(CrmStateKind kind);
+
+// The parts of the metadata, from one database.
 struct MetaStore {
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<SavedReportStore> saved_reports;
+  std::unique_ptr<CrmStateStore> crm_state;
   // PostgreSQL only: the shared list of workspaces, used when the facts are in ClickHouse
   // (with SQLite the data directory's store lists them).
   std::unique_ptr<WorkspaceStore> workspaces;

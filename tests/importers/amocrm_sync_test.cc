@@ -15,8 +15,10 @@
 #include <sstream>
 #include <thread>
 
+#include "importers/crm_state.h"
 #include "importers/fixture_crms.h"
 #include "importers/importer_test_util.h"
+#include "store/sqlite/crm_state_store.h"
 
 namespace voronka {
 namespace {
@@ -69,7 +71,12 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
   options.base_url = account.base_url() + "/";
   options.token = kToken;
   options.work_dir = work.path() + "/pages";
-  options.state_file = work.path() + "/state";
+  // The start each run keeps, given to the next one as the command does.
+  std::optional<int64_t> kept;
+  options.keep_start = [&](int64_t started_at) {
+    kept = started_at;
+    return Status::Ok();
+  };
   options.max_attempts = 3;
   options.first_backoff = milliseconds(20);
   options.sleep = [&](milliseconds wait) {
@@ -84,7 +91,7 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
   // First run: leads' second page waits once (20 ms); events' second page fails three times
   // (after 20 and 40 ms) and the run stops with nothing stored.
   size_t before = fixture.Stored().size();
-  ImportSummary failed = SyncAmocrm(*fixture.store, fixture.workspace, options, nullptr);
+  ImportSummary failed = SyncAmocrm(fixture.target(), options, nullptr);
   ASSERT_EQ(failed.errors.size(), 1u);
   EXPECT_EQ(failed.errors[0].rfind("events page 2: gave up after 3 tries; last: HTTP 502", 0),
             0u)
@@ -95,7 +102,7 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
   std::map<std::string, int> first_requests = account.TakeRequests();
   EXPECT_EQ(first_requests["leads"], 3);   // page 1, page 2 limited, page 2
   EXPECT_EQ(first_requests["events"], 4);  // page 1, page 2 three times
-  EXPECT_FALSE(std::filesystem::exists(options.state_file));
+  EXPECT_FALSE(kept.has_value());
   // No more than 7 requests in any second of a run (12 here, retries included): the 8th
   // starts at least a second after the 1st.
   ASSERT_EQ(request_times.size(), 12u);
@@ -107,7 +114,7 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
   account.Fail("events:2", false);
   now += 3600;
   std::vector<std::string> warnings;
-  ImportSummary done = SyncAmocrm(*fixture.store, fixture.workspace, options, &warnings);
+  ImportSummary done = SyncAmocrm(fixture.target(), options, &warnings);
   ASSERT_TRUE(done.ok()) << done.errors[0];
   std::map<std::string, int> second_requests = account.TakeRequests();
   EXPECT_EQ(second_requests.count("leads"), 0u);
@@ -116,7 +123,7 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
   EXPECT_EQ(warnings.size(), 1u);  // the call on lead 9999, not in the account
   EXPECT_FALSE(std::filesystem::exists(options.work_dir));
   // The next run asks from the start of the first one, which fetched leads and contacts.
-  EXPECT_EQ(ReadText(options.state_file), "1711900000\n");
+  EXPECT_EQ(kept, 1711900000);
 
   // The numbers of the dump (see amocrm_dump_test.cc).
   auto engine = fixture.LoadEngine();
@@ -130,7 +137,8 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
   // work, and 7 activities with the call on 9004.
   account.SetChanges(WonAndCalled());
   now += 3600;
-  ImportSummary changed = SyncAmocrm(*fixture.store, fixture.workspace, options, &warnings);
+  options.previous_start = kept.value_or(0);
+  ImportSummary changed = SyncAmocrm(fixture.target(), options, &warnings);
   ASSERT_TRUE(changed.ok()) << changed.errors[0];
   EXPECT_TRUE(warnings.empty());
   std::map<std::string, std::string> filters = account.TakeFilters();
@@ -151,7 +159,8 @@ TEST(AmocrmSyncTest, PacesWaitsOutTheRateLimitResumesAndThenAsksOnlyWhatChanged)
 
   // Fourth run, the same changes again: all three records skipped, nothing doubled.
   now += 3600;
-  ImportSummary again = SyncAmocrm(*fixture.store, fixture.workspace, options, nullptr);
+  options.previous_start = kept.value_or(0);
+  ImportSummary again = SyncAmocrm(fixture.target(), options, nullptr);
   ASSERT_TRUE(again.ok()) << again.errors[0];
   EXPECT_EQ(again.skipped, 3);
   EXPECT_EQ(account.TakeFilters()["leads"], std::to_string(1711900000 + 7200 - 300));
@@ -171,7 +180,7 @@ TEST(AmocrmSyncTest, AWrongTokenIsNamedAndNotRetried) {
   options.sleep = [](milliseconds wait) {
     EXPECT_LT(wait, milliseconds(1000)) << "a refusal is not retried";
   };
-  ImportSummary summary = SyncAmocrm(*fixture.store, fixture.workspace, options, nullptr);
+  ImportSummary summary = SyncAmocrm(fixture.target(), options, nullptr);
   ASSERT_EQ(summary.errors.size(), 1u);
   EXPECT_EQ(summary.errors[0].rfind(
                 "account page 1: the account answered HTTP 401 (Invalid token)", 0),
@@ -194,9 +203,17 @@ TEST(AmocrmSyncTest, TheCommandSyncsIntoTheWorkspace) {
             std::string::npos)
       << synced.output;
   EXPECT_NE(synced.output.find("Imported "), std::string::npos) << synced.output;
-  EXPECT_TRUE(std::filesystem::exists(data + "/sync-amocrm-1.since") ||
-              std::filesystem::exists(data + "/sync-amocrm-2.since"))
-      << synced.output;
+  // The start of the next, incremental run is kept in the data directory's metadata, for
+  // workspace teplodom (the first one made, as `workspace add` makes no default first).
+  auto crm_state = SqliteCrmStateStore::Open(data + "/voronka.db");
+  ASSERT_TRUE(crm_state.ok()) << crm_state.message();
+  auto store = SqliteStore::Open(data);
+  ASSERT_TRUE(store.ok()) << store.message();
+  Result<int64_t> teplodom = FindImportWorkspace(*store.value(), "teplodom");
+  ASSERT_TRUE(teplodom.ok()) << teplodom.message();
+  Result<int64_t> started = LoadAmocrmStart(*crm_state.value(), "", teplodom.value());
+  ASSERT_TRUE(started.ok()) << started.message();
+  EXPECT_GT(started.value(), 1700000000) << synced.output;
 }
 
 }  // namespace

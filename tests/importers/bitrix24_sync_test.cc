@@ -19,8 +19,10 @@
 #include <sstream>
 #include <thread>
 
+#include "importers/crm_state.h"
 #include "importers/fixture_crms.h"
 #include "importers/importer_test_util.h"
+#include "store/sqlite/crm_state_store.h"
 
 namespace voronka {
 namespace {
@@ -60,7 +62,7 @@ TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingT
   // pages of deals and activities: rate-limited once (wait 500 ms), then failing twice (wait
   // 1000 ms before the third try): the run stops with nothing stored.
   size_t before = fixture.Stored().size();
-  ImportSummary failed = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  ImportSummary failed = SyncBitrix24(fixture.target(), options, nullptr);
   ASSERT_EQ(failed.errors.size(), 1u);
   EXPECT_EQ(failed.errors[0].rfind("tasks.task.list (start 0), crm.deal.list (start 3), "
                                    "crm.activity.list (start 7): gave up after 3 tries; last: "
@@ -82,7 +84,7 @@ TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingT
   // leads, 4 a request (3 requests).
   portal.Fail("crm.activity.list:7", false);
   std::vector<std::string> warnings;
-  ImportSummary done = SyncBitrix24(*fixture.store, fixture.workspace, options, &warnings);
+  ImportSummary done = SyncBitrix24(fixture.target(), options, &warnings);
   ASSERT_TRUE(done.ok()) << done.errors[0];
   EXPECT_EQ(portal.batches(), 6 + 5);
   std::map<std::string, int> second_requests = portal.TakeRequests();
@@ -103,7 +105,7 @@ TEST(Bitrix24SyncTest, WaitsOutTheRateLimitResumesAfterAFailureAndCountsNothingT
 
   // Third run (no marks kept: a full sync): everything fetched again, the 14 stage changes
   // skipped, nothing doubled.
-  ImportSummary again = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  ImportSummary again = SyncBitrix24(fixture.target(), options, nullptr);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.skipped, 14);
   engine = fixture.LoadEngine();
@@ -121,7 +123,7 @@ TEST(Bitrix24SyncTest, ABusyCommandIsAskedAgainAndAnyOtherCommandErrorIsNamed) {
   Bitrix24SyncOptions options = Options(portal.webhook(), work);
   std::vector<std::chrono::milliseconds> waits;
   options.sleep = [&](std::chrono::milliseconds wait) { waits.push_back(wait); };
-  ImportSummary done = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  ImportSummary done = SyncBitrix24(fixture.target(), options, nullptr);
   ASSERT_TRUE(done.ok()) << done.errors[0];
   EXPECT_EQ(waits, std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(500)});
   std::map<std::string, int> requests = portal.TakeRequests();
@@ -136,7 +138,7 @@ TEST(Bitrix24SyncTest, ABusyCommandIsAskedAgainAndAnyOtherCommandErrorIsNamed) {
   testing::TempDir other_work;
   size_t before = other.Stored().size();
   ImportSummary refused =
-      SyncBitrix24(*other.store, other.workspace, Options(refusing.webhook(), other_work), nullptr);
+      SyncBitrix24(other.target(), Options(refusing.webhook(), other_work), nullptr);
   ASSERT_EQ(refused.errors.size(), 1u);
   EXPECT_EQ(refused.errors[0].rfind("crm.lead.list (start 0): the portal answered ACCESS_DENIED "
                                     "(Ошибка выполнения команды)",
@@ -179,7 +181,7 @@ TEST(Bitrix24SyncTest, ABigPortalIsPulledFiftyPagesARequest) {
   std::vector<Bitrix24Progress> progress;
   options.on_progress = [&](const Bitrix24Progress& now) { progress.push_back(now); };
   std::vector<std::string> warnings;
-  ImportSummary summary = SyncBitrix24(*fixture.store, fixture.workspace, options, &warnings);
+  ImportSummary summary = SyncBitrix24(fixture.target(), options, &warnings);
   ASSERT_TRUE(summary.ok()) << summary.errors[0];
   EXPECT_EQ(portal.batches(), 7);
   ASSERT_EQ(progress.size(), 7u);
@@ -274,14 +276,19 @@ TEST(Bitrix24SyncTest, ASecondRunAsksOnlyWhatChangedAndTheMetricsFollow) {
   testing::ImportFixture fixture;
   testing::TempDir work;
   Bitrix24SyncOptions options = Options(portal.webhook(), work);
-  options.state_file = work.path() + "/marks";
+  // The marks each run keeps, given to the next one as the command does.
+  Bitrix24Marks kept;
+  options.keep_marks = [&](const Bitrix24Marks& marks) {
+    kept = marks;
+    return Status::Ok();
+  };
   int64_t now = 1712300400;  // 2024-04-05 10:00 Moscow time
   options.now = [&now] { return now; };
 
   // First run: everything; the marks are the run's start and the highest history IDs (deal
   // rows 1001-1014, lead rows 1015-1021).
-  ASSERT_TRUE(SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr).ok());
-  Bitrix24Marks marks = ReadBitrix24Marks(options.state_file);
+  ASSERT_TRUE(SyncBitrix24(fixture.target(), options, nullptr).ok());
+  Bitrix24Marks marks = kept;
   EXPECT_EQ(marks.modified_from, 1712300400);
   EXPECT_EQ(marks.deal_history_id, 1014);
   EXPECT_EQ(marks.lead_history_id, 1021);
@@ -289,7 +296,8 @@ TEST(Bitrix24SyncTest, ASecondRunAsksOnlyWhatChangedAndTheMetricsFollow) {
 
   ChangeOnApril6(dump);
   now = 1712404800;  // 2024-04-06 15:00 Moscow time
-  ImportSummary second = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  options.previous = kept;
+  ImportSummary second = SyncBitrix24(fixture.target(), options, nullptr);
   ASSERT_TRUE(second.ok()) << second.errors[0];
   // Asked from 5 minutes before the first run's start (10:00 Moscow = 07:00 UTC).
   std::vector<std::string> filters = portal.TakeFilters();
@@ -307,7 +315,7 @@ TEST(Bitrix24SyncTest, ASecondRunAsksOnlyWhatChangedAndTheMetricsFollow) {
   // Applied: deal 3's update and its move to WON, deal 10 and its creation row, the call,
   // the two comments of deal 3 (201 again, 203), plus the definitions asked every time.
   EXPECT_EQ(second.skipped, 0);
-  Bitrix24Marks later = ReadBitrix24Marks(options.state_file);
+  Bitrix24Marks later = kept;
   EXPECT_EQ(later.modified_from, 1712404800);
   EXPECT_EQ(later.deal_history_id, 1101);
   EXPECT_EQ(later.lead_history_id, 1021);
@@ -329,7 +337,8 @@ TEST(Bitrix24SyncTest, ASecondRunAsksOnlyWhatChangedAndTheMetricsFollow) {
   // A third run an hour later asks from 14:55 Moscow time: nothing changed since, so only the
   // definitions come, and no comments are asked.
   now = 1712408400;
-  ImportSummary third = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  options.previous = kept;
+  ImportSummary third = SyncBitrix24(fixture.target(), options, nullptr);
   ASSERT_TRUE(third.ok()) << third.errors[0];
   EXPECT_EQ(third.skipped, 0);
   std::vector<std::string> third_filters = portal.TakeFilters();
@@ -350,7 +359,7 @@ TEST(Bitrix24SyncTest, AWebhookRefusalIsNamedAndNotRetried) {
   // A path the portal does not serve.
   Bitrix24SyncOptions options = Options(portal.webhook() + "../../2/wrong/", work);
   options.sleep = [](std::chrono::milliseconds) { FAIL() << "a refusal is not retried"; };
-  ImportSummary summary = SyncBitrix24(*fixture.store, fixture.workspace, options, nullptr);
+  ImportSummary summary = SyncBitrix24(fixture.target(), options, nullptr);
   ASSERT_EQ(summary.errors.size(), 1u);
   EXPECT_EQ(summary.errors[0].rfind("department.get (start 0), user.get (start 0), "
                                     "crm.category.list (start 0) and 10 more: the portal "
@@ -378,15 +387,14 @@ TEST(Bitrix24SyncTest, TheCommandLogsPlainProgressLinesWhenNotOnATerminal) {
   EXPECT_NE(synced.output.find("24/24 pages: 3 requests, crm.timeline.comment.list\n"),
             std::string::npos)
       << synced.output;
-  // The marks of the next, incremental run are kept beside the data.
-  bool marks = false;
-  for (const auto& entry : std::filesystem::directory_iterator(data)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind("sync-bitrix24-", 0) == 0 && name.ends_with(".marks")) {
-      marks = ReadBitrix24Marks(entry.path().string()).deal_history_id == 1014;
-    }
-  }
-  EXPECT_TRUE(marks);
+  // The marks of the next, incremental run are kept in the data directory's metadata (the
+  // default workspace is the first, id 1).
+  auto crm_state = SqliteCrmStateStore::Open(data + "/voronka.db");
+  ASSERT_TRUE(crm_state.ok()) << crm_state.message();
+  Result<Bitrix24Marks> marks = LoadBitrix24Marks(*crm_state.value(), "", 1);
+  ASSERT_TRUE(marks.ok()) << marks.message();
+  EXPECT_EQ(marks->deal_history_id, 1014);
+  EXPECT_EQ(marks->lead_history_id, 1021);
 }
 
 // Runs `voronka <arguments>` with stderr on a pseudo-terminal (stdout to /dev/null), as in a

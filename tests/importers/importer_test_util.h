@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "importers/import_batch.h"
+#include "importers/import_target.h"
 #include "metrics/report.h"
 #include "store/sqlite/sqlite_store.h"
 #include "testing/process.h"
@@ -39,6 +40,12 @@ struct ImportFixture {
     workspace = created.value();
   }
 
+  // The workspace as the importers and syncs write to it.
+  SqliteImportTarget& target() {
+    if (!target_) target_ = std::make_unique<SqliteImportTarget>(*store, workspace);
+    return *target_;
+  }
+
   // Stores the batch, failing the test on any error.
   ImportSummary Store(ImportBatch batch) {
     for (const std::string& error : batch.errors) ADD_FAILURE() << error;
@@ -61,6 +68,9 @@ struct ImportFixture {
     engine->Apply(Stored());
     return engine;
   }
+
+ private:
+  std::unique_ptr<SqliteImportTarget> target_;
 };
 
 // Runs a report on `engine`; a failed request fails the test and answers null.

@@ -4,15 +4,19 @@
 // Only the workspace whose ingest token is in the address receives anything.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "importers/amocrm_dump.h"
 #include "importers/bitrix24_dump.h"
 #include "importers/crm_hooks.h"
+#include "importers/crm_state.h"
 #include "importers/fixture_crms.h"
 #include "importers/importer_test_util.h"
+#include "server/crm_dumps.h"
 #include "server/server.h"
+#include "store/sqlite/crm_state_store.h"
 
 namespace voronka {
 namespace {
@@ -20,32 +24,15 @@ namespace {
 using nlohmann::json;
 using testing::March;
 
-// Replaces the item with `key` == `id` in every page of DUMP/<folder> by `change(item)`, or
-// appends `added` to the first page's array at `path` when given.
-void EditDump(const std::string& folder_dir, const json::json_pointer& path,
-              const std::function<void(json&)>& change, const json& added = nullptr) {
-  bool appended = false;
-  std::set<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(folder_dir)) {
-    if (entry.is_regular_file()) names.insert(entry.path().string());
-  }
-  for (const std::string& name : names) {
-    json page = json::parse(testing::ReadText(name));
-    for (json& item : page[path]) change(item);
-    if (!added.is_null() && !appended) {
-      page[path].push_back(added);
-      appended = true;
-    }
-    std::ofstream(name) << page.dump();
-  }
-}
-
 // A server over a data directory whose workspaces were filled by an import and given
 // credentials as `voronka sync` keeps them.
 class HooksTest : public ::testing::Test {
  protected:
+  // With `as_old_file`, the credentials are left as an older version kept them: a file in the
+  // data directory, which the server moves into the metadata store on first use.
   int64_t AddWorkspace(const std::string& name, ImportBatch batch, const std::string& crm,
-                       const CrmHookCredentials& credentials, std::string* token) {
+                       const CrmHookCredentials& credentials, std::string* token,
+                       bool as_old_file = false) {
     if (!store_) store_ = std::move(SqliteStore::Open(data_).value());
     WorkspaceRecord settings;
     settings.time_zone = "Europe/Moscow";
@@ -55,7 +42,18 @@ class HooksTest : public ::testing::Test {
       EXPECT_TRUE(summary.ok()) << summary.errors[0];
     }
     *token = store_->CreateIngestToken(workspace).value();
-    EXPECT_TRUE(SaveHookCredentials(data_, crm, workspace, credentials).ok());
+    if (as_old_file) {
+      json old = {{"bitrix24_webhook", credentials.bitrix24_webhook},
+                  {"bitrix24_application_token", credentials.bitrix24_application_token},
+                  {"amocrm_base_url", credentials.amocrm_base_url},
+                  {"amocrm_token", credentials.amocrm_token}};
+      std::ofstream(LegacyCrmStateFile(data_, workspace, crm, CrmStateKind::kHookCredentials))
+          << old.dump(1) << "\n";
+      return workspace;
+    }
+    auto crm_state = SqliteCrmStateStore::Open(store_->path());
+    EXPECT_TRUE(crm_state.ok()) << crm_state.message();
+    EXPECT_TRUE(SaveHookCredentials(*crm_state.value(), workspace, crm, credentials).ok());
     return workspace;
   }
 
@@ -91,36 +89,9 @@ class HooksTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> client_;
 };
 
-// The portal after the import: deal 3 (45 500.50, PREPAYMENT_INVOICE) won on 03-30 12:00, and
-// a new call 110 on deal 6 that day.
-std::string ChangedBitrix24(const testing::TempDir& dir) {
-  std::string dump = testing::CopyFixture(dir, "bitrix24");
-  EditDump(dump + "/crm.deal.list", json::json_pointer("/result"), [](json& deal) {
-    if (deal["ID"] == "3") {
-      deal["STAGE_ID"] = "WON";
-      deal["DATE_MODIFY"] = "2024-03-30T12:00:00+03:00";
-    }
-  });
-  json row = {{"ID", 1030},          {"TYPE_ID", 2},
-              {"OWNER_ID", 3},       {"STAGE_ID", "WON"},
-              {"CATEGORY_ID", 0},    {"STAGE_SEMANTIC_ID", "S"},
-              {"CREATED_TIME", "2024-03-30T12:00:00+03:00"}};
-  EditDump(dump + "/crm.stagehistory.list", json::json_pointer("/result/items"), [](json&) {},
-           row);
-  json activities =
-      json::parse(testing::ReadText(dump + "/crm.activity.list/0001.json"))["result"];
-  json call = activities[0];  // call 101, deal 1
-  call["ID"] = "110";
-  call["OWNER_ID"] = "6";
-  call["START_TIME"] = "2024-03-30T10:00:00+03:00";
-  call["END_TIME"] = "2024-03-30T10:05:00+03:00";
-  EditDump(dump + "/crm.activity.list", json::json_pointer("/result"), [](json&) {}, call);
-  return dump;
-}
-
 TEST_F(HooksTest, ABitrix24EventMovesTheNumbersOfItsWorkspaceOnlyAndOnlyOnce) {
   testing::TempDir portal_dir;
-  testing::FixturePortal portal(ChangedBitrix24(portal_dir));
+  testing::FixturePortal portal(testing::ChangedBitrix24(portal_dir));
   CrmHookCredentials credentials;
   credentials.bitrix24_webhook = portal.webhook();
   credentials.bitrix24_application_token = "app-secret";
@@ -193,7 +164,7 @@ TEST_F(HooksTest, AnAmocrmStatusChangeMovesTheNumbersAndAPortalRefusalIsSaid) {
   testing::TempDir account_dir;
   std::string dump = testing::CopyFixture(account_dir, "amocrm");
   // Lead 9003 (95 000, 33013) won on 03-30 12:00 Moscow time.
-  EditDump(dump + "/leads", json::json_pointer("/_embedded/leads"), [](json& lead) {
+  testing::EditDump(dump + "/leads", json::json_pointer("/_embedded/leads"), [](json& lead) {
     if (lead["id"] == 9003) {
       lead["status_id"] = 142;
       lead["updated_at"] = 1711789200;
@@ -210,8 +181,12 @@ TEST_F(HooksTest, AnAmocrmStatusChangeMovesTheNumbersAndAPortalRefusalIsSaid) {
   credentials.amocrm_base_url = account.base_url();
   credentials.amocrm_token = testing::kAmocrmToken;
   std::string token;
+  // Teplodom's credentials are a file left by an older version (upgraded in place).
   int64_t teplodom = AddWorkspace("teplodom", ReadAmocrmDump(testing::FixtureDir("amocrm"), {}),
-                                  "amocrm", credentials, &token);
+                                  "amocrm", credentials, &token, /*as_old_file=*/true);
+  const std::string old_file =
+      LegacyCrmStateFile(data_, teplodom, "amocrm", CrmStateKind::kHookCredentials);
+  ASSERT_TRUE(std::filesystem::exists(old_file));
   std::string refused_token;
   credentials.amocrm_token = "revoked";
   int64_t refused = AddWorkspace("refused", {}, "amocrm", credentials, &refused_token);
@@ -228,6 +203,12 @@ TEST_F(HooksTest, AnAmocrmStatusChangeMovesTheNumbersAndAPortalRefusalIsSaid) {
   EXPECT_EQ(Total(teplodom, "won_count"), 3);
   EXPECT_EQ(Total(teplodom, "won_amount"), "1845000.00");
   EXPECT_EQ(Total(teplodom, "in_work_count"), 1);
+  // The old file was moved into the metadata store: gone from the directory, kept there.
+  EXPECT_FALSE(std::filesystem::exists(old_file));
+  Result<std::optional<CrmHookCredentials>> moved_in =
+      LoadHookCredentials(runtime_->crm_state(), "", teplodom, "amocrm");
+  ASSERT_TRUE(moved_in.ok() && moved_in->has_value());
+  EXPECT_EQ((*moved_in)->amocrm_token, testing::kAmocrmToken);
   // Again: 9003's two earlier moves, the new one and its two chat messages are skipped (the
   // pipeline and the lead are replaced by the same).
   auto again = Post("/api/v1/hooks/amocrm?token=" + token, body);
@@ -250,6 +231,24 @@ TEST_F(HooksTest, AWorkspaceWithoutCredentialsIsToldToSyncFirst) {
   auto response = Post("/api/v1/hooks/amocrm?token=" + token, "leads%5Badd%5D%5B0%5D%5Bid%5D=1");
   EXPECT_EQ(response->status, 409);
   EXPECT_NE(response->body.find("run `voronka sync amocrm`"), std::string::npos) << response->body;
+}
+
+// A fetch that fails on the credentials themselves (a webhook that is not an http address,
+// as a hand-edited store could hold) is said without them: they are secrets.
+TEST_F(HooksTest, AFailedFetchIsSaidWithoutTheCredentials) {
+  CrmHookCredentials credentials;
+  credentials.bitrix24_webhook = "ftp://portal.example/rest/1/k3y-s3cr3t/";
+  std::string token;
+  AddWorkspace("acme", {}, "bitrix24", credentials, &token);
+  Serve();
+  auto failed = Post("/api/v1/hooks/bitrix24?token=" + token,
+                     "event=ONCRMDEALUPDATE&data%5BFIELDS%5D%5BID%5D=3");
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 502);
+  EXPECT_EQ(failed->body.find("k3y-s3cr3t"), std::string::npos) << failed->body;
+  EXPECT_NE(failed->body.find("webhook '[credentials]' is not an http(s) address"),
+            std::string::npos)
+      << failed->body;
 }
 
 }  // namespace

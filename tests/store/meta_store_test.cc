@@ -230,6 +230,35 @@ TYPED_TEST(MetaStoreTest, SettingsArePerWorkspaceReplacedAndKeptAcrossReopening)
 // Failures at 10, 20 and 30 of "login:anna", one at 25 of another key. After 15: 20 and 30
 // count (2); after 0: all three. A failure recorded at 40 with forget_before 25 drops 10 and 20
 // (anna: 30 and 40 left, the other key's 25 kept). Forgetting anna leaves the other key's one.
+// Credentials of bitrix24 and amocrm in the main workspace, bitrix24's in the other, the
+// marks of bitrix24 in the main one; the main bitrix24 credentials put again. Each is read
+// back as last put, after reopening; amocrm's marks were never put.
+TYPED_TEST(MetaStoreTest, CrmStateIsKeptPerWorkspaceCrmAndKindAndReplaced) {
+  CrmStateStore& state = *this->meta_.crm_state;
+  Result<std::optional<std::string>> none =
+      state.Get(this->kMain, "bitrix24", CrmStateKind::kHookCredentials);
+  ASSERT_TRUE(none.ok()) << none.message();
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(state.Put(this->kMain, "bitrix24", CrmStateKind::kHookCredentials, "{\"w\":1}", 10).ok());
+  ASSERT_TRUE(state.Put(this->kMain, "bitrix24", CrmStateKind::kSyncMarks, "{\"m\":2}", 10).ok());
+  ASSERT_TRUE(state.Put(this->kMain, "amocrm", CrmStateKind::kHookCredentials, "{\"a\":3}", 10).ok());
+  ASSERT_TRUE(state.Put(this->kOther, "bitrix24", CrmStateKind::kHookCredentials, "{\"o\":4}", 10).ok());
+  // Replaced, not added.
+  ASSERT_TRUE(state.Put(this->kMain, "bitrix24", CrmStateKind::kHookCredentials, "{\"w\":5}", 20).ok());
+  this->Reopen();
+  CrmStateStore& reopened = *this->meta_.crm_state;
+  auto body = [&](int64_t workspace, const char* crm, CrmStateKind kind) {
+    Result<std::optional<std::string>> kept = reopened.Get(workspace, crm, kind);
+    EXPECT_TRUE(kept.ok()) << kept.message();
+    return kept.ok() ? kept->value_or("none") : "error";
+  };
+  EXPECT_EQ(body(this->kMain, "bitrix24", CrmStateKind::kHookCredentials), "{\"w\":5}");
+  EXPECT_EQ(body(this->kMain, "bitrix24", CrmStateKind::kSyncMarks), "{\"m\":2}");
+  EXPECT_EQ(body(this->kMain, "amocrm", CrmStateKind::kHookCredentials), "{\"a\":3}");
+  EXPECT_EQ(body(this->kMain, "amocrm", CrmStateKind::kSyncMarks), "none");
+  EXPECT_EQ(body(this->kOther, "bitrix24", CrmStateKind::kHookCredentials), "{\"o\":4}");
+}
+
 TYPED_TEST(MetaStoreTest, LoginFailuresAreCountedPerKeyAfterAnInstantAndForgotten) {
   AccountStore& accounts = this->accounts();
   for (int64_t at : {10, 20, 30})

@@ -110,6 +110,18 @@ CREATE TABLE workspaces (
   created_at bigint NOT NULL
 );
 )sql",
+    // 4: what a workspace keeps of its CRM connection (CrmStateStore): the webhooks'
+    // credentials and the sync's marks, so that every server answers a hook alike.
+    R"sql(
+CREATE TABLE crm_state (
+  workspace_id bigint NOT NULL,
+  crm text NOT NULL,
+  kind text NOT NULL,
+  body text NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (workspace_id, crm, kind)
+);
+)sql",
 };
 
 // Any number: the key of the advisory lock held while migrating.

@@ -46,12 +46,11 @@ std::string Hex(const void* data, int size) {
 SqliteAccountStore::~SqliteAccountStore() = default;
 
 Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::Open(const std::string& db_path) {
-  Result<std::unique_ptr<Connection>> db = Connection::Open(db_path, /*read_only=*/false);
+  // Sessions and layouts are small and written rarely; the same durability as records.
+  Result<std::unique_ptr<Connection>> db = Connection::OpenDurable(db_path);
   if (!db.ok()) return db.status();
   std::unique_ptr<SqliteAccountStore> store(new SqliteAccountStore());
   store->db_ = std::move(db).value();
-  // Sessions and layouts are small and written rarely; the same durability as records.
-  if (Status status = store->db_->Exec("PRAGMA synchronous = FULL;"); !status.ok()) return status;
   return store;
 }
 

@@ -33,11 +33,10 @@ SavedReport ReadRow(const Statement& row) {
 SqliteSavedReportStore::~SqliteSavedReportStore() = default;
 
 Result<std::unique_ptr<SqliteSavedReportStore>> SqliteSavedReportStore::Open(const std::string& db_path) {
-  Result<std::unique_ptr<Connection>> db = Connection::Open(db_path, /*read_only=*/false);
+  Result<std::unique_ptr<Connection>> db = Connection::OpenDurable(db_path);
   if (!db.ok()) return db.status();
   std::unique_ptr<SqliteSavedReportStore> store(new SqliteSavedReportStore());
   store->db_ = std::move(db).value();
-  if (Status status = store->db_->Exec("PRAGMA synchronous = FULL;"); !status.ok()) return status;
   return store;
 }
 

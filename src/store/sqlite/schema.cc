@@ -320,6 +320,19 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_by_key ON login_failures(key, at);
 CREATE INDEX login_failures_by_time ON login_failures(at);
 )sql",
+    // 6: what a workspace keeps of its CRM connection (src/store/meta_store.h, CrmStateStore):
+    // the webhooks' credentials and the sync's marks, formerly files in the data directory
+    // (moved in on first use, importers/crm_state.h).
+    R"sql(
+CREATE TABLE crm_state (
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  crm TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, crm, kind)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

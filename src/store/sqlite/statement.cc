@@ -33,6 +33,15 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   return connection;
 }
 
+Result<std::unique_ptr<Connection>> Connection::OpenDurable(const std::string& path) {
+  Result<std::unique_ptr<Connection>> connection = Open(path, /*read_only=*/false);
+  if (!connection.ok()) return connection;
+  if (Status status = connection.value()->Exec("PRAGMA synchronous = FULL;"); !status.ok()) {
+    return status;
+  }
+  return connection;
+}
+
 Status Connection::Exec(std::string_view sql) {
   std::string text(sql);
   char* error = nullptr;

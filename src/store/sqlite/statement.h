@@ -24,6 +24,9 @@ class Connection {
 
   // Opens `path` (read-write, creating it unless `read_only`) with extended error codes.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only);
+  // Opens `path` read-write with every commit synced to disk (synchronous = FULL): the
+  // metadata stores' connections, written rarely and needing the records' durability.
+  static Result<std::unique_ptr<Connection>> OpenDurable(const std::string& path);
 
   sqlite3* get() const { return db_; }
   // Runs one or more statements without results ("PRAGMA ...; CREATE ...").
