@@ -5,7 +5,8 @@
 # scripts/clickhouse.sh on loopback and stopped after; its data stays in build/scale-out/ so a
 # second run of the same size skips the import.
 #   bench/scale_out.sh [S|M|L] [RUNS]
-# ONLY=TEXT in the environment runs only the reports whose name contains TEXT.
+# ONLY=TEXT in the environment runs only the reports whose name contains TEXT; QUERY_TIME_FOLDS=1
+# drops the stored folds, so every statement folds the facts itself (the figures before them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size=${1:-S}
@@ -26,7 +27,7 @@ CLICKHOUSE_MARK_CACHE=1073741824 "$root/scripts/clickhouse.sh" cluster-start "$w
 trap '"$root/scripts/clickhouse.sh" cluster-stop "$work/cluster" >/dev/null' EXIT
 facts=clickhouse://127.0.0.1:$port/voronka_bench
 "$build/src/cli/voronka" cluster init --facts "$facts" --cluster voronka_test >/dev/null
-"$build/bench/scale_out_bench" --facts "$facts" --shard "$facts" \
+"$build/bench/scale_out_bench" --facts "$facts" --shard "$facts" ${QUERY_TIME_FOLDS:+--query-time-folds} \
   --shard "clickhouse://127.0.0.1:$((port + 2))/voronka_bench" \
   --deals "$deals" --runs "$runs" --work "$work" ${ONLY:+--only "$ONLY"}
 for shard in 1 2; do

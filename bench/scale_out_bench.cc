@@ -6,7 +6,12 @@
 //
 //   scale_out_bench --facts clickhouse://HOST:PORT/DB [--shard clickhouse://...]...
 //                   [--deals N] [--runs R] [--end-date YYYY-MM-DD] [--work DIR] [--only TEXT]
+//                   [--query-time-folds]
 //
+// The stored fold of the workspace's deals (clickhouse/fold_store.h) is built before the
+// queries, and its build time printed. --query-time-folds drops the derived tables instead, so
+// every statement folds the facts itself, as before the stored folds (`voronka cluster init`
+// makes them again).
 // --only TEXT runs only the reports whose name contains TEXT (at L a whole overview set takes
 // tens of minutes on 18.16; the sum line then covers those reports).
 // The schema must exist (`voronka cluster init`); the history goes into workspace "bench_N"
@@ -22,7 +27,9 @@
 
 #include "clickhouse/client.h"
 #include "clickhouse/fact_import.h"
+#include "clickhouse/fold_store.h"
 #include "clickhouse/report.h"
+#include "clickhouse/schema.h"
 #include "demo/generator.h"
 #include "engine/engine.h"
 #include "ingest/ndjson.h"
@@ -45,6 +52,7 @@ struct Options {
   std::string end_date = "2026-10-31";
   std::string work = ".";
   std::string only;  // run only the reports whose name contains this text
+  bool query_time_folds = false;
 };
 
 [[noreturn]] void Die(const std::string& message) {
@@ -106,6 +114,7 @@ void PrintStorage(const std::vector<std::string>& shards, int64_t records) {
     if (!parts.ok()) Die(parts.message());
     for (size_t r = 0; r < parts->size(); ++r) {
       std::string table = parts->Text(r, 0);
+      if (table.starts_with("deal_fold")) table += " (derived)";
       auto it = std::find_if(tables.begin(), tables.end(),
                              [&](const auto& entry) { return entry.first == table; });
       if (it == tables.end()) it = tables.insert(tables.end(), {table, {0, 0, 0}});
@@ -116,12 +125,13 @@ void PrintStorage(const std::vector<std::string>& shards, int64_t records) {
     std::printf("  %-34s %10lld %10.1f MB %10.1f MB\n", table.c_str(),
                 static_cast<long long>(sums[0]), static_cast<double>(sums[1]) / 1e6,
                 static_cast<double>(sums[2]) / 1e6);
+    if (table.ends_with("(derived)")) continue;
     rows += sums[0];
     compressed += sums[1];
     uncompressed += sums[2];
   }
   double per = static_cast<double>(std::max<int64_t>(records, 1));
-  std::printf("  %-34s %10lld %10.1f MB %10.1f MB\n", "ALL", static_cast<long long>(rows),
+  std::printf("  %-34s %10lld %10.1f MB %10.1f MB\n", "ALL but derived", static_cast<long long>(rows),
               static_cast<double>(compressed) / 1e6, static_cast<double>(uncompressed) / 1e6);
   std::printf("  per record: %.1f bytes compressed, %.1f uncompressed, %.2f rows\n",
               static_cast<double>(compressed) / per, static_cast<double>(uncompressed) / per,
@@ -160,12 +170,33 @@ int Run(const Options& options) {
   } else {
     std::printf("ClickHouse: workspace %s imported by an earlier run\n", ws.c_str());
   }
-  PrintStorage(options.shards.empty() ? std::vector<std::string>{options.facts} : options.shards,
-               records);
-
   // The directory once, as a server holds it between reports.
   Result<Tables> directory = clickhouse::ReadReportDirectory(client.value(), ws);
   if (!directory.ok()) Die(directory.message());
+  std::vector<std::string> shards =
+      options.shards.empty() ? std::vector<std::string>{options.facts} : options.shards;
+  if (options.query_time_folds) {
+    for (const std::string& shard : shards) {
+      Result<clickhouse::Client> server = clickhouse::Client::Open(shard);
+      if (!server.ok()) Die(server.message());
+      for (const clickhouse::TableSchema& table : clickhouse::DerivedTables()) {
+        for (const std::string& name : {std::string(table.name), clickhouse::LocalTable(table.name)}) {
+          Status dropped = server->Execute("DROP TABLE IF EXISTS " + name);
+          if (!dropped.ok()) Die(dropped.message());
+        }
+      }
+    }
+    std::printf("ClickHouse: no stored folds, every statement folds the facts\n");
+  } else {
+    start = Clock::now();
+    Result<clickhouse::StoredFold> fold =
+        clickhouse::CurrentFold(client.value(), ws, directory.value());
+    if (!fold.ok()) Die(fold.message());
+    if (fold->fold == 0) Die("no stored fold (is the schema older than deal_folds?)");
+    std::printf("ClickHouse: stored fold ready in %.1f s (built unless an earlier run did)\n",
+                Seconds(start));
+  }
+  PrintStorage(shards, records);
   std::vector<BenchQuery> overview = OverviewSet(PeriodsEnding(options.end_date));
   auto embedded = [&](const BenchQuery& query) {
     engine.Read().tables().cache.Clear();  // no run reuses another's filter bitmaps
@@ -240,10 +271,12 @@ int main(int argc, char** argv) {
       options.work = value();
     } else if (arg == "--only") {
       options.only = value();
+    } else if (arg == "--query-time-folds") {
+      options.query_time_folds = true;
     } else {
       std::fprintf(stderr,
                    "usage: scale_out_bench --facts URL [--shard URL]... [--deals N] [--runs R] "
-                   "[--end-date DATE] [--work DIR] [--only TEXT]\n");
+                   "[--end-date DATE] [--work DIR] [--only TEXT] [--query-time-folds]\n");
       return 2;
     }
   }

@@ -45,7 +45,7 @@ void Init(const ClusterInitOptions& options) {
   if (!status.ok()) Fail(status.message(), kExitFailure);
   for (const clickhouse::Endpoint& server : servers) {
     std::printf("%s: %zu tables ready\n", server.Url().c_str(),
-                clickhouse::FactTables().size() * 2);
+                (clickhouse::FactTables().size() + clickhouse::DerivedTables().size()) * 2);
   }
 }
 

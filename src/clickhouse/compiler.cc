@@ -115,7 +115,7 @@ class Compiler {
 
   std::string LatestPipelineCounts() const {
     return "SELECT " + terms_.PipelineOf("L_stage") + " AS pipeline, toString(count()) FROM (" +
-           deals_.WithState(deals_.Deals(), "L_", Int(std::numeric_limits<int64_t>::max())) +
+           deals_.WithStateAt(deals_.Deals(), "L_", std::numeric_limits<int64_t>::max()) +
            ") WHERE L_outcome != 0 GROUP BY pipeline";
   }
 
@@ -128,7 +128,7 @@ class Compiler {
                                 : IsTransition(metric_) ? TransitionContributions()
                                                         : StateContributions();
     if (IsState(metric_)) scan.total_bucket = SnapshotCount() - 1;
-    std::string per_deal = deals_.WithState(deals_.Deals(), "T_", Int(horizon_));
+    std::string per_deal = deals_.WithStateAt(deals_.Deals(), "T_", horizon_);
     if (IsCustomer(metric_)) per_deal = WithCustomers(per_deal);
     std::string passing = "SELECT * FROM (" + per_deal + ") WHERE " + terms_.Passes();
     if (metric_ == MetricId::kNoTaskCount) passing = WithDealTasks(passing, committed_);
@@ -183,7 +183,7 @@ class Compiler {
 
   // Activities, tasks and stage changes, with their deals' attributes and state at T.
   ItemDeals ItemDealsOf() const {
-    return ItemDeals{deals_.WithState(deals_.Deals(), "T_", Int(horizon_)),
+    return ItemDeals{deals_.WithStateAt(deals_.Deals(), "T_", horizon_),
                      [this](const Filter& f) { return terms_.FilterPasses(f); },
                      [this](const DimensionRef& k) { return terms_.KeyExpression(k); },
                      [this](const DimensionRef& k) { return terms_.KeyValues(k); },
@@ -560,13 +560,12 @@ Status CheckCompilable(const ReportRequest& request) {
 }
 
 std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& database,
-                                        const std::string& workspace) {
+                                        const std::string& workspace, const DealRewrites& reading) {
   ReportRequest request;
   request.metric = FindMetric("created_count");
   Buckets buckets;
   ScanContext plan;
-  return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan,
-                  DealRewrites{})
+  return Compiler(directory, database, workspace, request, Visibility{}, buckets, plan, reading)
       .LatestPipelineCounts();
 }
 

@@ -83,6 +83,7 @@ CompiledItems CompileItemContributions(const Tables& directory, const std::strin
 // Per pipeline id, the number of deals whose latest stage is on it (DefaultPipeline's counts):
 // rows (pipeline, count).
 std::string CompileLatestPipelineCounts(const Tables& directory, const std::string& database,
-                                        const std::string& workspace);
+                                        const std::string& workspace,
+                                        const DealRewrites& reading = DealRewrites{});
 
 }  // namespace voronka::clickhouse

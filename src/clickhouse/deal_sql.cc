@@ -170,13 +170,14 @@ std::string DealSql::Facts() const {
       "toUInt8(0) AS e FROM "
       "(SELECT deal_id, at, to_stage, min((batch, seq)) AS first FROM stage_changes WHERE " +
       committed_ + " GROUP BY deal_id, at, to_stage)");
-  if (!fields_.empty()) {
+  if (!fields_.empty() || all_fields_) {
     branches.push_back(
         "SELECT deal_id, toUInt8(4), name, toUInt8(0) AS is_null, '', latest, toInt64(0) AS k, "
         "toUInt64(0), toUInt32(0), toInt64(0) AS t, toUInt8(0) AS e FROM (SELECT deal_id, name, "
         "argMax(if(is_null = 1, CAST([] AS Array(String)), items), (key, batch, seq)) AS latest "
         "FROM deal_fields WHERE " +
-        committed_ + " AND has(" + StringArray(fields_) + ", name)" + " GROUP BY deal_id, name)");
+        committed_ + (all_fields_ ? "" : " AND has(" + StringArray(fields_) + ", name)") +
+        " GROUP BY deal_id, name)");
   }
   if (touches_) {
     // Activities as last sent, and tasks: created, and completed as the latest `at` says.
@@ -225,6 +226,7 @@ std::string DealSql::Facts() const {
 // One row per deal whose deal record arrived: its record as last sent, its attributes now,
 // its stage history sorted (time, the creation first, arrival), its fields and touches.
 std::string DealSql::Deals() const {
+  if (stored()) return StoredDeals();
   std::string folded =
       "SELECT d AS id, argMaxIf(e, (b, s), tag = 1) AS entity, "
       "argMaxIf(t, (b, s), tag = 1) AS created_at, "
@@ -237,6 +239,7 @@ std::string DealSql::Deals() const {
     folded += "anyIf(items, tag = 4 AND name = " + Quote(fields_[f]) + ") AS field" +
               std::to_string(f) + ", ";
   }
+  if (all_fields_) folded += "groupArrayIf((name, items), tag = 4) AS field_pairs, ";
   folded +=
       "groupArrayIf((t, toUInt8(1), b, s, v), tag = 3) AS changes, "
       "groupArrayIf(t, tag = 5) AS touches, groupArrayIf(t, tag = 6) AS update_times FROM (" +
@@ -265,28 +268,91 @@ std::string DealSql::Deals() const {
                           "history) AS hist_at, arrayMap(x -> x.5, history) AS hist_stage");
 }
 
+// The position of the deal's state before `limit` in its history: the number of entries before
+// it, the stage, the stages before it, the index of the last entry in another stage, the start
+// of the current visit.
+namespace {
+
+// The columns of a stored fold read as they are (deal_folds, schema.cc).
+constexpr const char* kStoredColumns[] = {
+    "id",         "entity",     "created_at",   "first_stage",   "amount",     "responsible",
+    "company",    "contact",    "source",       "deal_type",     "loss_reason", "converted",
+    "title",      "converted_set", "converted_at", "touches",    "update_times", "hist_at",
+    "hist_stage", "z_n",        "z_stage",      "z_last_other", "z_entered"};
+
+std::string PositionColumns(const std::string& p, const std::string& limit) {
+  return "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " + "hist_stage[" + p +
+         "n] AS " + p + "stage, " + "arraySlice(hist_stage, 1, " + p + "n) AS " + p + "before, " +
+         "arrayReduce('max', arrayFilter((i, x) -> x != " + p + "stage, arrayEnumerate(" + p +
+         "before), " + p + "before)) AS " + p + "last_other, " + "hist_at[" + p +
+         "last_other + 1] AS " + p + "entered";
+}
+
+}  // namespace
+
+std::string DealSql::StoredDeals() const {
+  std::string sql = "SELECT ";
+  for (const char* column : kStoredColumns) sql += std::string(column) + ", ";
+  for (size_t f = 0; f < fields_.size(); ++f) {
+    sql += "field_values[indexOf(field_names, " + Quote(fields_[f]) + ")] AS field" +
+           std::to_string(f) + ", ";
+  }
+  const StoredFold& stored = rewrites_.stored;
+  return sql +
+         "arrayMap((a, k, b, s, v) -> (a, k, b, s, v), hist_at, hist_kind, hist_b, hist_s, "
+         "hist_stage) AS history FROM deal_folds WHERE ws = " +
+         Quote(stored.ws) + " AND fold = " + std::to_string(stored.fold) +
+         " AND builder = " + std::to_string(stored.builder);
+}
+
+std::string DealSql::FoldRows(const std::string& ws, uint64_t fold, uint64_t builder) const {
+  DealSql all = *this;
+  all.rewrites_ = DealRewrites{};
+  all.fields_.clear();
+  all.all_fields_ = all.touches_ = all.titles_ = all.update_times_ = true;
+  std::string sql = "SELECT " + Quote(ws) + ", toUInt64(" + std::to_string(fold) + "), toUInt64(" +
+                    std::to_string(builder) +
+                    "), id, entity, created_at, first_stage, amount, responsible, company, "
+                    "contact, source, deal_type, loss_reason, converted, title, "
+                    "toUInt8(converted_set), toInt64(converted_at), "
+                    "arrayMap(x -> x.1, field_pairs), arrayMap(x -> x.2, field_pairs), touches, "
+                    "update_times, hist_at, arrayMap(x -> x.2, history), "
+                    "arrayMap(x -> x.3, history), arrayMap(x -> x.4, history), hist_stage, "
+                    "toUInt64(z_n), z_stage, toUInt64(z_last_other), toInt64(z_entered) FROM (";
+  return sql +
+         Wrap(all.Deals(), PositionColumns("z_", Int(std::numeric_limits<int64_t>::max()))) + ")";
+}
+
+
 // Adds the deal's state before `limit` (DealStateBefore) to the rows of `inner`: outcome 0
 // not created, 1 open, 2 won, 3 lost; the stage, the start of its visit, the close time.
 std::string DealSql::WithState(const std::string& inner, const std::string& p,
                                const std::string& limit) const {
+  // One layer: ClickHouse 18.16 analyses each nested SELECT again, so a layer per step
+  // costs more than the aliases it would save.
+  return Wrap(inner, PositionColumns(p, limit) + ", " + OutcomeColumns(p, limit));
+}
+
+std::string DealSql::WithStateAt(const std::string& inner, const std::string& p,
+                                 int64_t limit) const {
+  if (!stored() || limit <= rewrites_.stored.max_change) return WithState(inner, p, Int(limit));
+  // After every instant the fold depends on: the state is the latest one, kept in the fold.
+  return Wrap(inner, "z_n AS " + p + "n, z_stage AS " + p + "stage, hist_stage AS " + p +
+                         "before, z_last_other AS " + p + "last_other, z_entered AS " + p +
+                         "entered, " + OutcomeColumns(p, Int(limit)));
+}
+
+// The outcome and close time of the state before `limit`, from its position.
+std::string DealSql::OutcomeColumns(const std::string& p, const std::string& limit) const {
   std::string semantic = stage_ids_.empty()
                              ? "toInt64(0)"
                              : "transform(" + p + "stage, " + StringArray(stage_ids_) + ", " +
                                    IntArray(stage_semantics_) + ", toInt64(0))";
-  // One layer: ClickHouse 18.16 analyses each nested SELECT again, so a layer per step
-  // costs more than the aliases it would save.
-  return Wrap(inner, "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " + "hist_stage[" +
-                         p + "n] AS " + p + "stage, " + "arraySlice(hist_stage, 1, " + p +
-                         "n) AS " + p + "before, " +
-                         "arrayReduce('max', arrayFilter((i, x) -> x != " + p +
-                         "stage, arrayEnumerate(" + p + "before), " + p + "before)) AS " + p +
-                         "last_other, " + "hist_at[" + p + "last_other + 1] AS " + p + "entered, " +
-                         semantic + " AS " + p + "semantic, " + "multiIf(created_at >= " + limit +
-                         ", 0, " + p + "semantic = 1, 2, " + p +
-                         "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " +
-                         limit + ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p +
-                         "semantic = 1 OR " + p + "semantic = 2, " + p + "entered, " + p +
-                         "outcome = 2, converted_at, " + Int(kNoTime) + ") AS " + p + "close");
+  return semantic + " AS " + p + "semantic, " + "multiIf(created_at >= " + limit + ", 0, " + p +
+         "semantic = 1, 2, " + p + "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " +
+         limit + ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p + "semantic = 1 OR " + p +
+         "semantic = 2, " + p + "entered, " + p + "outcome = 2, converted_at, " + Int(kNoTime) +
+         ") AS " + p + "close";
 }
 
 std::string Wrap(const std::string& inner, const std::string& columns) {

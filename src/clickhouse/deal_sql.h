@@ -24,12 +24,24 @@ std::string MapText(const std::string& expr, const std::vector<std::string>& fro
                     const std::vector<std::string>& to, const std::string& fallback);
 std::string Wrap(const std::string& inner, const std::string& columns);
 
-// The admin's rewrites of deal records (RewriteRecord, access/workspace_settings.h), applied
-// as the facts are read: the amount from a custom field, the source from deal_type or a custom
-// field. Defaults: the records as sent.
+// A fold of every deal of a workspace kept in deal_folds (fold_store.h) for one set of
+// committed batches: what DealSql reads instead of folding the facts again.
+struct StoredFold {
+  std::string ws;
+  uint64_t fold = 0;  // 0: none
+  uint64_t builder = 0;
+  int64_t max_change = 0;  // the latest instant any deal's state depends on
+};
+
+// How deal records are read. The admin's rewrites (RewriteRecord, access/workspace_settings.h),
+// applied as the facts are read: the amount from a custom field, the source from deal_type or
+// a custom field. Defaults: the records as sent. A stored fold (it holds the records as sent)
+// is read in their place when the rewrites are the defaults.
 struct DealRewrites {
   std::string price_field = "amount";   // "amount" or "fields.<name>"
   std::string source_field = "source";  // "source", "deal_type" or "fields.<name>"
+  StoredFold stored;
+  bool defaults() const { return price_field == "amount" && source_field == "source"; }
 };
 
 class DealSql {
@@ -48,6 +60,9 @@ class DealSql {
   // (0 not created, 1 open, 2 won, 3 lost), stage, entered (start of its visit), close.
   std::string WithState(const std::string& inner, const std::string& p,
                         const std::string& limit) const;
+  // The same before the instant `limit`; over a stored fold, after every change it depends on,
+  // the latest state the fold holds (no arithmetic over the history).
+  std::string WithStateAt(const std::string& inner, const std::string& p, int64_t limit) const;
   // Adds the visits before T (state prefix T_) that ended: v_stage, v_start, v_end, v_next.
   static std::string WithVisits(const std::string& inner);
 
@@ -57,16 +72,25 @@ class DealSql {
   // Also fold the times of the deal's updates (column update_times), for "modified".
   void AddUpdateTimes() { update_times_ = true; }
   void SetRewrites(DealRewrites rewrites) { rewrites_ = std::move(rewrites); }
+  // Whether Deals() reads a stored fold.
+  bool stored() const { return rewrites_.stored.fold != 0 && rewrites_.defaults(); }
+
+  // The rows of deal_folds for fold `fold` of `ws`, written by `builder` (INSERT ... SELECT):
+  // every deal folded with every field, touch, update time and title, records as sent.
+  std::string FoldRows(const std::string& ws, uint64_t fold, uint64_t builder) const;
 
  private:
   // Every committed fact about the deals as one stream of tagged rows.
   std::string Facts() const;
+  std::string StoredDeals() const;
+  std::string OutcomeColumns(const std::string& p, const std::string& limit) const;
 
   std::string committed_;
   std::vector<std::string> fields_;
   bool touches_ = false;
   bool update_times_ = false;
   bool titles_ = false;
+  bool all_fields_ = false;  // fold every custom field, as field_pairs
   DealRewrites rewrites_;
   std::vector<std::string> stage_ids_;
   std::vector<int64_t> stage_semantics_;

@@ -9,6 +9,7 @@
 #include "clickhouse/compiler.h"
 #include "clickhouse/deal_sql.h"
 #include "clickhouse/deal_terms.h"
+#include "clickhouse/fold_store.h"
 #include "clickhouse/schema.h"
 #include "metrics/filter.h"
 #include "metrics/scan.h"
@@ -26,8 +27,9 @@ std::string Committed(const Client& client, const std::string& ws) {
   return "ws = " + Quote(ws) + " AND " + CommittedRows(client.endpoint().database, ws);
 }
 
-DealRewrites RewritesOf(const AdminSettings& settings) {
-  return DealRewrites{settings.price_field, settings.source_field};
+Result<DealRewrites> ReadingOf(const Client& client, const std::string& ws,
+                               const Tables& directory, const AdminSettings& settings) {
+  return DealReading(client, ws, directory, settings.price_field, settings.source_field);
 }
 
 // Whether the user id `user` (an SQL expression, '' for none) is one `visibility` shows.
@@ -42,7 +44,7 @@ std::string UserVisible(const std::string& user, const Visibility& visibility) {
 // branch B from the overdue tasks of no deal or of a deal whose record never arrived.
 std::string FeedEvents(const Tables& directory, const std::string& committed,
                        const Visibility& visibility, const FeedWindow& window,
-                       const AdminSettings& settings) {
+                       const DealRewrites& reading) {
   std::string since = Int(window.since), until = Int(window.until);
   auto inside = [&](const std::string& at) {
     return at + " > " + since + " AND " + at + " <= " + until;
@@ -66,7 +68,7 @@ std::string FeedEvents(const Tables& directory, const std::string& committed,
 
   DealSql deals(directory, committed, {}, false);
   deals.AddTitle();
-  deals.SetRewrites(RewritesOf(settings));
+  deals.SetRewrites(reading);
   std::string seen =
       visibility.all ? "toUInt8(1)" : "toUInt8(" + UserVisible("responsible", visibility) + ")";
   std::string with_tasks = "SELECT * FROM (" + Wrap(deals.Deals(), seen + " AS seen") +
@@ -116,6 +118,8 @@ std::string FeedEvents(const Tables& directory, const std::string& committed,
 Result<json> Feed(const Client& client, const std::string& ws, const Tables& directory,
                   const Visibility& visibility, const FeedWindow& window,
                   const AdminSettings& settings) {
+  Result<DealRewrites> reading = ReadingOf(client, ws, directory, settings);
+  if (!reading.ok()) return reading.status();
   // Per kind its count and its newest events (at least one, so that the count comes back).
   std::string newest = std::to_string(std::max(window.limit, 1));
   std::string sql =
@@ -123,7 +127,7 @@ Result<json> Feed(const Client& client, const std::string& ws, const Tables& dir
       "count() AS n, arraySlice(arraySort(x -> (-x.1, x.2, x.8), groupArray((f_at, f_deal, "
       "f_title, f_amount, f_entity, f_stage, f_from, f_task, f_task_title, f_user))), 1, " +
       newest + ") AS top FROM (" +
-      FeedEvents(directory, Committed(client, ws), visibility, window, settings) +
+      FeedEvents(directory, Committed(client, ws), visibility, window, reading.value()) +
       ") GROUP BY f_kind) ARRAY JOIN top AS e";
   Result<Rows> rows = client.Query(sql);
   if (!rows.ok()) return rows.status();
@@ -178,9 +182,11 @@ Result<json> NewClients(const Client& client, const std::string& ws, const Table
   Result<ScanContext> plan = ScanContext::Make(directory, request, visibility);
   if (!plan.ok()) return plan.status();
   Buckets buckets(request.period, Granularity::kNone, directory.settings.time_zone);
+  Result<DealRewrites> reading = ReadingOf(client, ws, directory, settings);
+  if (!reading.ok()) return reading.status();
   CompiledContributions firsts =
       CompileContributions(directory, client.endpoint().database, ws, request, visibility, buckets,
-                           plan.value(), RewritesOf(settings));
+                           plan.value(), reading.value());
   auto [start, end] = PeriodSpan(request.period, directory);
   auto in = [](const std::pair<int64_t, int64_t>& span) {
     return "created_at >= " + Int(span.first) + " AND created_at < " + Int(span.second);
@@ -274,13 +280,15 @@ Result<json> ActivitySources(const Client& client, const std::string& ws, const 
   std::string from = activities;
   if (deal_read) {
     // The deals' attributes and state at T, for the filters and the role.
+    Result<DealRewrites> reading = ReadingOf(client, ws, directory, settings);
+    if (!reading.ok()) return reading.status();
     DealSql deals(directory, committed, terms.fields(), false);
-    deals.SetRewrites(RewritesOf(settings));
+    deals.SetRewrites(reading.value());
     for (const Filter& filter : filters) {
       if (filter.on.dimension == Dimension::kTitle) deals.AddTitle();
     }
     from = "SELECT * FROM (" + activities + ") ANY LEFT JOIN (" +
-           deals.WithState(deals.Deals(), "T_", Int(horizon)) + ") USING id";
+           deals.WithStateAt(deals.Deals(), "T_", horizon) + ") USING id";
   }
   Result<Rows> rows = client.Query("SELECT a_source, toString(count()) FROM (" + from + ") WHERE " +
                                    passes + " GROUP BY a_source");

@@ -6,6 +6,7 @@
 #include "clickhouse/activity_sql.h"
 #include "clickhouse/compiler.h"
 #include "clickhouse/deal_sql.h"
+#include "clickhouse/fold_store.h"
 #include "clickhouse/report.h"
 #include "clickhouse/schema.h"
 #include "metrics/drilldown_items.h"
@@ -204,13 +205,12 @@ json DealItemJson(const Tables& tables, const std::string& id, const DealState& 
 // per deal (per deal and stage change), its state at T and its last touch before T.
 Result<std::vector<Listed>> ListDeals(const Client& client, const std::string& ws,
                                       const Tables& tables, const ReportRequest& request,
-                                      const Visibility& visibility, const AdminSettings& settings,
+                                      const Visibility& visibility, const DealRewrites& reading,
                                       const ScanContext& plan, const Buckets& buckets,
                                       const CellTarget& target) {
   bool stage_change = request.metric->items == ItemKind::kStageChange;
-  CompiledContributions compiled =
-      CompileContributions(tables, client.endpoint().database, ws, request, visibility, buckets,
-                           plan, DealRewrites{settings.price_field, settings.source_field});
+  CompiledContributions compiled = CompileContributions(
+      tables, client.endpoint().database, ws, request, visibility, buckets, plan, reading);
   Result<Rows> rows =
       client.Query("SELECT id, " + std::string(stage_change ? "c.7" : "toInt64(0)") +
                    " AS item_at, " + DealStateColumns(request.as_of.micros + 1, true) + " FROM (" +
@@ -236,12 +236,11 @@ Result<std::vector<Listed>> ListDeals(const Client& client, const std::string& w
 // with its deal's state at T for a stage change (activity_index).
 Result<std::vector<Listed>> ListItems(const Client& client, const std::string& ws,
                                       const Tables& tables, const ReportRequest& request,
-                                      const Visibility& visibility, const AdminSettings& settings,
+                                      const Visibility& visibility, const DealRewrites& reading,
                                       const ScanContext& plan, const Buckets& buckets,
                                       const CellTarget& target) {
-  CompiledItems compiled =
-      CompileItemContributions(tables, client.endpoint().database, ws, request, visibility, buckets,
-                               plan, DealRewrites{settings.price_field, settings.source_field});
+  CompiledItems compiled = CompileItemContributions(
+      tables, client.endpoint().database, ws, request, visibility, buckets, plan, reading);
   bool changes = request.metric->id == MetricId::kActivityIndex;
   constexpr size_t kDealColumns = 12;  // where a stage change's deal state starts
   Result<Rows> rows = client.Query(
@@ -341,16 +340,20 @@ Result<json> RunDrilldown(const Client& client, const std::string& ws, const Tab
   }
   Status compilable = CheckCompilable(request);
   if (!compilable.ok()) return compilable;
-  Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility);
+  Result<DealRewrites> reading =
+      DealReading(client, ws, tables, settings.price_field, settings.source_field);
+  if (!reading.ok()) return reading.status();
+  Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility, reading.value());
   if (!plan.ok()) return plan.status();
   Buckets buckets(request.period, request.granularity, tables.settings.time_zone);
   Result<CellTarget> target = TargetOf(tables, request, plan.value(), buckets);
   if (!target.ok()) return target.status();
   Result<std::vector<Listed>> found =
-      IsItemMetric(request.metric->id) ? ListItems(client, ws, tables, request, visibility,
-                                                   settings, plan.value(), buckets, target.value())
-                                       : ListDeals(client, ws, tables, request, visibility,
-                                                   settings, plan.value(), buckets, target.value());
+      IsItemMetric(request.metric->id)
+          ? ListItems(client, ws, tables, request, visibility, reading.value(), plan.value(),
+                      buckets, target.value())
+          : ListDeals(client, ws, tables, request, visibility, reading.value(), plan.value(),
+                      buckets, target.value());
   if (!found.ok()) return found.status();
   std::vector<Listed>& listed = found.value();
 

@@ -5,6 +5,7 @@
 
 #include "clickhouse/compiler.h"
 #include "clickhouse/directory_reader.h"
+#include "clickhouse/fold_store.h"
 #include "engine/engine.h"
 #include "metrics/answer.h"
 #include "metrics/goals.h"
@@ -143,11 +144,12 @@ Result<Tables> ReadReportDirectory(const Client& client, const std::string& ws,
 }
 
 Result<ScanContext> PlanScan(const Client& client, const std::string& ws, Tables& directory,
-                             const ReportRequest& request, const Visibility& visibility) {
+                             const ReportRequest& request, const Visibility& visibility,
+                             const DealRewrites& reading) {
   if (request.metric->stage_rows != StageRows::kNone) {
     // The default pipeline is the one holding the most deals now: count them.
     Result<Rows> counts =
-        client.Query(CompileLatestPipelineCounts(directory, client.endpoint().database, ws));
+        client.Query(CompileLatestPipelineCounts(directory, client.endpoint().database, ws, reading));
     if (!counts.ok()) return counts.status();
     directory.deals.pipeline_deals.assign(static_cast<size_t>(directory.pipelines.ids.size()), 0);
     for (size_t r = 0; r < counts->size(); ++r) {
@@ -182,7 +184,10 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
   const std::string& database = client.endpoint().database;
   // A copy: per-stage metrics count each pipeline's deals into it.
   Tables tables = directory;
-  DealRewrites rewrites{settings.price_field, settings.source_field};
+  Result<DealRewrites> reading =
+      DealReading(client, ws, tables, settings.price_field, settings.source_field);
+  if (!reading.ok()) return reading.status();
+  const DealRewrites& rewrites = reading.value();
   if (request.metric->family == MetricFamily::kGoal) {
     Result<json> goals = GoalProgress(tables, request, [&](const ReportRequest& total) {
       return Total(client, tables, ws, total, visibility, rewrites);
@@ -193,7 +198,7 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
     }
     return goals;
   }
-  Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility);
+  Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility, rewrites);
   if (!plan.ok()) return plan.status();
 
   Buckets buckets(request.period, request.granularity, zone);

@@ -8,6 +8,7 @@
 
 #include "access/workspace_settings.h"
 #include "clickhouse/client.h"
+#include "clickhouse/deal_sql.h"
 #include "clickhouse/directory_reader.h"
 #include "engine/tables.h"
 #include "metrics/request.h"
@@ -35,7 +36,8 @@ Result<Tables> ReadReportDirectory(const Client& client, const std::string& work
 // metrics the deals of each pipeline are counted from the facts first (the default pipeline
 // is the one holding the most deals now).
 Result<ScanContext> PlanScan(const Client& client, const std::string& workspace, Tables& directory,
-                             const ReportRequest& request, const Visibility& visibility);
+                             const ReportRequest& request, const Visibility& visibility,
+                             const DealRewrites& reading = DealRewrites{});
 
 // SPEC §3 report of `workspace`, answered as RunReport (metrics/report.h) answers it from the
 // same history; `now` is the real now, `visibility` the caller's role. Metrics and filters the

@@ -82,10 +82,34 @@ const std::vector<TableSchema> kTables = {
     {"batches", "ws String, batch UInt64, committed_at Int64", "(ws, batch)"},
 };
 
+// Derived from the facts, rebuilt rather than kept correct (fold_store.h): each deal's history
+// folded for one set of committed batches, as DealSql folds it, with its latest state's
+// position (z_*). A build is a partition, dropped whole when its fold is old.
+const std::vector<TableSchema> kDerived = {
+    {"deal_folds",
+     "ws String, fold UInt64, builder UInt64, id String, entity UInt8, created_at Int64, "
+     "first_stage String, amount Int64, responsible String, company String, contact String, "
+     "source String, deal_type String, loss_reason String, converted String, title String, "
+     "converted_set UInt8, converted_at Int64, field_names Array(String), "
+     "field_values Array(Array(String)), touches Array(Int64), update_times Array(Int64), "
+     "hist_at Array(Int64), hist_kind Array(UInt8), hist_b Array(UInt64), hist_s Array(UInt32), "
+     "hist_stage Array(String), z_n UInt64, z_stage String, z_last_other UInt64, "
+     "z_entered Int64",
+     "(ws, fold, builder, id)", "builder"},
+    // One row per complete build: written after all its rows.
+    {"deal_fold_marks",
+     "ws String, fold UInt64, builder UInt64, max_change Int64, built_at Int64",
+     "(ws, fold, builder)"},
+};
+
 }  // namespace
 
 const std::vector<TableSchema>& FactTables() {
   return kTables;
+}
+
+const std::vector<TableSchema>& DerivedTables() {
+  return kDerived;
 }
 
 std::string LocalTable(std::string_view table) {
@@ -140,10 +164,15 @@ Status InitCluster(const Client& client, std::string_view cluster,
     Client server(endpoint);
     Status status = server.ExecuteIn("", "CREATE DATABASE IF NOT EXISTS " + database);
     if (!status.ok()) return status;
-    for (const TableSchema& table : kTables) {
+    std::vector<TableSchema> tables = kTables;
+    tables.insert(tables.end(), kDerived.begin(), kDerived.end());
+    for (const TableSchema& table : tables) {
       std::string local = database + "." + LocalTable(table.name);
+      std::string partition =
+          table.partition_by ? std::string(" PARTITION BY ") + table.partition_by : "";
       status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + local + " (" + table.columns +
-                                        ") ENGINE = MergeTree ORDER BY " + table.order_by);
+                                        ") ENGINE = MergeTree" + partition + " ORDER BY " +
+                                        table.order_by);
       if (!status.ok()) return status;
       status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + database + "." + table.name +
                                         " AS " + local + " ENGINE = Distributed(" +

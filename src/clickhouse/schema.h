@@ -21,10 +21,13 @@ struct TableSchema {
   const char* name;      // the Distributed table; the shard's table is name + "_local"
   const char* columns;   // "ws String, id String, ..." in insert order
   const char* order_by;  // the MergeTree sorting key
+  const char* partition_by = nullptr;
 };
 
-// Every table, `batches` last.
+// Every table of facts, `batches` last.
 const std::vector<TableSchema>& FactTables();
+// The tables derived from them (deal_folds, deal_fold_marks: fold_store.h).
+const std::vector<TableSchema>& DerivedTables();
 
 // The shard table's name: "deals" -> "deals_local".
 std::string LocalTable(std::string_view table);

@@ -46,7 +46,8 @@ TEST_F(ClickHouseSchemaTest, InitCreatesEveryTableOnBothShardsAndRepeatingItKeep
 
   Status first = InitCluster(shard1, testing::ClickHouseCluster::kName);
   ASSERT_TRUE(first.ok()) << first.message();
-  const int64_t tables = static_cast<int64_t>(FactTables().size()) * 2;  // local + Distributed
+  // local + Distributed
+  const int64_t tables = static_cast<int64_t>(FactTables().size() + DerivedTables().size()) * 2;
   const std::string count_tables =
       "SELECT count() FROM system.tables WHERE database = " + Quote(database);
   EXPECT_EQ(Count(shard1, count_tables), tables);

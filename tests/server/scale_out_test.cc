@@ -75,7 +75,9 @@ class ScaleOutTest : public ::testing::Test {
   void SetUp() override {
     VORONKA_START_POSTGRES(postgres_);
     VORONKA_START_CLICKHOUSE(cluster_);
-    database_ = "scale_out_" + std::to_string(getpid());
+    // A database per test: one test's records (the activities of March) never reach another.
+    static int tests = 0;
+    database_ = "scale_out_" + std::to_string(getpid()) + "_" + std::to_string(++tests);
     auto client = clickhouse::Client::Open(cluster_->url(database_));
     ASSERT_TRUE(client.ok()) << client.message();
     Status made = clickhouse::InitCluster(client.value(), testing::ClickHouseCluster::kName);

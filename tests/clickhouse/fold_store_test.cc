@@ -1,0 +1,106 @@
+// The stored folds (clickhouse/fold_store.h) on a small history whose numbers a person counts
+// by hand: a report reads the fold of the batches committed now, a batch makes the next report
+// build a new one, old folds are dropped, and a state in the past is still read from history.
+#include <gtest/gtest.h>
+
+#include "clickhouse/fact_writer.h"
+#include "clickhouse/fold_store.h"
+#include "clickhouse/report.h"
+#include "differential_fixture.h"
+
+namespace voronka::clickhouse {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kDatabase = "voronka_folds";
+
+// Pipeline p1: new, offer (open), won, lost. D1 (u1, 100.00) created 1 March, won 10 March;
+// D2 (u1, 200.00) created 2 March, open at offer since 5 March; D3 (u2, 50.00) created
+// 3 March, lost 12 March.
+constexpr const char* kHistory =
+    R"({"type":"workspace","name":"Folds","time_zone":"UTC","currency":"RUB"}
+{"type":"user","id":"u1","name":"Ann"}
+{"type":"user","id":"u2","name":"Bob"}
+{"type":"pipeline","id":"p1","name":"Sales","stages":[{"id":"new","name":"New","semantic":"open"},{"id":"offer","name":"Offer","semantic":"open"},{"id":"won","name":"Won","semantic":"won"},{"id":"lost","name":"Lost","semantic":"lost"}]}
+{"type":"deal","id":"D1","title":"One","pipeline_id":"p1","stage_id":"new","amount":"100.00","responsible_id":"u1","created_at":"2024-03-01T09:00:00Z"}
+{"type":"deal","id":"D2","title":"Two","pipeline_id":"p1","stage_id":"new","amount":"200.00","responsible_id":"u1","created_at":"2024-03-02T09:00:00Z"}
+{"type":"deal","id":"D3","title":"Three","pipeline_id":"p1","stage_id":"new","amount":"50.00","responsible_id":"u2","created_at":"2024-03-03T09:00:00Z"}
+{"type":"stage_change","deal_id":"D1","to":"won","at":"2024-03-10T09:00:00Z"}
+{"type":"stage_change","deal_id":"D2","to":"offer","at":"2024-03-05T09:00:00Z"}
+{"type":"stage_change","deal_id":"D3","to":"lost","at":"2024-03-12T09:00:00Z"}
+)";
+
+class FoldStoreTest : public testing::FreshDatabaseTest {
+ protected:
+  FoldStoreTest() : FreshDatabaseTest(kDatabase) {}
+
+  void Write(const std::string& ndjson) {
+    WriteResult written = WriteNdjson(Shard(), "w", ndjson);
+    ASSERT_TRUE(written.ok()) << written.status.message()
+                              << (written.errors.empty() ? "" : written.errors.front());
+  }
+  // The total of `metric` over March 2024 as of `as_of`.
+  json Total(const std::string& metric, const std::string& as_of = "2024-06-01T00:00:00Z") {
+    json request = {{"metric", metric},
+                    {"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}},
+                    {"as_of", as_of}};
+    Result<json> answer = RunReport(Shard(), "w", request, Instant{0});
+    EXPECT_TRUE(answer.ok()) << answer.message();
+    return answer.ok() ? answer.value()["total"] : json();
+  }
+  int64_t Count(const std::string& sql) {
+    Result<Rows> rows = Shard().Query(sql);
+    EXPECT_TRUE(rows.ok()) << rows.message();
+    return rows.ok() ? rows->Int(0, 0) : -1;
+  }
+  Tables NoDirectory() { return Tables{}; }
+};
+
+TEST_F(FoldStoreTest, AReportReadsTheFoldOfTheBatchesCommittedNow) {
+  Write(kHistory);
+  EXPECT_EQ(Total("won_count"), 1);  // D1
+  EXPECT_EQ(Total("in_work_count", "2024-04-01T00:00:00Z"), 1);  // D2 at the end of March
+  EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w'"), 1)
+      << "the first report built the fold, the second read it";
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 3);
+
+  // D2 is won on 20 March: the next report sees it through a new fold.
+  Write(R"({"type":"stage_change","deal_id":"D2","to":"won","at":"2024-03-20T09:00:00Z"})");
+  EXPECT_EQ(Total("won_count"), 2);
+  EXPECT_EQ(Total("won_amount"), "300.00");
+  // As of 15 March only D1 was won: the state before then comes from D2's history.
+  EXPECT_EQ(Total("won_count", "2024-03-15T00:00:00Z"), 1);
+  EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_fold_marks WHERE ws = 'w'"), 2);
+}
+
+TEST_F(FoldStoreTest, OnlyTheNewestTwoFoldsAreKept) {
+  Write(kHistory);
+  // Four more batches, a report after each: D2's amount goes 210.00, 220.00, 230.00, 240.00
+  // (set on 6, 7, 8, 9 March), so the deals created in March are worth 350.00 + 10.00 a step.
+  for (int step = 1; step <= 4; ++step) {
+    Write(R"({"type":"deal_update","id":"D2","at":"2024-03-0)" + std::to_string(5 + step) +
+          R"(T09:00:00Z","set":{"amount":")" + std::to_string(200 + 10 * step) + R"(.00"}})");
+    EXPECT_EQ(Total("deal_amount"), std::to_string(350 + 10 * step) + ".00");
+  }
+  EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_fold_marks WHERE ws = 'w'"), 4);
+  EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_folds WHERE ws = 'w'"), 2);
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 6);
+}
+
+TEST_F(FoldStoreTest, ABatchThatNeverCommittedIsNotInTheFold) {
+  Write(kHistory);
+  WriteResult ghost = WriteNdjson(
+      Shard(), "w",
+      R"({"type":"stage_change","deal_id":"D2","to":"won","at":"2024-03-20T09:00:00Z"})",
+      [] { return Status::Error("the writer stopped before the commit"); });
+  ASSERT_FALSE(ghost.ok());
+  EXPECT_EQ(Total("won_count"), 1);
+  Result<StoredFold> fold = CurrentFold(Shard(), "w", NoDirectory());
+  ASSERT_TRUE(fold.ok()) << fold.message();
+  EXPECT_NE(fold->fold, 0u);
+  // The latest change the fold depends on: D3 lost on 12 March.
+  EXPECT_EQ(fold->max_change, ParseInstant("2024-03-12T09:00:00Z")->micros);
+}
+
+}  // namespace
+}  // namespace voronka::clickhouse
