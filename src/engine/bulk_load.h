@@ -13,9 +13,10 @@ namespace voronka {
 // Where a bulk load's time went, for benchmarks.
 struct BulkLoadTimes {
   int64_t records = 0;
-  double apply_seconds = 0;    // applying, on the calling thread
-  double wait_seconds = 0;     // the calling thread waiting for the reader's next chunk
-  double publish_seconds = 0;  // publishing the loaded version once at the end
+  double apply_seconds = 0;      // applying, on the calling thread
+  double apply_cpu_seconds = 0;  // of which the thread ran (the rest it waited for a core)
+  double wait_seconds = 0;       // the calling thread waiting for the reader's next chunk
+  double publish_seconds = 0;    // publishing the loaded version once at the end
 };
 
 // Receives one record, which it may move from.
