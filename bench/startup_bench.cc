@@ -11,8 +11,9 @@
 //   - rows + records: the store's Load, building each canonical record and dropping it;
 //   - start-up: the server's load (Runtime: Load, RewriteRecord, Engine), with the time the
 //     engine spent applying and publishing, and the resident bytes per record it holds.
-// decoding = (rows + records) - rows; the start-up overlaps reading with applying when it
-// runs them on two threads, so its total can be less than the sum of the stages.
+// Each with its CPU time (a cold read also waits for the disk). Decoding = (rows + records) -
+// rows; the start-up overlaps reading with applying on two threads, so its total can be less
+// than the sum of the stages.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -100,8 +101,10 @@ void DropFromPageCache(const std::string& dir) {
 }
 
 struct RunFigures {
-  double rows = 0;         // stepping the reader's queries
-  double records = 0;      // the store's Load, records built and dropped
+  double rows = 0;      // stepping the reader's queries
+  double rows_cpu = 0;  // of which on the CPU (the rest: waiting for the disk or a core)
+  double records = 0;   // the store's Load, records built and dropped
+  double records_cpu = 0;
   double startup = 0;      // the server's load, whole
   double startup_cpu = 0;  // CPU time of every thread of the process during it
   BulkLoadTimes engine;    // of which: the engine's share
@@ -109,32 +112,41 @@ struct RunFigures {
   int64_t resident = 0;  // bytes the loaded engine holds
 };
 
+// CPU time of every thread of this process since `start`.
+double CpuSecondsSince(std::clock_t start) {
+  return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+}
+
 RunFigures RunOnce(const Options& options, SqliteStore& store, int64_t workspace) {
   RunFigures figures;
   DropFromPageCache(options.data);
   auto start = BenchClock::now();
+  std::clock_t cpu_start = std::clock();
   Result<int64_t> rows = store.StepRows(workspace);
   if (!rows.ok()) Fail(rows.message());
   figures.rows = Seconds(start);
+  figures.rows_cpu = CpuSecondsSince(cpu_start);
 
   DropFromPageCache(options.data);
   start = BenchClock::now();
+  cpu_start = std::clock();
   int64_t count = 0;
   Status loaded = store.Load(workspace, [&](Record&) { ++count; });
   if (!loaded.ok()) Fail(loaded.message());
   figures.records = Seconds(start);
+  figures.records_cpu = CpuSecondsSince(cpu_start);
   figures.record_count = count;
 
   DropFromPageCache(options.data);
   int64_t resident_before = ResidentBytes();
   start = BenchClock::now();
-  std::clock_t cpu_start = std::clock();
+  cpu_start = std::clock();
   AdminSettings settings;  // the defaults: what a workspace without saved settings loads with
   Result<std::shared_ptr<Engine>> engine =
       LoadWorkspaceEngine(store, workspace, settings, &figures.engine);
   if (!engine.ok()) Fail(engine.message());
   figures.startup = Seconds(start);
-  figures.startup_cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  figures.startup_cpu = CpuSecondsSince(cpu_start);
   figures.resident = ResidentBytes() - resident_before;
   return figures;
 }
@@ -153,15 +165,14 @@ int Run(Options options) {
   std::vector<double> rows, records, startup, apply, publish, waited;
   for (int run = 0; run < options.runs; ++run) {
     RunFigures f = RunOnce(options, **store, workspace);
-    double decode = f.records - f.rows;
     std::printf(
-        "run %d: %lld records; rows %.2f s, decoding %.2f s (rows + records %.2f s); "
+        "run %d: %lld records; rows %.2f s (cpu %.2f s), rows + records %.2f s (cpu %.2f s); "
         "start-up %.2f s (cpu %.2f s): apply %.2f s (cpu %.2f s), publish %.3f s, apply waited "
         "for records %.2f s; "
         "resident %.1f bytes per record (%.0f MB)\n",
-        run + 1, static_cast<long long>(f.record_count), f.rows, decode, f.records, f.startup,
-        f.startup_cpu, f.engine.apply_seconds, f.engine.apply_cpu_seconds, f.engine.publish_seconds,
-        f.engine.wait_seconds,
+        run + 1, static_cast<long long>(f.record_count), f.rows, f.rows_cpu, f.records,
+        f.records_cpu, f.startup, f.startup_cpu, f.engine.apply_seconds, f.engine.apply_cpu_seconds,
+        f.engine.publish_seconds, f.engine.wait_seconds,
         static_cast<double>(f.resident) / static_cast<double>(std::max<int64_t>(f.record_count, 1)),
         static_cast<double>(f.resident) / 1e6);
     rows.push_back(f.rows);
