@@ -6,7 +6,7 @@
 //
 // Without --data the demo history of N deals (default 1 000 000) is generated in memory, parsed
 // in chunks and applied to an engine; with --data the workspace is loaded from a data dir the
-// way the server starts (SqliteStore::Load, Engine::Apply in chunks of 65 536 records).
+// way the server starts (SqliteStore::Load on one thread, BulkLoad applying on this one).
 #include <malloc.h>
 #include <unistd.h>
 
@@ -24,6 +24,7 @@
 #include "bench_util.h"
 #include "overview.h"
 #include "demo/generator.h"
+#include "engine/bulk_load.h"
 #include "engine/engine.h"
 #include "ingest/ndjson.h"
 #include "metrics/report.h"
@@ -42,19 +43,6 @@ struct Options {
   std::string end_date = "2026-10-31";
   std::string only;  // run only the queries whose name contains this text (for profiling)
 };
-
-std::string ProcField(const char* path, const char* key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) == 0) {
-      size_t colon = line.find(':');
-      size_t start = line.find_first_not_of(" \t", colon + 1);
-      return start == std::string::npos ? "" : line.substr(start);
-    }
-  }
-  return "?";
-}
 
 // Resident memory of this process in bytes (freed heap returned to the OS first).
 int64_t ResidentBytes() {
@@ -107,27 +95,16 @@ int64_t LoadDataDir(Engine& engine, const std::string& dir, double& apply_second
     std::exit(1);
   }
   int64_t workspace = (*store)->EnsureDefaultWorkspace().value();
-  constexpr size_t kChunk = 65536;
-  std::vector<Record> chunk;
-  chunk.reserve(kChunk);
-  int64_t records = 0;
-  auto apply = [&] {
-    auto start = Clock::now();
-    engine.Apply(chunk);
-    apply_seconds += Seconds(start);
-    records += static_cast<int64_t>(chunk.size());
-    chunk.clear();
-  };
-  Status loaded = (*store)->Load(workspace, [&](const Record& record) {
-    chunk.push_back(record);
-    if (chunk.size() == kChunk) apply();
-  });
+  BulkLoadTimes times;
+  Status loaded = BulkLoad(
+      engine,
+      [&](const RecordSink& sink) { return (*store)->Load(workspace, sink); }, &times);
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s\n", loaded.message().c_str());
     std::exit(1);
   }
-  apply();
-  return records;
+  apply_seconds = times.apply_seconds + times.publish_seconds;
+  return times.records;
 }
 
 // Where the engine's memory goes: bytes per table part (columns' segments, the heap their rows
@@ -293,9 +270,7 @@ std::string NewBatch(const Tables& t, int round, int size) {
 
 int Run(const Options& options) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when piped to a file
-  std::printf("machine: %u cores, %s RAM, %s\n", std::thread::hardware_concurrency(),
-              ProcField("/proc/meminfo", "MemTotal").c_str(),
-              ProcField("/proc/cpuinfo", "model name").c_str());
+  PrintMachine();
   int64_t rss_before = ResidentBytes();
   Engine engine;
   double apply_seconds = 0;

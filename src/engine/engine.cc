@@ -6,12 +6,30 @@ Engine::Engine() : current_(std::make_shared<const Tables>()) {}
 
 void Engine::Apply(const std::vector<Record>& records) {
   std::lock_guard<std::mutex> lock(writer_);
+  ApplyLocked(records);
+  PublishLocked();
+}
+
+void Engine::ApplyUnpublished(const std::vector<Record>& records) {
+  std::lock_guard<std::mutex> lock(writer_);
+  ApplyLocked(records);
+}
+
+void Engine::Publish() {
+  std::lock_guard<std::mutex> lock(writer_);
+  PublishLocked();
+}
+
+void Engine::ApplyLocked(const std::vector<Record>& records) {
   for (const Record& record : records) {
     if (record.event_id.has_value() && !applied_events_.insert(*record.event_id).second) {
       continue;
     }
     ApplyRecord(working_, record.body);
   }
+}
+
+void Engine::PublishLocked() {
   // Publishing: a copy of the working tables (segment pointers, not rows) becomes current. The
   // version it replaces is freed here unless a reader still holds it.
   auto published = std::make_shared<const Tables>(working_);

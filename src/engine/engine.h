@@ -66,6 +66,15 @@ class Engine {
   // Batches from several threads are applied one at a time.
   void Apply(const std::vector<Record>& records);
 
+  // For a bulk load (engine/bulk_load.h): applies records as Apply does but publishes nothing,
+  // so Read() keeps returning the version before them until Publish() (or the next Apply)
+  // makes all of them current at once. Publishing is what makes the next batch's first write
+  // to each block and segment copy it (the published version holds it); a load that publishes
+  // once writes every segment in place.
+  void ApplyUnpublished(const std::vector<Record>& records);
+  // Makes everything applied so far the current version.
+  void Publish();
+
   // The current version of the tables (the one published by the latest Apply).
   ReadView Read() const {
     std::lock_guard<std::mutex> lock(published_);
@@ -73,6 +82,11 @@ class Engine {
   }
 
  private:
+  // With writer_ held: applies the records to the working tables.
+  void ApplyLocked(const std::vector<Record>& records);
+  // With writer_ held: a copy of the working tables becomes the current version.
+  void PublishLocked();
+
   std::mutex writer_;  // one Apply at a time; readers never take it
   Tables working_;     // the writer's tables, changed by Apply (under writer_)
   std::unordered_set<std::string> applied_events_;  // under writer_

@@ -11,6 +11,7 @@
 #include "clickhouse/report.h"
 #include "ingest/ndjson.h"
 #include "metrics/report.h"
+#include "server/engine_loader.h"
 #include "server/feed.h"
 
 namespace voronka {
@@ -123,23 +124,7 @@ Runtime::~Runtime() {
 Result<std::shared_ptr<Engine>> Runtime::BuildEngine(int64_t workspace_id,
                                                      const AdminSettings& settings) const {
   if (facts_) return BuildDirectoryEngine(workspace_id, settings);
-  auto engine = std::make_shared<Engine>();
-  // Replayed in chunks so that a large history never sits in memory twice.
-  constexpr size_t kChunk = 65536;
-  std::vector<Record> chunk;
-  chunk.reserve(kChunk);
-  Status loaded = store_->Load(workspace_id, [&](const Record& record) {
-    chunk.push_back(record);
-    RewriteRecord(settings, chunk.back().body);
-    if (chunk.size() == kChunk) {
-      engine->Apply(chunk);
-      chunk.clear();
-    }
-  });
-  if (!loaded.ok()) return loaded;
-  if (std::optional<Record> record = SettingsRecord(settings)) chunk.push_back(*record);
-  if (!chunk.empty()) engine->Apply(chunk);
-  return engine;
+  return LoadWorkspaceEngine(*store_, workspace_id, settings);
 }
 
 Runtime::Workspace* Runtime::Find(int64_t workspace_id) const {

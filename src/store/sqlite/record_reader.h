@@ -15,8 +15,11 @@ namespace voronka::sqlite {
 // workspace settings, departments, users, pipelines, companies, contacts, deals, then
 // deal_updates, stage_changes, activities, tasks, task_updates, goals. Within a kind: records
 // with an id by id, updates in the order they were stored, stage changes by deal and time.
-// Runs in one read transaction, so it sees one snapshot.
-Status ReadRecords(sqlite3* db, int64_t workspace_id,
-                   const std::function<void(const Record&)>& visit);
+// Runs in one read transaction, so it sees one snapshot. `visit` may move from the record.
+Status ReadRecords(sqlite3* db, int64_t workspace_id, const std::function<void(Record&)>& visit);
+
+// Steps through every row the queries of ReadRecords return, building no record: the number
+// of rows (for measuring how much of a load is reading rather than decoding).
+Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id);
 
 }  // namespace voronka::sqlite

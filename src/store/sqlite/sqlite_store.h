@@ -87,8 +87,12 @@ class SqliteStore final : public WorkspaceStore {
   // (workspace settings, departments, users, pipelines, companies, contacts, deals, then
   // deal_updates, stage_changes, activities, tasks, task_updates, goals). Within a kind:
   // records with an id by id, updates in the order stored, stage changes by deal and time.
-  // The first record is the workspace's full settings. Reads one consistent snapshot.
-  Status Load(int64_t workspace_id, const std::function<void(const Record&)>& visit) const;
+  // The first record is the workspace's full settings. Reads one consistent snapshot. `visit`
+  // may move from the record it is given.
+  Status Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const;
+  // Reads every row Load would read without building records; the number of rows (the
+  // start-up benchmark's figure for reading alone).
+  Result<int64_t> StepRows(int64_t workspace_id) const;
 
   // What is stored in one workspace, as ValidateReferences asks it (see ingest/catalog.h).
   // A view rather than SqliteStore being a Catalog itself, because one store holds many

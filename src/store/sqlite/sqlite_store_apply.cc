@@ -151,8 +151,7 @@ Status SqliteStore::BulkLoad::Commit() {
   return status;
 }
 
-Status SqliteStore::Load(int64_t workspace_id,
-                         const std::function<void(const Record&)>& visit) const {
+Status SqliteStore::Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const {
   if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
   // A connection of its own: the read runs on a WAL snapshot beside any writer, and a long
   // replay at start-up holds no lock that Apply or a token check waits for.
@@ -160,6 +159,14 @@ Status SqliteStore::Load(int64_t workspace_id,
       sqlite::Connection::Open(db_path_, /*read_only=*/false);
   if (!db.ok()) return db.status();
   return sqlite::ReadRecords((*db)->get(), workspace_id, visit);
+}
+
+Result<int64_t> SqliteStore::StepRows(int64_t workspace_id) const {
+  if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
+  Result<std::unique_ptr<sqlite::Connection>> db =
+      sqlite::Connection::Open(db_path_, /*read_only=*/false);
+  if (!db.ok()) return db.status();
+  return sqlite::StepRows((*db)->get(), workspace_id);
 }
 
 }  // namespace voronka
