@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "clickhouse/import_target.h"
 
 namespace voronka::cli {
 
@@ -35,8 +36,8 @@ Result<CrmDestination> OpenCrmDestination(const StoreOptions& options, const std
   if (!options.facts_uri.empty()) {
     Result<clickhouse::Client> facts = clickhouse::Client::Open(options.facts_uri);
     if (!facts.ok()) return facts.status();
-    destination.target =
-        std::make_unique<FactsImportTarget>(std::move(facts).value(), destination.workspace.name);
+    destination.target = std::make_unique<clickhouse::FactsImportTarget>(
+        std::move(facts).value(), destination.workspace.name);
   } else {
     destination.target =
         std::make_unique<SqliteImportTarget>(*destination.stores.records, workspace_id.value());

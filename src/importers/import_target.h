@@ -1,14 +1,12 @@
 // Where a CRM importer's batch goes: the data directory's SQLite store (embedded), or the
-// scale-out fact store in ClickHouse through the same atomic, idempotent writer as
-// `voronka import --facts` (clickhouse/fact_import.h). The importers and syncs only see this;
-// the command that runs them picks one (cli/import_crm.h).
+// scale-out fact store in ClickHouse (clickhouse/import_target.h). The importers and syncs only
+// see this; the command that runs them picks one (cli/import_crm.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "clickhouse/client.h"
 #include "importers/import_batch.h"
 #include "ingest/catalog.h"
 
@@ -37,20 +35,6 @@ class SqliteImportTarget final : public ImportTarget {
  private:
   SqliteStore& store_;
   int64_t workspace_id_;
-};
-
-// The fact store's workspace named `ws` (its key in ClickHouse). Written in chunks under one
-// batch id and committed once, so a failed batch leaves nothing visible.
-class FactsImportTarget final : public ImportTarget {
- public:
-  FactsImportTarget(clickhouse::Client client, std::string ws)
-      : client_(std::move(client)), ws_(std::move(ws)) {}
-  ImportSummary Store(ImportBatch batch) override;
-  Result<std::unique_ptr<Catalog>> Known() override;
-
- private:
-  clickhouse::Client client_;
-  std::string ws_;
 };
 
 }  // namespace voronka

@@ -14,7 +14,7 @@
 #include "clickhouse/schema.h"
 #include "importers/bitrix24_dump.h"
 #include "importers/crm_state.h"
-#include "importers/import_target.h"
+#include "clickhouse/import_target.h"
 #include "server/crm_dumps.h"
 #include "server/http_util.h"
 #include "server/routes.h"
@@ -228,7 +228,7 @@ TEST_F(CrmScaleOutTest, AnIncrementalSyncIntoClickHouseAnswersAsTheEmbeddedOne) 
   testing::ImportFixture embedded;
   Result<clickhouse::Client> client = clickhouse::Client::Open(cluster_->url(database_));
   ASSERT_TRUE(client.ok()) << client.message();
-  FactsImportTarget facts_target(std::move(client).value(), "acme");
+  clickhouse::FactsImportTarget facts_target(std::move(client).value(), "acme");
   testing::TempDir work;
   int64_t now = 1711699200;  // 2024-03-29 11:00 Moscow time
   Bitrix24Marks embedded_marks, facts_marks;
