@@ -146,8 +146,8 @@ TEST(SqliteStoreSchemaTest, OpenMigratesToTheLatestVersionAndRefusesANewerOne) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(sqlite::SchemaVersion(db).value(), sqlite::LatestSchemaVersion());
   // 1: records, 2: accounts and sessions, 3: workspace settings, 4: saved reports and goal
-  // withdrawals, 5: failed logins
-  EXPECT_EQ(sqlite::LatestSchemaVersion(), 5);
+  // withdrawals, 5: failed logins, 6: CRM hook credentials and sync marks
+  EXPECT_EQ(sqlite::LatestSchemaVersion(), 6);
   sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   auto newer = SqliteStore::Open(dir.path() + "/nested/data");
