@@ -192,7 +192,7 @@ int Run(const Options& options) {
     Result<clickhouse::StoredFold> fold =
         clickhouse::CurrentFold(client.value(), ws, directory.value());
     if (!fold.ok()) Die(fold.message());
-    if (fold->fold == 0) Die("no stored fold (is the schema older than deal_folds?)");
+    if (fold->fold == 0) Die("no stored fold: " + fold->missing);
     std::printf("ClickHouse: stored fold ready in %.1f s (built unless an earlier run did)\n",
                 Seconds(start));
   }

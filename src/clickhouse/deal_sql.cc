@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "clickhouse/client.h"
+#include "clickhouse/schema.h"
 
 namespace voronka::clickhouse {
 
@@ -105,6 +106,19 @@ DealSql::DealSql(const Tables& directory, std::string committed, std::vector<std
 // update. Equal constants in one branch carry aliases: 18.16 mixes up unnamed duplicates when
 // it drops the columns an outer query does not read ("There is no supertype for types
 // Array(String), ..., UInt8").
+std::string DealSql::InPart(const std::string& deal) const {
+  if (part_.count <= 1) return "";
+  return " AND cityHash64(" + deal + ") % " + std::to_string(part_.count) +
+         " = " + std::to_string(part_.index);
+}
+
+std::string DealSql::PartItems(const std::string& table, const std::string& id) const {
+  if (part_.count <= 1) return "";
+  // Every version of an item that ever named a deal of the part: its latest one decides.
+  return " AND " + id + " IN (SELECT id FROM " + part_.database + "." + LocalTable(table) +
+         " WHERE ws = " + Quote(part_.ws) + InPart("deal_id") + ")";
+}
+
 std::string DealSql::Facts() const {
   // The admin's rewrites: a field read for the amount or the source drops the CRM's own
   // versions of it (a deal record's counts as 0 / none, its updates' not at all) and adds the
@@ -127,12 +141,12 @@ std::string DealSql::Facts() const {
       "SELECT id AS d, toUInt8(1) AS tag, '' AS name, toUInt8(0) AS is_null, stage_id AS v, "
       "CAST([] AS Array(String)) AS items, toInt64(2 * created_at) AS k, toUInt64(batch) AS b, "
       "toUInt32(seq) AS s, toInt64(created_at) AS t, toUInt8(entity) AS e FROM deals WHERE " +
-      committed_);
+      committed_ + InPart("id"));
   branches.push_back(
       "SELECT id, toUInt8(2), a.1, toUInt8(a.1 != 'amount' AND a.2 = ''), a.2, "
       "CAST([] AS Array(String)), toInt64(2 * created_at), toUInt64(batch), toUInt32(seq), "
       "toInt64(0), toUInt8(0) FROM deals ARRAY JOIN " +
-      attrs + " AS a WHERE " + committed_);
+      attrs + " AS a WHERE " + committed_ + InPart("id"));
   std::string names;
   for (const Attribute& a : Attributes(titles_)) {
     std::string name = a.name;
@@ -147,7 +161,8 @@ std::string DealSql::Facts() const {
       "SELECT deal_id, toUInt8(2), member, toUInt8(is_null), value, CAST([] AS Array(String)), "
       "toInt64(2 * at + 1), toUInt64(batch), toUInt32(seq), toInt64(0), toUInt8(0) "
       "FROM deal_updates ARRAY JOIN " +
-      as_names + " AS member WHERE " + committed_ + " AND name IN (" + names + ")");
+      as_names + " AS member WHERE " + committed_ + InPart("deal_id") + " AND name IN (" + names +
+      ")");
   auto field_versions = [&](const std::string& field, const std::string& member,
                             const std::string& is_null, const std::string& value) {
     branches.push_back("SELECT deal_id, toUInt8(2), " + Quote(member) + ", toUInt8(" + is_null +
@@ -169,14 +184,15 @@ std::string DealSql::Facts() const {
       "CAST([] AS Array(String)), toInt64(0), toUInt64(first.1), toUInt32(first.2), toInt64(at), "
       "toUInt8(0) AS e FROM "
       "(SELECT deal_id, at, to_stage, min((batch, seq)) AS first FROM stage_changes WHERE " +
-      committed_ + " GROUP BY deal_id, at, to_stage)");
+      committed_ + InPart("deal_id") + " GROUP BY deal_id, at, to_stage)");
   if (!fields_.empty() || all_fields_) {
     branches.push_back(
         "SELECT deal_id, toUInt8(4), name, toUInt8(0) AS is_null, '', latest, toInt64(0) AS k, "
         "toUInt64(0), toUInt32(0), toInt64(0) AS t, toUInt8(0) AS e FROM (SELECT deal_id, name, "
         "argMax(if(is_null = 1, CAST([] AS Array(String)), items), (key, batch, seq)) AS latest "
         "FROM deal_fields WHERE " +
-        committed_ + (all_fields_ ? "" : " AND has(" + StringArray(fields_) + ", name)") +
+        committed_ + InPart("deal_id") +
+        (all_fields_ ? "" : " AND has(" + StringArray(fields_) + ", name)") +
         " GROUP BY deal_id, name)");
   }
   if (touches_) {
@@ -187,7 +203,8 @@ std::string DealSql::Facts() const {
         "toUInt8(0) AS e FROM (SELECT "
         "argMax(deal_id, (batch, seq)) AS deal, argMax(at, (batch, seq)) AS at_now "
         "FROM activities WHERE " +
-        committed_ + " GROUP BY id) WHERE deal != ''");
+        committed_ + PartItems("activities", "id") + " GROUP BY id) WHERE deal != ''" +
+        InPart("deal"));
     branches.push_back(
         "SELECT deal, toUInt8(5), '' AS name, toUInt8(0) AS is_null, '' AS v, "
         "CAST([] AS Array(String)), toInt64(0), toUInt64(0), toUInt32(0), toInt64(touch), "
@@ -198,12 +215,14 @@ std::string DealSql::Facts() const {
         "SELECT id AS task_id, toUInt8(1) AS base, deal_id AS deal, toInt64(created_at) AS "
         "created, toInt64(completed_at) AS completed, toInt64(2 * created_at) AS k, "
         "toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks WHERE " +
-        committed_ + " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
+        committed_ + PartItems("tasks", "id") +
+        " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
         Int(kNoTime) +
         ", toInt64(value)), toInt64(2 * at + 1), toUInt64(batch), "
         "toUInt32(seq) FROM task_updates WHERE " +
-        committed_ +
-        " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != '') "
+        committed_ + PartItems("tasks", "task_id") +
+        " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != ''" +
+        InPart("deal") + ") "
         "ARRAY JOIN touches AS touch WHERE touch != " +
         Int(kNoTime));
   }
@@ -212,11 +231,11 @@ std::string DealSql::Facts() const {
     branches.push_back(
         "SELECT deal_id, toUInt8(6), '', toUInt8(0), '', CAST([] AS Array(String)), toInt64(0), "
         "toUInt64(0), toUInt32(0), toInt64(at), toUInt8(0) FROM deal_updates WHERE " +
-        committed_ +
+        committed_ + InPart("deal_id") +
         " UNION ALL SELECT deal_id, toUInt8(6), '', toUInt8(0), '', CAST([] AS Array(String)), "
         "toInt64(0), toUInt64(0), toUInt32(0), intDiv(key - 1, 2), toUInt8(0) FROM deal_fields "
         "WHERE " +
-        committed_ + " AND bitAnd(key, 1) = 1");
+        committed_ + InPart("deal_id") + " AND bitAnd(key, 1) = 1");
   }
   std::string sql;
   for (size_t i = 0; i < branches.size(); ++i) sql += (i ? " UNION ALL " : "") + branches[i];

@@ -31,6 +31,7 @@ struct StoredFold {
   uint64_t fold = 0;  // 0: none
   uint64_t builder = 0;
   int64_t max_change = 0;  // the latest instant any deal's state depends on
+  std::string missing;     // fold = 0: why there is none to read
 };
 
 // How deal records are read. The admin's rewrites (RewriteRecord, access/workspace_settings.h),
@@ -78,11 +79,20 @@ class DealSql {
   // The rows of deal_folds for fold `fold` of `ws`, written by `builder` (INSERT ... SELECT):
   // every deal folded with every field, touch, update time and title, records as sent.
   std::string FoldRows(const std::string& ws, uint64_t fold, uint64_t builder) const;
+  // Fold only the deals with cityHash64(id) % count = index (count > 1), of workspace `ws` in
+  // `database`: a large workspace's fold is built part by part, each within a query's memory.
+  struct Part {
+    std::string database, ws;
+    uint64_t count = 1, index = 0;
+  };
+  void SetPart(Part part) { part_ = std::move(part); }
 
  private:
   // Every committed fact about the deals as one stream of tagged rows.
   std::string Facts() const;
   std::string StoredDeals() const;
+  std::string InPart(const std::string& deal) const;
+  std::string PartItems(const std::string& table, const std::string& id) const;
   std::string OutcomeColumns(const std::string& p, const std::string& limit) const;
 
   std::string committed_;
@@ -91,6 +101,7 @@ class DealSql {
   bool update_times_ = false;
   bool titles_ = false;
   bool all_fields_ = false;  // fold every custom field, as field_pairs
+  Part part_;
   DealRewrites rewrites_;
   std::vector<std::string> stage_ids_;
   std::vector<int64_t> stage_semantics_;

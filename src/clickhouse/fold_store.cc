@@ -1,5 +1,6 @@
 #include "clickhouse/fold_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -15,6 +16,10 @@ namespace {
 
 // An INSERT through a Distributed table returns once the shard has the rows (fact_writer.cc).
 const Settings kSyncInsert = {{"insert_distributed_sync", "1"}};
+// The build folds every row of the workspace at once (at 1M deals, 36M rows: more than the
+// server's per-query memory): its GROUP BYs spill to disk past 2 GB instead of failing.
+const Settings kBuild = {{"insert_distributed_sync", "1"},
+                         {"max_bytes_before_external_group_by", "2000000000"}};
 
 // Folds kept per workspace: the newest, and the one before for readers that started on it.
 constexpr size_t kFoldsKept = 2;
@@ -96,7 +101,11 @@ Result<StoredFold> MarkBuild(const Client& client, const std::string& ws, uint64
                              uint64_t builder) {
   Result<uint64_t> after = CommittedSet(client, ws);
   if (!after.ok()) return after.status();
-  if (after.value() != fold) return StoredFold{};
+  if (after.value() != fold) {
+    StoredFold none;
+    none.missing = "batches were committed while the fold was built";
+    return none;
+  }
   // The latest instant a state depends on: a stage entry, a creation, a lead's conversion.
   Result<Rows> latest = client.Query(
       "SELECT toString(max(greatest(greatest(arrayReduce('max', hist_at), converted_at), "
@@ -104,7 +113,7 @@ Result<StoredFold> MarkBuild(const Client& client, const std::string& ws, uint64
       Quote(ws) + " AND fold = " + std::to_string(fold) +
       " AND builder = " + std::to_string(builder));
   if (!latest.ok()) return latest.status();
-  StoredFold stored{ws, fold, builder, latest->empty() ? 0 : latest->Int(0, 0)};
+  StoredFold stored{ws, fold, builder, latest->empty() ? 0 : latest->Int(0, 0), ""};
   std::string mark;
   AppendTsv(mark, ws);
   mark += '\t' + std::to_string(fold) + '\t' + std::to_string(builder) + '\t' +
@@ -118,13 +127,20 @@ Result<StoredFold> MarkBuild(const Client& client, const std::string& ws, uint64
 // Builds fold `fold` of `ws` and marks it complete (fold = 0 when it could not be marked: its
 // rows are dropped again).
 Result<StoredFold> BuildFold(const Client& client, const std::string& ws, const Tables& directory,
-                             uint64_t fold) {
+                             uint64_t fold, uint64_t deals_per_part) {
   uint64_t builder = NewBatchId();
-  DealSql deals(directory,
-                "ws = " + Quote(ws) + " AND " + CommittedRows(client.endpoint().database, ws), {},
-                true);
-  Status inserted = client.Execute("INSERT INTO deal_folds " + deals.FoldRows(ws, fold, builder),
-                                   {}, kSyncInsert);
+  const std::string& database = client.endpoint().database;
+  DealSql deals(directory, "ws = " + Quote(ws) + " AND " + CommittedRows(database, ws), {}, true);
+  // In parts of about deals_per_part deals (by a hash of the deal id), each within a query's
+  // memory and time.
+  Result<Rows> count = client.Query("SELECT count() FROM deals WHERE ws = " + Quote(ws));
+  Status inserted = count.status();
+  uint64_t parts = count.ok() ? count->UInt(0, 0) / std::max<uint64_t>(deals_per_part, 1) + 1 : 0;
+  for (uint64_t part = 0; part < parts && inserted.ok(); ++part) {
+    deals.SetPart(DealSql::Part{database, ws, parts, part});
+    inserted = client.Execute("INSERT INTO deal_folds " + deals.FoldRows(ws, fold, builder), {},
+                              kBuild);
+  }
   Result<StoredFold> marked = inserted.ok() ? MarkBuild(client, ws, fold, builder)
                                             : Result<StoredFold>(inserted);
   if (!marked.ok() || marked->fold == 0) {
@@ -147,13 +163,15 @@ std::mutex& BuildingLock(const std::string& ws) {
 // Unavailable errors go to the caller; any other failure means no fold (folded per query).
 Result<StoredFold> NoneUnlessUnavailable(const Status& status) {
   if (status.unavailable()) return status;
-  return StoredFold{};
+  StoredFold none;
+  none.missing = status.message();
+  return none;
 }
 
 }  // namespace
 
 Result<StoredFold> CurrentFold(const Client& client, const std::string& ws,
-                               const Tables& directory) {
+                               const Tables& directory, uint64_t deals_per_part) {
   Result<StoredFold> marked = MarkedFold(client, ws);
   if (!marked.ok()) return NoneUnlessUnavailable(marked.status());
   if (marked->fold != 0) return marked;
@@ -165,7 +183,7 @@ Result<StoredFold> CurrentFold(const Client& client, const std::string& ws,
   if (marked->fold != 0) return marked;
   Result<uint64_t> fold = CommittedSet(client, ws);
   if (!fold.ok()) return NoneUnlessUnavailable(fold.status());
-  Result<StoredFold> built = BuildFold(client, ws, directory, fold.value());
+  Result<StoredFold> built = BuildFold(client, ws, directory, fold.value(), deals_per_part);
   if (!built.ok()) return NoneUnlessUnavailable(built.status());
   return built;
 }

@@ -22,9 +22,10 @@ namespace voronka::clickhouse {
 // The fold of the batches of `ws` committed now, built if needed; `directory` is the
 // workspace's directory (its stages). fold = 0 when there is none to read (the schema predates
 // deal_folds, batches were committed while it was built, a statement failed): the caller folds
-// the facts itself. An error only when ClickHouse is unavailable.
+// the facts itself; `missing` says why. An error only when ClickHouse is unavailable.
+// `deals_per_part`: a fold is built in parts of about this many deals.
 Result<StoredFold> CurrentFold(const Client& client, const std::string& ws,
-                               const Tables& directory);
+                               const Tables& directory, uint64_t deals_per_part = 150000);
 
 // How `ws`'s deal records are read for a request: the admin's rewrites (price and source
 // fields), and with the default ones the current stored fold (CurrentFold).

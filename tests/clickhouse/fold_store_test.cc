@@ -102,5 +102,32 @@ TEST_F(FoldStoreTest, ABatchThatNeverCommittedIsNotInTheFold) {
   EXPECT_EQ(fold->max_change, ParseInstant("2024-03-12T09:00:00Z")->micros);
 }
 
+TEST_F(FoldStoreTest, AFoldBuiltInPartsHoldsEveryDealOnceWithItsOwnTouches) {
+  Write(kHistory);
+  // A call on D1, re-sent later as a call on D2: it touches D2 only. A task on D3.
+  Write(R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D1","user_id":"u1","at":"2024-03-04T10:00:00Z"})");
+  Write(R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D2","user_id":"u1","at":"2024-03-06T10:00:00Z"})"
+        "\n"
+        R"({"type":"task","id":"T1","title":"Call","deal_id":"D3","user_id":"u2","created_at":"2024-03-07T10:00:00Z","deadline":"2024-03-08T10:00:00Z","completed_at":null})");
+  // One deal per part: three parts of a hash of the deal id, some of them empty.
+  Result<StoredFold> fold = CurrentFold(Shard(), "w", NoDirectory(), 1);
+  ASSERT_TRUE(fold.ok()) << fold.message();
+  ASSERT_NE(fold->fold, 0u) << fold->missing;
+  Result<Rows> rows = Shard().Query(
+      "SELECT id, toString(touches) FROM deal_folds WHERE ws = 'w' ORDER BY id");
+  ASSERT_TRUE(rows.ok()) << rows.message();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ(rows->Text(0, 0), "D1");
+  EXPECT_EQ(rows->Text(0, 1), "[]");
+  EXPECT_EQ(rows->Text(1, 0), "D2");
+  EXPECT_EQ(rows->Text(1, 1), "[" + std::to_string(ParseInstant("2024-03-06T10:00:00Z")->micros) + "]");
+  EXPECT_EQ(rows->Text(2, 0), "D3");
+  EXPECT_EQ(rows->Text(2, 1), "[" + std::to_string(ParseInstant("2024-03-07T10:00:00Z")->micros) + "]");
+  // The reports read it: D1 won, the three created in March worth 350.00.
+  EXPECT_EQ(Total("won_count"), 1);
+  EXPECT_EQ(Total("deal_amount"), "350.00");
+  EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w'"), 1);
+}
+
 }  // namespace
 }  // namespace voronka::clickhouse
