@@ -4,7 +4,8 @@
 // A fold belongs to one set of committed batches (its key: their count and sum). It is derived
 // and never changed: a report asks for the fold of the batches committed now, and a server
 // builds it when there is none (INSERT ... SELECT of the fold every statement would compute),
-// then marks it complete in deal_fold_marks. A batch committed while it was built leaves it
+// in parts of deals by a hash of their id (each statement within a query's memory), then marks
+// it complete in deal_fold_marks. A batch committed while it was built leaves it
 // unmarked, so no reader uses a fold of another set of batches than its key says. Two servers
 // building the same fold write two copies; readers take the marked copy of the smallest
 // builder id. Folds older than the newest two of a workspace are dropped (a partition each).
