@@ -100,16 +100,11 @@ DealSql::DealSql(const Tables& directory, std::string committed, std::vector<std
   }
 }
 
-// Every committed fact about the workspace's deals as one stream of tagged rows, folded per
-// deal: 1 a deal record, 2 a version of an attribute, 3 a stage change (first arrival of
-// each), 4 a custom field's latest value, 5 a touch by an activity or a task, 6 the time of an
-// update. Equal constants in one branch carry aliases: 18.16 mixes up unnamed duplicates when
-// it drops the columns an outer query does not read ("There is no supertype for types
-// Array(String), ..., UInt8").
+// A condition keeping the rows of the part's deals (none when there are no parts).
 std::string DealSql::InPart(const std::string& deal) const {
   if (part_.count <= 1) return "";
-  return " AND cityHash64(" + deal + ") % " + std::to_string(part_.count) +
-         " = " + std::to_string(part_.index);
+  return " AND cityHash64(" + deal + ") % " + std::to_string(part_.count) + " = " +
+         std::to_string(part_.index);
 }
 
 std::string DealSql::PartItems(const std::string& table, const std::string& id) const {
@@ -119,6 +114,12 @@ std::string DealSql::PartItems(const std::string& table, const std::string& id) 
          " WHERE ws = " + Quote(part_.ws) + InPart("deal_id") + ")";
 }
 
+// Every committed fact about the workspace's deals as one stream of tagged rows, folded per
+// deal: 1 a deal record, 2 a version of an attribute, 3 a stage change (first arrival of
+// each), 4 a custom field's latest value, 5 a touch by an activity or a task, 6 the time of an
+// update. Equal constants in one branch carry aliases: 18.16 mixes up unnamed duplicates when
+// it drops the columns an outer query does not read ("There is no supertype for types
+// Array(String), ..., UInt8").
 std::string DealSql::Facts() const {
   // The admin's rewrites: a field read for the amount or the source drops the CRM's own
   // versions of it (a deal record's counts as 0 / none, its updates' not at all) and adds the
@@ -216,13 +217,13 @@ std::string DealSql::Facts() const {
         "created, toInt64(completed_at) AS completed, toInt64(2 * created_at) AS k, "
         "toUInt64(batch) AS b, toUInt32(seq) AS s FROM tasks WHERE " +
         committed_ + PartItems("tasks", "id") +
-        " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " +
-        Int(kNoTime) +
+        " UNION ALL SELECT task_id, toUInt8(0), '', toInt64(0), if(is_null = 1, " + Int(kNoTime) +
         ", toInt64(value)), toInt64(2 * at + 1), toUInt64(batch), "
         "toUInt32(seq) FROM task_updates WHERE " +
         committed_ + PartItems("tasks", "task_id") +
         " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != ''" +
-        InPart("deal") + ") "
+        InPart("deal") +
+        ") "
         "ARRAY JOIN touches AS touch WHERE touch != " +
         Int(kNoTime));
   }
@@ -294,10 +295,10 @@ namespace {
 
 // The columns of a stored fold read as they are (deal_folds, schema.cc).
 constexpr const char* kStoredColumns[] = {
-    "id",         "entity",     "created_at",   "first_stage",   "amount",     "responsible",
-    "company",    "contact",    "source",       "deal_type",     "loss_reason", "converted",
-    "title",      "converted_set", "converted_at", "touches",    "update_times", "hist_at",
-    "hist_stage", "z_n",        "z_stage",      "z_last_other", "z_entered"};
+    "id",         "entity",        "created_at",   "first_stage",  "amount",       "responsible",
+    "company",    "contact",       "source",       "deal_type",    "loss_reason",  "converted",
+    "title",      "converted_set", "converted_at", "touches",      "update_times", "hist_at",
+    "hist_stage", "z_n",           "z_stage",      "z_last_other", "z_entered"};
 
 std::string PositionColumns(const std::string& p, const std::string& limit) {
   return "arrayCount(x -> x < " + limit + ", hist_at) AS " + p + "n, " + "hist_stage[" + p +
@@ -338,10 +339,9 @@ std::string DealSql::FoldRows(const std::string& ws, uint64_t fold, uint64_t bui
                     "update_times, hist_at, arrayMap(x -> x.2, history), "
                     "arrayMap(x -> x.3, history), arrayMap(x -> x.4, history), hist_stage, "
                     "toUInt64(z_n), z_stage, toUInt64(z_last_other), toInt64(z_entered) FROM (";
-  return sql +
-         Wrap(all.Deals(), PositionColumns("z_", Int(std::numeric_limits<int64_t>::max()))) + ")";
+  return sql + Wrap(all.Deals(), PositionColumns("z_", Int(std::numeric_limits<int64_t>::max()))) +
+         ")";
 }
-
 
 // Adds the deal's state before `limit` (DealStateBefore) to the rows of `inner`: outcome 0
 // not created, 1 open, 2 won, 3 lost; the stage, the start of its visit, the close time.
@@ -368,8 +368,9 @@ std::string DealSql::OutcomeColumns(const std::string& p, const std::string& lim
                              : "transform(" + p + "stage, " + StringArray(stage_ids_) + ", " +
                                    IntArray(stage_semantics_) + ", toInt64(0))";
   return semantic + " AS " + p + "semantic, " + "multiIf(created_at >= " + limit + ", 0, " + p +
-         "semantic = 1, 2, " + p + "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " +
-         limit + ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p + "semantic = 1 OR " + p +
+         "semantic = 1, 2, " + p +
+         "semantic = 2, 3, entity = 1 AND converted_set AND converted_at < " + limit +
+         ", 2, 1) AS " + p + "outcome, " + "multiIf(" + p + "semantic = 1 OR " + p +
          "semantic = 2, " + p + "entered, " + p + "outcome = 2, converted_at, " + Int(kNoTime) +
          ") AS " + p + "close";
 }

@@ -37,8 +37,8 @@ std::string SetKey() {
 
 // The key of the set of batches of `ws` committed now.
 Result<uint64_t> CommittedSet(const Client& client, const std::string& ws) {
-  Result<Rows> rows = client.Query("SELECT toString(" + SetKey() +
-                                   ") FROM batches WHERE ws = " + Quote(ws));
+  Result<Rows> rows =
+      client.Query("SELECT toString(" + SetKey() + ") FROM batches WHERE ws = " + Quote(ws));
   if (!rows.ok()) return rows.status();
   return rows->UInt(0, 0);
 }
@@ -95,6 +95,23 @@ void DropOldFolds(const Client& client, const std::string& ws) {
   DropBuilds(client, builders);
 }
 
+// Drops the builds of `ws` that were never marked and began long enough ago that no build still
+// runs (a server killed while building): nothing reads them, only their disk is freed. A
+// builder id is its start time in microseconds times 1024 (NewBatchId).
+void DropAbandonedBuilds(const Client& client, const std::string& ws) {
+  constexpr int64_t kAbandonedAfter = 6LL * 3600 * 1000 * 1000;
+  uint64_t cutoff = static_cast<uint64_t>(NowMicros() - kAbandonedAfter) << 10;
+  Result<Rows> abandoned =
+      client.Query("SELECT DISTINCT toString(builder) FROM deal_folds WHERE ws = " + Quote(ws) +
+                   " AND builder < " + std::to_string(cutoff) +
+                   " AND builder NOT IN (SELECT builder FROM " + client.endpoint().database + "." +
+                   LocalTable("deal_fold_marks") + " WHERE ws = " + Quote(ws) + ")");
+  if (!abandoned.ok()) return;
+  std::vector<uint64_t> builders;
+  for (size_t r = 0; r < abandoned->size(); ++r) builders.push_back(abandoned->UInt(r, 0));
+  DropBuilds(client, builders);
+}
+
 // Marks build `builder` of fold `fold` of `ws` complete, unless the committed batches changed
 // since the fold's key was taken (fold = 0 then).
 Result<StoredFold> MarkBuild(const Client& client, const std::string& ws, uint64_t fold,
@@ -138,16 +155,17 @@ Result<StoredFold> BuildFold(const Client& client, const std::string& ws, const 
   uint64_t parts = count.ok() ? count->UInt(0, 0) / std::max<uint64_t>(deals_per_part, 1) + 1 : 0;
   for (uint64_t part = 0; part < parts && inserted.ok(); ++part) {
     deals.SetPart(DealSql::Part{database, ws, parts, part});
-    inserted = client.Execute("INSERT INTO deal_folds " + deals.FoldRows(ws, fold, builder), {},
-                              kBuild);
+    inserted =
+        client.Execute("INSERT INTO deal_folds " + deals.FoldRows(ws, fold, builder), {}, kBuild);
   }
-  Result<StoredFold> marked = inserted.ok() ? MarkBuild(client, ws, fold, builder)
-                                            : Result<StoredFold>(inserted);
+  Result<StoredFold> marked =
+      inserted.ok() ? MarkBuild(client, ws, fold, builder) : Result<StoredFold>(inserted);
   if (!marked.ok() || marked->fold == 0) {
     DropBuilds(client, {builder});
     return marked;
   }
   DropOldFolds(client, ws);
+  DropAbandonedBuilds(client, ws);
   return marked;
 }
 
@@ -170,8 +188,8 @@ Result<StoredFold> NoneUnlessUnavailable(const Status& status) {
 
 }  // namespace
 
-Result<StoredFold> CurrentFold(const Client& client, const std::string& ws,
-                               const Tables& directory, uint64_t deals_per_part) {
+Result<StoredFold> CurrentFold(const Client& client, const std::string& ws, const Tables& directory,
+                               uint64_t deals_per_part) {
   Result<StoredFold> marked = MarkedFold(client, ws);
   if (!marked.ok()) return NoneUnlessUnavailable(marked.status());
   if (marked->fold != 0) return marked;

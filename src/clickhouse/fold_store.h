@@ -8,7 +8,9 @@
 // it complete in deal_fold_marks. A batch committed while it was built leaves it
 // unmarked, so no reader uses a fold of another set of batches than its key says. Two servers
 // building the same fold write two copies; readers take the marked copy of the smallest
-// builder id. Folds older than the newest two of a workspace are dropped (a partition each).
+// builder id. Folds older than the newest two of a workspace are dropped (a partition each),
+// and so are builds never marked that began over six hours before (a server killed while
+// building).
 #pragma once
 
 #include <string>
@@ -25,8 +27,8 @@ namespace voronka::clickhouse {
 // deal_folds, batches were committed while it was built, a statement failed): the caller folds
 // the facts itself; `missing` says why. An error only when ClickHouse is unavailable.
 // `deals_per_part`: a fold is built in parts of about this many deals.
-Result<StoredFold> CurrentFold(const Client& client, const std::string& ws,
-                               const Tables& directory, uint64_t deals_per_part = 150000);
+Result<StoredFold> CurrentFold(const Client& client, const std::string& ws, const Tables& directory,
+                               uint64_t deals_per_part = 150000);
 
 // How `ws`'s deal records are read for a request: the admin's rewrites (price and source
 // fields), and with the default ones the current stored fold (CurrentFold).

@@ -1,10 +1,13 @@
 // The stored folds (clickhouse/fold_store.h) on a small history whose numbers a person counts
 // by hand: a report reads the fold of the batches committed now, a batch makes the next report
 // build a new one, old folds are dropped, and a state in the past is still read from history.
+#include "clickhouse/fold_store.h"
+
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "clickhouse/fact_writer.h"
-#include "clickhouse/fold_store.h"
 #include "clickhouse/report.h"
 #include "differential_fixture.h"
 
@@ -58,7 +61,7 @@ class FoldStoreTest : public testing::FreshDatabaseTest {
 
 TEST_F(FoldStoreTest, AReportReadsTheFoldOfTheBatchesCommittedNow) {
   Write(kHistory);
-  EXPECT_EQ(Total("won_count"), 1);  // D1
+  EXPECT_EQ(Total("won_count"), 1);                              // D1
   EXPECT_EQ(Total("in_work_count", "2024-04-01T00:00:00Z"), 1);  // D2 at the end of March
   EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w'"), 1)
       << "the first report built the fold, the second read it";
@@ -87,6 +90,32 @@ TEST_F(FoldStoreTest, OnlyTheNewestTwoFoldsAreKept) {
   EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 6);
 }
 
+TEST_F(FoldStoreTest, ABuildNeverMarkedIsDroppedOnceItIsHoursOld) {
+  Write(kHistory);
+  // Two builds of a server killed while building (rows, no mark): one begun seven hours ago,
+  // one a minute ago (it may still run).
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  auto builder = [&](int64_t ago) {
+    return std::to_string(static_cast<uint64_t>(now - ago) << 10);
+  };
+  std::string old_builder = builder(7LL * 3600 * 1000 * 1000);
+  std::string young_builder = builder(60LL * 1000 * 1000);
+  for (const std::string& b : {old_builder, young_builder}) {
+    ASSERT_TRUE(Shard()
+                    .Execute("INSERT INTO deal_folds (ws, fold, builder, id) VALUES ('w', 7, " + b +
+                                 ", 'D1')",
+                             {}, {{"insert_distributed_sync", "1"}})
+                    .ok());
+  }
+  EXPECT_EQ(Total("won_count"), 1);  // builds and marks the fold, then cleans up
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w' AND builder = " + old_builder), 0);
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w' AND builder = " + young_builder),
+            1);
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 4);  // 3 deals + the young
+}
+
 TEST_F(FoldStoreTest, ABatchThatNeverCommittedIsNotInTheFold) {
   Write(kHistory);
   WriteResult ghost = WriteNdjson(
@@ -105,24 +134,28 @@ TEST_F(FoldStoreTest, ABatchThatNeverCommittedIsNotInTheFold) {
 TEST_F(FoldStoreTest, AFoldBuiltInPartsHoldsEveryDealOnceWithItsOwnTouches) {
   Write(kHistory);
   // A call on D1, re-sent later as a call on D2: it touches D2 only. A task on D3.
-  Write(R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D1","user_id":"u1","at":"2024-03-04T10:00:00Z"})");
-  Write(R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D2","user_id":"u1","at":"2024-03-06T10:00:00Z"})"
-        "\n"
-        R"({"type":"task","id":"T1","title":"Call","deal_id":"D3","user_id":"u2","created_at":"2024-03-07T10:00:00Z","deadline":"2024-03-08T10:00:00Z","completed_at":null})");
+  Write(
+      R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D1","user_id":"u1","at":"2024-03-04T10:00:00Z"})");
+  Write(
+      R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D2","user_id":"u1","at":"2024-03-06T10:00:00Z"})"
+      "\n"
+      R"({"type":"task","id":"T1","title":"Call","deal_id":"D3","user_id":"u2","created_at":"2024-03-07T10:00:00Z","deadline":"2024-03-08T10:00:00Z","completed_at":null})");
   // One deal per part: three parts of a hash of the deal id, some of them empty.
   Result<StoredFold> fold = CurrentFold(Shard(), "w", NoDirectory(), 1);
   ASSERT_TRUE(fold.ok()) << fold.message();
   ASSERT_NE(fold->fold, 0u) << fold->missing;
-  Result<Rows> rows = Shard().Query(
-      "SELECT id, toString(touches) FROM deal_folds WHERE ws = 'w' ORDER BY id");
+  Result<Rows> rows =
+      Shard().Query("SELECT id, toString(touches) FROM deal_folds WHERE ws = 'w' ORDER BY id");
   ASSERT_TRUE(rows.ok()) << rows.message();
   ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ(rows->Text(0, 0), "D1");
   EXPECT_EQ(rows->Text(0, 1), "[]");
   EXPECT_EQ(rows->Text(1, 0), "D2");
-  EXPECT_EQ(rows->Text(1, 1), "[" + std::to_string(ParseInstant("2024-03-06T10:00:00Z")->micros) + "]");
+  EXPECT_EQ(rows->Text(1, 1),
+            "[" + std::to_string(ParseInstant("2024-03-06T10:00:00Z")->micros) + "]");
   EXPECT_EQ(rows->Text(2, 0), "D3");
-  EXPECT_EQ(rows->Text(2, 1), "[" + std::to_string(ParseInstant("2024-03-07T10:00:00Z")->micros) + "]");
+  EXPECT_EQ(rows->Text(2, 1),
+            "[" + std::to_string(ParseInstant("2024-03-07T10:00:00Z")->micros) + "]");
   // The reports read it: D1 won, the three created in March worth 350.00.
   EXPECT_EQ(Total("won_count"), 1);
   EXPECT_EQ(Total("deal_amount"), "350.00");
