@@ -6,6 +6,7 @@
 #include "access/secret.h"
 #include "cli/commands.h"
 #include "cli/stores.h"
+#include "model/clock.h"
 
 namespace voronka::cli {
 
@@ -23,11 +24,6 @@ struct TokenOptions {
   throw CLI::RuntimeError(code);
 }
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Stores Open(const char* command, const TokenOptions& options) {
   Result<Stores> stores = OpenStores(options.stores);

@@ -8,21 +8,13 @@
 #include "clickhouse/schema.h"
 #include "clickhouse/stored_catalog.h"
 #include "ingest/defined_ids.h"
+#include "model/clock.h"
 
 namespace voronka::clickhouse {
 
 namespace {
 
-// Each insert through a Distributed table returns only once the shard has written the rows
-// (18.16 would otherwise queue them on the initiator's disk and send them later, so the
-// `batches` row could overtake them).
-const Settings kSyncInsert = {{"insert_distributed_sync", "1"}};
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status Insert(const Client& client, std::string_view table, const std::string& body) {
   if (body.empty()) return Status::Ok();

@@ -68,6 +68,11 @@ WriteResult WriteBatch(const Client& client, std::string_view ws, ParsedBatch& b
 WriteResult WriteNdjson(const Client& client, std::string_view ws, std::string_view text,
                         const std::function<Status()>& before_commit = {});
 
+// Each insert through a Distributed table returns only once the shard has written the rows
+// (18.16 would otherwise queue them on the initiator's disk and send them later, so a
+// `batches` or mark row could overtake them).
+inline const Settings kSyncInsert = {{"insert_distributed_sync", "1"}};
+
 // A new batch id: the writer's clock in microseconds times 1024 plus 10 random bits (two
 // servers writing in the same microsecond differ), increasing within a process.
 uint64_t NewBatchId();

@@ -9,13 +9,12 @@
 
 #include "clickhouse/fact_writer.h"
 #include "clickhouse/schema.h"
+#include "model/clock.h"
 
 namespace voronka::clickhouse {
 
 namespace {
 
-// An INSERT through a Distributed table returns once the shard has the rows (fact_writer.cc).
-const Settings kSyncInsert = {{"insert_distributed_sync", "1"}};
 // The build folds every row of the workspace at once (at 1M deals, 36M rows: more than the
 // server's per-query memory): its GROUP BYs spill to disk past 2 GB instead of failing.
 const Settings kBuild = {{"insert_distributed_sync", "1"},
@@ -24,11 +23,6 @@ const Settings kBuild = {{"insert_distributed_sync", "1"},
 // Folds kept per workspace: the newest, and the one before for readers that started on it.
 constexpr size_t kFoldsKept = 2;
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The key of a set of committed batches of `ws`, as an expression over batches_local.
 std::string SetKey() {

@@ -1,4 +1,5 @@
 #include "importers/crm_state.h"
+#include "model/clock.h"
 
 #include <chrono>
 #include <filesystem>
@@ -15,11 +16,6 @@ namespace fs = std::filesystem;
 constexpr char kBitrix24[] = "bitrix24";
 constexpr char kAmocrm[] = "amocrm";
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The body kept in the store; when there is none, the text of the data directory's old file,
 // moved into the store (and the file removed once the store has it).

@@ -57,9 +57,5 @@ std::string BearerToken(const httplib::Request& request) {
   return header.substr(kPrefix.size());
 }
 
-int64_t NowMicros() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::microseconds>(now).count();
-}
 
 }  // namespace voronka

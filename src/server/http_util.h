@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "model/status.h"
+#include "model/clock.h"  // NowMicros, which handlers use
 
 namespace voronka {
 
@@ -27,7 +28,5 @@ std::optional<nlohmann::json> ParseBodyObject(const httplib::Request& request,
 std::string CookieValue(const httplib::Request& request, std::string_view name);
 // The token of "Authorization: Bearer <token>", or "".
 std::string BearerToken(const httplib::Request& request);
-// The real now, microseconds UTC.
-int64_t NowMicros();
 
 }  // namespace voronka

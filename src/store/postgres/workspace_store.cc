@@ -1,4 +1,5 @@
 #include "store/postgres/workspace_store.h"
+#include "model/clock.h"
 
 #include <chrono>
 
@@ -32,11 +33,6 @@ constexpr Sql kById{"workspace_by_id",
 
 #undef WORKSPACE_COLUMNS
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Param OptText(const std::optional<std::string>& text) {
   return text ? Param(*text) : Param::Null();

@@ -12,6 +12,7 @@
 #include "store/sqlite/record_writer.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/statement.h"
+#include "model/clock.h"
 
 namespace voronka {
 
@@ -42,11 +43,6 @@ std::string NewToken() {
   return std::string(kTokenPrefix) + text;
 }
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
