@@ -6,7 +6,8 @@
 # second run of the same size skips the import.
 #   bench/scale_out.sh [S|M|L] [RUNS]
 # ONLY=TEXT in the environment runs only the reports whose name contains TEXT; QUERY_TIME_FOLDS=1
-# drops the stored folds, so every statement folds the facts itself (the figures before them).
+# drops the stored folds, so every statement folds the facts itself (the figures before them);
+# LIVE_BATCHES=K then writes K batches of 1 000 records and times the overlay fold after each.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size=${1:-S}
@@ -29,7 +30,8 @@ facts=clickhouse://127.0.0.1:$port/voronka_bench
 "$build/src/cli/voronka" cluster init --facts "$facts" --cluster voronka_test >/dev/null
 "$build/bench/scale_out_bench" --facts "$facts" --shard "$facts" ${QUERY_TIME_FOLDS:+--query-time-folds} \
   --shard "clickhouse://127.0.0.1:$((port + 2))/voronka_bench" \
-  --deals "$deals" --runs "$runs" --work "$work" ${ONLY:+--only "$ONLY"}
+  --deals "$deals" --runs "$runs" --work "$work" ${ONLY:+--only "$ONLY"} \
+  ${LIVE_BATCHES:+--live-batches "$LIVE_BATCHES"}
 for shard in 1 2; do
   echo "ClickHouse shard $shard resident: $("$root/scripts/clickhouse.sh" rss "$work/cluster/shard$shard") bytes"
 done

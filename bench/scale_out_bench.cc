@@ -6,12 +6,18 @@
 //
 //   scale_out_bench --facts clickhouse://HOST:PORT/DB [--shard clickhouse://...]...
 //                   [--deals N] [--runs R] [--end-date YYYY-MM-DD] [--work DIR] [--only TEXT]
-//                   [--query-time-folds]
+//                   [--query-time-folds] [--live-batches K] [--live-records N]
 //
 // The stored fold of the workspace's deals (clickhouse/fold_store.h) is built before the
 // queries, and its build time printed. --query-time-folds drops the derived tables instead, so
 // every statement folds the facts itself, as before the stored folds (`voronka cluster init`
 // makes them again).
+// --live-batches K (default 0): after the overview, K batches of N records each (default 1 000:
+// stage changes and amount updates of deals spread over the workspace, new calls, calls of the
+// batch before moved to another deal) are written to both, as a CRM fed live would; after each,
+// the time to apply it, to build the next stored fold (an overlay on the one before) and the
+// overview once more, every answer compared. They are kept in WORK/live-N.ndjson, which later
+// runs apply to the embedded engine after the history (ClickHouse keeps them).
 // --only TEXT runs only the reports whose name contains TEXT (at L a whole overview set takes
 // tens of minutes on 18.16; the sum line then covers those reports).
 // The schema must exist (`voronka cluster init`); the history goes into workspace "bench_N"
@@ -21,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +60,8 @@ struct Options {
   std::string work = ".";
   std::string only;  // run only the reports whose name contains this text
   bool query_time_folds = false;
+  int live_batches = 0;
+  int live_records = 1000;
 };
 
 [[noreturn]] void Die(const std::string& message) {
@@ -97,6 +106,54 @@ int64_t LoadEngine(Engine& engine, const std::string& path) {
   }
   if (!pending.empty()) apply(pending.size());
   return records;
+}
+
+// The live batches written by earlier runs of this size (WORK/live-N.ndjson).
+std::string LiveFile(const Options& options) {
+  return options.work + "/live-" + std::to_string(options.deals) + ".ndjson";
+}
+
+// Batch `index` of live records: `count` records on deals of `ws` picked by a hash of the index.
+std::string LiveBatch(const clickhouse::Client& client, const std::string& ws, int index,
+                      int count) {
+  std::string in_ws = " WHERE ws = " + clickhouse::Quote(ws);
+  int per_kind = std::max(count / 4, 1);
+  Result<clickhouse::Rows> deals = client.Query(
+      "SELECT id, any(pipeline_id) FROM deals" + in_ws + " GROUP BY id ORDER BY cityHash64(id, " +
+      std::to_string(index) + ") LIMIT " + std::to_string(2 * per_kind));
+  Result<clickhouse::Rows> pipelines = client.Query(
+      "SELECT id, argMax(stage_ids, (batch, seq)) FROM pipelines" + in_ws + " GROUP BY id");
+  Result<clickhouse::Rows> user = client.Query("SELECT any(id) FROM users" + in_ws);
+  for (const auto* rows : {&deals, &pipelines, &user}) {
+    if (!rows->ok()) Die("live batch: " + rows->message());
+  }
+  std::map<std::string, std::vector<std::string>> stages;
+  for (size_t r = 0; r < pipelines->size(); ++r) stages[pipelines->Text(r, 0)] = pipelines->Array(r, 1);
+  std::string out;
+  auto at = [&](int i) {
+    return "\"2026-10-31T09:" + std::to_string(10 + index % 50) + ":" +
+           std::to_string(10 + i % 50) + "Z\"";
+  };
+  auto deal = [&](int i) { return deals->Text(static_cast<size_t>(i) % deals->size(), 0); };
+  std::string by = user->Text(0, 0);
+  for (int i = 0; i < per_kind && !deals->empty(); ++i) {
+    const std::vector<std::string>& path = stages[deals->Text(static_cast<size_t>(i) % deals->size(), 1)];
+    if (!path.empty()) {
+      out += R"({"type":"stage_change","deal_id":")" + deal(i) + R"(","to":")" +
+             path[static_cast<size_t>(i + index) % path.size()] + R"(","at":)" + at(i) + "}\n";
+    }
+    out += R"({"type":"deal_update","id":")" + deal(i + per_kind) + R"(","at":)" + at(i) +
+           R"(,"set":{"amount":")" + std::to_string(1000 + 7 * i + index) + R"(.00"}})" + "\n";
+    out += R"({"type":"activity","id":"live-)" + std::to_string(index) + "-" + std::to_string(i) +
+           R"(","kind":"call","direction":"out","deal_id":")" + deal(2 * i) +
+           R"(","user_id":")" + by + R"(","at":)" + at(i) + "}\n";
+    if (index > 0) {
+      out += R"({"type":"activity","id":"live-)" + std::to_string(index - 1) + "-" +
+             std::to_string(i) + R"(","kind":"call","direction":"out","deal_id":")" +
+             deal(2 * i + 1) + R"(","user_id":")" + by + R"(","at":)" + at(i) + "}\n";
+    }
+  }
+  return out;
 }
 
 // Rows and bytes of the database's tables on one server (active parts).
@@ -152,6 +209,7 @@ int Run(const Options& options) {
   Engine engine;
   start = Clock::now();
   int64_t records = LoadEngine(engine, path);
+  if (std::ifstream(LiveFile(options)).good()) records += LoadEngine(engine, LiveFile(options));
   std::printf("embedded: %lld records parsed and applied in %.1f s, resident %.0f MB\n",
               static_cast<long long>(records), Seconds(start),
               static_cast<double>(ResidentBytes() - rss_before) / 1e6);
@@ -246,6 +304,54 @@ int Run(const Options& options) {
   std::printf("  %-52s %8.2f ms %9.1f ms %6.0fx\n",
               ("OVERVIEW SET (" + std::to_string(overview.size()) + " reports, sum)").c_str(),
               embedded_sum, scale_out_sum, scale_out_sum / embedded_sum);
+  if (options.live_batches > 0) {
+    std::printf("\nlive batches of %d records       embedded apply  ClickHouse write  next fold"
+                "  overlay deals  overview once (compared)\n",
+                options.live_records);
+  }
+  Result<clickhouse::Rows> written_before = client->Query("SELECT count() FROM batches WHERE ws = " +
+                                                          clickhouse::Quote(ws));
+  if (!written_before.ok()) Die(written_before.message());
+  for (int b = 0; b < options.live_batches; ++b) {
+    int index = static_cast<int>(written_before->Int(0, 0)) + b;
+    std::string ndjson = LiveBatch(client.value(), ws, index, options.live_records);
+    ParsedBatch batch = ParseNdjson(ndjson);
+    if (!batch.ok()) Die("live batch does not parse: " + batch.errors[0]);
+    auto begin = Clock::now();
+    engine.Apply(batch.records);
+    double applied = Seconds(begin) * 1000;
+    begin = Clock::now();
+    clickhouse::WriteResult written = clickhouse::WriteNdjson(client.value(), ws, ndjson);
+    if (!written.ok()) {
+      Die("live batch: " + (written.errors.empty() ? written.status.message() : written.errors[0]));
+    }
+    double write = Seconds(begin);
+    std::ofstream(LiveFile(options), std::ios::app) << ndjson;
+    begin = Clock::now();
+    Result<clickhouse::StoredFold> fold =
+        clickhouse::CurrentFold(client.value(), ws, directory.value());
+    if (!fold.ok()) Die(fold.message());
+    if (fold->fold == 0) Die("no stored fold: " + fold->missing);
+    double folded = Seconds(begin);
+    Result<clickhouse::Rows> overlay = client->Query(
+        "SELECT count() FROM deal_fold_deals WHERE ws = " + clickhouse::Quote(ws) +
+        " AND builder = " + std::to_string(fold->builder));
+    if (!overlay.ok()) Die(overlay.message());
+    begin = Clock::now();
+    for (const BenchQuery& query : overview) {
+      json mine = embedded(query);
+      json theirs = scale_out(query);
+      if (mine != theirs) {
+        std::fprintf(stderr, "MISMATCH after live batch %d: %s\nembedded: %s\nClickHouse: %s\n",
+                     b + 1, query.name.c_str(), mine.dump().c_str(), theirs.dump().c_str());
+        return 1;
+      }
+    }
+    std::printf("  batch %d (%zu records)        %10.2f ms %14.1f s %8.1f s %14s %12.1f s\n", b + 1,
+                batch.records.size(), applied, write, folded,
+                fold->base == 0 ? "whole" : std::to_string(overlay->Int(0, 0)).c_str(),
+                Seconds(begin));
+  }
   return 0;
 }
 
@@ -273,10 +379,15 @@ int main(int argc, char** argv) {
       options.only = value();
     } else if (arg == "--query-time-folds") {
       options.query_time_folds = true;
+    } else if (arg == "--live-batches") {
+      options.live_batches = std::atoi(value().c_str());
+    } else if (arg == "--live-records") {
+      options.live_records = std::max(4, std::atoi(value().c_str()));
     } else {
       std::fprintf(stderr,
                    "usage: scale_out_bench --facts URL [--shard URL]... [--deals N] [--runs R] "
-                   "[--end-date DATE] [--work DIR] [--only TEXT] [--query-time-folds]\n");
+                   "[--end-date DATE] [--work DIR] [--only TEXT] [--query-time-folds] "
+                   "[--live-batches K] [--live-records N]\n");
       return 2;
     }
   }

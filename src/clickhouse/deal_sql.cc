@@ -100,15 +100,26 @@ DealSql::DealSql(const Tables& directory, std::string committed, std::vector<std
   }
 }
 
-// A condition keeping the rows of the part's deals (none when there are no parts).
-std::string DealSql::InPart(const std::string& deal) const {
-  if (part_.count <= 1) return "";
-  return " AND cityHash64(" + deal + ") % " + std::to_string(part_.count) + " = " +
-         std::to_string(part_.index);
+// A condition keeping the rows of the part's deals (none when there are no parts), in a read
+// of a Distributed table (`on_shard`: run on each shard, so it reads the shard's own tables) or
+// in a query over such a read (run where the query was sent).
+std::string DealSql::InPart(const std::string& deal, bool on_shard) const {
+  std::string in;
+  if (part_.count > 1) {
+    in += " AND cityHash64(" + deal + ") % " + std::to_string(part_.count) + " = " +
+          std::to_string(part_.index);
+  }
+  if (part_.only != 0) {
+    in += " AND " + deal + " IN (SELECT id FROM " + part_.database + "." +
+          (on_shard ? LocalTable("deal_fold_deals") : "deal_fold_deals") +
+          " WHERE ws = " + Quote(part_.ws) +
+          " AND builder = " + std::to_string(part_.only) + " AND fresh = 1)";
+  }
+  return in;
 }
 
 std::string DealSql::PartItems(const std::string& table, const std::string& id) const {
-  if (part_.count <= 1) return "";
+  if (part_.count <= 1 && part_.only == 0) return "";
   // Every version of an item that ever named a deal of the part: its latest one decides.
   return " AND " + id + " IN (SELECT id FROM " + part_.database + "." + LocalTable(table) +
          " WHERE ws = " + Quote(part_.ws) + InPart("deal_id") + ")";
@@ -205,7 +216,7 @@ std::string DealSql::Facts() const {
         "argMax(deal_id, (batch, seq)) AS deal, argMax(at, (batch, seq)) AS at_now "
         "FROM activities WHERE " +
         committed_ + PartItems("activities", "id") + " GROUP BY id) WHERE deal != ''" +
-        InPart("deal"));
+        InPart("deal", false));
     branches.push_back(
         "SELECT deal, toUInt8(5), '' AS name, toUInt8(0) AS is_null, '' AS v, "
         "CAST([] AS Array(String)), toInt64(0), toUInt64(0), toUInt32(0), toInt64(touch), "
@@ -222,7 +233,7 @@ std::string DealSql::Facts() const {
         "toUInt32(seq) FROM task_updates WHERE " +
         committed_ + PartItems("tasks", "task_id") +
         " AND name = 'completed_at') GROUP BY task_id) WHERE defined = 1 AND deal != ''" +
-        InPart("deal") +
+        InPart("deal", false) +
         ") "
         "ARRAY JOIN touches AS touch WHERE touch != " +
         Int(kNoTime));
@@ -318,11 +329,19 @@ std::string DealSql::StoredDeals() const {
            std::to_string(f) + ", ";
   }
   const StoredFold& stored = rewrites_.stored;
+  std::string rows = "fold = " + std::to_string(stored.fold) +
+                     " AND builder = " + std::to_string(stored.builder);
+  if (stored.base != 0) {
+    // An overlay: its own rows, and the base's for the deals it did not refold.
+    rows = "(" + rows + ") OR (fold = " + std::to_string(stored.base_fold) +
+           " AND builder = " + std::to_string(stored.base) + " AND id NOT IN (SELECT id FROM " +
+           stored.database + "." + LocalTable("deal_fold_deals") + " WHERE ws = " +
+           Quote(stored.ws) + " AND builder = " + std::to_string(stored.builder) + "))";
+  }
   return sql +
          "arrayMap((a, k, b, s, v) -> (a, k, b, s, v), hist_at, hist_kind, hist_b, hist_s, "
          "hist_stage) AS history FROM deal_folds WHERE ws = " +
-         Quote(stored.ws) + " AND fold = " + std::to_string(stored.fold) +
-         " AND builder = " + std::to_string(stored.builder);
+         Quote(stored.ws) + " AND (" + rows + ")";
 }
 
 std::string DealSql::FoldRows(const std::string& ws, uint64_t fold, uint64_t builder) const {

@@ -25,11 +25,14 @@ std::string MapText(const std::string& expr, const std::vector<std::string>& fro
 std::string Wrap(const std::string& inner, const std::string& columns);
 
 // A fold of every deal of a workspace kept in deal_folds (fold_store.h) for one set of
-// committed batches: what DealSql reads instead of folding the facts again.
+// committed batches: what DealSql reads instead of folding the facts again. A fold is whole
+// (base = 0: the rows of `builder`) or an overlay on a whole one: the rows of `builder` for the
+// deals it refolded (deal_fold_deals), the base's rows for every other deal.
 struct StoredFold {
-  std::string ws;
+  std::string database, ws;
   uint64_t fold = 0;  // 0: none
   uint64_t builder = 0;
+  uint64_t base = 0, base_fold = 0;
   int64_t max_change = 0;  // the latest instant any deal's state depends on
   std::string missing;     // fold = 0: why there is none to read
 };
@@ -81,9 +84,11 @@ class DealSql {
   std::string FoldRows(const std::string& ws, uint64_t fold, uint64_t builder) const;
   // Fold only the deals with cityHash64(id) % count = index (count > 1), of workspace `ws` in
   // `database`: a large workspace's fold is built part by part, each within a query's memory.
+  // only != 0: and only the deals build `only` refolds (deal_fold_deals, fresh = 1).
   struct Part {
     std::string database, ws;
     uint64_t count = 1, index = 0;
+    uint64_t only = 0;
   };
   void SetPart(Part part) { part_ = std::move(part); }
 
@@ -91,7 +96,7 @@ class DealSql {
   // Every committed fact about the deals as one stream of tagged rows.
   std::string Facts() const;
   std::string StoredDeals() const;
-  std::string InPart(const std::string& deal) const;
+  std::string InPart(const std::string& deal, bool on_shard = true) const;
   std::string PartItems(const std::string& table, const std::string& id) const;
   std::string OutcomeColumns(const std::string& p, const std::string& limit) const;
 

@@ -96,11 +96,47 @@ const std::vector<TableSchema> kDerived = {
      "hist_stage Array(String), z_n UInt64, z_stage String, z_last_other UInt64, "
      "z_entered Int64",
      "(ws, fold, builder, id)", "builder"},
-    // One row per complete build: written after all its rows.
+    // One row per complete build: written after all its rows. base != 0: an overlay on the
+    // whole fold (base_fold, base).
     {"deal_fold_marks",
-     "ws String, fold UInt64, builder UInt64, max_change Int64, built_at Int64",
-     "(ws, fold, builder)"},
+     "ws String, fold UInt64, builder UInt64, base UInt64, base_fold UInt64, max_change Int64, "
+     "built_at Int64",
+     "(ws, fold, builder)", "builder"},
+    // The batches a build folded, recorded before it begins: its fold's key is their key, and
+    // the next build refolds only the deals of the batches not among them.
+    {"deal_fold_batches", "ws String, builder UInt64, batch UInt64", "(ws, builder, batch)",
+     "builder"},
+    // The deals an overlay holds rows for: refolded by it (fresh = 1) or carried from the
+    // overlay it was built on (fresh = 0).
+    {"deal_fold_deals", "ws String, builder UInt64, id String, fresh UInt8", "(ws, builder, id)",
+     "builder"},
 };
+
+// The engine of a shard's table as created (MergeTree PARTITION BY ... ORDER BY ...).
+std::string LocalEngine(const TableSchema& table) {
+  std::string partition =
+      table.partition_by ? std::string(" PARTITION BY ") + table.partition_by : "";
+  return "MergeTree" + partition + " ORDER BY " + table.order_by;
+}
+
+// Whether `server`'s table `local` exists in another shape than `table`'s: other columns, or
+// another partitioning or order.
+Result<bool> OtherShape(const Client& server, const std::string& database,
+                        const TableSchema& table) {
+  Result<Rows> engine = server.QueryIn(
+      "", "SELECT engine_full FROM system.tables WHERE database = " + Quote(database) +
+              " AND name = " + Quote(LocalTable(table.name)));
+  if (!engine.ok()) return engine.status();
+  if (engine->empty()) return false;
+  Result<Rows> rows = server.QueryIn("", "DESCRIBE TABLE " + database + "." +
+                                             LocalTable(table.name));
+  if (!rows.ok()) return rows.status();
+  std::string columns;
+  for (size_t r = 0; r < rows->size(); ++r) {
+    columns += (r ? ", " : "") + rows->Text(r, 0) + " " + rows->Text(r, 1);
+  }
+  return columns != table.columns || !engine->Text(0, 0).starts_with(LocalEngine(table));
+}
 
 }  // namespace
 
@@ -168,11 +204,20 @@ Status InitCluster(const Client& client, std::string_view cluster,
     tables.insert(tables.end(), kDerived.begin(), kDerived.end());
     for (const TableSchema& table : tables) {
       std::string local = database + "." + LocalTable(table.name);
-      std::string partition =
-          table.partition_by ? std::string(" PARTITION BY ") + table.partition_by : "";
+      // A derived table of another shape (made by an earlier version) is dropped and made
+      // again: it is rebuilt from the facts, never kept correct.
+      if (&table >= &tables[kTables.size()]) {
+        Result<bool> other = OtherShape(server, database, table);
+        if (!other.ok()) return other.status();
+        if (other.value()) {
+          for (const std::string& name : {database + "." + table.name, local}) {
+            status = server.ExecuteIn("", "DROP TABLE IF EXISTS " + name);
+            if (!status.ok()) return status;
+          }
+        }
+      }
       status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + local + " (" + table.columns +
-                                        ") ENGINE = MergeTree" + partition + " ORDER BY " +
-                                        table.order_by);
+                                        ") ENGINE = " + LocalEngine(table));
       if (!status.ok()) return status;
       status = server.ExecuteIn("", "CREATE TABLE IF NOT EXISTS " + database + "." + table.name +
                                         " AS " + local + " ENGINE = Distributed(" +

@@ -26,7 +26,7 @@ struct TableSchema {
 
 // Every table of facts, `batches` last.
 const std::vector<TableSchema>& FactTables();
-// The tables derived from them (deal_folds, deal_fold_marks: fold_store.h).
+// The tables derived from them (deal_folds and its bookkeeping: fold_store.h).
 const std::vector<TableSchema>& DerivedTables();
 
 // The shard table's name: "deals" -> "deals_local".
@@ -39,7 +39,8 @@ std::string LocalTable(std::string_view table);
 Result<std::vector<Endpoint>> ClusterServers(const Client& client, std::string_view cluster);
 
 // Creates the database and every table (local and Distributed) on each server of `cluster`
-// (`servers`, when not empty, replaces the discovery above). Idempotent: what exists is kept.
+// (`servers`, when not empty, replaces the discovery above). Idempotent: what exists is kept,
+// but for a derived table of another shape than this version's, made again empty.
 // ON CLUSTER is not used: distributed DDL needs ZooKeeper, which this setup does not require.
 Status InitCluster(const Client& client, std::string_view cluster,
                    const std::vector<Endpoint>& servers = {});

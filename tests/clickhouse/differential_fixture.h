@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -30,8 +31,11 @@ inline size_t SampleStep() {
 // records: the directory first, then the deals, their tasks, then everything else shuffled
 // (references must be defined before they are used, arrival order is free otherwise); and one batch
 // written but never committed (a won deal that would change every number).
+// `between`, when given, runs after the batches that end each quarter of the lines but the
+// last (e.g. to build a stored fold on part of the history).
 inline void LoadFacts(const clickhouse::Client& client, const std::string& ws,
-                      std::vector<std::string> lines, std::mt19937& rng) {
+                      std::vector<std::string> lines, std::mt19937& rng,
+                      const std::function<void()>& between = nullptr) {
   auto rank = [](const std::string& line) {
     std::string type = nlohmann::json::parse(line)["type"];
     if (type == "workspace" || type == "department" || type == "user" || type == "pipeline") {
@@ -49,6 +53,8 @@ inline void LoadFacts(const clickhouse::Client& client, const std::string& ws,
     clickhouse::WriteResult written = clickhouse::WriteNdjson(client, ws, ndjson);
     ASSERT_TRUE(written.ok()) << written.status.message()
                               << (written.errors.empty() ? "" : written.errors.front());
+    size_t quarter = lines.size() / 4 + 1;
+    if (between && i / quarter != (i + size) / quarter && i + size < lines.size()) between();
     i += size;
   }
   clickhouse::WriteResult ghost = clickhouse::WriteNdjson(

@@ -76,18 +76,132 @@ TEST_F(FoldStoreTest, AReportReadsTheFoldOfTheBatchesCommittedNow) {
   EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_fold_marks WHERE ws = 'w'"), 2);
 }
 
-TEST_F(FoldStoreTest, OnlyTheNewestTwoFoldsAreKept) {
+TEST_F(FoldStoreTest, ABatchIsFoldedAsAnOverlayOfTheDealsItChanged) {
   Write(kHistory);
-  // Four more batches, a report after each: D2's amount goes 210.00, 220.00, 230.00, 240.00
+  Result<StoredFold> whole = CurrentFold(Shard(), "w", NoDirectory());
+  ASSERT_TRUE(whole.ok()) << whole.message();
+  EXPECT_EQ(whole->base, 0u) << "the first fold is whole";
+  // D2 is won on 20 March: only D2 is folded again.
+  Write(R"({"type":"stage_change","deal_id":"D2","to":"won","at":"2024-03-20T09:00:00Z"})");
+  Result<StoredFold> overlay = CurrentFold(Shard(), "w", NoDirectory());
+  ASSERT_TRUE(overlay.ok()) << overlay.message();
+  EXPECT_EQ(overlay->base, whole->builder);
+  EXPECT_EQ(overlay->base_fold, whole->fold);
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w' AND builder = " +
+                  std::to_string(overlay->builder)),
+            1);
+  EXPECT_EQ(overlay->max_change, ParseInstant("2024-03-20T09:00:00Z")->micros);
+  // D1 and D2 won, 300.00; as of 15 March only D1; D3 still lost (from the whole fold).
+  EXPECT_EQ(Total("won_count"), 2);
+  EXPECT_EQ(Total("won_amount"), "300.00");
+  EXPECT_EQ(Total("won_count", "2024-03-15T00:00:00Z"), 1);
+  EXPECT_EQ(Total("lost_count"), 1);
+  EXPECT_EQ(Total("created_count"), 3);
+}
+
+TEST_F(FoldStoreTest, AnOverlayOnAnOverlayCarriesTheDealsOfTheOneBefore) {
+  Write(kHistory);
+  ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory()).ok());
+  // D2 worth 250.00 from 6 March, then D3 won (not lost) on 13 March.
+  Write(R"({"type":"deal_update","id":"D2","at":"2024-03-06T09:00:00Z","set":{"amount":"250.00"}})");
+  ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory()).ok());
+  Write(R"({"type":"stage_change","deal_id":"D3","to":"won","at":"2024-03-13T09:00:00Z"})");
+  Result<StoredFold> second = CurrentFold(Shard(), "w", NoDirectory());
+  ASSERT_TRUE(second.ok()) << second.message();
+  ASSERT_NE(second->base, 0u);
+  // The second overlay holds D3 folded again and D2 carried from the first.
+  Result<Rows> deals = Shard().Query(
+      "SELECT id, fresh FROM deal_fold_deals WHERE ws = 'w' AND builder = " +
+      std::to_string(second->builder) + " ORDER BY id");
+  ASSERT_TRUE(deals.ok()) << deals.message();
+  ASSERT_EQ(deals->size(), 2u);
+  EXPECT_EQ(deals->Text(0, 0), "D2");
+  EXPECT_EQ(deals->Int(0, 1), 0);
+  EXPECT_EQ(deals->Text(1, 0), "D3");
+  EXPECT_EQ(deals->Int(1, 1), 1);
+  // Created in March: 100 + 250 + 50 = 400.00; won: D1 (100.00) and D3 (50.00).
+  EXPECT_EQ(Total("deal_amount"), "400.00");
+  EXPECT_EQ(Total("won_count"), 2);
+  EXPECT_EQ(Total("won_amount"), "150.00");
+  EXPECT_EQ(Total("lost_count"), 0);
+}
+
+TEST_F(FoldStoreTest, AnActivityMovedToAnotherDealIsRefoldedOnBoth) {
+  Write(kHistory);
+  Write(
+      R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D1","user_id":"u1","at":"2024-03-04T10:00:00Z"})");
+  ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory()).ok());
+  // A1 re-sent as a call on D2; a task on D3 completed in a later batch.
+  Write(
+      R"({"type":"activity","id":"A1","kind":"call","direction":"out","deal_id":"D2","user_id":"u1","at":"2024-03-06T10:00:00Z"})"
+      "\n"
+      R"({"type":"task","id":"T1","title":"Call","deal_id":"D3","user_id":"u2","created_at":"2024-03-07T10:00:00Z","deadline":"2024-03-08T10:00:00Z","completed_at":null})");
+  ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory()).ok());
+  Write(R"({"type":"task_update","id":"T1","at":"2024-03-09T10:00:00Z","set":{"completed_at":"2024-03-09T10:00:00Z"}})");
+  Result<StoredFold> fold = CurrentFold(Shard(), "w", NoDirectory());
+  ASSERT_TRUE(fold.ok()) << fold.message();
+  ASSERT_NE(fold->base, 0u);
+  Result<Rows> rows = Shard().Query(
+      "SELECT id, toString(touches) FROM deal_folds WHERE ws = 'w' AND builder = " +
+      std::to_string(fold->builder) + " ORDER BY id");
+  ASSERT_TRUE(rows.ok()) << rows.message();
+  ASSERT_EQ(rows->size(), 3u);
+  auto at = [](const char* text) { return std::to_string(ParseInstant(text)->micros); };
+  EXPECT_EQ(rows->Text(0, 0), "D1");
+  EXPECT_EQ(rows->Text(0, 1), "[]") << "A1 left D1";
+  EXPECT_EQ(rows->Text(1, 0), "D2");
+  EXPECT_EQ(rows->Text(1, 1), "[" + at("2024-03-06T10:00:00Z") + "]");
+  EXPECT_EQ(rows->Text(2, 0), "D3");
+  EXPECT_EQ(rows->Text(2, 1),
+            "[" + at("2024-03-07T10:00:00Z") + "," + at("2024-03-09T10:00:00Z") + "]");
+}
+
+TEST_F(FoldStoreTest, OnlyTheNewestTwoFoldsAndTheWholeOneUnderThemAreKept) {
+  Write(kHistory);
+  FoldPolicy now;  // a fold out of the newest two goes at once
+  now.superseded_kept = 0;
+  ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory(), now).ok());
+  // Four more batches, a fold after each: D2's amount goes 210.00, 220.00, 230.00, 240.00
   // (set on 6, 7, 8, 9 March), so the deals created in March are worth 350.00 + 10.00 a step.
   for (int step = 1; step <= 4; ++step) {
     Write(R"({"type":"deal_update","id":"D2","at":"2024-03-0)" + std::to_string(5 + step) +
           R"(T09:00:00Z","set":{"amount":")" + std::to_string(200 + 10 * step) + R"(.00"}})");
+    ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory(), now).ok());
     EXPECT_EQ(Total("deal_amount"), std::to_string(350 + 10 * step) + ".00");
   }
-  EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_fold_marks WHERE ws = 'w'"), 4);
-  EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_folds WHERE ws = 'w'"), 2);
+  // The whole fold (3 deals) and the last two overlays (D2 each).
+  EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w'"), 3);
+  EXPECT_EQ(Count("SELECT uniqExact(fold) FROM deal_folds WHERE ws = 'w'"), 3);
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 5);
+  EXPECT_EQ(Count("SELECT uniqExact(builder) FROM deal_fold_batches WHERE ws = 'w'"), 3);
+
+  // An overlay may hold no deal at all here: the next fold is whole, and the old ones go
+  // once out of the newest two.
+  now.overlay_floor = 0;
+  now.overlay_share = 0;
+  for (int step = 5; step <= 6; ++step) {
+    Write(R"({"type":"deal_update","id":"D2","at":"2024-03-1)" + std::to_string(step) +
+          R"(T09:00:00Z","set":{"amount":")" + std::to_string(200 + 10 * step) + R"(.00"}})");
+    Result<StoredFold> whole = CurrentFold(Shard(), "w", NoDirectory(), now);
+    ASSERT_TRUE(whole.ok()) << whole.message();
+    EXPECT_EQ(whole->base, 0u);
+    EXPECT_EQ(Total("deal_amount"), std::to_string(350 + 10 * step) + ".00");
+  }
+  EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w' AND base = 0"), 2);
+  EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w'"), 2);
   EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 6);
+}
+
+TEST_F(FoldStoreTest, AFoldOutOfTheNewestTwoIsKeptWhileAReaderMayUseIt) {
+  Write(kHistory);
+  ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory()).ok());
+  for (int step = 1; step <= 3; ++step) {
+    Write(R"({"type":"deal_update","id":"D2","at":"2024-03-0)" + std::to_string(5 + step) +
+          R"(T09:00:00Z","set":{"amount":")" + std::to_string(200 + 10 * step) + R"(.00"}})");
+    ASSERT_TRUE(CurrentFold(Shard(), "w", NoDirectory()).ok());
+  }
+  // Four folds within the last half hour: all kept.
+  EXPECT_EQ(Count("SELECT count() FROM deal_fold_marks WHERE ws = 'w'"), 4);
 }
 
 TEST_F(FoldStoreTest, ABuildNeverMarkedIsDroppedOnceItIsHoursOld) {
@@ -141,7 +255,9 @@ TEST_F(FoldStoreTest, AFoldBuiltInPartsHoldsEveryDealOnceWithItsOwnTouches) {
       "\n"
       R"({"type":"task","id":"T1","title":"Call","deal_id":"D3","user_id":"u2","created_at":"2024-03-07T10:00:00Z","deadline":"2024-03-08T10:00:00Z","completed_at":null})");
   // One deal per part: three parts of a hash of the deal id, some of them empty.
-  Result<StoredFold> fold = CurrentFold(Shard(), "w", NoDirectory(), 1);
+  FoldPolicy one_per_part;
+  one_per_part.deals_per_part = 1;
+  Result<StoredFold> fold = CurrentFold(Shard(), "w", NoDirectory(), one_per_part);
   ASSERT_TRUE(fold.ok()) << fold.message();
   ASSERT_NE(fold->fold, 0u) << fold->missing;
   Result<Rows> rows =

@@ -77,6 +77,43 @@ TEST_F(ClickHouseSchemaTest, InitCreatesEveryTableOnBothShardsAndRepeatingItKeep
   }
 }
 
+TEST_F(ClickHouseSchemaTest, InitMakesAgainOnlyADerivedTableOfAnotherShape) {
+  const std::string database = "schema_derived";
+  Client shard1 = Shard(1, database), shard2 = Shard(2, database);
+  for (const Client* shard : {&shard1, &shard2}) {
+    ASSERT_TRUE(shard->ExecuteIn("", "DROP DATABASE IF EXISTS " + database).ok());
+  }
+  ASSERT_TRUE(InitCluster(shard1, testing::ClickHouseCluster::kName).ok());
+  const Settings sync = {{"insert_distributed_sync", "1"}};
+  ASSERT_TRUE(shard1.Execute("INSERT INTO batches FORMAT TabSeparated", "w1\t1\t0\n", sync).ok());
+  ASSERT_TRUE(shard1
+                  .Execute("INSERT INTO deal_fold_marks FORMAT TabSeparated",
+                           "w1\t1\t2\t0\t0\t0\t0\n", sync)
+                  .ok());
+  // deal_fold_deals as an earlier version might have made it: without `fresh`.
+  for (const Client* shard : {&shard1, &shard2}) {
+    for (const char* table : {"deal_fold_deals", "deal_fold_deals_local"}) {
+      ASSERT_TRUE(shard->Execute(std::string("DROP TABLE ") + table).ok());
+    }
+    ASSERT_TRUE(shard
+                    ->Execute("CREATE TABLE deal_fold_deals_local (ws String, builder UInt64, "
+                              "id String) ENGINE = MergeTree PARTITION BY builder ORDER BY (ws, "
+                              "builder, id)")
+                    .ok());
+  }
+  Status again = InitCluster(shard2, testing::ClickHouseCluster::kName);
+  ASSERT_TRUE(again.ok()) << again.message();
+  for (const Client* shard : {&shard1, &shard2}) {
+    EXPECT_EQ(Count(*shard, "SELECT count() FROM system.columns WHERE database = " +
+                                Quote(database) + " AND table = 'deal_fold_deals_local' AND "
+                                "name = 'fresh'"),
+              1);
+  }
+  EXPECT_EQ(Count(shard2, "SELECT count() FROM deal_fold_marks"), 1) << "same shape: kept";
+  EXPECT_EQ(Count(shard2, "SELECT count() FROM batches"), 1) << "facts are never made again";
+  EXPECT_EQ(Count(shard2, "SELECT count() FROM deal_fold_deals"), 0);
+}
+
 TEST_F(ClickHouseSchemaTest, CommandInitRunsTwiceAndRejectsABadClusterName) {
   const std::string binary = testing::VoronkaBinary();
   if (binary.empty()) GTEST_SKIP() << "VORONKA_BIN is not set";
