@@ -100,7 +100,7 @@ class ItemCompiler {
   // The items passing the request, with their deals' columns and their bucket (i_bucket).
   std::string Passing() const {
     std::string joined =
-        "SELECT * FROM (" + Items() + ") ANY LEFT JOIN (" + deals_.rows + ") USING id";
+        "SELECT * FROM " + AnyLeftJoin(Items(), "items", deals_.rows, "item_deals", "id");
     return "SELECT *, " + deals_.bucket("i_at") + " AS i_bucket FROM (" + joined + ") WHERE " +
            Passes();
   }
@@ -407,10 +407,12 @@ CompiledItems CompileItemListing(const Tables& directory, const std::string& com
 }
 
 std::string WithDealTasks(const std::string& deals, const std::string& committed) {
-  return "SELECT * FROM (" + deals +
-         ") ANY LEFT JOIN (SELECT k_deal AS id, groupArray(k_created) AS task_created, "
-         "groupArray(k_completed) AS task_completed FROM (" +
-         FoldedTasks(committed) + ") WHERE k_deal != '' GROUP BY k_deal) USING id";
+  return "SELECT * FROM " +
+         AnyLeftJoin(deals, "task_deals",
+                     "SELECT k_deal AS id, groupArray(k_created) AS task_created, "
+                     "groupArray(k_completed) AS task_completed FROM (" +
+                         FoldedTasks(committed) + ") WHERE k_deal != '' GROUP BY k_deal",
+                     "deal_tasks", "id");
 }
 
 std::string HasOpenTask(const std::string& limit) {

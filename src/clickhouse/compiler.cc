@@ -288,21 +288,25 @@ class Compiler {
                             "if(company != '', concat(toString(entity), 'c', company), "
                             "if(contact != '', concat(toString(entity), 'k', contact), '')) "
                             "AS customer");
-    return "SELECT * FROM (" + with +
-           ") ANY LEFT JOIN (SELECT customer, minIf(T_close, T_outcome = 2) AS first_win, "
-           "argMin(id, created_at) AS first_deal FROM (" +
-           with + ") WHERE customer != '' AND T_outcome != 0 GROUP BY customer) USING customer";
+    return "SELECT * FROM " +
+           AnyLeftJoin(with, "customer_deals",
+                       "SELECT customer, minIf(T_close, T_outcome = 2) AS first_win, "
+                       "argMin(id, created_at) AS first_deal FROM (" +
+                           with + ") WHERE customer != '' AND T_outcome != 0 GROUP BY customer",
+                       "customers", "customer");
   }
 
   // Adds per row the won and lost counts of its snapshot stage S_stage (MeasureOdds): of the
   // deals won or lost at T, those that were on the stage before T, each once.
   static std::string WithStageOdds(const std::string& rows, const std::string& per_deal) {
-    return "SELECT * FROM (" + rows +
-           ") ANY LEFT JOIN (SELECT odds_stage AS S_stage, countIf(T_outcome = 2) AS "
-           "stage_won, countIf(T_outcome = 3) AS stage_lost FROM (" +
-           per_deal +
-           ") ARRAY JOIN arrayDistinct(T_before) AS odds_stage WHERE T_outcome >= 2 GROUP BY "
-           "odds_stage) USING S_stage";
+    return "SELECT * FROM " +
+           AnyLeftJoin(rows, "odds_rows",
+                       "SELECT odds_stage AS S_stage, countIf(T_outcome = 2) AS stage_won, "
+                       "countIf(T_outcome = 3) AS stage_lost FROM (" +
+                           per_deal +
+                           ") ARRAY JOIN arrayDistinct(T_before) AS odds_stage WHERE "
+                           "T_outcome >= 2 GROUP BY odds_stage",
+                       "stage_odds", "S_stage");
   }
 
   // deal_count, deal_amount, deal_avg_amount (ScanDeals): by the request's date.

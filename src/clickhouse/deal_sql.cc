@@ -398,6 +398,13 @@ std::string Wrap(const std::string& inner, const std::string& columns) {
   return "SELECT *, " + columns + " FROM (" + inner + ")";
 }
 
+std::string AnyLeftJoin(const std::string& left, const std::string& left_name,
+                        const std::string& right, const std::string& right_name,
+                        const std::string& key) {
+  return "(" + left + ") AS " + left_name + " ANY LEFT JOIN (" + right + ") AS " + right_name +
+         " USING " + key;
+}
+
 // The visits before T that ended (ForEachVisit): v_stage, v_start, v_end and v_next, the
 // stage entered at the end. Repeated entries into the same stage extend one visit.
 std::string DealSql::WithVisits(const std::string& inner) {

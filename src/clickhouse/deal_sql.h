@@ -23,6 +23,11 @@ std::string IntArray(const std::vector<int64_t>& values);
 std::string MapText(const std::string& expr, const std::vector<std::string>& from,
                     const std::vector<std::string>& to, const std::string& fallback);
 std::string Wrap(const std::string& inner, const std::string& columns);
+// "(left) AS left_name ANY LEFT JOIN (right) AS right_name USING key": current releases want
+// every subquery of a JOIN named (18.16 takes the names too).
+std::string AnyLeftJoin(const std::string& left, const std::string& left_name,
+                        const std::string& right, const std::string& right_name,
+                        const std::string& key);
 
 // A fold of every deal of a workspace kept in deal_folds (fold_store.h) for one set of
 // committed batches: what DealSql reads instead of folding the facts again. A fold is whole

@@ -71,10 +71,13 @@ std::string FeedEvents(const Tables& directory, const std::string& committed,
   deals.SetRewrites(reading);
   std::string seen =
       visibility.all ? "toUInt8(1)" : "toUInt8(" + UserVisible("responsible", visibility) + ")";
-  std::string with_tasks = "SELECT * FROM (" + Wrap(deals.Deals(), seen + " AS seen") +
-                           ") ANY LEFT JOIN (SELECT k_deal AS id, groupArray((k_deadline, k_id, "
-                           "k_title, k_user)) AS od FROM (" +
-                           overdue + ") WHERE k_deal != '' GROUP BY k_deal) USING id";
+  std::string with_tasks =
+      "SELECT * FROM " +
+      AnyLeftJoin(Wrap(deals.Deals(), seen + " AS seen"), "feed_deals",
+                  "SELECT k_deal AS id, groupArray((k_deadline, k_id, k_title, k_user)) AS od "
+                  "FROM (" +
+                      overdue + ") WHERE k_deal != '' GROUP BY k_deal",
+                  "overdue_by_deal", "id");
   // Events as tuples (at, kind, stage, from, task, task title, task user, deal shown). Lambdas
   // read only their arguments and constants: 18.16 does not always pass a column that only a
   // lambda reads, so the deal's visibility is applied outside them.
@@ -106,10 +109,12 @@ std::string FeedEvents(const Tables& directory, const std::string& committed,
   std::string branch_b =
       "SELECT k_deadline AS f_at, toUInt8(4) AS f_kind, '' AS f_deal, '' AS f_title, toInt64(0) "
       "AS f_amount, toUInt8(0) AS f_entity, '' AS f_stage, '' AS f_from, k_id AS f_task, k_title "
-      "AS f_task_title, k_user AS f_user FROM (" +
-      overdue + ") ANY LEFT JOIN (SELECT id AS k_deal, toUInt8(1) AS deal_known FROM deals WHERE " +
-      committed + " GROUP BY id) USING k_deal WHERE deal_known = 0 AND " +
-      UserVisible("k_user", visibility);
+      "AS f_task_title, k_user AS f_user FROM " +
+      AnyLeftJoin(overdue, "overdue",
+                  "SELECT id AS k_deal, toUInt8(1) AS deal_known FROM deals WHERE " + committed +
+                      " GROUP BY id",
+                  "known_deals", "k_deal") +
+      " WHERE deal_known = 0 AND " + UserVisible("k_user", visibility);
   return branch_a + " UNION ALL " + branch_b;
 }
 
@@ -287,8 +292,9 @@ Result<json> ActivitySources(const Client& client, const std::string& ws, const 
     for (const Filter& filter : filters) {
       if (filter.on.dimension == Dimension::kTitle) deals.AddTitle();
     }
-    from = "SELECT * FROM (" + activities + ") ANY LEFT JOIN (" +
-           deals.WithStateAt(deals.Deals(), "T_", horizon) + ") USING id";
+    from = "SELECT * FROM " + AnyLeftJoin(activities, "source_items",
+                                          deals.WithStateAt(deals.Deals(), "T_", horizon),
+                                          "source_deals", "id");
   }
   Result<Rows> rows = client.Query("SELECT a_source, toString(count()) FROM (" + from + ") WHERE " +
                                    passes + " GROUP BY a_source");

@@ -65,20 +65,37 @@ inline void LoadFacts(const clickhouse::Client& client, const std::string& ws,
   ASSERT_FALSE(ghost.ok());
 }
 
+// The server the tests run on instead of the shared cluster, when VORONKA_CLICKHOUSE_CURRENT
+// names one (HOST:PORT, one server holding every table: tests/clickhouse/current_release.sh);
+// empty otherwise.
+inline std::string CurrentReleaseServer() {
+  const char* server = std::getenv("VORONKA_CLICKHOUSE_CURRENT");
+  return server == nullptr ? "" : server;
+}
+
 // A test on database `database` of the shared cluster, dropped and made again before it runs.
 class FreshDatabaseTest : public ::testing::Test {
  protected:
   explicit FreshDatabaseTest(std::string database) : database_(std::move(database)) {}
   void SetUp() override {
-    VORONKA_START_CLICKHOUSE(cluster_);
+    std::vector<clickhouse::Endpoint> servers;
+    if (CurrentReleaseServer().empty()) {
+      VORONKA_START_CLICKHOUSE(cluster_);
+    } else {
+      servers.push_back(Shard().endpoint());
+    }
     for (int shard : {1, 2}) {
       Shard(shard).ExecuteIn("", "DROP DATABASE IF EXISTS " + database_);
     }
-    Status init = clickhouse::InitCluster(Shard(), ClickHouseCluster::kName);
+    Status init = clickhouse::InitCluster(Shard(), ClickHouseCluster::kName, servers);
     ASSERT_TRUE(init.ok()) << init.message();
   }
+  // Shard 1 or 2 of the cluster; the one server, either way, of VORONKA_CLICKHOUSE_CURRENT.
   clickhouse::Client Shard(int shard = 1) const {
-    return clickhouse::Client(clickhouse::ParseUrl(cluster_->url(database_, shard)).value());
+    std::string url = CurrentReleaseServer().empty()
+                          ? cluster_->url(database_, shard)
+                          : "clickhouse://" + CurrentReleaseServer() + "/" + database_;
+    return clickhouse::Client(clickhouse::ParseUrl(url).value());
   }
   ClickHouseCluster* cluster_ = nullptr;
   std::string database_;

@@ -143,8 +143,9 @@ TEST_F(Differential, EngineAndClickHouseAnswerAlike) {
       for (int shard : {1, 2}) {
         for (const clickhouse::TableSchema& table : clickhouse::DerivedTables()) {
           std::string name = table.name;
-          ASSERT_TRUE(Shard(shard).Execute("DROP TABLE " + name).ok());
-          ASSERT_TRUE(Shard(shard).Execute("DROP TABLE " + clickhouse::LocalTable(name)).ok());
+          ASSERT_TRUE(Shard(shard).Execute("DROP TABLE IF EXISTS " + name).ok());
+          ASSERT_TRUE(
+              Shard(shard).Execute("DROP TABLE IF EXISTS " + clickhouse::LocalTable(name)).ok());
         }
       }
     }
@@ -161,7 +162,10 @@ TEST_F(Differential, EngineAndClickHouseAnswerAlike) {
         }
         continue;
       }
-      ASSERT_TRUE(actual.ok()) << actual.message() << "\n" << c.request.dump();
+      if (!actual.ok()) {
+        ADD_FAILURE() << actual.message() << "\n" << c.request.dump();
+        continue;
+      }
       EXPECT_EQ(actual.value(), expected.value())
           << "seed " << seed << " request " << c.request.dump() << "\nvisibility "
           << (c.visibility.all ? "all" : "u2,u3") << "\nclickhouse " << actual.value().dump()
