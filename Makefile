@@ -14,7 +14,7 @@ deps:
 	@scripts/deps.sh
 	@[ -d node_modules/echarts ] && [ -d node_modules/gridstack ] && [ -d node_modules/playwright-core ] \
 	  && [ -d node_modules/@duckdb/node-api ] && [ -d node_modules/better-sqlite3 ] && [ -d node_modules/pg ] \
-	  || npm ci --no-audit --no-fund --loglevel=error
+	  && [ -d node_modules/chdb ] || npm ci --no-audit --no-fund --loglevel=error
 
 $(RELEASE)/Makefile: CMakeLists.txt
 	cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

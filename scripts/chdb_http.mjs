@@ -2,7 +2,8 @@
 // ClickHouse's HTTP interface on loopback, as one shard holding every table: the Debian
 // package is 18.16, and this lets the report compiler's statements run on today's release too.
 //
-//   node scripts/chdb_http.mjs PORT DIR    serve until killed; DIR holds the data
+//   node scripts/chdb_http.mjs PORT DIR    serve until killed; DIR holds the data. PORT 0 takes
+//                                         a free one; the first line printed names it.
 //
 // Requests are what src/clickhouse/client.cc sends: POST /?database=D&setting=value[&query=Q]
 // with the statement as the body, or with `query` in the URL and the data as the body. The
@@ -73,7 +74,8 @@ const server = http.createServer((request, response) => {
   });
 });
 server.listen(Number(port), '127.0.0.1', () => {
-  console.log(`chDB ${run('SELECT version()').trim()} on http://127.0.0.1:${port}/`);
+  const version = run('SELECT version()').trim();
+  console.log(`chDB ${version} on http://127.0.0.1:${server.address().port}/`);
 });
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => {

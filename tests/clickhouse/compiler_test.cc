@@ -6,6 +6,7 @@
 #include <map>
 
 #include "clickhouse/compiler.h"
+#include "clickhouse/differential_fixture.h"
 #include "clickhouse/fact_writer.h"
 #include "clickhouse/report.h"
 #include "clickhouse/schema.h"
@@ -113,13 +114,10 @@ constexpr const char* kCustomers =
 class CompilerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    VORONKA_START_CLICKHOUSE(cluster_);
+    VORONKA_START_TEST_CLICKHOUSE(cluster_);
     if (loaded_) return;  // the history is written once for all the tests
     loaded_ = true;
-    for (int shard : {1, 2}) {
-      Shard(shard).ExecuteIn("", std::string("DROP DATABASE IF EXISTS ") + kDatabase);
-    }
-    ASSERT_TRUE(InitCluster(Shard(), testing::ClickHouseCluster::kName).ok());
+    ASSERT_TRUE(testing::FreshDatabase(cluster_, kDatabase).ok());
     for (const char* batch : {kDirectory, kHistory, kLater, kActivities, kActivitiesLater}) {
       WriteResult written = WriteNdjson(Shard(), "hand", batch);
       ASSERT_TRUE(written.ok()) << written.status.message()
@@ -134,9 +132,7 @@ class CompilerTest : public ::testing::Test {
                                     [] { return Status::Error("stopped before the commit"); });
     ASSERT_FALSE(ghost.ok());
   }
-  Client Shard(int shard = 1) const {
-    return Client(ParseUrl(cluster_->url(kDatabase, shard)).value());
-  }
+  Client Shard(int shard = 1) const { return testing::TestShard(cluster_, kDatabase, shard); }
   // The answer of `metric` over March 2024 as of 1 May in workspace `ws`, with `extra` members.
   json MarchAnswer(const std::string& ws, const std::string& metric, const json& extra = {},
                    const AdminSettings& settings = {}) {

@@ -73,30 +73,45 @@ inline std::string CurrentReleaseServer() {
   return server == nullptr ? "" : server;
 }
 
+// Database `database` on shard 1 or 2 of the shared cluster; on the one server, either way,
+// of VORONKA_CLICKHOUSE_CURRENT when it is set.
+inline clickhouse::Client TestShard(const ClickHouseCluster* cluster, const std::string& database,
+                                    int shard) {
+  std::string url = CurrentReleaseServer().empty()
+                        ? cluster->url(database, shard)
+                        : "clickhouse://" + CurrentReleaseServer() + "/" + database;
+  return clickhouse::Client(clickhouse::ParseUrl(url).value());
+}
+
+// Drops `database` and makes every table of it again (TestShard's servers).
+inline Status FreshDatabase(const ClickHouseCluster* cluster, const std::string& database) {
+  for (int shard : {1, 2}) {
+    (void)TestShard(cluster, database, shard).ExecuteIn("", "DROP DATABASE IF EXISTS " + database);
+  }
+  std::vector<clickhouse::Endpoint> servers;
+  if (!CurrentReleaseServer().empty()) servers.push_back(TestShard(cluster, database, 1).endpoint());
+  return clickhouse::InitCluster(TestShard(cluster, database, 1), ClickHouseCluster::kName,
+                                 servers);
+}
+
+// Starts the shared cluster unless the tests run on VORONKA_CLICKHOUSE_CURRENT.
+#define VORONKA_START_TEST_CLICKHOUSE(cluster)                                   \
+  do {                                                                           \
+    if (::voronka::testing::CurrentReleaseServer().empty()) {                    \
+      VORONKA_START_CLICKHOUSE(cluster);                                         \
+    }                                                                            \
+  } while (false)
+
 // A test on database `database` of the shared cluster, dropped and made again before it runs.
 class FreshDatabaseTest : public ::testing::Test {
  protected:
   explicit FreshDatabaseTest(std::string database) : database_(std::move(database)) {}
   void SetUp() override {
-    std::vector<clickhouse::Endpoint> servers;
-    if (CurrentReleaseServer().empty()) {
-      VORONKA_START_CLICKHOUSE(cluster_);
-    } else {
-      servers.push_back(Shard().endpoint());
-    }
-    for (int shard : {1, 2}) {
-      Shard(shard).ExecuteIn("", "DROP DATABASE IF EXISTS " + database_);
-    }
-    Status init = clickhouse::InitCluster(Shard(), ClickHouseCluster::kName, servers);
+    VORONKA_START_TEST_CLICKHOUSE(cluster_);
+    Status init = FreshDatabase(cluster_, database_);
     ASSERT_TRUE(init.ok()) << init.message();
   }
-  // Shard 1 or 2 of the cluster; the one server, either way, of VORONKA_CLICKHOUSE_CURRENT.
-  clickhouse::Client Shard(int shard = 1) const {
-    std::string url = CurrentReleaseServer().empty()
-                          ? cluster_->url(database_, shard)
-                          : "clickhouse://" + CurrentReleaseServer() + "/" + database_;
-    return clickhouse::Client(clickhouse::ParseUrl(url).value());
-  }
+  clickhouse::Client Shard(int shard = 1) const { return TestShard(cluster_, database_, shard); }
   ClickHouseCluster* cluster_ = nullptr;
   std::string database_;
 };
