@@ -1,9 +1,10 @@
-// Each deal's state derived at query time from a workspace's committed facts, in the SQL of
-// ClickHouse 18.16: one row per deal folded from its deal records, attribute versions, stage
-// changes, custom fields and touches (Deals), its state before a limit (WithState, as the
-// engine's DealStateBefore) and its ended visits (WithVisits, as ForEachVisit). Nothing derived
-// is stored, so answers do not depend on the order records arrived in. The report compiler
-// (compiler.h) builds every metric on these rows.
+// Each deal's state derived from a workspace's committed facts, in SQL that runs on ClickHouse
+// 18.16 and on current releases: one row per deal folded from its deal records, attribute
+// versions, stage changes, custom fields and touches (Deals), its state before a limit
+// (WithState, as the engine's DealStateBefore) and its ended visits (WithVisits, as
+// ForEachVisit), at query time or read from a stored fold (fold_store.h). Answers do not
+// depend on the order records arrived in. The report compiler (compiler.h) builds every metric
+// on these rows.
 #pragma once
 
 #include <cstdint>

@@ -111,12 +111,14 @@ void DropOldFolds(const Client& client, const std::string& ws, int64_t supersede
 // builder id is its start time in microseconds times 1024 (NewBatchId).
 void DropAbandonedBuilds(const Client& client, const std::string& ws) {
   uint64_t cutoff = static_cast<uint64_t>(NowMicros() - kAbandonedAfter) << 10;
-  std::string old = " WHERE ws = " + Quote(ws) + " AND builder < " + std::to_string(cutoff);
+  // The condition runs in each read of a Distributed table, so on the workspace's shard, where
+  // its marks are.
+  std::string old = " WHERE ws = " + Quote(ws) + " AND builder < " + std::to_string(cutoff) +
+                    " AND builder NOT IN (SELECT builder FROM " + client.endpoint().database +
+                    "." + LocalTable("deal_fold_marks") + " WHERE ws = " + Quote(ws) + ")";
   Result<Rows> abandoned = client.Query(
       "SELECT DISTINCT toString(builder) FROM (SELECT builder FROM deal_folds" + old +
-      " UNION ALL SELECT builder FROM deal_fold_batches" + old + ") WHERE builder NOT IN (SELECT "
-      "builder FROM " + client.endpoint().database + "." + LocalTable("deal_fold_marks") +
-      " WHERE ws = " + Quote(ws) + ")");
+      " UNION ALL SELECT builder FROM deal_fold_batches" + old + ")");
   if (!abandoned.ok()) return;
   std::vector<uint64_t> builders;
   for (size_t r = 0; r < abandoned->size(); ++r) builders.push_back(abandoned->UInt(r, 0));

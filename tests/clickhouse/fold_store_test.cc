@@ -216,18 +216,29 @@ TEST_F(FoldStoreTest, ABuildNeverMarkedIsDroppedOnceItIsHoursOld) {
   };
   std::string old_builder = builder(7LL * 3600 * 1000 * 1000);
   std::string young_builder = builder(60LL * 1000 * 1000);
-  for (const std::string& b : {old_builder, young_builder}) {
+  // And one begun seven hours ago that was marked (just now): it is no abandoned build.
+  std::string marked_builder = builder(7LL * 3600 * 1000 * 1000 + 1);
+  const Settings sync = {{"insert_distributed_sync", "1"}};
+  for (const std::string& b : {old_builder, young_builder, marked_builder}) {
     ASSERT_TRUE(Shard()
                     .Execute("INSERT INTO deal_folds (ws, fold, builder, id) VALUES ('w', 7, " + b +
                                  ", 'D1')",
-                             {}, {{"insert_distributed_sync", "1"}})
+                             {}, sync)
                     .ok());
   }
+  ASSERT_TRUE(Shard()
+                  .Execute("INSERT INTO deal_fold_marks VALUES ('w', 7, " + marked_builder +
+                               ", 0, 0, 0, " + std::to_string(now) + ")",
+                           {}, sync)
+                  .ok());
   EXPECT_EQ(Total("won_count"), 1);  // builds and marks the fold, then cleans up
   EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w' AND builder = " + old_builder), 0);
   EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w' AND builder = " + young_builder),
             1);
-  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 4);  // 3 deals + the young
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w' AND builder = " + marked_builder),
+            1);
+  // 3 deals + the young + the marked one
+  EXPECT_EQ(Count("SELECT count() FROM deal_folds WHERE ws = 'w'"), 5);
 }
 
 TEST_F(FoldStoreTest, ABatchThatNeverCommittedIsNotInTheFold) {
