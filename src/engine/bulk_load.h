@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "engine/engine.h"
+#include "model/record_slots.h"
 #include "model/status.h"
 
 namespace voronka {
@@ -30,6 +31,11 @@ using RecordSink = std::function<void(Record&)>;
 // When `read` fails, its error is returned and nothing is published (the engine then holds
 // records that were never published: discard it).
 Status BulkLoad(Engine& engine, const std::function<Status(const RecordSink&)>& read,
+                BulkLoadTimes* times = nullptr);
+// The same, `read` building each record in place in the chunks (RecordSlots): no record is
+// moved, and a slot of an applied chunk is overwritten member by member, reusing its strings'
+// memory.
+Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
                 BulkLoadTimes* times = nullptr);
 
 }  // namespace voronka
