@@ -129,12 +129,14 @@ Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
                 BulkLoadTimes* times) {
   ChunkQueue queue;
   Status read_status = Status::Ok();
+  BulkLoadTimes measured;
   std::thread reader([&] {
+    double cpu = ThreadCpuSeconds();
     ChunkSlots slots(queue);
     read_status = read(slots);
     slots.Finish();
+    measured.read_cpu_seconds = ThreadCpuSeconds() - cpu;
   });
-  BulkLoadTimes measured;
   std::vector<Record> chunk;
   while (true) {
     auto waiting = std::chrono::steady_clock::now();

@@ -17,6 +17,7 @@ struct BulkLoadTimes {
   double apply_seconds = 0;      // applying, on the calling thread
   double apply_cpu_seconds = 0;  // of which the thread ran (the rest it waited for a core)
   double wait_seconds = 0;       // the calling thread waiting for the reader's next chunk
+  double read_cpu_seconds = 0;   // CPU time of the reading thread (reading, building records)
   double publish_seconds = 0;    // publishing the loaded version once at the end
 };
 

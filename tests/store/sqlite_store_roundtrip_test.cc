@@ -178,8 +178,7 @@ struct History {
   std::vector<Record> goals = {
       {std::nullopt, GoalRecord{"g1", GoalScope::kUser, "u1", "won_amount", "2024-03", 50000000}},
       {"e-g2", GoalRecord{"g2", GoalScope::kWorkspace, std::nullopt, "won_count", "2024-Q1", 10}},
-      {std::nullopt,
-       GoalRecord{"g3", GoalScope::kDepartment, "d1", "created_count", "2024", 1200}},
+      {std::nullopt, GoalRecord{"g3", GoalScope::kDepartment, "d1", "created_count", "2024", 1200}},
       {"e-g4", GoalRecord{"g4", GoalScope::kWorkspace, std::nullopt, "", "", 0, true}}};
 
   // The order a file might bring them in: events first where references allow.
@@ -284,7 +283,8 @@ TEST(SqliteStoreRoundTripTest, RecordsBuiltInPlaceOverwriteWhatTheSlotHeld) {
   std::vector<Record> expected = history.InLoadOrder();
   for (size_t shift = 1; shift < expected.size(); ++shift) {
     std::vector<Record> held(expected.begin() + static_cast<std::ptrdiff_t>(shift), expected.end());
-    held.insert(held.end(), expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(shift));
+    held.insert(held.end(), expected.begin(),
+                expected.begin() + static_cast<std::ptrdiff_t>(shift));
     PrefilledSlots slots(held);
     Status status = store->Load(workspace, slots);
     ASSERT_TRUE(status.ok()) << status.message();

@@ -60,26 +60,64 @@ constexpr const char* kTaskUpdatesSql =
 constexpr const char* kGoalsSql =
     "SELECT id, scope, scope_id, metric, period, target, event_id, deleted FROM goals "
     "WHERE workspace_id = ?1 ORDER BY id";
-constexpr const char* kQueries[] = {kWorkspaceSql,    kDepartmentsSql, kUsersSql, kPipelinesSql,
-                                    kCompaniesSql,    kContactsSql,    kDealsSql, kDealFieldsSql, kDealUpdatesSql,
-                                    kStageChangesSql, kActivitiesSql,  kTasksSql, kTaskUpdatesSql,
-                                    kGoalsSql};
+constexpr const char* kQueries[] = {
+    kWorkspaceSql,  kDepartmentsSql, kUsersSql,       kPipelinesSql,   kCompaniesSql,
+    kContactsSql,   kDealsSql,       kDealFieldsSql,  kDealUpdatesSql, kStageChangesSql,
+    kActivitiesSql, kTasksSql,       kTaskUpdatesSql, kGoalsSql};
 
-std::optional<Instant> OptInstant(const Statement& row, int column) {
+// The current row of a statement. Each column is read with one library call
+// (sqlite3_column_value) and its type, text and length then asked of the value: each
+// sqlite3_column_* call looks the column up and runs the connection's error bookkeeping again,
+// two or three times per column read, on every row a start-up load reads. The values are
+// "unprotected" in SQLite's terms, which matters only to a connection used by several threads
+// at once; the reader's connection is its own.
+class Row {
+ public:
+  explicit Row(const Statement& statement) : stmt_(statement.get()) {}
+
+  bool IsNull(int column) const { return sqlite3_value_type(Value(column)) == SQLITE_NULL; }
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::optional<int64_t> OptInt(int column) const {
+    sqlite3_value* value = Value(column);
+    if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_value_int64(value);
+  }
+  // Views into SQLite's buffers, valid until the next step.
+  std::string_view Text(int column) const { return TextOf(Value(column)); }
+  std::optional<std::string_view> OptText(int column) const {
+    sqlite3_value* value = Value(column);
+    if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+    return TextOf(value);
+  }
+
+ private:
+  sqlite3_value* Value(int column) const { return sqlite3_column_value(stmt_, column); }
+  static std::string_view TextOf(sqlite3_value* value) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    if (text == nullptr) return std::string_view();
+    return std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(value)));
+  }
+
+  sqlite3_stmt* stmt_;
+};
+
+std::optional<Instant> OptInstant(const Row& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return Instant{row.Int(column)};
 }
 
-std::optional<int32_t> OptInt32(const Statement& row, int column) {
+std::optional<int32_t> OptInt32(const Row& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return static_cast<int32_t>(row.Int(column));
 }
 
 // The setters below overwrite a member of a reused record (RecordSlots) from a column,
 // reusing the string's memory: no allocation when the old value's capacity fits.
-void SetText(std::string& out, const Statement& row, int column) { out.assign(row.Text(column)); }
+void SetText(std::string& out, const Row& row, int column) {
+  out.assign(row.Text(column));
+}
 
-void SetOptText(std::optional<std::string>& out, const Statement& row, int column) {
+void SetOptText(std::optional<std::string>& out, const Row& row, int column) {
   std::optional<std::string_view> text = row.OptText(column);
   if (!text) {
     out.reset();
@@ -91,7 +129,7 @@ void SetOptText(std::optional<std::string>& out, const Statement& row, int colum
 }
 
 // A `set` member: absent unless its bit is in `present`; then the value or a clear (null).
-void SetMember(std::optional<std::optional<std::string>>& out, const Statement& row, int column,
+void SetMember(std::optional<std::optional<std::string>>& out, const Row& row, int column,
                int64_t present, int64_t bit) {
   if ((present & bit) == 0) {
     out.reset();
@@ -111,7 +149,9 @@ Status Corrupt(std::string_view table, std::string_view what) {
   return Status::Error("store: " + std::string(table) + " holds an invalid " + std::string(what));
 }
 
-Status StepError(sqlite3* db) { return Status::Error(std::string("store: ") + sqlite3_errmsg(db)); }
+Status StepError(sqlite3* db) {
+  return Status::Error(std::string("store: ") + sqlite3_errmsg(db));
+}
 
 // Runs `sql` (with ?1 = workspace) and calls `row_fn(statement)` per row; row_fn returns a
 // Status so that a corrupt value stops the read.
@@ -122,21 +162,21 @@ Status ForEachRow(sqlite3* db, int64_t workspace_id, const char* sql, RowFn row_
   statement->Bind(1, workspace_id);
   int rc;
   while ((rc = statement->Step()) == SQLITE_ROW) {
-    if (Status status = row_fn(*statement); !status.ok()) return status;
+    if (Status status = row_fn(Row(*statement)); !status.ok()) return status;
   }
   if (rc != SQLITE_DONE) return StepError(db);
   return Status::Ok();
 }
 
 Status ReadWorkspace(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
-  return ForEachRow(db, workspace_id, kWorkspaceSql, [&](const Statement& row) {
+  return ForEachRow(db, workspace_id, kWorkspaceSql, [&](const Row& row) {
     Record& record = slots.Next();
     record.event_id.reset();
     WorkspaceRecord& settings = ReuseBody<WorkspaceRecord>(record);
     SetOptText(settings.name, row, 0);
-    settings.time_zone = row.String(1);
-    settings.currency = row.String(2);
-    settings.locale = row.String(3);
+    settings.time_zone = std::string(row.Text(1));
+    settings.currency = std::string(row.Text(2));
+    settings.locale = std::string(row.Text(3));
     SetOptText(settings.deal_url, row, 4);
     settings.forgotten_days = OptInt32(row, 5);
     slots.Commit();
@@ -145,7 +185,7 @@ Status ReadWorkspace(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
 }
 
 Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
-  Status status = ForEachRow(db, workspace_id, kDepartmentsSql, [&](const Statement& row) {
+  Status status = ForEachRow(db, workspace_id, kDepartmentsSql, [&](const Row& row) {
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 4);
     DepartmentRecord& department = ReuseBody<DepartmentRecord>(record);
@@ -157,7 +197,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kUsersSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kUsersSql, [&](const Row& row) {
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 5);
     UserRecord& user = ReuseBody<UserRecord>(record);
@@ -179,7 +219,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     pipeline->stages.resize(stages);
     slots.Commit();
   };
-  status = ForEachRow(db, workspace_id, kPipelinesSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kPipelinesSql, [&](const Row& row) {
     std::string_view id = row.Text(0);
     if (pipeline == nullptr || pipeline->id != id) {
       if (pipeline != nullptr) commit();
@@ -196,8 +236,8 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     if (!row.IsNull(4)) {
       std::optional<StageSemantic> semantic = ParseStageSemantic(row.Text(6));
       if (!semantic) return Corrupt("stages", "semantic");
-      StageDef& stage =
-          stages < pipeline->stages.size() ? pipeline->stages[stages] : pipeline->stages.emplace_back();
+      StageDef& stage = stages < pipeline->stages.size() ? pipeline->stages[stages]
+                                                         : pipeline->stages.emplace_back();
       ++stages;
       SetText(stage.id, row, 4);
       SetText(stage.name, row, 5);
@@ -208,7 +248,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   if (!status.ok()) return status;
   if (pipeline != nullptr) commit();
 
-  status = ForEachRow(db, workspace_id, kCompaniesSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kCompaniesSql, [&](const Row& row) {
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 2);
     CompanyRecord& company = ReuseBody<CompanyRecord>(record);
@@ -218,7 +258,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return ForEachRow(db, workspace_id, kContactsSql, [&](const Statement& row) {
+  return ForEachRow(db, workspace_id, kContactsSql, [&](const Row& row) {
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 3);
     ContactRecord& contact = ReuseBody<ContactRecord>(record);
@@ -240,9 +280,10 @@ Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   deals->Bind(1, workspace_id);
   fields->Bind(1, workspace_id);
   int field_rc = fields->Step();
+  const Row row(*deals);
+  const Row field_row(*fields);
   int rc;
   while ((rc = deals->Step()) == SQLITE_ROW) {
-    const Statement& row = *deals;
     std::optional<Entity> entity = ParseEntity(row.Text(1));
     if (!entity) return Corrupt("deals", "entity");
     Record& record = slots.Next();
@@ -266,15 +307,15 @@ Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     SetOptText(deal.converted_to, row, 15);
     // Both scans are in BINARY (memcmp) order of the deal id, as std::string_view compares.
     // Fields of a deal that is not stored are skipped, as the join did.
-    while (field_rc == SQLITE_ROW && fields->Text(0) < std::string_view(deal.id)) {
+    while (field_rc == SQLITE_ROW && field_row.Text(0) < std::string_view(deal.id)) {
       field_rc = fields->Step();
     }
     size_t count = 0;
-    while (field_rc == SQLITE_ROW && fields->Text(0) == std::string_view(deal.id)) {
-      Result<FieldValue> value = ParseFieldJson(fields->Text(2));
+    while (field_rc == SQLITE_ROW && field_row.Text(0) == std::string_view(deal.id)) {
+      Result<FieldValue> value = ParseFieldJson(field_row.Text(2));
       if (!value.ok()) return value.status();
       CustomField& field = NextField(deal.fields, count++);
-      SetText(field.name, *fields, 1);
+      SetText(field.name, field_row, 1);
       field.value = std::move(value).value();
       field_rc = fields->Step();
     }
@@ -295,7 +336,7 @@ Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     update->fields.resize(fields);
     slots.Commit();
   };
-  Status status = ForEachRow(db, workspace_id, kDealUpdatesSql, [&](const Statement& row) {
+  Status status = ForEachRow(db, workspace_id, kDealUpdatesSql, [&](const Row& row) {
     if (update == nullptr || row.Int(0) != update_seq) {
       if (update != nullptr) commit();
       update_seq = row.Int(0);
@@ -336,7 +377,7 @@ Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
 }
 
 Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
-  Status status = ForEachRow(db, workspace_id, kStageChangesSql, [&](const Statement& row) {
+  Status status = ForEachRow(db, workspace_id, kStageChangesSql, [&](const Row& row) {
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 5);
     StageChangeRecord& change = ReuseBody<StageChangeRecord>(record);
@@ -349,7 +390,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kActivitiesSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kActivitiesSql, [&](const Row& row) {
     std::optional<ActivityKind> kind = ParseActivityKind(row.Text(1));
     std::optional<Direction> direction = ParseDirection(row.Text(2));
     if (!kind || !direction) return Corrupt("activities", "kind or direction");
@@ -371,7 +412,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kTasksSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kTasksSql, [&](const Row& row) {
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 7);
     TaskRecord& task = ReuseBody<TaskRecord>(record);
@@ -386,7 +427,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kTaskUpdatesSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kTaskUpdatesSql, [&](const Row& row) {
     int64_t present = row.Int(2);
     Record& record = slots.Next();
     SetOptText(record.event_id, row, 6);
@@ -404,7 +445,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return ForEachRow(db, workspace_id, kGoalsSql, [&](const Statement& row) {
+  return ForEachRow(db, workspace_id, kGoalsSql, [&](const Row& row) {
     std::optional<GoalScope> scope = ParseGoalScope(row.Text(1));
     if (!scope) return Corrupt("goals", "scope");
     Record& record = slots.Next();
@@ -444,7 +485,7 @@ Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id) {
   int64_t rows = 0;
   Status status = Status::Ok();
   for (const char* sql : kQueries) {
-    status = ForEachRow(db, workspace_id, sql, [&](const Statement&) {
+    status = ForEachRow(db, workspace_id, sql, [&](const Row&) {
       ++rows;
       return Status::Ok();
     });
