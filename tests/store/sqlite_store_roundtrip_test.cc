@@ -218,6 +218,13 @@ struct History {
   }
 };
 
+// The history as one batch in arrival order; contacts come last, after the company they name.
+ParsedBatch ArrivalBatch(const History& history) {
+  std::vector<Record> arrival = history.InArrivalOrder();
+  arrival.insert(arrival.end(), history.contacts.begin(), history.contacts.end());
+  return BatchOf(arrival);
+}
+
 void ExpectSameRecords(const std::vector<Record>& actual, const std::vector<Record>& expected) {
   ASSERT_EQ(actual.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -231,10 +238,7 @@ TEST(SqliteStoreRoundTripTest, EveryRecordTypeComesBackEqual) {
   auto store = OpenStore(dir.path());
   int64_t workspace = store->EnsureDefaultWorkspace().value();
   History history;
-  std::vector<Record> arrival = history.InArrivalOrder();
-  // Contacts come last, after the company they name.
-  arrival.insert(arrival.end(), history.contacts.begin(), history.contacts.end());
-  ParsedBatch batch = BatchOf(arrival);
+  ParsedBatch batch = ArrivalBatch(history);
 
   ApplyResult result = store->Apply(workspace, batch);
   for (const std::string& error : result.errors) ADD_FAILURE() << error;
@@ -276,9 +280,7 @@ TEST(SqliteStoreRoundTripTest, RecordsBuiltInPlaceOverwriteWhatTheSlotHeld) {
   auto store = OpenStore(dir.path());
   int64_t workspace = store->EnsureDefaultWorkspace().value();
   History history;
-  std::vector<Record> arrival = history.InArrivalOrder();
-  arrival.insert(arrival.end(), history.contacts.begin(), history.contacts.end());
-  ParsedBatch batch = BatchOf(arrival);
+  ParsedBatch batch = ArrivalBatch(history);
   ASSERT_TRUE(store->Apply(workspace, batch).ok());
   std::vector<Record> expected = history.InLoadOrder();
   for (size_t shift = 1; shift < expected.size(); ++shift) {

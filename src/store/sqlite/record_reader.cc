@@ -139,6 +139,14 @@ void SetMember(std::optional<std::optional<std::string>>& out, const Row& row, i
   SetOptText(*out, row, column);
 }
 
+// The next slot, with the event id from `event_column`, and its body as a T to overwrite.
+template <typename T>
+T& NextBody(RecordSlots& slots, const Row& row, int event_column) {
+  Record& record = slots.Next();
+  SetOptText(record.event_id, row, event_column);
+  return ReuseBody<T>(record);
+}
+
 // The next of the custom fields a reused record is being given (the n-th, counting from 0):
 // the one it already holds there, or a new one. Trim with `fields.resize(n)` after the last.
 CustomField& NextField(std::vector<CustomField>& fields, size_t n) {
@@ -186,9 +194,7 @@ Status ReadWorkspace(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
 
 Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   Status status = ForEachRow(db, workspace_id, kDepartmentsSql, [&](const Row& row) {
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 4);
-    DepartmentRecord& department = ReuseBody<DepartmentRecord>(record);
+    DepartmentRecord& department = NextBody<DepartmentRecord>(slots, row, 4);
     SetText(department.id, row, 0);
     SetText(department.name, row, 1);
     SetOptText(department.parent_id, row, 2);
@@ -198,9 +204,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   });
   if (!status.ok()) return status;
   status = ForEachRow(db, workspace_id, kUsersSql, [&](const Row& row) {
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 5);
-    UserRecord& user = ReuseBody<UserRecord>(record);
+    UserRecord& user = NextBody<UserRecord>(slots, row, 5);
     SetText(user.id, row, 0);
     SetText(user.name, row, 1);
     SetOptText(user.department_id, row, 2);
@@ -225,9 +229,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
       if (pipeline != nullptr) commit();
       std::optional<Entity> entity = ParseEntity(row.Text(2));
       if (!entity) return Corrupt("pipelines", "entity");
-      Record& record = slots.Next();
-      SetOptText(record.event_id, row, 3);
-      pipeline = &ReuseBody<PipelineRecord>(record);
+      pipeline = &NextBody<PipelineRecord>(slots, row, 3);
       pipeline->id.assign(id);
       SetText(pipeline->name, row, 1);
       pipeline->entity = *entity;
@@ -249,9 +251,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   if (pipeline != nullptr) commit();
 
   status = ForEachRow(db, workspace_id, kCompaniesSql, [&](const Row& row) {
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 2);
-    CompanyRecord& company = ReuseBody<CompanyRecord>(record);
+    CompanyRecord& company = NextBody<CompanyRecord>(slots, row, 2);
     SetText(company.id, row, 0);
     SetText(company.name, row, 1);
     slots.Commit();
@@ -259,9 +259,7 @@ Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   });
   if (!status.ok()) return status;
   return ForEachRow(db, workspace_id, kContactsSql, [&](const Row& row) {
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 3);
-    ContactRecord& contact = ReuseBody<ContactRecord>(record);
+    ContactRecord& contact = NextBody<ContactRecord>(slots, row, 3);
     SetText(contact.id, row, 0);
     SetText(contact.name, row, 1);
     SetOptText(contact.company_id, row, 2);
@@ -286,9 +284,7 @@ Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   while ((rc = deals->Step()) == SQLITE_ROW) {
     std::optional<Entity> entity = ParseEntity(row.Text(1));
     if (!entity) return Corrupt("deals", "entity");
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 16);
-    DealRecord& deal = ReuseBody<DealRecord>(record);
+    DealRecord& deal = NextBody<DealRecord>(slots, row, 16);
     SetText(deal.id, row, 0);
     deal.entity = *entity;
     SetText(deal.title, row, 2);
@@ -341,9 +337,7 @@ Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
       if (update != nullptr) commit();
       update_seq = row.Int(0);
       int64_t present = row.Int(3);
-      Record& record = slots.Next();
-      SetOptText(record.event_id, row, 13);
-      update = &ReuseBody<DealUpdateRecord>(record);
+      update = &NextBody<DealUpdateRecord>(slots, row, 13);
       SetText(update->id, row, 1);
       update->at = Instant{row.Int(2)};
       if (present & kSetTitle) {
@@ -378,9 +372,7 @@ Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
 
 Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   Status status = ForEachRow(db, workspace_id, kStageChangesSql, [&](const Row& row) {
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 5);
-    StageChangeRecord& change = ReuseBody<StageChangeRecord>(record);
+    StageChangeRecord& change = NextBody<StageChangeRecord>(slots, row, 5);
     SetText(change.deal_id, row, 0);
     SetOptText(change.from, row, 1);
     SetText(change.to, row, 2);
@@ -394,9 +386,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     std::optional<ActivityKind> kind = ParseActivityKind(row.Text(1));
     std::optional<Direction> direction = ParseDirection(row.Text(2));
     if (!kind || !direction) return Corrupt("activities", "kind or direction");
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 11);
-    ActivityRecord& activity = ReuseBody<ActivityRecord>(record);
+    ActivityRecord& activity = NextBody<ActivityRecord>(slots, row, 11);
     SetText(activity.id, row, 0);
     activity.kind = *kind;
     activity.direction = *direction;
@@ -413,9 +403,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   });
   if (!status.ok()) return status;
   status = ForEachRow(db, workspace_id, kTasksSql, [&](const Row& row) {
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 7);
-    TaskRecord& task = ReuseBody<TaskRecord>(record);
+    TaskRecord& task = NextBody<TaskRecord>(slots, row, 7);
     SetText(task.id, row, 0);
     SetOptText(task.deal_id, row, 1);
     SetOptText(task.user_id, row, 2);
@@ -429,9 +417,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   if (!status.ok()) return status;
   status = ForEachRow(db, workspace_id, kTaskUpdatesSql, [&](const Row& row) {
     int64_t present = row.Int(2);
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 6);
-    TaskUpdateRecord& update = ReuseBody<TaskUpdateRecord>(record);
+    TaskUpdateRecord& update = NextBody<TaskUpdateRecord>(slots, row, 6);
     SetText(update.id, row, 0);
     update.at = Instant{row.Int(1)};
     update.completed_at = (present & kSetCompletedAt)
@@ -448,9 +434,7 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   return ForEachRow(db, workspace_id, kGoalsSql, [&](const Row& row) {
     std::optional<GoalScope> scope = ParseGoalScope(row.Text(1));
     if (!scope) return Corrupt("goals", "scope");
-    Record& record = slots.Next();
-    SetOptText(record.event_id, row, 6);
-    GoalRecord& goal = ReuseBody<GoalRecord>(record);
+    GoalRecord& goal = NextBody<GoalRecord>(slots, row, 6);
     SetText(goal.id, row, 0);
     goal.scope = *scope;
     SetOptText(goal.scope_id, row, 2);
