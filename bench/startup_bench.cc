@@ -9,8 +9,9 @@
 // rows come from disk as after a reboot. Per run it prints
 //   - rows: stepping through every query the store's reader runs, decoding nothing;
 //   - rows + records: the store's Load, building each canonical record and dropping it;
-//   - start-up: the server's load (Runtime: Load, RewriteRecord, Engine), with the time the
-//     engine spent applying and publishing, and the resident bytes per record it holds.
+//   - start-up: the server's load (Runtime: Load, RewriteRecord, Engine), with the CPU time of
+//     its reading thread, the time the engine spent applying and publishing, and the resident
+//     bytes per record it holds.
 // Each with its CPU time (a cold read also waits for the disk). Decoding = (rows + records) -
 // rows; the start-up overlaps reading with applying on two threads, so its total can be less
 // than the sum of the stages.
@@ -167,12 +168,12 @@ int Run(Options options) {
     RunFigures f = RunOnce(options, **store, workspace);
     std::printf(
         "run %d: %lld records; rows %.2f s (cpu %.2f s), rows + records %.2f s (cpu %.2f s); "
-        "start-up %.2f s (cpu %.2f s): apply %.2f s (cpu %.2f s), publish %.3f s, apply waited "
-        "for records %.2f s; "
+        "start-up %.2f s (cpu %.2f s): read cpu %.2f s, apply %.2f s (cpu %.2f s), publish "
+        "%.3f s, apply waited for records %.2f s; "
         "resident %.1f bytes per record (%.0f MB)\n",
         run + 1, static_cast<long long>(f.record_count), f.rows, f.rows_cpu, f.records,
-        f.records_cpu, f.startup, f.startup_cpu, f.engine.apply_seconds, f.engine.apply_cpu_seconds,
-        f.engine.publish_seconds, f.engine.wait_seconds,
+        f.records_cpu, f.startup, f.startup_cpu, f.engine.read_cpu_seconds, f.engine.apply_seconds,
+        f.engine.apply_cpu_seconds, f.engine.publish_seconds, f.engine.wait_seconds,
         static_cast<double>(f.resident) / static_cast<double>(std::max<int64_t>(f.record_count, 1)),
         static_cast<double>(f.resident) / 1e6);
     rows.push_back(f.rows);

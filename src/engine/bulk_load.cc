@@ -35,7 +35,7 @@ double ThreadCpuSeconds() {
 // reader, so their memory (already touched) is reused rather than allocated per chunk.
 class ChunkQueue {
  public:
-  // Reader: an empty chunk to fill.
+  // Reader: a chunk to fill: an applied one (its records to be overwritten) or a new one.
   std::vector<Record> TakeEmpty() {
     std::unique_lock<std::mutex> lock(mutex_);
     if (empty_.empty()) {
@@ -43,13 +43,12 @@ class ChunkQueue {
       chunk.reserve(kChunkRecords);
       return chunk;
     }
+    // Its records are overwritten on this thread, the one that built them: the heap blocks
+    // they free or grow go back to this thread's malloc arena and cache instead of another
+    // thread's (freeing into a foreign arena takes that arena's lock, which its own thread is
+    // using).
     std::vector<Record> chunk = std::move(empty_.back());
     empty_.pop_back();
-    lock.unlock();
-    // Destroyed here, on the thread that built the records: their heap blocks go back to this
-    // thread's malloc arena and cache instead of another thread's (freeing into a foreign
-    // arena takes that arena's lock, which its own thread is using).
-    chunk.clear();
     return chunk;
   }
   // Reader: hands a full chunk over, waiting while kQueuedChunks are already waiting.
@@ -90,25 +89,54 @@ class ChunkQueue {
   bool finished_ = false;
 };
 
+// The reader's side: builds records in place in the chunk being filled, hands it over when
+// full.
+class ChunkSlots final : public RecordSlots {
+ public:
+  explicit ChunkSlots(ChunkQueue& queue) : queue_(queue), chunk_(queue.TakeEmpty()) {}
+
+  Record& Next() override { return used_ < chunk_.size() ? chunk_[used_] : chunk_.emplace_back(); }
+  void Commit() override {
+    if (++used_ == kChunkRecords) {
+      queue_.PushFull(std::move(chunk_));
+      chunk_ = queue_.TakeEmpty();
+      used_ = 0;
+    }
+  }
+  // Hands over the last chunk (its records left from an earlier use dropped), then the end.
+  void Finish() {
+    chunk_.resize(used_);
+    if (!chunk_.empty()) queue_.PushFull(std::move(chunk_));
+    queue_.Finish();
+  }
+
+ private:
+  ChunkQueue& queue_;
+  std::vector<Record> chunk_;
+  size_t used_ = 0;  // records of chunk_ filled in this use
+};
+
 }  // namespace
 
 Status BulkLoad(Engine& engine, const std::function<Status(const RecordSink&)>& read,
                 BulkLoadTimes* times) {
+  return BulkLoad(
+      engine, [&](RecordSlots& slots) { return read([&](Record& record) { slots.Put(record); }); },
+      times);
+}
+
+Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
+                BulkLoadTimes* times) {
   ChunkQueue queue;
   Status read_status = Status::Ok();
-  std::thread reader([&] {
-    std::vector<Record> chunk = queue.TakeEmpty();
-    read_status = read([&](Record& record) {
-      chunk.push_back(std::move(record));
-      if (chunk.size() == kChunkRecords) {
-        queue.PushFull(std::move(chunk));
-        chunk = queue.TakeEmpty();
-      }
-    });
-    if (!chunk.empty()) queue.PushFull(std::move(chunk));
-    queue.Finish();
-  });
   BulkLoadTimes measured;
+  std::thread reader([&] {
+    double cpu = ThreadCpuSeconds();
+    ChunkSlots slots(queue);
+    read_status = read(slots);
+    slots.Finish();
+    measured.read_cpu_seconds = ThreadCpuSeconds() - cpu;
+  });
   std::vector<Record> chunk;
   while (true) {
     auto waiting = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "engine/engine.h"
+#include "model/record_slots.h"
 #include "model/status.h"
 
 namespace voronka {
@@ -16,6 +17,7 @@ struct BulkLoadTimes {
   double apply_seconds = 0;      // applying, on the calling thread
   double apply_cpu_seconds = 0;  // of which the thread ran (the rest it waited for a core)
   double wait_seconds = 0;       // the calling thread waiting for the reader's next chunk
+  double read_cpu_seconds = 0;   // CPU time of the reading thread (reading, building records)
   double publish_seconds = 0;    // publishing the loaded version once at the end
 };
 
@@ -30,6 +32,11 @@ using RecordSink = std::function<void(Record&)>;
 // When `read` fails, its error is returned and nothing is published (the engine then holds
 // records that were never published: discard it).
 Status BulkLoad(Engine& engine, const std::function<Status(const RecordSink&)>& read,
+                BulkLoadTimes* times = nullptr);
+// The same, `read` building each record in place in the chunks (RecordSlots): no record is
+// moved, and a slot of an applied chunk is overwritten member by member, reusing its strings'
+// memory.
+Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
                 BulkLoadTimes* times = nullptr);
 
 }  // namespace voronka

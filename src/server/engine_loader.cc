@@ -4,19 +4,41 @@
 
 namespace voronka {
 
+namespace {
+
+// Rewrites each record as the settings say (RewriteRecord) on its way into `slots`.
+class RewritingSlots final : public RecordSlots {
+ public:
+  RewritingSlots(RecordSlots& slots, const AdminSettings& settings)
+      : slots_(slots), settings_(settings) {}
+  Record& Next() override {
+    record_ = &slots_.Next();
+    return *record_;
+  }
+  void Commit() override {
+    RewriteRecord(settings_, record_->body);
+    slots_.Commit();
+  }
+
+ private:
+  RecordSlots& slots_;
+  const AdminSettings& settings_;
+  Record* record_ = nullptr;
+};
+
+}  // namespace
+
 Result<std::shared_ptr<Engine>> LoadWorkspaceEngine(const SqliteStore& store, int64_t workspace_id,
                                                     const AdminSettings& settings,
                                                     BulkLoadTimes* times) {
   auto engine = std::make_shared<Engine>();
   Status loaded = BulkLoad(
       *engine,
-      [&](const RecordSink& sink) {
-        Status status = store.Load(workspace_id, [&](Record& record) {
-          RewriteRecord(settings, record.body);
-          sink(record);
-        });
+      [&](RecordSlots& slots) {
+        RewritingSlots rewriting(slots, settings);
+        Status status = store.Load(workspace_id, rewriting);
         if (!status.ok()) return status;
-        if (std::optional<Record> record = SettingsRecord(settings)) sink(*record);
+        if (std::optional<Record> record = SettingsRecord(settings)) slots.Put(*record);
         return Status::Ok();
       },
       times);

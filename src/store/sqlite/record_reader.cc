@@ -34,12 +34,12 @@ constexpr const char* kContactsSql =
     "SELECT id, name, company_id, event_id FROM contacts "
     "WHERE workspace_id = ?1 ORDER BY id";
 constexpr const char* kDealsSql =
-    "SELECT d.id, d.entity, d.title, d.pipeline_id, d.stage_id, d.amount, "
-    "d.original_amount, d.original_currency, d.responsible_id, d.company_id, d.contact_id, "
-    "d.source, d.deal_type, d.created_at, d.loss_reason, d.converted_to, d.event_id, "
-    "f.name, f.value_json FROM deals d LEFT JOIN deal_fields f "
-    "ON f.workspace_id = d.workspace_id AND f.deal_id = d.id "
-    "WHERE d.workspace_id = ?1 ORDER BY d.id, f.position";
+    "SELECT id, entity, title, pipeline_id, stage_id, amount, original_amount, "
+    "original_currency, responsible_id, company_id, contact_id, source, deal_type, created_at, "
+    "loss_reason, converted_to, event_id FROM deals WHERE workspace_id = ?1 ORDER BY id";
+constexpr const char* kDealFieldsSql =
+    "SELECT deal_id, name, value_json FROM deal_fields WHERE workspace_id = ?1 "
+    "ORDER BY deal_id, position";
 constexpr const char* kDealUpdatesSql =
     "SELECT u.seq, u.deal_id, u.at, u.present, u.title, u.amount, u.responsible_id, "
     "u.company_id, u.contact_id, u.source, u.deal_type, u.loss_reason, u.converted_to, "
@@ -60,30 +60,105 @@ constexpr const char* kTaskUpdatesSql =
 constexpr const char* kGoalsSql =
     "SELECT id, scope, scope_id, metric, period, target, event_id, deleted FROM goals "
     "WHERE workspace_id = ?1 ORDER BY id";
-constexpr const char* kQueries[] = {kWorkspaceSql,    kDepartmentsSql, kUsersSql, kPipelinesSql,
-                                    kCompaniesSql,    kContactsSql,    kDealsSql, kDealUpdatesSql,
-                                    kStageChangesSql, kActivitiesSql,  kTasksSql, kTaskUpdatesSql,
-                                    kGoalsSql};
+constexpr const char* kQueries[] = {
+    kWorkspaceSql,  kDepartmentsSql, kUsersSql,       kPipelinesSql,   kCompaniesSql,
+    kContactsSql,   kDealsSql,       kDealFieldsSql,  kDealUpdatesSql, kStageChangesSql,
+    kActivitiesSql, kTasksSql,       kTaskUpdatesSql, kGoalsSql};
 
-std::optional<Instant> OptInstant(const Statement& row, int column) {
+// The current row of a statement. Each column is read with one library call
+// (sqlite3_column_value) and its type, text and length then asked of the value: each
+// sqlite3_column_* call looks the column up and runs the connection's error bookkeeping again,
+// two or three times per column read, on every row a start-up load reads. The values are
+// "unprotected" in SQLite's terms, which matters only to a connection used by several threads
+// at once; the reader's connection is its own.
+class Row {
+ public:
+  explicit Row(const Statement& statement) : stmt_(statement.get()) {}
+
+  bool IsNull(int column) const { return sqlite3_value_type(Value(column)) == SQLITE_NULL; }
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::optional<int64_t> OptInt(int column) const {
+    sqlite3_value* value = Value(column);
+    if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_value_int64(value);
+  }
+  // Views into SQLite's buffers, valid until the next step.
+  std::string_view Text(int column) const { return TextOf(Value(column)); }
+  std::optional<std::string_view> OptText(int column) const {
+    sqlite3_value* value = Value(column);
+    if (sqlite3_value_type(value) == SQLITE_NULL) return std::nullopt;
+    return TextOf(value);
+  }
+
+ private:
+  sqlite3_value* Value(int column) const { return sqlite3_column_value(stmt_, column); }
+  static std::string_view TextOf(sqlite3_value* value) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    if (text == nullptr) return std::string_view();
+    return std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(value)));
+  }
+
+  sqlite3_stmt* stmt_;
+};
+
+std::optional<Instant> OptInstant(const Row& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return Instant{row.Int(column)};
 }
 
-std::optional<int32_t> OptInt32(const Statement& row, int column) {
+std::optional<int32_t> OptInt32(const Row& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
   return static_cast<int32_t>(row.Int(column));
 }
 
+// The setters below overwrite a member of a reused record (RecordSlots) from a column,
+// reusing the string's memory: no allocation when the old value's capacity fits.
+void SetText(std::string& out, const Row& row, int column) {
+  out.assign(row.Text(column));
+}
+
+void SetOptText(std::optional<std::string>& out, const Row& row, int column) {
+  std::optional<std::string_view> text = row.OptText(column);
+  if (!text) {
+    out.reset();
+  } else if (out) {
+    out->assign(*text);
+  } else {
+    out.emplace(*text);
+  }
+}
+
 // A `set` member: absent unless its bit is in `present`; then the value or a clear (null).
-std::optional<std::optional<std::string>> SetMember(const Statement& row, int column,
-                                                    int64_t present, int64_t bit) {
-  if ((present & bit) == 0) return std::nullopt;
-  return row.OptString(column);
+void SetMember(std::optional<std::optional<std::string>>& out, const Row& row, int column,
+               int64_t present, int64_t bit) {
+  if ((present & bit) == 0) {
+    out.reset();
+    return;
+  }
+  if (!out) out.emplace();
+  SetOptText(*out, row, column);
+}
+
+// The next slot, with the event id from `event_column`, and its body as a T to overwrite.
+template <typename T>
+T& NextBody(RecordSlots& slots, const Row& row, int event_column) {
+  Record& record = slots.Next();
+  SetOptText(record.event_id, row, event_column);
+  return ReuseBody<T>(record);
+}
+
+// The next of the custom fields a reused record is being given (the n-th, counting from 0):
+// the one it already holds there, or a new one. Trim with `fields.resize(n)` after the last.
+CustomField& NextField(std::vector<CustomField>& fields, size_t n) {
+  return n < fields.size() ? fields[n] : fields.emplace_back();
 }
 
 Status Corrupt(std::string_view table, std::string_view what) {
   return Status::Error("store: " + std::string(table) + " holds an invalid " + std::string(what));
+}
+
+Status StepError(sqlite3* db) {
+  return Status::Error(std::string("store: ") + sqlite3_errmsg(db));
 }
 
 // Runs `sql` (with ?1 = workspace) and calls `row_fn(statement)` per row; row_fn returns a
@@ -95,208 +170,295 @@ Status ForEachRow(sqlite3* db, int64_t workspace_id, const char* sql, RowFn row_
   statement->Bind(1, workspace_id);
   int rc;
   while ((rc = statement->Step()) == SQLITE_ROW) {
-    if (Status status = row_fn(*statement); !status.ok()) return status;
+    if (Status status = row_fn(Row(*statement)); !status.ok()) return status;
   }
-  if (rc != SQLITE_DONE) return Status::Error(std::string("store: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_DONE) return StepError(db);
   return Status::Ok();
 }
 
-Status ReadWorkspace(sqlite3* db, int64_t workspace_id, const Visit& visit) {
-  return ForEachRow(db, workspace_id, kWorkspaceSql, [&](const Statement& row) {
-    WorkspaceRecord settings;
-    settings.name = row.OptString(0);
-    settings.time_zone = row.String(1);
-    settings.currency = row.String(2);
-    settings.locale = row.String(3);
-    settings.deal_url = row.OptString(4);
+Status ReadWorkspace(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  return ForEachRow(db, workspace_id, kWorkspaceSql, [&](const Row& row) {
+    Record& record = slots.Next();
+    record.event_id.reset();
+    WorkspaceRecord& settings = ReuseBody<WorkspaceRecord>(record);
+    SetOptText(settings.name, row, 0);
+    settings.time_zone = std::string(row.Text(1));
+    settings.currency = std::string(row.Text(2));
+    settings.locale = std::string(row.Text(3));
+    SetOptText(settings.deal_url, row, 4);
     settings.forgotten_days = OptInt32(row, 5);
-    Record record{std::nullopt, std::move(settings)};
-    visit(record);
+    slots.Commit();
     return Status::Ok();
   });
 }
 
-Status ReadEntities(sqlite3* db, int64_t workspace_id, const Visit& visit) {
-  Status status = ForEachRow(db, workspace_id, kDepartmentsSql, [&](const Statement& row) {
-    Record record{row.OptString(4), DepartmentRecord{row.String(0), row.String(1), row.OptString(2),
-                                                     row.OptString(3)}};
-    visit(record);
+Status ReadEntities(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  Status status = ForEachRow(db, workspace_id, kDepartmentsSql, [&](const Row& row) {
+    DepartmentRecord& department = NextBody<DepartmentRecord>(slots, row, 4);
+    SetText(department.id, row, 0);
+    SetText(department.name, row, 1);
+    SetOptText(department.parent_id, row, 2);
+    SetOptText(department.head_id, row, 3);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kUsersSql, [&](const Statement& row) {
-    Record record{row.OptString(5), UserRecord{row.String(0), row.String(1), row.OptString(2),
-                                               row.Int(3) != 0, OptInt32(row, 4)}};
-    visit(record);
+  status = ForEachRow(db, workspace_id, kUsersSql, [&](const Row& row) {
+    UserRecord& user = NextBody<UserRecord>(slots, row, 5);
+    SetText(user.id, row, 0);
+    SetText(user.name, row, 1);
+    SetOptText(user.department_id, row, 2);
+    user.active = row.Int(3) != 0;
+    user.capacity = OptInt32(row, 4);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
 
   // Pipelines with their stages: the LEFT JOIN yields one row per stage (or one row with a
   // NULL stage for a pipeline without any), already in pipeline then stage order.
-  std::optional<Record> pending;
-  status = ForEachRow(db, workspace_id, kPipelinesSql, [&](const Statement& row) {
+  PipelineRecord* pipeline = nullptr;  // the one being filled, in slots.Next()
+  size_t stages = 0;
+  auto commit = [&] {
+    pipeline->stages.resize(stages);
+    slots.Commit();
+  };
+  status = ForEachRow(db, workspace_id, kPipelinesSql, [&](const Row& row) {
     std::string_view id = row.Text(0);
-    auto* current = pending ? &std::get<PipelineRecord>(pending->body) : nullptr;
-    if (current == nullptr || current->id != id) {
-      if (pending) visit(*pending);
+    if (pipeline == nullptr || pipeline->id != id) {
+      if (pipeline != nullptr) commit();
       std::optional<Entity> entity = ParseEntity(row.Text(2));
       if (!entity) return Corrupt("pipelines", "entity");
-      pending =
-          Record{row.OptString(3), PipelineRecord{std::string(id), row.String(1), *entity, {}}};
-      current = &std::get<PipelineRecord>(pending->body);
+      pipeline = &NextBody<PipelineRecord>(slots, row, 3);
+      pipeline->id.assign(id);
+      SetText(pipeline->name, row, 1);
+      pipeline->entity = *entity;
+      stages = 0;
     }
     if (!row.IsNull(4)) {
       std::optional<StageSemantic> semantic = ParseStageSemantic(row.Text(6));
       if (!semantic) return Corrupt("stages", "semantic");
-      current->stages.push_back(StageDef{row.String(4), row.String(5), *semantic});
+      StageDef& stage = stages < pipeline->stages.size() ? pipeline->stages[stages]
+                                                         : pipeline->stages.emplace_back();
+      ++stages;
+      SetText(stage.id, row, 4);
+      SetText(stage.name, row, 5);
+      stage.semantic = *semantic;
     }
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  if (pending) visit(*pending);
+  if (pipeline != nullptr) commit();
 
-  status = ForEachRow(db, workspace_id, kCompaniesSql, [&](const Statement& row) {
-    Record record{row.OptString(2), CompanyRecord{row.String(0), row.String(1)}};
-    visit(record);
+  status = ForEachRow(db, workspace_id, kCompaniesSql, [&](const Row& row) {
+    CompanyRecord& company = NextBody<CompanyRecord>(slots, row, 2);
+    SetText(company.id, row, 0);
+    SetText(company.name, row, 1);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return ForEachRow(db, workspace_id, kContactsSql, [&](const Statement& row) {
-    Record record{row.OptString(3), ContactRecord{row.String(0), row.String(1), row.OptString(2)}};
-    visit(record);
+  return ForEachRow(db, workspace_id, kContactsSql, [&](const Row& row) {
+    ContactRecord& contact = NextBody<ContactRecord>(slots, row, 3);
+    SetText(contact.id, row, 0);
+    SetText(contact.name, row, 1);
+    SetOptText(contact.company_id, row, 2);
+    slots.Commit();
     return Status::Ok();
   });
 }
 
-Status ReadDeals(sqlite3* db, int64_t workspace_id, const Visit& visit) {
-  // One row per custom field (or one with NULL field columns), grouped by deal in id order.
-  std::optional<Record> pending;
-  Status status = ForEachRow(db, workspace_id, kDealsSql, [&](const Statement& row) {
-    if (!pending || std::get<DealRecord>(pending->body).id != row.Text(0)) {
-      if (pending) visit(*pending);
-      std::optional<Entity> entity = ParseEntity(row.Text(1));
-      if (!entity) return Corrupt("deals", "entity");
-      DealRecord deal;
-      deal.id = row.String(0);
-      deal.entity = *entity;
-      deal.title = row.String(2);
-      deal.pipeline_id = row.String(3);
-      deal.stage_id = row.String(4);
-      deal.amount = row.Int(5);
-      deal.original_amount = row.OptInt(6);
-      deal.original_currency = row.OptString(7);
-      deal.responsible_id = row.OptString(8);
-      deal.company_id = row.OptString(9);
-      deal.contact_id = row.OptString(10);
-      deal.source = row.OptString(11);
-      deal.deal_type = row.OptString(12);
-      deal.created_at = Instant{row.Int(13)};
-      deal.loss_reason = row.OptString(14);
-      deal.converted_to = row.OptString(15);
-      pending = Record{row.OptString(16), std::move(deal)};
+// Deals and their custom fields: two scans in deal id order, merged here (a join would look
+// each deal's fields up in the fields' B-tree, one descent per deal).
+Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  Result<Statement> deals = Statement::Prepare(db, kDealsSql);
+  if (!deals.ok()) return deals.status();
+  Result<Statement> fields = Statement::Prepare(db, kDealFieldsSql);
+  if (!fields.ok()) return fields.status();
+  deals->Bind(1, workspace_id);
+  fields->Bind(1, workspace_id);
+  int field_rc = fields->Step();
+  const Row row(*deals);
+  const Row field_row(*fields);
+  int rc;
+  while ((rc = deals->Step()) == SQLITE_ROW) {
+    std::optional<Entity> entity = ParseEntity(row.Text(1));
+    if (!entity) return Corrupt("deals", "entity");
+    DealRecord& deal = NextBody<DealRecord>(slots, row, 16);
+    SetText(deal.id, row, 0);
+    deal.entity = *entity;
+    SetText(deal.title, row, 2);
+    SetText(deal.pipeline_id, row, 3);
+    SetText(deal.stage_id, row, 4);
+    deal.amount = row.Int(5);
+    deal.original_amount = row.OptInt(6);
+    SetOptText(deal.original_currency, row, 7);
+    SetOptText(deal.responsible_id, row, 8);
+    SetOptText(deal.company_id, row, 9);
+    SetOptText(deal.contact_id, row, 10);
+    SetOptText(deal.source, row, 11);
+    SetOptText(deal.deal_type, row, 12);
+    deal.created_at = Instant{row.Int(13)};
+    SetOptText(deal.loss_reason, row, 14);
+    SetOptText(deal.converted_to, row, 15);
+    // Both scans are in BINARY (memcmp) order of the deal id, as std::string_view compares.
+    // Fields of a deal that is not stored are skipped, as the join did.
+    while (field_rc == SQLITE_ROW && field_row.Text(0) < std::string_view(deal.id)) {
+      field_rc = fields->Step();
     }
-    if (!row.IsNull(17)) {
-      Result<FieldValue> value = ParseFieldJson(row.Text(18));
+    size_t count = 0;
+    while (field_rc == SQLITE_ROW && field_row.Text(0) == std::string_view(deal.id)) {
+      Result<FieldValue> value = ParseFieldJson(field_row.Text(2));
       if (!value.ok()) return value.status();
-      std::get<DealRecord>(pending->body)
-          .fields.push_back(CustomField{row.String(17), std::move(value).value()});
+      CustomField& field = NextField(deal.fields, count++);
+      SetText(field.name, field_row, 1);
+      field.value = std::move(value).value();
+      field_rc = fields->Step();
     }
-    return Status::Ok();
-  });
-  if (!status.ok()) return status;
-  if (pending) visit(*pending);
+    deal.fields.resize(count);
+    slots.Commit();
+  }
+  if (rc != SQLITE_DONE || (field_rc != SQLITE_ROW && field_rc != SQLITE_DONE)) {
+    return StepError(db);
+  }
   return Status::Ok();
 }
 
-Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, const Visit& visit) {
-  std::optional<Record> pending;
-  int64_t pending_seq = -1;
-  Status status = ForEachRow(db, workspace_id, kDealUpdatesSql, [&](const Statement& row) {
-    if (row.Int(0) != pending_seq) {
-      if (pending) visit(*pending);
-      pending_seq = row.Int(0);
+Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  DealUpdateRecord* update = nullptr;  // the one being filled, in slots.Next()
+  size_t fields = 0;
+  int64_t update_seq = -1;
+  auto commit = [&] {
+    update->fields.resize(fields);
+    slots.Commit();
+  };
+  Status status = ForEachRow(db, workspace_id, kDealUpdatesSql, [&](const Row& row) {
+    if (update == nullptr || row.Int(0) != update_seq) {
+      if (update != nullptr) commit();
+      update_seq = row.Int(0);
       int64_t present = row.Int(3);
-      DealUpdateRecord update;
-      update.id = row.String(1);
-      update.at = Instant{row.Int(2)};
-      if (present & kSetTitle) update.title = row.String(4);
-      if (present & kSetAmount) update.amount = row.Int(5);
-      update.responsible_id = SetMember(row, 6, present, kSetResponsible);
-      update.company_id = SetMember(row, 7, present, kSetCompany);
-      update.contact_id = SetMember(row, 8, present, kSetContact);
-      update.source = SetMember(row, 9, present, kSetSource);
-      update.deal_type = SetMember(row, 10, present, kSetDealType);
-      update.loss_reason = SetMember(row, 11, present, kSetLossReason);
-      update.converted_to = SetMember(row, 12, present, kSetConvertedTo);
-      pending = Record{row.OptString(13), std::move(update)};
+      update = &NextBody<DealUpdateRecord>(slots, row, 13);
+      SetText(update->id, row, 1);
+      update->at = Instant{row.Int(2)};
+      if (present & kSetTitle) {
+        if (!update->title) update->title.emplace();
+        SetText(*update->title, row, 4);
+      } else {
+        update->title.reset();
+      }
+      update->amount = (present & kSetAmount) ? std::optional<int64_t>(row.Int(5)) : std::nullopt;
+      SetMember(update->responsible_id, row, 6, present, kSetResponsible);
+      SetMember(update->company_id, row, 7, present, kSetCompany);
+      SetMember(update->contact_id, row, 8, present, kSetContact);
+      SetMember(update->source, row, 9, present, kSetSource);
+      SetMember(update->deal_type, row, 10, present, kSetDealType);
+      SetMember(update->loss_reason, row, 11, present, kSetLossReason);
+      SetMember(update->converted_to, row, 12, present, kSetConvertedTo);
+      fields = 0;
     }
     if (!row.IsNull(14)) {
       Result<FieldValue> value = ParseFieldJson(row.Text(15));
       if (!value.ok()) return value.status();
-      std::get<DealUpdateRecord>(pending->body)
-          .fields.push_back(CustomField{row.String(14), std::move(value).value()});
+      CustomField& field = NextField(update->fields, fields++);
+      SetText(field.name, row, 14);
+      field.value = std::move(value).value();
     }
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  if (pending) visit(*pending);
+  if (update != nullptr) commit();
   return Status::Ok();
 }
 
-Status ReadEvents(sqlite3* db, int64_t workspace_id, const Visit& visit) {
-  Status status = ForEachRow(db, workspace_id, kStageChangesSql, [&](const Statement& row) {
-    Record record{row.OptString(5),
-                  StageChangeRecord{row.String(0), row.OptString(1), row.String(2),
-                                    Instant{row.Int(3)}, row.OptString(4)}};
-    visit(record);
+Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  Status status = ForEachRow(db, workspace_id, kStageChangesSql, [&](const Row& row) {
+    StageChangeRecord& change = NextBody<StageChangeRecord>(slots, row, 5);
+    SetText(change.deal_id, row, 0);
+    SetOptText(change.from, row, 1);
+    SetText(change.to, row, 2);
+    change.at = Instant{row.Int(3)};
+    SetOptText(change.by, row, 4);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kActivitiesSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kActivitiesSql, [&](const Row& row) {
     std::optional<ActivityKind> kind = ParseActivityKind(row.Text(1));
     std::optional<Direction> direction = ParseDirection(row.Text(2));
     if (!kind || !direction) return Corrupt("activities", "kind or direction");
-    Record record{
-        row.OptString(11),
-        ActivityRecord{row.String(0), *kind, *direction, row.OptString(3), row.OptString(4),
-                       row.OptString(5), row.OptString(6), Instant{row.Int(7)}, OptInt32(row, 8),
-                       row.OptString(9), OptInt32(row, 10)}};
-    visit(record);
+    ActivityRecord& activity = NextBody<ActivityRecord>(slots, row, 11);
+    SetText(activity.id, row, 0);
+    activity.kind = *kind;
+    activity.direction = *direction;
+    SetOptText(activity.deal_id, row, 3);
+    SetOptText(activity.contact_id, row, 4);
+    SetOptText(activity.company_id, row, 5);
+    SetOptText(activity.user_id, row, 6);
+    activity.at = Instant{row.Int(7)};
+    activity.duration_s = OptInt32(row, 8);
+    SetOptText(activity.source, row, 9);
+    activity.score = OptInt32(row, 10);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kTasksSql, [&](const Statement& row) {
-    Record record{row.OptString(7),
-                  TaskRecord{row.String(0), row.OptString(1), row.OptString(2), row.OptString(3),
-                             Instant{row.Int(4)}, OptInstant(row, 5), OptInstant(row, 6)}};
-    visit(record);
+  status = ForEachRow(db, workspace_id, kTasksSql, [&](const Row& row) {
+    TaskRecord& task = NextBody<TaskRecord>(slots, row, 7);
+    SetText(task.id, row, 0);
+    SetOptText(task.deal_id, row, 1);
+    SetOptText(task.user_id, row, 2);
+    SetOptText(task.title, row, 3);
+    task.created_at = Instant{row.Int(4)};
+    task.deadline = OptInstant(row, 5);
+    task.completed_at = OptInstant(row, 6);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kTaskUpdatesSql, [&](const Statement& row) {
+  status = ForEachRow(db, workspace_id, kTaskUpdatesSql, [&](const Row& row) {
     int64_t present = row.Int(2);
-    TaskUpdateRecord update;
-    update.id = row.String(0);
+    TaskUpdateRecord& update = NextBody<TaskUpdateRecord>(slots, row, 6);
+    SetText(update.id, row, 0);
     update.at = Instant{row.Int(1)};
-    if (present & kSetCompletedAt) update.completed_at = OptInstant(row, 3);
-    if (present & kSetDeadline) update.deadline = OptInstant(row, 4);
-    update.user_id = SetMember(row, 5, present, kSetUser);
-    Record record{row.OptString(6), std::move(update)};
-    visit(record);
+    update.completed_at = (present & kSetCompletedAt)
+                              ? std::optional<std::optional<Instant>>(OptInstant(row, 3))
+                              : std::nullopt;
+    update.deadline = (present & kSetDeadline)
+                          ? std::optional<std::optional<Instant>>(OptInstant(row, 4))
+                          : std::nullopt;
+    SetMember(update.user_id, row, 5, present, kSetUser);
+    slots.Commit();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return ForEachRow(db, workspace_id, kGoalsSql, [&](const Statement& row) {
+  return ForEachRow(db, workspace_id, kGoalsSql, [&](const Row& row) {
     std::optional<GoalScope> scope = ParseGoalScope(row.Text(1));
     if (!scope) return Corrupt("goals", "scope");
-    Record record{row.OptString(6),
-                  GoalRecord{row.String(0), *scope, row.OptString(2), row.String(3), row.String(4),
-                             row.Int(5), row.Int(7) != 0}};
-    visit(record);
+    GoalRecord& goal = NextBody<GoalRecord>(slots, row, 6);
+    SetText(goal.id, row, 0);
+    goal.scope = *scope;
+    SetOptText(goal.scope_id, row, 2);
+    SetText(goal.metric, row, 3);
+    SetText(goal.period, row, 4);
+    goal.target = row.Int(5);
+    goal.deleted = row.Int(7) != 0;
+    slots.Commit();
     return Status::Ok();
   });
 }
+
+// Hands each record to a visitor: one record, overwritten for each (the visitor may move
+// from it).
+class VisitSlots final : public RecordSlots {
+ public:
+  explicit VisitSlots(const Visit& visit) : visit_(visit) {}
+  Record& Next() override { return record_; }
+  void Commit() override { visit_(record_); }
+
+ private:
+  const Visit& visit_;
+  Record record_;
+};
 
 }  // namespace
 
@@ -307,7 +469,7 @@ Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id) {
   int64_t rows = 0;
   Status status = Status::Ok();
   for (const char* sql : kQueries) {
-    status = ForEachRow(db, workspace_id, sql, [&](const Statement&) {
+    status = ForEachRow(db, workspace_id, sql, [&](const Row&) {
       ++rows;
       return Status::Ok();
     });
@@ -318,18 +480,23 @@ Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id) {
   return rows;
 }
 
-Status ReadRecords(sqlite3* db, int64_t workspace_id, const Visit& visit) {
+Status ReadRecords(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   // A read transaction pins one WAL snapshot for all the queries below.
   if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return Status::Error(std::string("store: ") + sqlite3_errmsg(db));
   }
-  Status status = ReadWorkspace(db, workspace_id, visit);
-  if (status.ok()) status = ReadEntities(db, workspace_id, visit);
-  if (status.ok()) status = ReadDeals(db, workspace_id, visit);
-  if (status.ok()) status = ReadDealUpdates(db, workspace_id, visit);
-  if (status.ok()) status = ReadEvents(db, workspace_id, visit);
+  Status status = ReadWorkspace(db, workspace_id, slots);
+  if (status.ok()) status = ReadEntities(db, workspace_id, slots);
+  if (status.ok()) status = ReadDeals(db, workspace_id, slots);
+  if (status.ok()) status = ReadDealUpdates(db, workspace_id, slots);
+  if (status.ok()) status = ReadEvents(db, workspace_id, slots);
   sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   return status;
+}
+
+Status ReadRecords(sqlite3* db, int64_t workspace_id, const Visit& visit) {
+  VisitSlots slots(visit);
+  return ReadRecords(db, workspace_id, slots);
 }
 
 }  // namespace voronka::sqlite

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "model/record_slots.h"
 #include "model/records.h"
 #include "model/status.h"
 
@@ -17,6 +18,8 @@ namespace voronka::sqlite {
 // with an id by id, updates in the order they were stored, stage changes by deal and time.
 // Runs in one read transaction, so it sees one snapshot. `visit` may move from the record.
 Status ReadRecords(sqlite3* db, int64_t workspace_id, const std::function<void(Record&)>& visit);
+// The same, each record built in place in `slots` (the start-up load's chunks).
+Status ReadRecords(sqlite3* db, int64_t workspace_id, RecordSlots& slots);
 
 // Steps through every row the queries of ReadRecords return, building no record: the number
 // of rows (for measuring how much of a load is reading rather than decoding).

@@ -16,6 +16,7 @@
 
 #include "ingest/catalog.h"
 #include "ingest/ndjson.h"
+#include "model/record_slots.h"
 #include "model/records.h"
 #include "model/status.h"
 #include "store/workspace_store.h"
@@ -90,6 +91,8 @@ class SqliteStore final : public WorkspaceStore {
   // The first record is the workspace's full settings. Reads one consistent snapshot. `visit`
   // may move from the record it is given.
   Status Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const;
+  // The same, each record built in place in `slots` (see model/record_slots.h).
+  Status Load(int64_t workspace_id, RecordSlots& slots) const;
   // Reads every row Load would read without building records; the number of rows (the
   // start-up benchmark's figure for reading alone).
   Result<int64_t> StepRows(int64_t workspace_id) const;
@@ -107,6 +110,9 @@ class SqliteStore final : public WorkspaceStore {
   Status ReloadTokens();
   Status ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catalog);
   bool WorkspaceExists(int64_t workspace_id) const;
+  // Runs `read` on a connection of its own to the database (Load, StepRows).
+  Status ReadWithOwnConnection(int64_t workspace_id,
+                               const std::function<Status(sqlite::Connection&)>& read) const;
   // With the writer's turn held and a write transaction open: if another process committed
   // to the file since this store last looked, reloads workspaces, tokens and catalogs.
   Status CatchUpWithOtherWriters();

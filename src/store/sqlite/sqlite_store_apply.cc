@@ -151,22 +151,39 @@ Status SqliteStore::BulkLoad::Commit() {
   return status;
 }
 
-Status SqliteStore::Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const {
+Status SqliteStore::ReadWithOwnConnection(
+    int64_t workspace_id, const std::function<Status(sqlite::Connection&)>& read) const {
   if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
   // A connection of its own: the read runs on a WAL snapshot beside any writer, and a long
   // replay at start-up holds no lock that Apply or a token check waits for.
   Result<std::unique_ptr<sqlite::Connection>> db =
       sqlite::Connection::Open(db_path_, /*read_only=*/false);
   if (!db.ok()) return db.status();
-  return sqlite::ReadRecords((*db)->get(), workspace_id, visit);
+  return read(**db);
+}
+
+Status SqliteStore::Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const {
+  return ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
+    return sqlite::ReadRecords(db.get(), workspace_id, visit);
+  });
+}
+
+Status SqliteStore::Load(int64_t workspace_id, RecordSlots& slots) const {
+  return ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
+    return sqlite::ReadRecords(db.get(), workspace_id, slots);
+  });
 }
 
 Result<int64_t> SqliteStore::StepRows(int64_t workspace_id) const {
-  if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
-  Result<std::unique_ptr<sqlite::Connection>> db =
-      sqlite::Connection::Open(db_path_, /*read_only=*/false);
-  if (!db.ok()) return db.status();
-  return sqlite::StepRows((*db)->get(), workspace_id);
+  int64_t rows = 0;
+  Status status = ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
+    Result<int64_t> stepped = sqlite::StepRows(db.get(), workspace_id);
+    if (!stepped.ok()) return stepped.status();
+    rows = stepped.value();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return rows;
 }
 
 }  // namespace voronka

@@ -99,16 +99,23 @@ class Statement {
     return text ? std::string_view(text, sqlite3_column_bytes(stmt_, column)) : std::string_view();
   }
   std::string String(int column) const { return std::string(Text(column)); }
-  std::optional<std::string> OptString(int column) const {
+  // The text of a column, or none for NULL: a view into SQLite's buffer, valid until the next
+  // Step() or Reset().
+  std::optional<std::string_view> OptText(int column) const {
     // sqlite3_column_text answers null for a NULL value (and when out of memory, told apart by
     // the type): one call fewer per column than asking the type first, on every stored row
     // that the start-up load reads.
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
     if (text == nullptr) {
       if (IsNull(column)) return std::nullopt;
-      return std::string();
+      return std::string_view();
     }
-    return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+    return std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::optional<std::string> OptString(int column) const {
+    std::optional<std::string_view> text = OptText(column);
+    if (!text) return std::nullopt;
+    return std::string(*text);
   }
   std::optional<int64_t> OptInt(int column) const {
     if (IsNull(column)) return std::nullopt;
