@@ -35,27 +35,31 @@ std::string Number(uint64_t value) {
   return "toUInt64(" + std::to_string(value) + ")";
 }
 
+// The first mark of `ws` that `where` keeps, in `order` (fold = 0 when none), read from the
+// Distributed deal_fold_marks: subqueries of `where` run on the workspace's shard.
+Result<StoredFold> FirstMark(const Client& client, const std::string& ws, const std::string& where,
+                             const std::string& order) {
+  Result<Rows> rows = client.Query(
+      "SELECT toString(fold), toString(builder), toString(base), toString(base_fold), "
+      "toString(max_change) FROM deal_fold_marks WHERE ws = " +
+      Quote(ws) + " AND " + where + " ORDER BY " + order + " LIMIT 1");
+  if (!rows.ok()) return rows.status();
+  StoredFold stored;
+  if (rows->empty()) return stored;
+  return StoredFold{client.endpoint().database, ws,
+                    rows->UInt(0, 0),           rows->UInt(0, 1),
+                    rows->UInt(0, 2),           rows->UInt(0, 3),
+                    rows->Int(0, 4),            ""};
+}
+
 // The complete copy of the fold of the batches of `ws` committed now, if any (fold = 0 when
 // none). One statement: the key is taken on the workspace's shard (IN reads the shard's own
 // batches, as CommittedRows does).
 Result<StoredFold> MarkedFold(const Client& client, const std::string& ws) {
-  const std::string& database = client.endpoint().database;
-  Result<Rows> rows = client.Query(
-      "SELECT toString(fold), toString(builder), toString(base), toString(base_fold), "
-      "toString(max_change) FROM deal_fold_marks WHERE ws = " +
-      Quote(ws) + " AND fold IN (SELECT " + SetKey() + " FROM " + database +
-      ".batches_local WHERE ws = " + Quote(ws) + ") ORDER BY builder LIMIT 1");
-  if (!rows.ok()) return rows.status();
-  StoredFold stored;
-  if (rows->empty()) return stored;
-  stored.database = database;
-  stored.ws = ws;
-  stored.fold = rows->UInt(0, 0);
-  stored.builder = rows->UInt(0, 1);
-  stored.base = rows->UInt(0, 2);
-  stored.base_fold = rows->UInt(0, 3);
-  stored.max_change = rows->Int(0, 4);
-  return stored;
+  return FirstMark(client, ws,
+                   "fold IN (SELECT " + SetKey() + " FROM " + client.endpoint().database +
+                       ".batches_local WHERE ws = " + Quote(ws) + ")",
+                   "builder");
 }
 
 // The tables of a build, each partitioned by builder; its mark first, so that no reader finds
@@ -216,24 +220,13 @@ class FoldBuild {
   }
 
   // The newest marked fold of the workspace whose batches are all among this build's (fold = 0
-  // when there is none).
+  // when there is none): a fold another server marked meanwhile for more batches is passed
+  // over, not a reason to build whole.
   Result<StoredFold> NewestFold() const {
-    Result<Rows> rows = client_.Query(
-        "SELECT toString(fold), toString(builder), toString(base), toString(base_fold), "
-        "toString(max_change) FROM deal_fold_marks WHERE " +
-        InWs() + " ORDER BY built_at DESC, builder DESC LIMIT 1");
-    if (!rows.ok()) return rows.status();
-    StoredFold newest;
-    if (rows->empty()) return newest;
-    uint64_t builder = rows->UInt(0, 1);
-    Result<uint64_t> outside = Count("SELECT count() FROM deal_fold_batches WHERE " + InWs() +
-                                     " AND builder = " + std::to_string(builder) +
-                                     " AND batch NOT IN (" + BatchesOf(builder_) + ")");
-    if (!outside.ok()) return outside.status();
-    if (outside.value() != 0) return newest;
-    newest = StoredFold{database_,         ws_, rows->UInt(0, 0), builder, rows->UInt(0, 2),
-                        rows->UInt(0, 3), rows->Int(0, 4),  ""};
-    return newest;
+    return FirstMark(client_, ws_,
+                     "builder NOT IN (SELECT builder FROM " + Local("deal_fold_batches") +
+                         " WHERE " + InWs() + " AND batch NOT IN (" + BatchesOf(builder_) + "))",
+                     "built_at DESC, builder DESC");
   }
 
   // An overlay on `previous` (and on its base when it is itself one): the deals of the batches
