@@ -1,6 +1,8 @@
-// Small pieces every benchmark program uses: wall-clock seconds, the median of runs, the
-// value of a command-line option, and the machine line printed before any figure.
+// Small pieces every benchmark program uses: wall-clock and thread CPU seconds, the median of
+// runs, the value of a command-line option, and the machine line printed before any figure.
 #pragma once
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +19,14 @@ using BenchClock = std::chrono::steady_clock;
 
 inline double Seconds(BenchClock::time_point since) {
   return std::chrono::duration<double>(BenchClock::now() - since).count();
+}
+
+// CPU seconds the calling thread has used: next to a wall-clock figure, it tells the work from
+// the waiting for a core on a shared machine.
+inline double ThreadCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
 
 inline double Median(std::vector<double> values) {

@@ -85,8 +85,8 @@ int32_t EnsureDeal(Tables& t, std::string_view id) {
                          &d.loss_reason, &d.converted_to}) {
       column->Grow(rows, kNone);
     }
-    for (Column<int32_t>& column : d.field_value) column.resize(rows, kNone);
-    for (Column<int64_t>& column : d.field_key) column.resize(rows, kNoTime);
+    for (LiveColumn<int32_t>& column : d.field_value) column.resize(rows, kNone);
+    for (LiveColumn<int64_t>& column : d.field_key) column.resize(rows, kNoTime);
     d.update_times.resize(rows);
     d.history.resize(rows);
     d.latest.resize(rows);

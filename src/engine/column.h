@@ -2,14 +2,16 @@
 //
 // CowPtr<T> is a reference-counted value: copying it shares the value, and the holder that
 // wants to change it calls Mut(), which copies the value first when anyone else still holds it.
-// Column<T> is a table column cut into fixed-size segments, each a CowPtr, grouped in blocks
-// of 64 held the same way, so a copy of a column is a copy of its block pointers and a write
-// copies only the block and the segment it lands in.
+// Mut() sees "nobody else holds this" only after every other holder dropped its reference
+// (acquire on the count, release on each drop), so the writer never changes memory a reader
+// can still reach.
 //
-// Threading: one thread (the engine's writer) copies and changes a given object; other threads
-// only read the copies it handed out. Mut() sees "nobody else holds this" only after every
-// other holder dropped its reference (acquire on the count, release on each drop), so the
-// writer never changes memory a reader can still reach.
+// Column<T> is a table column cut into fixed-size segments grouped in blocks of 64, so a copy
+// of a column is a copy of its block pointers and a write copies only the block and the
+// segment it lands in. Its nodes are not reference counted: see ColumnLineage.
+//
+// Threading: one thread (the engine's writer) copies and changes a given column; other threads
+// only read the copies it handed out, copy them, and drop them.
 #pragma once
 
 #include <algorithm>
@@ -18,6 +20,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -70,11 +75,85 @@ class CowPtr {
   Box* box_ = nullptr;
 };
 
+// The memory of a column and of every copy made of it, which share its blocks and segments.
+//
+// A batch spread over a large table copies one segment and one block per changed row and
+// column. With reference counts, copying a block would touch the count of each of its 64
+// segments, and dropping the replaced version would touch them again: cache misses on every
+// segment of the table for a batch of a few hundred rows. Instead, every node records the
+// generation that made it, and nothing is counted:
+// - the column written to (the writer) is at some generation g; a copy of it is a reader at g,
+//   and the writer moves on to a new generation;
+// - the writer changes in place the nodes of its own generation (no copy can reach them), and
+//   copies any older node first: the older node is retired, reachable only from readers of a
+//   generation in [its generation, the writer's);
+// - a retired node is freed once no reader of such a generation is left.
+// A reader that is written to (a copy changed on purpose) first copies every node into a
+// lineage of its own. Nodes the writer shares between slots (the fill segment) are kept until
+// the lineage ends.
+class ColumnLineage {
+ public:
+  using Destroy = void (*)(void*);
+  // The generation of nodes shared between slots (Keep), never written in place.
+  static constexpr uint64_t kKept = 0;
+  // A node the writer replaced while at generation `retired`.
+  struct Retired {
+    void* node;
+    Destroy destroy;
+    uint64_t made;
+    uint64_t retired;
+  };
+
+  ColumnLineage() = default;
+  ColumnLineage(const ColumnLineage&) = delete;
+  ColumnLineage& operator=(const ColumnLineage&) = delete;
+  ~ColumnLineage();
+
+  // The generation of a new writer.
+  uint64_t NewWriter();
+  // The writer at `gen` was copied: the copy reads at `gen`. Takes the nodes the writer retired
+  // meanwhile and returns the writer's next generation.
+  uint64_t CopyWriter(uint64_t gen, std::vector<Retired>& retired);
+  // A reader at `gen` was copied.
+  void AddReader(uint64_t gen);
+  // A reader at `gen` is gone: frees every retired node no remaining reader can reach.
+  void DropReader(uint64_t gen);
+  // Whether a copy of the writer is still there.
+  bool HasReaders();
+  // The nodes kept for readers.
+  size_t RetiredNodes();
+  // The writer is gone, its nodes listed in `nodes` as retired at its generation.
+  void DropWriter(std::vector<Retired>& nodes);
+  // A node shared between slots: freed with the lineage.
+  void Keep(void* node, Destroy destroy);
+
+ private:
+  // Frees (outside the lock) the nodes retired after generation `after` that no reader
+  // reaches.
+  void Sweep(std::unique_lock<std::mutex>& lock, uint64_t after);
+
+  std::mutex mutex_;
+  uint64_t next_ = 1;
+  std::multiset<uint64_t> readers_;
+  std::vector<Retired> retired_;
+  std::vector<Retired> kept_;
+};
+
+// Rows per segment for segments of about `bytes` bytes (4 to 4 096 rows). A batch spread over
+// the table copies one segment per changed row and column, so small segments suit the columns
+// such batches change (a deal's); large ones cost less memory per row.
+template <typename T>
+constexpr int SegmentShiftFor(size_t bytes) {
+  int shift = 2;
+  while (shift < 12 && (sizeof(T) << (shift + 1)) <= bytes) ++shift;
+  return shift;
+}
+
 // A column of rows in segments of 2^kShift rows, grouped 64 to a block: a copy of the column
-// copies one pointer per block (a few hundred for a 22M-row column), and a write copies the
-// row's block of segment pointers and its segment when an older copy still holds them. Reads
-// are by row number like a vector; the non-const operator[] is a write, so the writer reads
-// through a const reference where it only reads. Rows past size() are value-initialized and
+// copies one pointer per block, and a write copies the row's block and segment when a copy
+// can still reach them (ColumnLineage). Reads are by row number like a vector; the non-const
+// operator[] is a write, so the writer reads through a const reference where it only reads
+// (a write to a copy first copies all of it). Rows past size() are value-initialized and
 // unused.
 //
 // Segments that resize() adds whole, holding nothing but the fill value, all share one fill
@@ -83,7 +162,7 @@ class CowPtr {
 // custom field few deals have) costs memory only for the segments that hold other values.
 // Reads are unchanged: a fill segment is an ordinary segment. Writers that store the default
 // often compare first (`if (column[row] != v)` through a const reference) to keep it shared.
-template <typename T, int kShift = 12>
+template <typename T, int kShift = SegmentShiftFor<T>(4096)>
 class Column {
  public:
   static constexpr size_t kSegmentRows = size_t{1} << kShift;
@@ -92,40 +171,23 @@ class Column {
   static constexpr size_t kBlockSegments = 64;
 
   Column() = default;
-  // A copy shares every block; from then on the original's next write must check again
-  // whether its segment is shared, so the copy makes the original forget its writable segment.
-  Column(const Column& other)
-      : blocks_(other.blocks_), size_(other.size_), fill_(other.fill_),
-        fill_value_(other.fill_value_) {
-    other.Forget();
-  }
-  Column(Column&& other) noexcept
-      : blocks_(std::move(other.blocks_)),
-        size_(std::exchange(other.size_, 0)),
-        hot_segment_(std::exchange(other.hot_segment_, kNoSegment)),
-        hot_rows_(other.hot_rows_),
-        fill_(std::move(other.fill_)),
-        fill_value_(std::move(other.fill_value_)) {}
+  Column(const Column& other) { CopyFrom(other); }
+  Column(Column&& other) noexcept { Take(other); }
   Column& operator=(const Column& other) {
     if (this != &other) {
-      blocks_ = other.blocks_;
-      size_ = other.size_;
-      hot_segment_ = kNoSegment;
-      fill_ = other.fill_;
-      fill_value_ = other.fill_value_;
-      other.Forget();
+      Release();
+      CopyFrom(other);
     }
     return *this;
   }
   Column& operator=(Column&& other) noexcept {
-    blocks_ = std::move(other.blocks_);
-    size_ = std::exchange(other.size_, 0);
-    hot_segment_ = std::exchange(other.hot_segment_, kNoSegment);
-    hot_rows_ = other.hot_rows_;
-    fill_ = std::move(other.fill_);
-    fill_value_ = std::move(other.fill_value_);
+    if (this != &other) {
+      Release();
+      Take(other);
+    }
     return *this;
   }
+  ~Column() { Release(); }
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -133,43 +195,49 @@ class Column {
   // with a malloc header of 16 bytes per allocation; the fill segment once), for memory
   // accounting.
   size_t allocated_bytes() const {
-    size_t bytes = blocks_.capacity() * sizeof(CowPtr<Block>);
-    if (!fill_.null()) bytes += sizeof(Segment) + 16;
-    for (const CowPtr<Block>& block : blocks_) {
-      if (block.null()) continue;
+    size_t bytes = blocks_.capacity() * sizeof(Block*);
+    if (fill_ != nullptr) bytes += sizeof(Segment) + 16;
+    for (const Block* block : blocks_) {
+      if (block == nullptr) continue;
       bytes += sizeof(Block) + 16;
-      for (const CowPtr<Segment>& segment : block->segments) {
-        if (!segment.null() && !segment.Shares(fill_)) bytes += sizeof(Segment) + 16;
+      for (const Segment* segment : block->segments) {
+        if (segment != nullptr && segment != fill_) bytes += sizeof(Segment) + 16;
       }
     }
     return bytes;
   }
 
+  // Replaced nodes kept for copies that may still read them, with those the writer has not
+  // handed over yet: 0 once no copy is left and the writer has been copied since.
+  size_t retired_nodes() const {
+    return retired_.size() + (lineage_ == nullptr ? 0 : lineage_->RetiredNodes());
+  }
+
   // Calls fn(size_t row, const T& value) for every row in order, a segment at a time through a
-  // plain pointer: a scan of a whole column pays the segment lookup once per 4 096 rows, not
-  // per row.
+  // plain pointer: a scan of a whole column pays the segment lookup once per segment, not per
+  // row.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     for (size_t begin = 0; begin < size_; begin += kSegmentRows) {
-      const Block& block = *blocks_[begin >> kBlockShift];
-      const T* rows = (*block.segments[(begin >> kShift) & (kBlockSegments - 1)]).rows;
+      const T* rows = blocks_[begin >> kBlockShift]
+                          ->segments[(begin >> kShift) & (kBlockSegments - 1)]
+                          ->rows;
       size_t count = std::min(kSegmentRows, size_ - begin);
       for (size_t i = 0; i < count; ++i) fn(begin + i, rows[i]);
     }
   }
 
   const T& operator[](size_t row) const {
-    const Block& block = *blocks_[row >> kBlockShift];
-    return (*block.segments[(row >> kShift) & (kBlockSegments - 1)]).rows[row & kMask];
+    return blocks_[row >> kBlockShift]->segments[(row >> kShift) & (kBlockSegments - 1)]
+        ->rows[row & kMask];
   }
-  // A write: the row's block and segment are made the column's own (copied when a published
-  // version still holds them). The segment last made writable is remembered, so a run of
-  // writes into one segment (a bulk load, a batch's new rows) checks the sharing once.
+  // A write: the row's block and segment are made the column's own (copied when a copy can
+  // still reach them). The segment last made writable is remembered, so a run of writes into
+  // one segment (a bulk load, a batch's new rows) checks once.
   T& operator[](size_t row) {
     size_t segment = row >> kShift;
     if (segment != hot_segment_) {
-      Block& block = blocks_[row >> kBlockShift].Mut();
-      hot_rows_ = block.segments[segment & (kBlockSegments - 1)].Mut().rows;
+      hot_rows_ = WritableSegment(segment)->rows;
       hot_segment_ = segment;
     }
     return hot_rows_[row & kMask];
@@ -177,7 +245,7 @@ class Column {
   const T& back() const { return (*this)[size_ - 1]; }
 
   void push_back(T value) {
-    if ((size_ >> kBlockShift) == blocks_.size()) blocks_.emplace_back();
+    if ((size_ >> kBlockShift) == blocks_.size()) blocks_.push_back(nullptr);
     (*this)[size_] = std::move(value);
     ++size_;
   }
@@ -193,18 +261,22 @@ class Column {
         size_t segment = size_ >> kShift;
         size_t segment_end = (segment + 1) << kShift;
         if ((size_ & kMask) == 0) {  // a new segment: the fill segment of `fill`
-          if ((size_ >> kBlockShift) == blocks_.size()) blocks_.emplace_back();
-          if (fill_.null() || !(fill_value_ == fill)) {
-            fill_ = CowPtr<Segment>(FilledSegment(fill));
+          if ((size_ >> kBlockShift) == blocks_.size()) blocks_.push_back(nullptr);
+          BeWriter();
+          if (fill_ == nullptr || !(fill_value_ == fill)) {
+            fill_ = new Segment{ColumnLineage::kKept, {}};
+            std::fill(std::begin(fill_->rows), std::end(fill_->rows), fill);
+            lineage_->Keep(fill_, &Destroy<Segment>);
             fill_value_ = fill;
           }
-          Block& block = blocks_[size_ >> kBlockShift].Mut();
-          block.segments[segment & (kBlockSegments - 1)] = fill_;
+          Segment*& slot = WritableBlock(segment >> 6)->segments[segment & (kBlockSegments - 1)];
+          Dispose(slot);
+          slot = fill_;
           if (hot_segment_ == segment) hot_segment_ = kNoSegment;
           size_ = std::min(rows, segment_end);
-        } else if (fill_value_ == fill &&
-                   blocks_[size_ >> kBlockShift]->segments[segment & (kBlockSegments - 1)]
-                       .Shares(fill_)) {
+        } else if (fill_ != nullptr && fill_value_ == fill &&
+                   blocks_[size_ >> kBlockShift]->segments[segment & (kBlockSegments - 1)] ==
+                       fill_) {
           size_ = std::min(rows, segment_end);  // its rows hold `fill` already
         } else {
           (*this)[size_] = fill;
@@ -241,35 +313,187 @@ class Column {
 
  private:
   struct Segment {
+    uint64_t gen;  // the generation that made it; ColumnLineage::kKept: shared between slots
     T rows[kSegmentRows];
   };
   struct Block {
-    CowPtr<Segment> segments[kBlockSegments];  // null past the column's last segment
+    uint64_t gen;
+    Segment* segments[kBlockSegments];  // null past the column's last segment
   };
   static constexpr size_t kNoSegment = ~size_t{0};
   // Plain values compared with ==: their new segments may share a fill segment.
   static constexpr bool kShareFill = std::is_trivially_copyable_v<T> && std::equality_comparable<T>;
 
-  static Segment FilledSegment(const T& fill) {
-    Segment segment;
-    std::fill(std::begin(segment.rows), std::end(segment.rows), fill);
-    return segment;
+  template <typename Node>
+  static void Destroy(void* node) {
+    delete static_cast<Node*>(node);
   }
 
-  // Only the writer copies a column it writes to; a published column is never written, and
-  // its hot segment is already none, so readers copying it write nothing here.
-  void Forget() const {
-    if (hot_segment_ != kNoSegment) hot_segment_ = kNoSegment;
+  // Shares `other`'s nodes as a reader of its generation; a written column moves on to the
+  // next generation, so that its next write to any of them copies it first.
+  void CopyFrom(const Column& other) {
+    blocks_ = other.blocks_;
+    size_ = other.size_;
+    fill_ = other.fill_;
+    fill_value_ = other.fill_value_;
+    lineage_ = other.lineage_;
+    gen_ = other.gen_;
+    if (lineage_ == nullptr) return;  // nothing to share: a writer of its own
+    writer_ = false;
+    if (other.writer_) {
+      other.gen_ = lineage_->CopyWriter(other.gen_, other.retired_);
+      other.hot_segment_ = kNoSegment;
+    } else {
+      lineage_->AddReader(gen_);
+    }
+  }
+  void Take(Column& other) {
+    blocks_ = std::move(other.blocks_);
+    size_ = std::exchange(other.size_, 0);
+    hot_segment_ = std::exchange(other.hot_segment_, kNoSegment);
+    hot_rows_ = other.hot_rows_;
+    fill_ = std::exchange(other.fill_, nullptr);
+    fill_value_ = std::move(other.fill_value_);
+    lineage_ = std::move(other.lineage_);
+    gen_ = std::exchange(other.gen_, 0);
+    writer_ = std::exchange(other.writer_, true);
+    retired_ = std::move(other.retired_);
+    other.blocks_.clear();
+    other.retired_.clear();
+  }
+  // Leaves the column empty: a reader lets its generation go, a writer retires every node it
+  // reaches.
+  void Release() {
+    if (lineage_ != nullptr) {
+      if (writer_) {
+        // With no reader left, nothing else reaches the writer's nodes: freed at once.
+        bool read = lineage_->HasReaders();
+        for (Block* block : blocks_) {
+          if (block == nullptr) continue;
+          for (Segment* segment : block->segments) {
+            if (segment == nullptr || segment->gen == ColumnLineage::kKept) continue;
+            if (read) {
+              Dispose(segment);
+            } else {
+              delete segment;
+            }
+          }
+          if (read) {
+            Dispose(block);
+          } else {
+            delete block;
+          }
+        }
+        lineage_->DropWriter(retired_);
+      } else {
+        lineage_->DropReader(gen_);
+      }
+    }
+    lineage_.reset();
+    blocks_.clear();
+    retired_.clear();
+    size_ = 0;
+    hot_segment_ = kNoSegment;
+    fill_ = nullptr;
+    writer_ = true;
   }
 
-  std::vector<CowPtr<Block>> blocks_;
+  template <typename Node>
+  void Retire(Node* node) {
+    retired_.push_back({node, &Destroy<Node>, node->gen, gen_});
+  }
+  // A node leaves its slot: freed now when only this column can reach it, retired when a copy
+  // may, kept when it is the shared fill.
+  template <typename Node>
+  void Dispose(Node* node) {
+    if (node == nullptr || node->gen == ColumnLineage::kKept) return;
+    if (node->gen == gen_) {
+      delete node;
+    } else {
+      Retire(node);
+    }
+  }
+
+  // Makes the column a writer with a lineage. A reader becomes the writer of a lineage of its
+  // own, with copies of every node (the fill segment copied once and shared again).
+  void BeWriter() {
+    if (writer_) {
+      if (lineage_ == nullptr) {
+        lineage_ = std::make_shared<ColumnLineage>();
+        gen_ = lineage_->NewWriter();
+      }
+      return;
+    }
+    auto lineage = std::make_shared<ColumnLineage>();
+    uint64_t gen = lineage->NewWriter();
+    Segment* fill = nullptr;
+    if (fill_ != nullptr) {
+      fill = new Segment(*fill_);
+      lineage->Keep(fill, &Destroy<Segment>);
+    }
+    for (Block*& block : blocks_) {
+      if (block == nullptr) continue;
+      block = new Block(*block);
+      block->gen = gen;
+      for (Segment*& segment : block->segments) {
+        if (segment == nullptr) continue;
+        if (segment == fill_) {
+          segment = fill;
+        } else {
+          segment = new Segment(*segment);
+          segment->gen = gen;
+        }
+      }
+    }
+    lineage_->DropReader(gen_);
+    lineage_ = std::move(lineage);
+    gen_ = gen;
+    fill_ = fill;
+    writer_ = true;
+    hot_segment_ = kNoSegment;
+  }
+  // The block `index` (which blocks_ has), made this generation's own.
+  Block* WritableBlock(size_t index) {
+    Block*& block = blocks_[index];
+    if (block == nullptr) {
+      block = new Block{gen_, {}};
+    } else if (block->gen != gen_) {
+      Block* copy = new Block(*block);
+      copy->gen = gen_;
+      Retire(block);
+      block = copy;
+    }
+    return block;
+  }
+  Segment* WritableSegment(size_t segment) {
+    BeWriter();
+    Segment*& slot = WritableBlock(segment >> 6)->segments[segment & (kBlockSegments - 1)];
+    if (slot == nullptr) {
+      slot = new Segment{gen_, {}};
+    } else if (slot->gen != gen_) {
+      Segment* copy = new Segment(*slot);
+      copy->gen = gen_;
+      Dispose(slot);
+      slot = copy;
+    }
+    return slot;
+  }
+
+  std::vector<Block*> blocks_;
   size_t size_ = 0;
+  std::shared_ptr<ColumnLineage> lineage_;  // null while the column has no node
+  // The column's generation: a writer's changes in place the nodes made at it; a reader reads
+  // the nodes of it and older ones.
+  mutable uint64_t gen_ = 0;
+  bool writer_ = true;
+  // Nodes this writer replaced since its last copy (handed to the lineage then).
+  mutable std::vector<ColumnLineage::Retired> retired_;
   // The segment whose rows this column alone holds, writable without a check until the
   // column is copied; kNoSegment when none.
   mutable size_t hot_segment_ = kNoSegment;
   T* hot_rows_ = nullptr;
   // The segment of `fill_value_` rows that resize() shares (null until it is first needed).
-  CowPtr<Segment> fill_;
+  Segment* fill_ = nullptr;
   T fill_value_{};
 };
 

@@ -38,11 +38,20 @@ inline int64_t UpdateKey(Instant at) {
   return at.micros * 2 + 1;
 }
 
+// The columns of deals and tasks, which a live feed changes row by row all over the table:
+// segments of about 512 bytes, so that a batch of changes spread over the workspace copies a
+// few hundred bytes per changed row and column (ColumnLineage). A per-row list (a deal's stage
+// history) has segments of 8 rows, since copying a segment copies each of its lists.
+template <typename T>
+using LiveColumn = Column<T, SegmentShiftFor<T>(512)>;
+template <typename T>
+using LiveListColumn = Column<std::vector<T>, 2>;
+
 // A column whose every cell remembers the key of the record that set it.
 template <typename T>
 struct VersionedColumn {
-  Column<T> value;
-  Column<int64_t> key;
+  LiveColumn<T> value;
+  LiveColumn<int64_t> key;
 
   void Grow(size_t rows, const T& empty) {
     value.resize(rows, empty);
@@ -150,9 +159,9 @@ struct DealMoment {
 
 struct DealTable {
   Dictionary ids;
-  Column<uint8_t> defined;  // its deal record has arrived
-  Column<Entity> entity;
-  Column<int64_t> created_at;
+  LiveColumn<uint8_t> defined;  // its deal record has arrived
+  LiveColumn<Entity> entity;
+  LiveColumn<int64_t> created_at;
   VersionedColumn<int32_t> title;  // id in Tables::titles (kNone: none, read as "")
   VersionedColumn<int64_t> amount;
   VersionedColumn<int32_t> responsible;   // user id
@@ -166,22 +175,22 @@ struct DealTable {
   // list: see IsValueList) and one of the key of the record that set it (kNoTime: no record
   // named the field), so that a filter or a group key on a field reads 4 bytes a deal in row
   // order. A field few deals have shares its columns' fill segments (Column::resize).
-  std::vector<Column<int32_t>> field_value;
-  std::vector<Column<int64_t>> field_key;
+  std::vector<LiveColumn<int32_t>> field_value;
+  std::vector<LiveColumn<int64_t>> field_key;
   // The times of the deal's deal_update records, sorted ("modified" membership date).
-  Column<std::vector<int64_t>, 8> update_times;
+  LiveListColumn<int64_t> update_times;
   // Stage history sorted by (at, creation first, seq); kept sorted as entries arrive.
-  Column<std::vector<StageEntry>, 8> history;
+  LiveListColumn<StageEntry> history;
   // Derived from the whole history, refreshed whenever the deal's history changes:
-  Column<DealMoment> latest;
+  LiveColumn<DealMoment> latest;
   // Narrow copies of `latest` for scans that need only the outcome (1 byte a deal instead of
   // the 32 bytes of a DealMoment).
-  Column<Outcome> latest_outcome;
+  LiveColumn<Outcome> latest_outcome;
   // When the deal stops being open, for deals whose history never leaves a won or lost stage
   // for an open one: open at a limit L iff created_at < L <= open_until (kOpenForever: still
   // open). kReopens marks a deal that did reopen: its past states need its history.
-  Column<int64_t> open_until;
-  Column<int64_t> last_change_at;  // the latest instant `latest` depends on
+  LiveColumn<int64_t> open_until;
+  LiveColumn<int64_t> last_change_at;  // the latest instant `latest` depends on
   // The latest of every deal's created_at and last_change_at: an as_of after it sees `latest`
   // for every deal, so a report reads that column instead of rebuilding states. Only grows.
   int64_t latest_change_at = kNoTime;
@@ -189,15 +198,15 @@ struct DealTable {
   // each deal, maintained on apply. It is a maximum, so it cannot forget a touch that an
   // upsert withdrew (an activity moved to another time or deal, a completion cleared); such a
   // deal is marked `touch_stale` and readers fall back to computing its touches.
-  Column<int64_t> last_touch;
-  Column<uint8_t> touch_stale;
+  LiveColumn<int64_t> last_touch;
+  LiveColumn<uint8_t> touch_stale;
   // The earliest touch, and every gap of kTouchGap or more between consecutive touches in time
   // order, kept with last_touch as touches arrive (in any order): a snapshot at a past limit L
   // with a forgotten span of N >= kTouchGap days finds the deal forgotten at M iff a gap spans
   // from at or before M - N to at or after L, without reading activities. Trusted only when
   // the deal is not `touch_stale`.
-  Column<int64_t> first_touch;
-  Column<std::vector<TouchGap>, 8> touch_gaps;
+  LiveColumn<int64_t> first_touch;
+  LiveListColumn<TouchGap> touch_gaps;
   // Defined deals by the week of created_at, and won or lost ones by the week of their latest
   // close time: outcome scans of a period read only the deals of its weeks.
   TimeIndex created_index;
@@ -231,10 +240,10 @@ struct ActivityTable {
 
 struct TaskTable {
   Dictionary ids;
-  Column<uint8_t> defined;
-  Column<int32_t> deal;   // deal id or kNone
-  Column<int32_t> title;  // id in Tables::titles
-  Column<int64_t> created_at;
+  LiveColumn<uint8_t> defined;
+  LiveColumn<int32_t> deal;   // deal id or kNone
+  LiveColumn<int32_t> title;  // id in Tables::titles
+  LiveColumn<int64_t> created_at;
   VersionedColumn<int32_t> user;
   VersionedColumn<int64_t> deadline;      // kNoTime: none
   VersionedColumn<int64_t> completed_at;  // kNoTime: open

@@ -173,7 +173,7 @@ void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uin
       if (attrs[Row(d)]) attrs[Row(d)] = passes(d) ? 1 : 0;
     }
   };
-  auto by_ids = [&](const Column<int32_t>& column) {
+  auto by_ids = [&](const LiveColumn<int32_t>& column) {
     DimensionFilter accepted = MakeFilter(t, filter);
     c.Scanned(n, 4);
     each([&](int32_t d) { return accepted.Accepts(column[Row(d)]); });
@@ -213,7 +213,7 @@ void ApplyDealFilter(const ScanContext& c, const Filter& filter, std::vector<uin
         if (!passes) std::fill(attrs.begin(), attrs.end(), 0);
         return;
       }
-      const Column<int32_t>& column = deals.field_value[Row(field.field)];
+      const LiveColumn<int32_t>& column = deals.field_value[Row(field.field)];
       c.Scanned(n, 4);
       each([&](int32_t d) { return FieldPasses(t, column[Row(d)], field); });
       return;

@@ -52,7 +52,7 @@ class FieldDates {
   static constexpr int64_t kUnparsed = kNoTime + 1;
 
   const Tables* tables_;
-  const Column<int32_t>* column_;
+  const LiveColumn<int32_t>* column_;
   std::vector<int64_t> parsed_;
 };
 

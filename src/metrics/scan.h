@@ -63,7 +63,7 @@ struct DimensionFilter {
 // also kept as a narrow column, for scans that only ask "open, won or lost?".
 class DealStates {
  public:
-  void Borrow(const Column<DealMoment>& states, const Column<Outcome>& outcomes) {
+  void Borrow(const LiveColumn<DealMoment>& states, const LiveColumn<Outcome>& outcomes) {
     own_.clear();
     own_outcome_.clear();
     states_ = &states;
@@ -98,8 +98,8 @@ class DealStates {
  private:
   std::vector<DealMoment> own_;
   std::vector<Outcome> own_outcome_;
-  const Column<DealMoment>* states_ = nullptr;  // borrowed from the tables, or null: own_
-  const Column<Outcome>* outcomes_ = nullptr;
+  const LiveColumn<DealMoment>* states_ = nullptr;  // borrowed from the tables, or null: own_
+  const LiveColumn<Outcome>* outcomes_ = nullptr;
 };
 
 class ScanContext {

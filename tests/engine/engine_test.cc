@@ -94,7 +94,7 @@ TEST(Engine, MultiListFieldsKeepTheirValuesInOrderAndShareEqualLists) {
 {"type":"deal","id":"D4","pipeline_id":"p1","stage_id":"a","amount":"10","created_at":"2024-03-01T00:00:00Z"})");
   Engine::ReadView view = engine.Read();
   const Tables& t = view.tables();
-  const Column<int32_t>& p = t.deals.field_value[static_cast<size_t>(t.field_names.Find("p"))];
+  const LiveColumn<int32_t>& p = t.deals.field_value[static_cast<size_t>(t.field_names.Find("p"))];
   auto texts = [&](const char* deal) {
     std::vector<std::string> out;
     ForEachFieldValue(t, p[static_cast<size_t>(t.deals.ids.Find(deal))],
