@@ -117,6 +117,10 @@ template <typename T>
 int64_t HeapOf(const std::vector<T>& items) {
   return items.capacity() > 0 ? static_cast<int64_t>(items.capacity() * sizeof(T)) + 16 : 0;
 }
+template <typename T>
+int64_t HeapOf(const PackedList<T>& items) {
+  return static_cast<int64_t>(items.heap_bytes());
+}
 template <typename T, int kShift>
 int64_t BytesOf(const Column<T, kShift>& column) {
   int64_t bytes = static_cast<int64_t>(column.allocated_bytes());

@@ -124,18 +124,18 @@ void Touch(Tables& t, int32_t deal, int64_t at) {
   if (at < first) {
     d.first_touch[row] = at;
     if (first - at >= kTouchGap) {
-      std::vector<TouchGap>& gaps = d.touch_gaps[row];
+      PackedList<TouchGap>& gaps = d.touch_gaps[row];
       gaps.insert(gaps.begin(), {at, first});
     }
     return;
   }
-  const std::vector<TouchGap>& gaps = std::as_const(d.touch_gaps)[row];
+  const PackedList<TouchGap>& gaps = std::as_const(d.touch_gaps)[row];
   auto inside = std::upper_bound(gaps.begin(), gaps.end(), at,
                                  [](int64_t time, const TouchGap& gap) { return time < gap.to; });
   if (inside == gaps.end() || inside->from >= at) return;
   size_t index = static_cast<size_t>(inside - gaps.begin());
   TouchGap split = *inside;
-  std::vector<TouchGap>& changed = d.touch_gaps[row];
+  PackedList<TouchGap>& changed = d.touch_gaps[row];
   changed.erase(changed.begin() + static_cast<std::ptrdiff_t>(index));
   if (split.to - at >= kTouchGap) {
     changed.insert(changed.begin() + static_cast<std::ptrdiff_t>(index), {at, split.to});
@@ -273,7 +273,10 @@ void RecountPipelineDeals(Tables& t) {
 
 void RefreshDerived(Tables& t, int32_t deal) {
   size_t row = Row(deal);
-  DealMoment old = t.deals.latest[row];
+  // Read through a const reference: a non-const read of a column is a write (Column), which
+  // would copy the row's segment of every column read here for a batch's first change of it.
+  const DealTable& read = t.deals;
+  DealMoment old = read.latest[row];
   DealMoment now = DealStateLatest(t, deal);
   t.deals.latest[row] = now;
   t.deals.latest_outcome[row] = now.outcome;
@@ -283,12 +286,13 @@ void RefreshDerived(Tables& t, int32_t deal) {
     CountPipelineDeal(t, old.stage, -1);
     CountPipelineDeal(t, now.stage, 1);
   }
-  int64_t last = t.deals.history[row].empty() ? kNoTime : t.deals.history[row].back().at;
-  if (t.deals.converted_to.value[row] != kNone) {
-    last = std::max(last, t.deals.converted_to.key[row] >> 1);
+  const PackedList<StageEntry>& history = read.history[row];
+  int64_t last = history.empty() ? kNoTime : history.back().at;
+  if (read.converted_to.value[row] != kNone) {
+    last = std::max(last, read.converted_to.key[row] >> 1);
   }
   t.deals.last_change_at[row] = last;
-  int64_t changed = t.deals.defined[row] ? std::max(last, t.deals.created_at[row]) : last;
+  int64_t changed = read.defined[row] ? std::max(last, read.created_at[row]) : last;
   t.deals.latest_change_at = std::max(t.deals.latest_change_at, changed);
 }
 
@@ -298,13 +302,7 @@ bool EntryBefore(const StageEntry& a, const StageEntry& b) {
   return a.seq < b.seq;
 }
 
-void InsertEntry(std::vector<StageEntry>& history, const StageEntry& entry) {
-  // Most histories hold a few entries: grown one at a time while short (doubling left a
-  // quarter of every history unused), by half beyond that. Each insert walks the history
-  // anyway (RefreshDerived).
-  if (history.size() == history.capacity()) {
-    history.reserve(history.size() < 8 ? history.size() + 1 : history.size() * 3 / 2);
-  }
+void InsertEntry(PackedList<StageEntry>& history, const StageEntry& entry) {
   history.insert(std::upper_bound(history.begin(), history.end(), entry, EntryBefore), entry);
 }
 
@@ -395,8 +393,8 @@ void ApplyDeal(Tables& t, const DealRecord& r) {
   d.loss_reason.Set(row, OptionalValue(t, r.loss_reason), key);
   d.converted_to.Set(row, OptionalValue(t, r.converted_to), key);
   SetFields(t, deal, r.fields, key);
-  std::vector<StageEntry>& history = d.history[row];
-  std::erase_if(history, [](const StageEntry& e) { return e.creation; });
+  PackedList<StageEntry>& history = d.history[row];
+  history.erase_if([](const StageEntry& e) { return e.creation; });
   InsertEntry(history, StageEntry{r.created_at.micros, EnsureStage(t, r.stage_id), kNone,
                                   t.next_seq++, true});
   RefreshDerived(t, deal);
@@ -430,7 +428,7 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
   SetOptional(d.loss_reason, row, r.loss_reason, key, value);
   SetOptional(d.converted_to, row, r.converted_to, key, value);
   SetFields(t, deal, r.fields, key);
-  std::vector<int64_t>& updates = d.update_times[row];
+  PackedList<int64_t>& updates = d.update_times[row];
   auto at = std::lower_bound(updates.begin(), updates.end(), r.at.micros);
   if (at == updates.end() || *at != r.at.micros) updates.insert(at, r.at.micros);
   if (r.converted_to.has_value()) RefreshDerived(t, deal);
@@ -439,11 +437,10 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
 void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
   int32_t deal = EnsureDeal(t, r.deal_id);
   int32_t stage = EnsureStage(t, r.to);
-  std::vector<StageEntry>& history = t.deals.history[Row(deal)];
-  for (const StageEntry& e : history) {
+  for (const StageEntry& e : std::as_const(t.deals.history)[Row(deal)]) {
     if (!e.creation && e.at == r.at.micros && e.stage == stage) return;  // a re-sent change
   }
-  InsertEntry(history, StageEntry{r.at.micros, stage, OptionalUser(t, r.by), t.next_seq++, false});
+  InsertEntry(t.deals.history[Row(deal)], StageEntry{r.at.micros, stage, OptionalUser(t, r.by), t.next_seq++, false});
   Touch(t, deal, r.at.micros);
   RefreshDerived(t, deal);
 }
@@ -556,6 +553,27 @@ void ApplyContact(Tables& t, const ContactRecord& r) {
 }
 
 }  // namespace
+
+void PrefetchRecord(const Tables& tables, const RecordBody& body) {
+  std::visit(
+      [&](const auto& record) {
+        using T = std::decay_t<decltype(record)>;
+        if constexpr (std::is_same_v<T, ActivityRecord>) {
+          tables.activities.ids.Prefetch(record.id);
+          if (record.deal_id) tables.deals.ids.Prefetch(*record.deal_id);
+        }
+        if constexpr (std::is_same_v<T, StageChangeRecord>) tables.deals.ids.Prefetch(record.deal_id);
+        if constexpr (std::is_same_v<T, DealRecord> || std::is_same_v<T, DealUpdateRecord>) {
+          tables.deals.ids.Prefetch(record.id);
+        }
+        if constexpr (std::is_same_v<T, TaskRecord>) {
+          tables.tasks.ids.Prefetch(record.id);
+          if (record.deal_id) tables.deals.ids.Prefetch(*record.deal_id);
+        }
+        if constexpr (std::is_same_v<T, TaskUpdateRecord>) tables.tasks.ids.Prefetch(record.id);
+      },
+      body);
+}
 
 void ApplyRecord(Tables& tables, const RecordBody& body) {
   tables.cache.Clear();

@@ -17,7 +17,7 @@ DealMoment DealStateCursor::Advance(int64_t limit) {
   const DealTable& deals = tables_->deals;
   DealMoment moment;
   if (!deals.defined[row_] || deals.created_at[row_] >= limit) return moment;
-  const std::vector<StageEntry>& history = deals.history[row_];
+  const PackedList<StageEntry>& history = deals.history[row_];
   for (; next_ < history.size() && history[next_].at < limit; ++next_) {
     const StageEntry& entry = history[next_];
     if (entered_any_ && entry.stage == stage_) continue;  // a repeated entry: same visit

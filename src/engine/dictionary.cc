@@ -1,10 +1,13 @@
 #include "engine/dictionary.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <new>
 
 namespace voronka {
 
@@ -79,6 +82,29 @@ const char* Dictionary::Arena::Append(std::string_view text) {
   tail_ += need;
   left_ -= need;
   return bytes + prefix;
+}
+
+Dictionary::Slots::Slots(size_t count) : size(count) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  size_t bytes = count * sizeof(std::atomic<uint64_t>);
+  void* memory = nullptr;
+  if (bytes >= 2 * kHugePage) {  // count is a power of two: bytes is a multiple of 2 MiB
+    memory = std::aligned_alloc(kHugePage, bytes);
+    if (memory != nullptr) madvise(memory, bytes, MADV_HUGEPAGE);  // a hint: may be refused
+  } else {
+    memory = std::malloc(bytes);
+  }
+  if (memory == nullptr) throw std::bad_alloc();
+  words = static_cast<std::atomic<uint64_t>*>(memory);
+  for (size_t i = 0; i < count; ++i) new (&words[i]) std::atomic<uint64_t>(kEmptyWord);
+}
+
+Dictionary::Slots::~Slots() {
+  std::free(words);
+}
+
+void Dictionary::Prefetch(std::string_view text) const {
+  if (slots_ != nullptr) __builtin_prefetch(&slots_->words[HashOf(text) & (slots_->size - 1)]);
 }
 
 size_t Dictionary::SlotOf(std::string_view text, uint32_t hash, int32_t limit) const {

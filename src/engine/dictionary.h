@@ -26,6 +26,9 @@ class Dictionary {
   // The id of `text`, or kNone when it was never interned (in this copy: ids added after the
   // copy was made are not found in it).
   int32_t Find(std::string_view text) const;
+  // Starts loading the slot where `text`'s lookup begins, for an Intern or Find a few records
+  // later: a bulk load of tens of millions of ids waits on one cache miss per lookup otherwise.
+  void Prefetch(std::string_view text) const;
   // The text of an id; "" for kNone. The bytes stay valid as long as any copy of this
   // dictionary lives.
   std::string_view Text(int32_t id) const;
@@ -63,11 +66,14 @@ class Dictionary {
   // empty slot, with a new id that older copies do not know, and Find skips ids past its own
   // size, so a copy finds exactly its own texts while a newer one interns. Growing builds a new
   // table; older copies keep theirs.
+  // A table of 4 MiB or more asks for huge pages: its lookups land anywhere in it, and with
+  // 4 KiB pages each would also miss the TLB.
   struct Slots {
-    explicit Slots(size_t count) : words(new std::atomic<uint64_t>[count]), size(count) {
-      for (size_t i = 0; i < count; ++i) words[i].store(kEmptyWord, std::memory_order_relaxed);
-    }
-    std::unique_ptr<std::atomic<uint64_t>[]> words;
+    explicit Slots(size_t count);
+    ~Slots();
+    Slots(const Slots&) = delete;
+    Slots& operator=(const Slots&) = delete;
+    std::atomic<uint64_t>* words;
     size_t size;
   };
   static constexpr uint64_t kEmptyWord = static_cast<uint32_t>(kNone);

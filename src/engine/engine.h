@@ -99,5 +99,7 @@ class Engine {
 
 // Applies one record to the tables (no locking, no event_id check).
 void ApplyRecord(Tables& tables, const RecordBody& body);
+// Starts loading the id-table slots ApplyRecord(tables, body) will look up first.
+void PrefetchRecord(const Tables& tables, const RecordBody& body);
 
 }  // namespace voronka

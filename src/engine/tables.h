@@ -18,6 +18,7 @@
 #include "engine/activity_rollup.h"
 #include "engine/column.h"
 #include "engine/dictionary.h"
+#include "engine/packed_list.h"
 #include "engine/query_cache.h"
 #include "engine/time_index.h"
 #include "model/records.h"
@@ -41,11 +42,11 @@ inline int64_t UpdateKey(Instant at) {
 // The columns of deals and tasks, which a live feed changes row by row all over the table:
 // segments of about 512 bytes, so that a batch of changes spread over the workspace copies a
 // few hundred bytes per changed row and column (ColumnLineage). A per-row list (a deal's stage
-// history) has segments of 8 rows, since copying a segment copies each of its lists.
+// history) has segments of 4 rows, since copying a segment copies each of its lists.
 template <typename T>
 using LiveColumn = Column<T, SegmentShiftFor<T>(512)>;
 template <typename T>
-using LiveListColumn = Column<std::vector<T>, 2>;
+using LiveListColumn = Column<PackedList<T>, 2>;
 
 // A column whose every cell remembers the key of the record that set it.
 template <typename T>

@@ -15,10 +15,10 @@ size_t Row(int32_t id) {
 // The latest change of a deal before `horizon`: its creation, a deal_update, a stage change.
 int64_t ModifiedBefore(const DealTable& deals, size_t row, int64_t horizon) {
   int64_t latest = deals.created_at[row];
-  const std::vector<int64_t>& updates = deals.update_times[row];
+  const PackedList<int64_t>& updates = deals.update_times[row];
   auto update = std::lower_bound(updates.begin(), updates.end(), horizon);
   if (update != updates.begin()) latest = std::max(latest, *(update - 1));
-  const std::vector<StageEntry>& history = deals.history[row];
+  const PackedList<StageEntry>& history = deals.history[row];
   for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
     if (entry->at < horizon) {
       latest = std::max(latest, entry->at);

@@ -159,7 +159,7 @@ bool HistoryTouchedIn(const Tables& t, int32_t deal, int64_t lo, int64_t hi) {
 // last one starting at or before `lo` can reach `limit`.
 bool UntouchedByGaps(const DealTable& deals, size_t row, int64_t lo, int64_t limit) {
   if (deals.first_touch[row] >= limit) return true;
-  const std::vector<TouchGap>& gaps = deals.touch_gaps[row];
+  const PackedList<TouchGap>& gaps = deals.touch_gaps[row];
   auto after = std::upper_bound(gaps.begin(), gaps.end(), lo,
                                 [](int64_t time, const TouchGap& gap) { return time < gap.from; });
   return after != gaps.begin() && std::prev(after)->to >= limit;

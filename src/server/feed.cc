@@ -79,7 +79,7 @@ json BuildFeed(const Tables& t, const Visibility& visibility, const FeedWindow& 
     if (!visible_deal(d)) continue;
     size_t row = Row(d);
     int32_t owner = deals.responsible.value[row];
-    const std::vector<StageEntry>& history = deals.history[row];
+    const PackedList<StageEntry>& history = deals.history[row];
     if (inside(deals.created_at[row])) {
       int32_t first = history.empty() ? kNone : history.front().stage;
       events.push_back({deals.created_at[row], FeedKind::kCreated, d, kNone, first, kNone, owner});

@@ -137,7 +137,7 @@ TEST(DerivedColumns, LongGapsBetweenTouchesDoNotDependOnArrivalOrder) {
     ASSERT_EQ(deals.touch_stale[row], 0);
     EXPECT_EQ(deals.first_touch[row], Micros("2024-01-01T00:00:00Z"));
     EXPECT_EQ(deals.last_touch[row], Micros("2024-03-01T00:00:00Z"));
-    const std::vector<TouchGap>& gaps = deals.touch_gaps[row];
+    const PackedList<TouchGap>& gaps = deals.touch_gaps[row];
     ASSERT_EQ(gaps.size(), expected.size()) << "order " << order;
     for (size_t i = 0; i < gaps.size(); ++i) {
       EXPECT_EQ(gaps[i].from, expected[i].from) << "order " << order << " gap " << i;
