@@ -39,12 +39,14 @@ inline int64_t UpdateKey(Instant at) {
   return at.micros * 2 + 1;
 }
 
-// The columns of deals and tasks, which a live feed changes row by row all over the table:
-// segments of about 512 bytes, so that a batch of changes spread over the workspace copies a
-// few hundred bytes per changed row and column (ColumnLineage). A per-row list (a deal's stage
-// history) has segments of 4 rows, since copying a segment copies each of its lists.
+// The columns of deals and tasks, which a live feed changes row by row all over the table: a
+// batch of changes spread over the workspace copies one segment per changed row and column
+// (ColumnLineage). Their segments are the default ~4 KiB all the same: 512-byte ones made such
+// a batch half as costly but every scan about twice as slow, since the small segments of a
+// table's columns lie interleaved in memory (docs/performance.md, fifth pass). A per-row list
+// (a deal's stage history) has segments of 4 rows, since copying a segment copies each list.
 template <typename T>
-using LiveColumn = Column<T, SegmentShiftFor<T>(512)>;
+using LiveColumn = Column<T, SegmentShiftFor<T>(4096)>;
 template <typename T>
 using LiveListColumn = Column<PackedList<T>, 2>;
 

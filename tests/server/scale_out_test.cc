@@ -122,6 +122,16 @@ class ScaleOutTest : public ::testing::Test {
     return answer.ok() ? answer.value() : json();
   }
 
+  // The JSON body of an answer expected to be 200 (null, with a failure, when there is none).
+  static json OkBody(const httplib::Result& answer) {
+    if (!answer) {
+      ADD_FAILURE() << "no answer: " << httplib::to_string(answer.error());
+      return json();
+    }
+    EXPECT_EQ(answer->status, 200) << answer->body;
+    return json::parse(answer->body, nullptr, false);
+  }
+
   // A drill-down through the second server: the status and the answer.
   std::pair<int, json> Drill(const httplib::Headers& headers, const json& request) {
     auto answer =
@@ -458,10 +468,7 @@ TEST_F(ScaleOutTest, TheDesktopsFeedAndTablesAnswerAsEmbeddedAndAManagerSeesOnly
   const Visibility only_boris{false, {"u2"}};
 
   auto feed = [&](const httplib::Headers& headers) {
-    auto answer = second_.client->Get("/api/v1/feed?since=2026-03-01T00:00:00Z", headers);
-    EXPECT_TRUE(answer);
-    EXPECT_EQ(answer->status, 200) << answer->body;
-    return json::parse(answer->body);
+    return OkBody(second_.client->Get("/api/v1/feed?since=2026-03-01T00:00:00Z", headers));
   };
   auto listed = [](const json& answer) {
     std::vector<std::string> out;
@@ -506,10 +513,7 @@ TEST_F(ScaleOutTest, TheDesktopsFeedAndTablesAnswerAsEmbeddedAndAManagerSeesOnly
 
   json march = {{"period", {{"from", "2026-03-01"}, {"to", "2026-04-01"}}}};
   auto table = [&](const char* path, const httplib::Headers& headers) {
-    auto answer = second_.client->Post(path, headers, march.dump(), "application/json");
-    EXPECT_TRUE(answer);
-    EXPECT_EQ(answer->status, 200) << answer->body;
-    return json::parse(answer->body);
+    return OkBody(second_.client->Post(path, headers, march.dump(), "application/json"));
   };
   Instant now{NowMicros()};
   int64_t ws = embedded_->default_workspace();

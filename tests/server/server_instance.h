@@ -36,6 +36,9 @@ struct ServerInstance {
     int port = server->BindAnyPort("127.0.0.1").value();
     thread = std::thread([this] { (void)server->Serve(); });
     client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    // A scale-out request (ClickHouse behind it) under ASan on a busy 2-core machine can take
+    // longer than httplib's 5-second default.
+    client->set_read_timeout(60, 0);
     return true;
   }
 
