@@ -452,31 +452,25 @@ class Column {
     writer_ = true;
     hot_segment_ = kNoSegment;
   }
-  // The block `index` (which blocks_ has), made this generation's own.
-  Block* WritableBlock(size_t index) {
-    Block*& block = blocks_[index];
-    if (block == nullptr) {
-      block = new Block{gen_, {}};
-    } else if (block->gen != gen_) {
-      Block* copy = new Block(*block);
-      copy->gen = gen_;
-      Retire(block);
-      block = copy;
-    }
-    return block;
-  }
-  Segment* WritableSegment(size_t segment) {
-    BeWriter();
-    Segment*& slot = WritableBlock(segment >> 6)->segments[segment & (kBlockSegments - 1)];
+  // The node in `slot` made this generation's own: created when null, copied when an older
+  // generation made it (the older one disposed of).
+  template <typename Node>
+  Node* OwnNode(Node*& slot) {
     if (slot == nullptr) {
-      slot = new Segment{gen_, {}};
+      slot = new Node{gen_, {}};
     } else if (slot->gen != gen_) {
-      Segment* copy = new Segment(*slot);
+      Node* copy = new Node(*slot);
       copy->gen = gen_;
       Dispose(slot);
       slot = copy;
     }
     return slot;
+  }
+  // The block `index` (which blocks_ has), made this generation's own.
+  Block* WritableBlock(size_t index) { return OwnNode(blocks_[index]); }
+  Segment* WritableSegment(size_t segment) {
+    BeWriter();
+    return OwnNode(WritableBlock(segment >> 6)->segments[segment & (kBlockSegments - 1)]);
   }
 
   std::vector<Block*> blocks_;
