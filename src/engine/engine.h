@@ -22,14 +22,14 @@ namespace voronka {
 // and see all of a batch or none of it.
 //
 // What makes the per-batch copy cheap (engine/column.h): every column of per-row data is a
-// Column, a list of fixed-size segments (4 096 rows; 256 for the per-deal history and custom
-// field lists, whose rows own heap memory) held by reference-counted pointers, grouped 64 to
-// a block held the same way. Copying the tables copies the block pointers (a few thousand at
-// 1M deals; a first version that copied all ~80 000 segment pointers spent ~8 ms per batch on
-// their cold reference counts): microseconds, not a pass over the data. The writer changes a
-// block or segment in place only when no published version holds it any more, else it copies
-// it first (CowPtr::Mut), so a batch of 1 000 records copies the blocks and segments it
-// touches (new rows land in each column's last segment; changed deals in the recent ones). The time
+// Column, a list of fixed-size segments (~4 KiB; 4 rows for the per-deal lists, whose rows own
+// heap memory) grouped 64 to a block. Copying the tables copies the block pointers (a few
+// thousand at 1M deals): microseconds, not a pass over the data. Blocks and segments record
+// the generation that made them, not a reference count (ColumnLineage): the writer changes in
+// place only the ones made since the last published copy and copies older ones first, so a
+// batch of 1 000 records copies the blocks and segments it touches (new rows land in each
+// column's last segment; a live feed's changes anywhere), and a replaced one is freed when no
+// version that reads it is left. The time
 // indexes copy their week map per version and share each week's row list the same way. The
 // dictionaries share one slot table of atomic words between versions: interning only fills
 // empty slots with ids an older version does not know, and a version's Find ignores ids past
