@@ -44,9 +44,6 @@ class CowPtr {
   }
   ~CowPtr() { Release(); }
 
-  bool null() const { return box_ == nullptr; }
-  // Both hold the same value (not a copy of it).
-  bool Shares(const CowPtr& other) const { return box_ == other.box_; }
   const T& operator*() const { return box_->value; }
   const T* operator->() const { return &box_->value; }
   // The value, for changing: copied first when another holder shares it (a value-initialized
