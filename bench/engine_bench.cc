@@ -164,6 +164,7 @@ void PrintMemory(const Tables& t, int64_t records) {
   add("deals.last_touch+stale", BytesOf(d.last_touch) + BytesOf(d.touch_stale));
   add("deals.first_touch+touch_gaps", BytesOf(d.first_touch) + BytesOf(d.touch_gaps));
   add("deals.created+close index", BytesOf(d.created_index) + BytesOf(d.close_index));
+  add("deals.rollup", static_cast<int64_t>(d.rollup.allocated_bytes()));
   const ActivityTable& a = t.activities;
   add("activities.ids", BytesOf(a.ids));
   add("activities.kind+direction+score", BytesOf(a.kind) + BytesOf(a.direction) + BytesOf(a.score));

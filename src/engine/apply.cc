@@ -2,6 +2,7 @@
 // attribute values follow "the latest `at` wins" through VersionedColumn keys, and the stage
 // history of a deal is kept sorted, so the result does not depend on arrival order.
 #include <algorithm>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -296,6 +297,49 @@ void RefreshDerived(Tables& t, int32_t deal) {
   t.deals.latest_change_at = std::max(t.deals.latest_change_at, changed);
 }
 
+// What a deal adds to DealTable::rollup: its latest state, creation, amount and responsible.
+DealRollupInput RollupInputOf(const Tables& t, int32_t deal) {
+  const DealTable& d = t.deals;
+  size_t row = Row(deal);
+  DealRollupInput in;
+  if (Row(deal) >= d.latest.size()) return in;
+  const DealMoment& m = d.latest[row];
+  in.counted = m.outcome != Outcome::kNotCreated && d.entity[row] == Entity::kDeal;
+  if (!in.counted) return in;
+  in.won = m.outcome == Outcome::kWon;
+  in.lost = m.outcome == Outcome::kLost;
+  in.user = d.responsible.value[row];
+  in.created = d.created_at[row];
+  in.close = in.won || in.lost ? m.close : 0;
+  in.amount = d.amount.value[row];
+  in.open_until = d.open_until[row];
+  in.reopens = in.open_until == kReopens;
+  return in;
+}
+
+// Keeps the rollup in step with one record's change of a deal: what the deal added before the
+// record is withdrawn and what it adds after is added, when the two differ.
+class RollupChange {
+ public:
+  RollupChange(Tables& t, int32_t deal)
+      : t_(t), deal_(deal), before_(t.deals.rollup.live() ? RollupInputOf(t, deal) : DealRollupInput{}) {}
+  RollupChange(const RollupChange&) = delete;
+  RollupChange& operator=(const RollupChange&) = delete;
+  ~RollupChange() {
+    DealRollup& rollup = t_.deals.rollup;
+    if (!rollup.live()) return;
+    DealRollupInput after = RollupInputOf(t_, deal_);
+    if (after == before_) return;
+    rollup.Add(before_, -1, t_.settings.time_zone);
+    rollup.Add(after, 1, t_.settings.time_zone);
+  }
+
+ private:
+  Tables& t_;
+  int32_t deal_;
+  DealRollupInput before_;
+};
+
 bool EntryBefore(const StageEntry& a, const StageEntry& b) {
   if (a.at != b.at) return a.at < b.at;
   if (a.creation != b.creation) return a.creation;
@@ -311,7 +355,10 @@ void ApplyWorkspace(Tables& t, const WorkspaceRecord& r) {
   if (r.name) s.name = *r.name;
   if (r.time_zone) {
     Result<TimeZone> zone = TimeZone::Find(*r.time_zone);
-    if (zone.ok()) s.time_zone = zone.value();
+    if (zone.ok()) {
+      if (zone.value().name() != s.time_zone.name()) t.deals.rollup.MarkStale();  // other days
+      s.time_zone = zone.value();
+    }
   }
   if (r.currency) s.currency = *r.currency;
   if (r.locale) s.locale = *r.locale;
@@ -363,13 +410,16 @@ void ApplyPipeline(Tables& t, const PipelineRecord& r) {
   }
   p.stages[Row(id)] = std::move(stages);
   p.open_stage_count[Row(id)] = open_count;
-  // Semantics may have changed (a stage became won): every deal's derived state is refreshed.
+  // Semantics may have changed (a stage became won): every deal's derived state is refreshed,
+  // and the rollup is built again from it at publish.
+  t.deals.rollup.MarkStale();
   for (int32_t deal = 0; deal < t.deals.size(); ++deal) RefreshDerived(t, deal);
   RecountPipelineDeals(t);
 }
 
 void ApplyDeal(Tables& t, const DealRecord& r) {
   int32_t deal = EnsureDeal(t, r.id);
+  RollupChange rollup(t, deal);
   size_t row = Row(deal);
   DealTable& d = t.deals;
   if (d.defined[row] && d.created_at[row] != r.created_at.micros) WithdrawTouch(t, deal);
@@ -411,6 +461,7 @@ void SetOptional(VersionedColumn<int32_t>& column, size_t row,
 
 void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
   int32_t deal = EnsureDeal(t, r.id);
+  RollupChange rollup(t, deal);
   size_t row = Row(deal);
   DealTable& d = t.deals;
   int64_t key = UpdateKey(r.at);
@@ -437,6 +488,7 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
 void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
   int32_t deal = EnsureDeal(t, r.deal_id);
   int32_t stage = EnsureStage(t, r.to);
+  RollupChange rollup(t, deal);
   for (const StageEntry& e : std::as_const(t.deals.history)[Row(deal)]) {
     if (!e.creation && e.at == r.at.micros && e.stage == stage) return;  // a re-sent change
   }
@@ -553,6 +605,32 @@ void ApplyContact(Tables& t, const ContactRecord& r) {
 }
 
 }  // namespace
+
+void RebuildDealRollup(Tables& t) {
+  const TimeZone& zone = t.settings.time_zone;
+  // The earliest and latest instant to file.
+  int64_t first = std::numeric_limits<int64_t>::max(), last = std::numeric_limits<int64_t>::min();
+  for (int32_t deal = 0; deal < t.deals.size(); ++deal) {
+    DealRollupInput in = RollupInputOf(t, deal);
+    if (!in.counted) continue;
+    first = std::min(first, in.created);
+    last = std::max(last, in.created);
+    if (in.won || in.lost) {
+      first = std::min(first, in.close);
+      last = std::max(last, in.close);
+    }
+  }
+  DealRollup& rollup = t.deals.rollup;
+  if (first > last) {  // no deal yet
+    rollup.Reset(zone, t.users.ids.size(), 0, -1);
+    return;
+  }
+  rollup.Reset(zone, t.users.ids.size(), zone.DateOf(Instant{first}).days,
+               zone.DateOf(Instant{last}).days);
+  for (int32_t deal = 0; deal < t.deals.size() && rollup.live(); ++deal) {
+    rollup.Add(RollupInputOf(t, deal), 1, zone);
+  }
+}
 
 void PrefetchRecord(const Tables& tables, const RecordBody& body) {
   std::visit(

@@ -12,6 +12,8 @@ void Engine::Apply(const std::vector<Record>& records) {
 
 void Engine::ApplyUnpublished(const std::vector<Record>& records) {
   std::lock_guard<std::mutex> lock(writer_);
+  // A bulk load does not keep the rollup record by record: it is built once at publish.
+  working_.deals.rollup.MarkStale();
   ApplyLocked(records);
 }
 
@@ -35,6 +37,7 @@ void Engine::ApplyLocked(const std::vector<Record>& records) {
 }
 
 void Engine::PublishLocked() {
+  if (!working_.deals.rollup.live()) RebuildDealRollup(working_);
   // Publishing: a copy of the working tables (segment pointers, not rows) becomes current. The
   // version it replaces is freed here unless a reader still holds it.
   auto published = std::make_shared<const Tables>(working_);

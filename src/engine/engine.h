@@ -99,6 +99,8 @@ class Engine {
 
 // Applies one record to the tables (no locking, no event_id check).
 void ApplyRecord(Tables& tables, const RecordBody& body);
+// Builds DealTable::rollup afresh from every deal (it went stale, or was never built).
+void RebuildDealRollup(Tables& tables);
 // Starts loading the id-table slots ApplyRecord(tables, body) will look up first.
 void PrefetchRecord(const Tables& tables, const RecordBody& body);
 

@@ -17,6 +17,7 @@
 
 #include "engine/activity_rollup.h"
 #include "engine/column.h"
+#include "engine/deal_rollup.h"
 #include "engine/dictionary.h"
 #include "engine/packed_list.h"
 #include "engine/query_cache.h"
@@ -214,6 +215,9 @@ struct DealTable {
   // close time: outcome scans of a period read only the deals of its weeks.
   TimeIndex created_index;
   TimeIndex close_index;
+  // Created, won and lost deals per local day and responsible (engine/deal_rollup.h), kept on
+  // apply and rebuilt at publish when it went stale.
+  DealRollup rollup;
   // Per pipeline, the number of deals whose latest stage is in it (DefaultPipeline).
   std::vector<int64_t> pipeline_deals;
 

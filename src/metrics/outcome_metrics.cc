@@ -168,9 +168,104 @@ uint8_t PartsOf(MetricId metric) {
   }
 }
 
+// The outcome metrics the rollup holds (DealDayCell): all but repeat/new customers.
+bool RolledUp(MetricId metric) {
+  switch (metric) {
+    case MetricId::kCreatedCount:
+    case MetricId::kWonCount:
+    case MetricId::kWonAmount:
+    case MetricId::kLostCount:
+    case MetricId::kLostAmount:
+    case MetricId::kAvgCheck:
+    case MetricId::kAvgCycleDays:
+    case MetricId::kConversionRate:
+    case MetricId::kCohortWinRate:
+    case MetricId::kLostShare:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A day's (or a bucket's) cell of one manager, added as OutcomeScan adds its deals: the same
+// contributions summed, a row only where some deal contributed.
+void AddRolledUp(MetricId metric, const DealDayCell& s, const Item& item, int32_t bucket,
+                 Collector& out) {
+  switch (metric) {
+    case MetricId::kCreatedCount:
+      if (s.created > 0) out.Add(item, kNone, bucket, {s.created, 0, 0});
+      break;
+    case MetricId::kWonCount:
+      if (s.won > 0) out.Add(item, kNone, bucket, {s.won, 0, 0});
+      break;
+    case MetricId::kWonAmount:
+      if (s.won > 0) out.Add(item, kNone, bucket, {s.won_amount, 0, 0});
+      break;
+    case MetricId::kLostCount:
+      if (s.lost > 0) out.Add(item, kNone, bucket, {s.lost, 0, 0});
+      break;
+    case MetricId::kLostAmount:
+      if (s.lost > 0) out.Add(item, kNone, bucket, {s.lost_amount, 0, 0});
+      break;
+    case MetricId::kAvgCheck:
+      if (s.won > 0) out.Add(item, kNone, bucket, {s.won_amount, s.won, 0});
+      break;
+    case MetricId::kAvgCycleDays:
+      if (s.won > 0) {
+        double days = static_cast<double>(s.won_cycle) / static_cast<double>(kMicrosPerDay);
+        out.Add(item, kNone, bucket, {0, s.won, days});
+      }
+      break;
+    case MetricId::kConversionRate:
+      if (s.won > 0) out.Add(item, kNone, bucket, {s.won, 0, 0});
+      if (s.created > 0) out.Add(item, kNone, bucket, {0, s.created, 0});
+      break;
+    case MetricId::kCohortWinRate:
+      if (s.created > 0) out.Add(item, kNone, bucket, {s.created_won, s.created, 0});
+      break;
+    case MetricId::kLostShare:
+      if (s.won + s.lost > 0) out.Add(item, kNone, bucket, {s.lost, s.won + s.lost, 0});
+      break;
+    default:
+      break;
+  }
+}
+
+// An outcome metric from the per-day, per-manager rollup (DealTable::rollup) instead of a pass
+// over the period's deals, when the answer depends only on each deal's responsible and days:
+// a metric the rollup holds, T after every change (the latest states), deals only, no
+// deal-attribute filter (responsible, department and visibility are per manager), grouped by
+// nothing, responsible or department, every bucket bound a local midnight. False when the
+// request does not qualify (the caller scans).
+bool OutcomeFromRollup(const ScanContext& c, Collector& out) {
+  MetricId metric = c.metric->id;
+  if (!RolledUp(metric) || !RollupHolds(c, out)) return false;
+  const Buckets& buckets = *c.buckets;
+  std::vector<int64_t> days(Row(buckets.count() + 1));  // bucket b: days [days[b], days[b + 1])
+  for (int32_t b = 0; b <= buckets.count(); ++b) {
+    if (!MidnightDay(*c.tables, b < buckets.count() ? buckets.Begin(b) : buckets.end(),
+                     days[Row(b)])) {
+      return false;
+    }
+  }
+  std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
+  std::vector<DealDayCell> sums;
+  for (int32_t b = 0; b < buckets.count(); ++b) {
+    c.Scanned(c.tables->deals.rollup.SumDays(days[Row(b)], days[Row(b + 1)], sums),
+              sizeof(DealDayCell));
+    for (size_t slot = 0; slot < sums.size(); ++slot) {
+      if (!slot_passes[slot]) continue;
+      Item item{ItemKind::kDeal, kNone, kNone, static_cast<int32_t>(slot) - 1, kNoTime};
+      AddRolledUp(metric, sums[slot], item, b, out);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void ScanOutcome(const ScanContext& c, Collector& out) {
+  if (OutcomeFromRollup(c, out)) return;
   const Tables& t = *c.tables;
   const DealTable& deals = t.deals;
   const Buckets& buckets = *c.buckets;

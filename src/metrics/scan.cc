@@ -172,8 +172,8 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
 
   c.deal_attr_filtered = !deal_filters.empty();
   c.deals_only = !request.entity_chosen && !per_stage;
-  bool none_user_passes = (!responsible.active || responsible.accepts_none) &&
-                          (!department.active || department.accepts_none);
+  c.none_user_passes = (!responsible.active || responsible.accepts_none) &&
+                       (!department.active || department.accepts_none);
   if (!c.deal_attr_filtered && !c.user_filtered && c.all_visible) return c;  // DealPasses reads
   c.pass_bitmap = true;
   std::string key = PassKey(request, visibility, c.deals_only, per_stage,
@@ -193,7 +193,7 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
       if (deals_only && deals.entity[row] != Entity::kDeal) continue;
       if (read_owner) {
         int32_t owner = deals.responsible.value[row];
-        bool owner_passes = owner == kNone ? none_user_passes : c.user_pass[Row(owner)] != 0;
+        bool owner_passes = owner == kNone ? c.none_user_passes : c.user_pass[Row(owner)] != 0;
         if (!owner_passes || !c.DealVisible(d)) continue;
       }
       built->pass[row] = 1;
@@ -205,6 +205,40 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
   c.deal_pass = cached->pass.data();
   c.bitmaps = std::move(cached);
   return c;
+}
+
+bool RollupHolds(const ScanContext& c, const Collector& out) {
+  const Tables& t = *c.tables;
+  const DealRollup& rollup = t.deals.rollup;
+  if (out.listing() || !rollup.live() || rollup.zone_name() != t.settings.time_zone.name() ||
+      !c.state.borrowed() || !c.deals_only || c.deal_attr_filtered) {
+    return false;
+  }
+  for (const DimensionRef& key : c.request->group_by) {
+    if (key.dimension != Dimension::kResponsible && key.dimension != Dimension::kDepartment) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<uint8_t> RollupSlotsPassing(const ScanContext& c) {
+  const Tables& t = *c.tables;
+  std::vector<uint8_t> passing(Row(t.deals.rollup.slots()), 0);
+  for (int32_t slot = 0; slot < t.deals.rollup.slots() && slot <= t.users.ids.size(); ++slot) {
+    int32_t user = slot - 1;
+    bool passes = user == kNone ? c.none_user_passes : c.user_pass[Row(user)] != 0;
+    bool visible = c.all_visible || (user != kNone && c.user_visible[Row(user)] != 0);
+    passing[Row(slot)] = passes && visible;
+  }
+  return passing;
+}
+
+bool MidnightDay(const Tables& t, int64_t instant, int64_t& day) {
+  const TimeZone& zone = t.settings.time_zone;
+  LocalDate date = zone.DateOf(Instant{instant});
+  day = date.days;
+  return zone.StartOf(date).micros == instant;
 }
 
 bool ScanContext::DealVisible(int32_t deal) const {

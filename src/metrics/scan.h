@@ -143,6 +143,7 @@ class ScanContext {
   bool deal_attr_filtered = false;      // some deal-attribute filter is set
   std::vector<uint8_t> user_pass;   // a user passes the responsible/department filters
   bool user_filtered = false;
+  bool none_user_passes = true;  // a deal with no responsible passes them
   std::vector<uint8_t> user_visible;
   bool all_visible = true;
   DimensionFilter kind_filter;
@@ -238,6 +239,18 @@ class Collector {
   std::vector<Item> items_;
   std::array<std::vector<int32_t>, 4> resolved_;  // per group key, reused between calls
 };
+
+// Whether the per-day, per-manager rollup (DealTable::rollup) can answer for the request's
+// deals: not a drill-down, the rollup built and for the workspace's zone, T after every change
+// (latest states), deals only, no deal-attribute filter, grouped by nothing, responsible or
+// department. The metric and the bucket bounds are the caller's to check.
+bool RollupHolds(const ScanContext& context, const Collector& out);
+// Per rollup slot (user id + 1, 0 for no responsible): whether a deal of that manager passes the
+// responsible and department filters and the caller's visibility.
+std::vector<uint8_t> RollupSlotsPassing(const ScanContext& context);
+// The local day (LocalDate::days) that begins at `instant` in the workspace zone; false when
+// `instant` is not a local midnight.
+bool MidnightDay(const Tables& tables, int64_t instant, int64_t& day);
 
 // The values of one dimension for an item (several for a multi-list field, kNone for none).
 void ResolveDimension(const ScanContext& context, const DimensionRef& dimension, const Item& item,

@@ -165,6 +165,56 @@ bool UntouchedByGaps(const DealTable& deals, size_t row, int64_t lo, int64_t lim
   return after != gaps.begin() && std::prev(after)->to >= limit;
 }
 
+// in_work_count, in_work_amount and load from the rollup's open intervals
+// (DealDayCell::open_from, open_to) when RollupHolds and every snapshot limit is a local
+// midnight or T's horizon (after everything filed): open at a limit L are the intervals begun
+// before L's day less those ended before it, i.e. the rollup's totals less the days from L's
+// on (usually few: snapshots are recent). Deals that reopen are not in the rollup: the caller
+// still visits those. False when the request does not qualify (the caller visits every deal).
+bool InWorkFromRollup(const ScanContext& c, Collector& out, const std::vector<int64_t>& limits,
+                      int32_t last_bucket) {
+  MetricId metric = c.metric->id;
+  if ((metric != MetricId::kInWorkCount && metric != MetricId::kInWorkAmount &&
+       metric != MetricId::kLoad) ||
+      !RollupHolds(c, out)) {
+    return false;
+  }
+  constexpr int64_t kAfterEveryDay = int64_t{1} << 62;
+  std::vector<int64_t> days(limits.size());
+  for (size_t b = 0; b < limits.size(); ++b) {
+    if (limits[b] == c.horizon) {
+      days[b] = kAfterEveryDay;
+    } else if (!MidnightDay(*c.tables, limits[b], days[b])) {
+      return false;
+    }
+  }
+  const DealRollup& rollup = c.tables->deals.rollup;
+  std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
+  // Per slot, the days from the current snapshot's on; days_part: those up to the next one.
+  std::vector<DealDayCell> after, days_part;
+  c.Scanned(rollup.SumDays(days.front(), kAfterEveryDay, after), sizeof(DealDayCell));
+  for (size_t b = 0; b < limits.size(); ++b) {
+    if (b > 0) {
+      c.Scanned(rollup.SumDays(days[b - 1], days[b], days_part), sizeof(DealDayCell));
+      for (size_t slot = 0; slot < after.size(); ++slot) after[slot] -= days_part[slot];
+    }
+    int32_t bucket = static_cast<int32_t>(b);
+    Target target = bucket == last_bucket ? Target::kRowAndTotal : Target::kRowOnly;
+    for (size_t slot = 0; slot < after.size(); ++slot) {
+      if (!slot_passes[slot]) continue;
+      DealDayCell open = rollup.totals()[slot];
+      open -= after[slot];
+      int64_t count = open.open_from - open.open_to;
+      if (count <= 0) continue;
+      int64_t value =
+          metric == MetricId::kInWorkAmount ? open.open_from_amount - open.open_to_amount : count;
+      Item item{ItemKind::kDeal, kNone, kNone, static_cast<int32_t>(slot) - 1, kNoTime};
+      out.Add(item, kNone, bucket, {value, 0, 0}, target);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void ScanState(const ScanContext& c, Collector& out) {
@@ -188,6 +238,8 @@ void ScanState(const ScanContext& c, Collector& out) {
   }
   if (limits.empty()) return;
   int32_t last_bucket = static_cast<int32_t>(limits.size()) - 1;
+  // Deals that never reopen may be counted by the rollup; then only the others are visited.
+  bool rolled_up = InWorkFromRollup(c, out, limits, last_bucket);
   std::vector<std::vector<int32_t>> open_tasks(limits.size());
   if (metric == MetricId::kNoTaskCount) {
     for (size_t b = 0; b < limits.size(); ++b) open_tasks[b] = OpenTasksAt(t, limits[b]);
@@ -213,7 +265,7 @@ void ScanState(const ScanContext& c, Collector& out) {
                    metric == MetricId::kForgottenAmount || metric == MetricId::kNoTaskCount;
   bool open_ranges = metric == MetricId::kInWorkCount || metric == MetricId::kInWorkAmount ||
                      metric == MetricId::kLoad;
-  c.Scanned(deals.size(), 1 + 1 + 8 + 8);
+  c.Scanned(deals.size(), rolled_up ? 8 : 1 + 1 + 8 + 8);  // with the rollup: open_until only
   // The deal's snapshots: those it is open in add to the metric.
   auto visit = [&](int32_t d, size_t row, int64_t open_until) {
     if (!c.DealPasses(d)) return;
@@ -314,7 +366,7 @@ void ScanState(const ScanContext& c, Collector& out) {
   int64_t first_limit = limits.front();
   deals.open_until.ForEach([&](size_t row, int64_t open_until) {
     // Closed before the first snapshot: nothing to add (the common case for old deals).
-    if (open_only && open_until != kReopens && open_until < first_limit) return;
+    if (open_only && open_until != kReopens && (rolled_up || open_until < first_limit)) return;
     visit(static_cast<int32_t>(row), row, open_until);
   });
 }
