@@ -215,12 +215,20 @@ class Column {
   // row.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    for (size_t begin = 0; begin < size_; begin += kSegmentRows) {
+    ForEachIn(0, size_, fn);
+  }
+  // As ForEach, for the rows [begin, end) only.
+  template <typename Fn>
+  void ForEachIn(size_t begin, size_t end, Fn&& fn) const {
+    end = std::min(end, size_);
+    while (begin < end) {
       const T* rows = blocks_[begin >> kBlockShift]
                           ->segments[(begin >> kShift) & (kBlockSegments - 1)]
                           ->rows;
-      size_t count = std::min(kSegmentRows, size_ - begin);
-      for (size_t i = 0; i < count; ++i) fn(begin + i, rows[i]);
+      size_t first = begin & kMask;
+      size_t count = std::min(kSegmentRows - first, end - begin);
+      for (size_t i = 0; i < count; ++i) fn(begin + i, rows[first + i]);
+      begin += count;
     }
   }
 

@@ -119,11 +119,14 @@ int64_t DealRollup::SumDays(int64_t from, int64_t to, std::vector<DealDayCell>& 
   sums.assign(static_cast<size_t>(slots_), DealDayCell{});
   int64_t lo = std::max<int64_t>(from - first_day_, 0);
   int64_t hi = std::min<int64_t>(to - first_day_, days_);
-  for (int64_t day = lo; day < hi; ++day) {
-    size_t row = static_cast<size_t>(day * slots_);
-    for (size_t slot = 0; slot < sums.size(); ++slot) sums[slot] += cells_[row + slot];
-  }
-  return hi > lo ? (hi - lo) * slots_ : 0;
+  if (hi <= lo) return 0;
+  size_t slot = 0;  // the cells are day after day, slot after slot
+  cells_.ForEachIn(static_cast<size_t>(lo * slots_), static_cast<size_t>(hi * slots_),
+                   [&](size_t /*row*/, const DealDayCell& cell) {
+                     sums[slot] += cell;
+                     if (++slot == sums.size()) slot = 0;
+                   });
+  return (hi - lo) * slots_;
 }
 
 }  // namespace voronka

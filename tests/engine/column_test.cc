@@ -33,6 +33,23 @@ TEST(Column, SegmentsOfTheFillValueShareOneSegmentUntilWritten) {
   EXPECT_EQ(column.allocated_bytes(), shared + 16 * sizeof(int32_t) + 8 + 16);
 }
 
+TEST(Column, ForEachInVisitsARangeAcrossSegments) {
+  SmallColumn column;
+  for (int32_t row = 0; row < 70; ++row) column.push_back(row * 10);
+  std::vector<std::pair<size_t, int32_t>> seen;
+  column.ForEachIn(13, 50, [&](size_t row, int32_t value) { seen.emplace_back(row, value); });
+  ASSERT_EQ(seen.size(), 37u);  // rows 13..49: parts of segments 0 and 3, all of 1 and 2
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].first, 13 + i);
+    EXPECT_EQ(seen[i].second, static_cast<int32_t>((13 + i) * 10));
+  }
+  seen.clear();
+  column.ForEachIn(65, 100, [&](size_t row, int32_t value) { seen.emplace_back(row, value); });
+  EXPECT_EQ(seen.size(), 5u);  // clipped at the end
+  column.ForEachIn(20, 20, [&](size_t row, int32_t value) { seen.emplace_back(row, value); });
+  EXPECT_EQ(seen.size(), 5u);  // an empty range
+}
+
 TEST(Column, GrowingInsideAFillSegmentKeepsItsRowsAndAWriteAfterACopyIsNotSeenByTheCopy) {
   SmallColumn column;
   column.resize(5, 0);
