@@ -46,6 +46,7 @@ DealDayCell& DealDayCell::operator-=(const DealDayCell& other) {
 }
 
 void DealRollup::MarkStale() {
+  wants_rebuild_ = true;
   if (!live_) return;
   live_ = false;
   cells_ = Column<DealDayCell>();
@@ -55,6 +56,7 @@ void DealRollup::MarkStale() {
 
 void DealRollup::Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day) {
   cells_ = Column<DealDayCell>();
+  wants_rebuild_ = false;
   zone_name_ = zone.name();
   slots_ = users + 1 + kSpareSlots;
   totals_.assign(static_cast<size_t>(slots_), DealDayCell{});

@@ -37,7 +37,7 @@ void Engine::ApplyLocked(const std::vector<Record>& records) {
 }
 
 void Engine::PublishLocked() {
-  if (!working_.deals.rollup.live()) RebuildDealRollup(working_);
+  if (working_.deals.rollup.wants_rebuild()) RebuildDealRollup(working_);
   // Publishing: a copy of the working tables (segment pointers, not rows) becomes current. The
   // version it replaces is freed here unless a reader still holds it.
   auto published = std::make_shared<const Tables>(working_);

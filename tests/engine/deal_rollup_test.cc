@@ -88,8 +88,12 @@ TEST(DealRollupTest, GrowsForwardAndGoesStaleOutsideItsRoom) {
   rollup.Reset(Moscow(), 2, 19000, 19000);
   rollup.Add(Deal(rollup.slots(), 19000, -1, false, 1), 1, Moscow());  // past the slots
   EXPECT_FALSE(rollup.live());
+  EXPECT_TRUE(rollup.wants_rebuild());
   rollup.Reset(Moscow(), 2, 19000, 19000 + DealRollup::kMaxDays);  // too long a history
   EXPECT_FALSE(rollup.live());
+  EXPECT_FALSE(rollup.wants_rebuild());  // not tried again at every publish
+  rollup.MarkStale();                     // until asked again
+  EXPECT_TRUE(rollup.wants_rebuild());
 }
 
 }  // namespace

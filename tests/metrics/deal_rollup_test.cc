@@ -180,5 +180,21 @@ TEST_F(DealRollupTest, DealsOutsideItsDaysAndNewManagersAsScanned) {
   ExpectAllAsScanned(*engine_);
 }
 
+TEST_F(DealRollupTest, AHistoryLongerThanTheRollupIsScanned) {
+  // A deal of 1920 won in March 2024: over a century of days, more than the rollup lays out.
+  // Reports scan, and give u3 its March win.
+  Feed(*engine_, R"(
+{"type":"deal","id":"ANCIENT","pipeline_id":"p1","stage_id":"taken","amount":"1","responsible_id":"u3","created_at":"1920-01-01T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"ANCIENT","from":"taken","to":"paid","at":"2024-03-12T10:00:00+03:00"}
+)");
+  EXPECT_FALSE(engine_->Read().tables().deals.rollup.live());
+  json won = Report(*engine_, Request("won_count", R"("responsible")", false));
+  EXPECT_EQ(RowValue(won, R"({"responsible":"u3"})", "2024-03"), 1);
+  EXPECT_EQ(won["total"], 5);
+  Feed(*engine_, kSecondBatch);  // a later batch does not try again
+  EXPECT_FALSE(engine_->Read().tables().deals.rollup.live());
+  EXPECT_EQ(Report(*engine_, Request("won_count", R"("responsible")", false))["total"], 5);
+}
+
 }  // namespace
 }  // namespace voronka::testing
