@@ -70,6 +70,7 @@ void DealRollup::Reset(const TimeZone& zone, int32_t users, int64_t first_day, i
 }
 
 bool DealRollup::AddAt(int64_t day, int32_t slot, const DealDayCell& delta) {
+  if (days_ == 0) first_day_ = day - kSpareDaysBefore;  // no cells yet: laid out from this day
   int64_t index = day - first_day_;
   if (index < 0 || index >= kMaxDays || slot >= slots_) {
     MarkStale();

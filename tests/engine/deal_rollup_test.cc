@@ -73,6 +73,19 @@ TEST(DealRollupTest, SumsDaysPerManager) {
   EXPECT_EQ(sums[1].created, 1);
 }
 
+TEST(DealRollupTest, AnEmptyRollupIsLaidOutFromItsFirstDeal) {
+  // Built before any deal (a workspace's first batch of users and pipelines), its days start
+  // at the first deal's, not at 1970.
+  DealRollup rollup;
+  rollup.Reset(Moscow(), 2, 0, -1);
+  ASSERT_TRUE(rollup.live());
+  rollup.Add(Deal(0, 19000, -1, false, 1), 1, Moscow());
+  std::vector<DealDayCell> sums;
+  EXPECT_EQ(rollup.SumDays(0, 19000, sums), 366 * rollup.slots());  // only the room before it
+  rollup.SumDays(19000, 19001, sums);
+  EXPECT_EQ(sums[1].created, 1);
+}
+
 TEST(DealRollupTest, GrowsForwardAndGoesStaleOutsideItsRoom) {
   DealRollup rollup;
   rollup.Reset(Moscow(), 2, 19000, 19000);
