@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "demo/generator.h"
+#include "demo/vocabulary.h"
 
 namespace voronka::cli {
 
@@ -25,9 +26,14 @@ int Demo(const DemoCommandOptions& options) {
   demo.months = options.months;
   demo.locale = options.locale;
   if (options.end_date.empty()) {
+    // Today where the demo company works: in the evening (UTC) Moscow's date is already the
+    // next one, and a history ending on the UTC date would leave its current month empty.
+    const demo::Vocabulary* vocabulary = demo::FindVocabulary(options.locale);
+    Result<TimeZone> zone = TimeZone::Find(vocabulary != nullptr ? vocabulary->time_zone : "UTC");
     auto now = std::chrono::system_clock::now().time_since_epoch();
-    demo.end_date = TimeZone::Utc().DateOf(
-        Instant{std::chrono::duration_cast<std::chrono::microseconds>(now).count()});
+    demo.end_date = (zone.ok() ? zone.value() : TimeZone::Utc())
+                        .DateOf(Instant{
+                            std::chrono::duration_cast<std::chrono::microseconds>(now).count()});
   } else {
     auto parsed = ParseDate(options.end_date);
     if (!parsed.ok()) {

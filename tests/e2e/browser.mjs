@@ -33,7 +33,7 @@ export async function openBrowser({ width = 1366, height = 768 } = {}) {
     viewport: { width, height },
     acceptDownloads: true,
     locale: 'ru-RU',
-    timezoneId: 'Europe/Moscow',
+    timezoneId: process.env.VORONKA_E2E_TZ || 'Europe/Moscow',  // the workspace's (scripts/e2e.sh)
   });
   const problems = [];
   const watch = (page) => {
