@@ -255,8 +255,7 @@ bool OutcomeFromRollup(const ScanContext& c, Collector& out) {
               sizeof(DealDayCell));
     for (size_t slot = 0; slot < sums.size(); ++slot) {
       if (!slot_passes[slot]) continue;
-      Item item{ItemKind::kDeal, kNone, kNone, static_cast<int32_t>(slot) - 1, kNoTime};
-      AddRolledUp(metric, sums[slot], item, b, out);
+      AddRolledUp(metric, sums[slot], RollupSlotItem(slot), b, out);
     }
   }
   return true;

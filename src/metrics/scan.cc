@@ -191,11 +191,7 @@ Result<ScanContext> ScanContext::Make(const Tables& t, const ReportRequest& requ
       size_t row = Row(d);
       if (!built->attrs[row] || c.state.outcome(row) == Outcome::kNotCreated) continue;
       if (deals_only && deals.entity[row] != Entity::kDeal) continue;
-      if (read_owner) {
-        int32_t owner = deals.responsible.value[row];
-        bool owner_passes = owner == kNone ? c.none_user_passes : c.user_pass[Row(owner)] != 0;
-        if (!owner_passes || !c.DealVisible(d)) continue;
-      }
+      if (read_owner && !c.OwnerPasses(deals.responsible.value[row])) continue;
       built->pass[row] = 1;
     }
     t.cache.Put(std::move(key), built);
@@ -226,12 +222,14 @@ std::vector<uint8_t> RollupSlotsPassing(const ScanContext& c) {
   const Tables& t = *c.tables;
   std::vector<uint8_t> passing(Row(t.deals.rollup.slots()), 0);
   for (int32_t slot = 0; slot < t.deals.rollup.slots() && slot <= t.users.ids.size(); ++slot) {
-    int32_t user = slot - 1;
-    bool passes = user == kNone ? c.none_user_passes : c.user_pass[Row(user)] != 0;
-    bool visible = c.all_visible || (user != kNone && c.user_visible[Row(user)] != 0);
-    passing[Row(slot)] = passes && visible;
+    passing[Row(slot)] = c.OwnerPasses(slot - 1);
   }
   return passing;
+}
+
+bool ScanContext::OwnerPasses(int32_t owner) const {
+  if (owner == kNone) return none_user_passes && all_visible;
+  return user_pass[Row(owner)] != 0 && (all_visible || user_visible[Row(owner)] != 0);
 }
 
 bool MidnightDay(const Tables& t, int64_t instant, int64_t& day) {

@@ -163,6 +163,9 @@ class ScanContext {
   // Whether an activity, a task, or a thing done by `user` on `deal` exists for the request
   // (own-user filters, deal-attribute filters through the deal, visibility).
   bool ActivityPasses(int32_t activity) const;
+  // Whether a deal whose responsible is `owner` (kNone: none) passes the responsible and
+  // department filters and the caller's visibility.
+  bool OwnerPasses(int32_t owner) const;
   bool TaskPasses(int32_t task) const;
   bool UserThingPasses(int32_t user, int32_t deal) const;
   // The deal's position on the request's pipeline, or kNone (lost, another pipeline).
@@ -245,9 +248,12 @@ class Collector {
 // (latest states), deals only, no deal-attribute filter, grouped by nothing, responsible or
 // department. The metric and the bucket bounds are the caller's to check.
 bool RollupHolds(const ScanContext& context, const Collector& out);
-// Per rollup slot (user id + 1, 0 for no responsible): whether a deal of that manager passes the
-// responsible and department filters and the caller's visibility.
+// Per rollup slot (user id + 1, 0 for no responsible): OwnerPasses of its manager.
 std::vector<uint8_t> RollupSlotsPassing(const ScanContext& context);
+// The item a rollup slot's cells count under: its manager's deals, no deal in particular.
+inline Item RollupSlotItem(size_t slot) {
+  return Item{ItemKind::kDeal, kNone, kNone, static_cast<int32_t>(slot) - 1, kNoTime};
+}
 // The local day (LocalDate::days) that begins at `instant` in the workspace zone; false when
 // `instant` is not a local midnight.
 bool MidnightDay(const Tables& tables, int64_t instant, int64_t& day);

@@ -208,8 +208,7 @@ bool InWorkFromRollup(const ScanContext& c, Collector& out, const std::vector<in
       if (count <= 0) continue;
       int64_t value =
           metric == MetricId::kInWorkAmount ? open.open_from_amount - open.open_to_amount : count;
-      Item item{ItemKind::kDeal, kNone, kNone, static_cast<int32_t>(slot) - 1, kNoTime};
-      out.Add(item, kNone, bucket, {value, 0, 0}, target);
+      out.Add(RollupSlotItem(slot), kNone, bucket, {value, 0, 0}, target);
     }
   }
   return true;
