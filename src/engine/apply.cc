@@ -297,7 +297,73 @@ void RefreshDerived(Tables& t, int32_t deal) {
   t.deals.latest_change_at = std::max(t.deals.latest_change_at, changed);
 }
 
-// What a deal adds to DealTable::rollup: its latest state, creation, amount and responsible.
+// The limits L at which a deal is open (DealStateBefore(L) is open), as spans (from, to]. A deal
+// that never reopens has one, (created, open_until]; one that does is walked once: its state
+// changes only at its creation and its entries' instants, so between two such instants b < b'
+// it is the state at b + 1 for every L in (b, b'].
+void OpenSpansOf(const Tables& t, int32_t deal, std::vector<RollupSpan>& spans) {
+  const DealTable& d = t.deals;
+  size_t row = Row(deal);
+  int64_t created = d.created_at[row];
+  int64_t open_until = d.open_until[row];
+  if (open_until != kReopens) {
+    if (open_until > created) spans.push_back({created, open_until});
+    return;
+  }
+  const PackedList<StageEntry>& history = d.history[row];
+  DealStateCursor cursor(t, deal);
+  bool open = false;
+  int64_t from = 0;
+  bool created_seen = false;
+  size_t next = 0;
+  while (next < history.size() || !created_seen) {
+    // The next instant at which the state may change, in time order.
+    int64_t at = next < history.size() ? history[next].at : created;
+    if (!created_seen && created <= at) {
+      at = created;
+      created_seen = true;
+    }
+    while (next < history.size() && history[next].at == at) ++next;
+    bool now_open = cursor.Advance(at + 1).outcome == Outcome::kOpen;
+    if (now_open && !open) from = at;
+    if (!now_open && open) spans.push_back({from, at});
+    open = now_open;
+  }
+  if (open) spans.push_back({from, kOpenForever});
+}
+
+// The limits L at which a deal is open and forgotten: no touch in (L - span, L) (SPEC §4), i.e.
+// L in [t + span, t'] for consecutive touches t < t' at least `span` apart (or t the last
+// touch and t' none), and the deal open at L. A closed range [a, b] is the span (a - 1, b].
+// Touch gaps of kTouchGap or more are kept (DealTable::touch_gaps), so `span` must be at least
+// that; a deal whose touches are not trusted (touch_stale) has none here (readers visit it).
+void ForgottenSpansOf(const Tables& t, int32_t deal, int64_t span,
+                      const std::vector<RollupSpan>& open, std::vector<RollupSpan>& spans) {
+  const DealTable& d = t.deals;
+  size_t row = Row(deal);
+  int64_t last = d.last_touch[row];
+  if (d.touch_stale[row] || last == kNoTime) return;
+  auto add = [&](int64_t from, int64_t to) {  // [from, to] within each open span
+    for (const RollupSpan& o : open) {
+      int64_t lo = std::max(from - 1, o.from), hi = std::min(to, o.to);
+      if (lo < hi) spans.push_back({lo, hi});
+    }
+  };
+  for (const TouchGap& gap : d.touch_gaps[row]) {
+    if (gap.to - gap.from >= span) add(gap.from + span, gap.to);
+  }
+  add(last + span, kOpenForever);
+}
+
+// The forgotten span the rollup keeps spans of: the workspace's, when touch gaps that long are
+// kept (DealTable::touch_gaps); else none.
+int64_t ForgottenSpanOf(const WorkspaceSettings& settings) {
+  int64_t span = int64_t{settings.forgotten_days} * kMicrosPerDay;
+  return span >= kTouchGap ? span : 0;
+}
+
+// What a deal adds to DealTable::rollup: its latest state, creation, amount and responsible,
+// and its open and forgotten spans.
 DealRollupInput RollupInputOf(const Tables& t, int32_t deal) {
   const DealTable& d = t.deals;
   size_t row = Row(deal);
@@ -312,8 +378,9 @@ DealRollupInput RollupInputOf(const Tables& t, int32_t deal) {
   in.created = d.created_at[row];
   in.close = in.won || in.lost ? m.close : 0;
   in.amount = d.amount.value[row];
-  in.open_until = d.open_until[row];
-  in.reopens = in.open_until == kReopens;
+  OpenSpansOf(t, deal, in.open);
+  int64_t span = d.rollup.forgotten_span();
+  if (span > 0) ForgottenSpansOf(t, deal, span, in.open, in.forgotten);
   return in;
 }
 
@@ -322,12 +389,15 @@ DealRollupInput RollupInputOf(const Tables& t, int32_t deal) {
 class RollupChange {
  public:
   RollupChange(Tables& t, int32_t deal)
-      : t_(t), deal_(deal), before_(t.deals.rollup.live() ? RollupInputOf(t, deal) : DealRollupInput{}) {}
+      : t_(t),
+        deal_(deal),
+        before_(t.deals.rollup.live() && deal != kNone ? RollupInputOf(t, deal)
+                                                       : DealRollupInput{}) {}
   RollupChange(const RollupChange&) = delete;
   RollupChange& operator=(const RollupChange&) = delete;
   ~RollupChange() {
     DealRollup& rollup = t_.deals.rollup;
-    if (!rollup.live()) return;
+    if (!rollup.live() || deal_ == kNone) return;
     DealRollupInput after = RollupInputOf(t_, deal_);
     if (after == before_) return;
     rollup.Add(before_, -1, t_.settings.time_zone);
@@ -363,7 +433,10 @@ void ApplyWorkspace(Tables& t, const WorkspaceRecord& r) {
   if (r.currency) s.currency = *r.currency;
   if (r.locale) s.locale = *r.locale;
   if (r.deal_url) s.deal_url = *r.deal_url;
-  if (r.forgotten_days) s.forgotten_days = *r.forgotten_days;
+  if (r.forgotten_days) {
+    if (*r.forgotten_days != s.forgotten_days) t.deals.rollup.MarkStale();  // other spans
+    s.forgotten_days = *r.forgotten_days;
+  }
 }
 
 void ApplyUser(Tables& t, const UserRecord& r) {
@@ -520,6 +593,9 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
   }
   size_t row = Row(id);
   int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  int32_t old_deal = std::as_const(a.deal)[row];
+  RollupChange rollup(t, deal);  // the deal's touches, and the one it was on before
+  RollupChange old_rollup(t, old_deal != deal ? old_deal : kNone);
   if (a.deal[row] != kNone && (a.deal[row] != deal || a.at[row] != r.at.micros)) {
     WithdrawTouch(t, a.deal[row]);  // a re-sent activity moved in time or to another deal
   }
@@ -543,6 +619,9 @@ void ApplyTask(Tables& t, const TaskRecord& r) {
   size_t row = Row(id);
   TaskTable& tasks = t.tasks;
   int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
+  int32_t old_deal = std::as_const(tasks.deal)[row];
+  RollupChange rollup(t, deal);  // the deal's touches, and the one it was on before
+  RollupChange old_rollup(t, old_deal != deal ? old_deal : kNone);
   int64_t old_completed = tasks.completed_at.value[row];
   int64_t key = BaseKey(r.created_at);
   tasks.completed_at.Set(row, r.completed_at ? r.completed_at->micros : kNoTime, key);
@@ -573,6 +652,7 @@ void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
   size_t row = Row(id);
   int64_t key = UpdateKey(r.at);
   auto time_of = [](const std::optional<Instant>& at) { return at ? at->micros : kNoTime; };
+  RollupChange rollup(t, t.tasks.defined[row] ? std::as_const(t.tasks.deal)[row] : kNone);
   if (r.completed_at) {
     int64_t old_completed = t.tasks.completed_at.value[row];
     if (t.tasks.completed_at.Set(row, time_of(*r.completed_at), key) && t.tasks.defined[row]) {
@@ -610,23 +690,24 @@ void RebuildDealRollup(Tables& t) {
   const TimeZone& zone = t.settings.time_zone;
   // The earliest and latest instant to file.
   int64_t first = std::numeric_limits<int64_t>::max(), last = std::numeric_limits<int64_t>::min();
-  for (int32_t deal = 0; deal < t.deals.size(); ++deal) {
-    DealRollupInput in = RollupInputOf(t, deal);
-    if (!in.counted) continue;
-    first = std::min(first, in.created);
-    last = std::max(last, in.created);
-    if (in.won || in.lost) {
-      first = std::min(first, in.close);
-      last = std::max(last, in.close);
+  const DealTable& deals = t.deals;
+  for (size_t row = 0; row < deals.latest.size(); ++row) {
+    const DealMoment& m = deals.latest[row];
+    if (m.outcome == Outcome::kNotCreated || deals.entity[row] != Entity::kDeal) continue;
+    first = std::min(first, deals.created_at[row]);
+    last = std::max(last, deals.created_at[row]);
+    if (m.outcome == Outcome::kWon || m.outcome == Outcome::kLost) {
+      first = std::min(first, m.close);
+      last = std::max(last, m.close);
     }
   }
   DealRollup& rollup = t.deals.rollup;
   if (first > last) {  // no deal yet
-    rollup.Reset(zone, t.users.ids.size(), 0, -1);
+    rollup.Reset(zone, t.users.ids.size(), 0, -1, ForgottenSpanOf(t.settings));
     return;
   }
   rollup.Reset(zone, t.users.ids.size(), zone.DateOf(Instant{first}).days,
-               zone.DateOf(Instant{last}).days);
+               zone.DateOf(Instant{last}).days, ForgottenSpanOf(t.settings));
   for (int32_t deal = 0; deal < t.deals.size() && rollup.live(); ++deal) {
     rollup.Add(RollupInputOf(t, deal), 1, zone);
   }

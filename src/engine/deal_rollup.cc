@@ -13,7 +13,41 @@ constexpr int32_t kSpareSlots = 64;
 constexpr int64_t kSpareDaysBefore = 366;
 constexpr int64_t kGrowDays = 32;  // days added at a time at the end
 
+// A span's begin or end (sign) in either cell type.
+void MarkBegun(DealDayCell& cell, int32_t sign, int64_t amount) {
+  cell.open_from = sign;
+  cell.open_from_amount = sign * amount;
+}
+void MarkEnded(DealDayCell& cell, int32_t sign, int64_t amount) {
+  cell.open_to = sign;
+  cell.open_to_amount = sign * amount;
+}
+void MarkBegun(SpanDayCell& cell, int32_t sign, int64_t amount) {
+  cell.from = sign;
+  cell.from_amount = sign * amount;
+}
+void MarkEnded(SpanDayCell& cell, int32_t sign, int64_t amount) {
+  cell.to = sign;
+  cell.to_amount = sign * amount;
+}
+
 }  // namespace
+
+SpanDayCell& SpanDayCell::operator+=(const SpanDayCell& other) {
+  from += other.from;
+  to += other.to;
+  from_amount += other.from_amount;
+  to_amount += other.to_amount;
+  return *this;
+}
+
+SpanDayCell& SpanDayCell::operator-=(const SpanDayCell& other) {
+  from -= other.from;
+  to -= other.to;
+  from_amount -= other.from_amount;
+  to_amount -= other.to_amount;
+  return *this;
+}
 
 DealDayCell& DealDayCell::operator+=(const DealDayCell& other) {
   created += other.created;
@@ -51,37 +85,59 @@ void DealRollup::MarkStale() {
   live_ = false;
   cells_ = Column<DealDayCell>();
   totals_.clear();
+  forgotten_cells_ = Column<SpanDayCell>();
+  forgotten_totals_.clear();
   days_ = 0;
 }
 
-void DealRollup::Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day) {
+void DealRollup::Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day,
+                       int64_t forgotten_span) {
   cells_ = Column<DealDayCell>();
+  forgotten_cells_ = Column<SpanDayCell>();
   wants_rebuild_ = false;
   zone_name_ = zone.name();
+  forgotten_span_ = forgotten_span;
   slots_ = users + 1 + kSpareSlots;
   totals_.assign(static_cast<size_t>(slots_), DealDayCell{});
+  forgotten_totals_.assign(forgotten_span_ > 0 ? static_cast<size_t>(slots_) : 0, SpanDayCell{});
   first_day_ = first_day - kSpareDaysBefore;
   days_ = 0;
   live_ = last_day - first_day_ < kMaxDays;
-  if (live_ && last_day >= first_day) {
-    days_ = last_day - first_day_ + 1;
-    cells_.resize(static_cast<size_t>(days_ * slots_));
-  }
+  if (live_ && last_day >= first_day) Grow(last_day - first_day_ + 1);
 }
 
-bool DealRollup::AddAt(int64_t day, int32_t slot, const DealDayCell& delta) {
+void DealRollup::Grow(int64_t days) {
+  days_ = days;
+  cells_.resize(static_cast<size_t>(days_ * slots_));
+  if (forgotten_span_ > 0) forgotten_cells_.resize(static_cast<size_t>(days_ * slots_));
+}
+
+template <typename Cell>
+bool DealRollup::AddAt(int64_t day, int32_t slot, const Cell& delta) {
   if (days_ == 0) first_day_ = day - kSpareDaysBefore;  // no cells yet: laid out from this day
   int64_t index = day - first_day_;
   if (index < 0 || index >= kMaxDays || slot >= slots_) {
     MarkStale();
     return false;
   }
-  if (index >= days_) {
-    days_ = std::min(index + kGrowDays, kMaxDays);
-    cells_.resize(static_cast<size_t>(days_ * slots_));
+  if (index >= days_) Grow(std::min(index + kGrowDays, kMaxDays));
+  CellsOf(delta)[static_cast<size_t>(index * slots_ + slot)] += delta;
+  TotalsOf(delta)[static_cast<size_t>(slot)] += delta;
+  return true;
+}
+
+template <typename Cell>
+bool DealRollup::AddSpans(const std::vector<RollupSpan>& spans, int32_t slot, int32_t sign,
+                          int64_t amount, const TimeZone& zone) {
+  for (const RollupSpan& span : spans) {
+    Cell begun;
+    MarkBegun(begun, sign, amount);
+    if (!AddAt(zone.DateOf(Instant{span.from}).days, slot, begun)) return false;
+    if (span.to == std::numeric_limits<int64_t>::max()) continue;  // not ended
+    Cell ended;
+    MarkEnded(ended, sign, amount);
+    if (!AddAt(zone.DateOf(Instant{span.to}).days, slot, ended)) return false;
   }
-  cells_[static_cast<size_t>(index * slots_ + slot)] += delta;
-  totals_[static_cast<size_t>(slot)] += delta;
   return true;
 }
 
@@ -91,19 +147,11 @@ void DealRollup::Add(const DealRollupInput& deal, int32_t sign, const TimeZone& 
   DealDayCell created;
   created.created = sign;
   if (deal.won) created.created_won = sign;
-  // An interval (created, open_until] that is empty (closed at its creation or before) is
-  // never open at any limit.
-  bool open_interval = !deal.reopens && deal.open_until > deal.created;
-  if (open_interval) {
-    created.open_from = sign;
-    created.open_from_amount = sign * deal.amount;
-  }
   if (!AddAt(zone.DateOf(Instant{deal.created}).days, slot, created)) return;
-  if (open_interval && deal.open_until != std::numeric_limits<int64_t>::max()) {
-    DealDayCell ended;
-    ended.open_to = sign;
-    ended.open_to_amount = sign * deal.amount;
-    if (!AddAt(zone.DateOf(Instant{deal.open_until}).days, slot, ended)) return;
+  if (!AddSpans<DealDayCell>(deal.open, slot, sign, deal.amount, zone)) return;
+  if (forgotten_span_ > 0 &&
+      !AddSpans<SpanDayCell>(deal.forgotten, slot, sign, deal.amount, zone)) {
+    return;
   }
   if (!deal.won && !deal.lost) return;
   DealDayCell closed;
@@ -119,16 +167,27 @@ void DealRollup::Add(const DealRollupInput& deal, int32_t sign, const TimeZone& 
 }
 
 int64_t DealRollup::SumDays(int64_t from, int64_t to, std::vector<DealDayCell>& sums) const {
-  sums.assign(static_cast<size_t>(slots_), DealDayCell{});
+  return Sum(cells_, from, to, sums);
+}
+
+int64_t DealRollup::SumDays(int64_t from, int64_t to, std::vector<SpanDayCell>& sums) const {
+  return Sum(forgotten_cells_, from, to, sums);
+}
+
+template <typename Cell>
+int64_t DealRollup::Sum(const Column<Cell>& cells, int64_t from, int64_t to,
+                        std::vector<Cell>& sums) const {
+  sums.assign(static_cast<size_t>(slots_), Cell{});
+  if (cells.size() == 0) return 0;
   int64_t lo = std::max<int64_t>(from - first_day_, 0);
   int64_t hi = std::min<int64_t>(to - first_day_, days_);
   if (hi <= lo) return 0;
   size_t slot = 0;  // the cells are day after day, slot after slot
-  cells_.ForEachIn(static_cast<size_t>(lo * slots_), static_cast<size_t>(hi * slots_),
-                   [&](size_t /*row*/, const DealDayCell& cell) {
-                     sums[slot] += cell;
-                     if (++slot == sums.size()) slot = 0;
-                   });
+  cells.ForEachIn(static_cast<size_t>(lo * slots_), static_cast<size_t>(hi * slots_),
+                  [&](size_t /*row*/, const Cell& cell) {
+                    sums[slot] += cell;
+                    if (++slot == sums.size()) slot = 0;
+                  });
   return (hi - lo) * slots_;
 }
 

@@ -1,8 +1,10 @@
 // DealRollup: per local day (in the workspace's time zone) and responsible, the deals created,
-// won and lost that day with their amounts and cycle times, kept on apply. Outcome metrics of
-// whole local days, grouped by nothing, responsible or department, are then sums of a few
-// cells per manager and day instead of a pass over every deal of the period: a month of a
-// 1M-deal workspace (509 managers) is ~18 000 cells, 24 months by manager ~420 000.
+// won and lost that day with their amounts and cycle times, and the spans in which deals are
+// open and forgotten begun and ended that day, kept on apply. Outcome metrics of whole local
+// days and in-work and forgotten snapshots at local midnights, grouped by nothing, responsible
+// or department, are then sums of a few cells per manager and day instead of a pass over every
+// deal: a month of a 1M-deal workspace (509 managers) is ~18 000 cells, 24 months by manager
+// ~420 000.
 //
 // What a deal adds is read from its latest state (DealTable::latest) and its columns, so the
 // rollup answers only for a T after every change (the usual "now"); a past as_of scans.
@@ -26,10 +28,9 @@ struct DealDayCell {
   int64_t won_amount = 0;
   int64_t lost_amount = 0;
   int64_t won_cycle = 0;  // sum of (close - created) of the won ones, micros
-  // In work: deals whose open interval (created, open_until] (DealTable::open_until) starts
-  // on this day, and those whose interval ends on it, with their amounts; deals that reopen
-  // are not here (their past states need their history). Open at a local midnight L: started
-  // before L's day minus ended before it.
+  // In work: the deals' open spans (DealRollupInput::open) begun on this day, and those ended
+  // on it, with their amounts. Open at a local midnight L: begun before L's day less ended
+  // before it.
   int32_t open_from = 0;
   int32_t open_to = 0;
   int64_t open_from_amount = 0;
@@ -38,6 +39,25 @@ struct DealDayCell {
   DealDayCell& operator+=(const DealDayCell& other);
   DealDayCell& operator-=(const DealDayCell& other);
   bool operator==(const DealDayCell&) const = default;
+};
+
+// The spans of a deal's forgotten snapshots, likewise: 24 bytes a day and user slot.
+struct SpanDayCell {
+  int32_t from = 0;
+  int32_t to = 0;
+  int64_t from_amount = 0;
+  int64_t to_amount = 0;
+
+  SpanDayCell& operator+=(const SpanDayCell& other);
+  SpanDayCell& operator-=(const SpanDayCell& other);
+  bool operator==(const SpanDayCell&) const = default;
+};
+
+// A span of snapshot limits: it holds at L iff from < L <= to (to: INT64_MAX for "still").
+struct RollupSpan {
+  int64_t from = 0;
+  int64_t to = 0;
+  bool operator==(const RollupSpan&) const = default;
 };
 
 // What one deal adds to the rollup, read from its row (engine/apply.cc).
@@ -49,10 +69,11 @@ struct DealRollupInput {
   int64_t created = 0;
   int64_t close = 0;  // when won or lost
   int64_t amount = 0;
-  // The end of its open interval: INT64_MAX while open; `reopens` when its history leaves a won
-  // or lost stage for an open one (then not in the in-work cells).
-  int64_t open_until = 0;
-  bool reopens = false;
+  // The limits at which it is open (in work), and those at which it is open and forgotten
+  // (no touch in the forgotten span before the limit; empty when the rollup keeps no forgotten
+  // spans or the deal's touches are not trusted, DealTable::touch_stale).
+  std::vector<RollupSpan> open;
+  std::vector<RollupSpan> forgotten;
 
   bool operator==(const DealRollupInput&) const = default;
 };
@@ -78,26 +99,55 @@ class DealRollup {
   // The zone its days are local to.
   const std::string& zone_name() const { return zone_name_; }
 
+  // The forgotten span (SPEC §4, micros) whose spans it keeps; 0 when it keeps none.
+  int64_t forgotten_span() const { return forgotten_span_; }
+
   // Starts an empty rollup for `users` users over days [first_day, last_day] of `zone`, with
-  // room to grow (new users, days before the first).
-  void Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day);
+  // room to grow (new users, days before the first), keeping forgotten spans of
+  // `forgotten_span` micros (0: none).
+  void Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day,
+             int64_t forgotten_span);
   // Adds (sign 1) or withdraws (sign -1) a deal; the zone is the one of Reset.
   void Add(const DealRollupInput& deal, int32_t sign, const TimeZone& zone);
 
   // Sums the cells of local days [from, to) per user slot into `sums` (resized to slots(),
   // zeroed first). Returns the number of cells read.
   int64_t SumDays(int64_t from, int64_t to, std::vector<DealDayCell>& sums) const;
+  int64_t SumDays(int64_t from, int64_t to, std::vector<SpanDayCell>& sums) const;
   // Per user slot, the sum of every day's cell: what SumDays over all days gives, kept as
   // cells change, so that a sum up to a recent day is this less the days after it.
   const std::vector<DealDayCell>& totals() const { return totals_; }
+  const std::vector<SpanDayCell>& forgotten_totals() const { return forgotten_totals_; }
+  // The one matching the cells of `sums` (for code written for both).
+  const std::vector<DealDayCell>& TotalsOf(const std::vector<DealDayCell>&) const {
+    return totals_;
+  }
+  const std::vector<SpanDayCell>& TotalsOf(const std::vector<SpanDayCell>&) const {
+    return forgotten_totals_;
+  }
   int32_t slots() const { return slots_; }
 
-  size_t allocated_bytes() const { return cells_.allocated_bytes(); }
+  size_t allocated_bytes() const {
+    return cells_.allocated_bytes() + forgotten_cells_.allocated_bytes();
+  }
 
  private:
-  // Adds `delta` to the cell of `day` and `slot` (growing the days forward) and to the slot's
-  // total; false (and stale) when the day or slot is out of range.
-  bool AddAt(int64_t day, int32_t slot, const DealDayCell& delta);
+  // Adds `delta` to the cell of `day` and `slot` of `cells` (growing the days of both columns
+  // forward) and to the slot's total; false (and stale) when the day or slot is out of range.
+  template <typename Cell>
+  bool AddAt(int64_t day, int32_t slot, const Cell& delta);
+  // The column and totals of a cell type.
+  Column<DealDayCell>& CellsOf(const DealDayCell&) { return cells_; }
+  Column<SpanDayCell>& CellsOf(const SpanDayCell&) { return forgotten_cells_; }
+  std::vector<DealDayCell>& TotalsOf(const DealDayCell&) { return totals_; }
+  std::vector<SpanDayCell>& TotalsOf(const SpanDayCell&) { return forgotten_totals_; }
+  template <typename Cell>
+  int64_t Sum(const Column<Cell>& cells, int64_t from, int64_t to, std::vector<Cell>& sums) const;
+  // Adds (sign) each span's begin and end to the cells; false when one was out of range.
+  template <typename Cell>
+  bool AddSpans(const std::vector<RollupSpan>& spans, int32_t slot, int32_t sign, int64_t amount,
+                const TimeZone& zone);
+  void Grow(int64_t days);
 
   bool live_ = false;
   bool wants_rebuild_ = true;
@@ -105,8 +155,11 @@ class DealRollup {
   int64_t first_day_ = 0;  // LocalDate::days of the first row's day
   int64_t days_ = 0;
   int32_t slots_ = 0;
-  Column<DealDayCell> cells_;  // [(day - first_day_) * slots_ + slot]
-  std::vector<DealDayCell> totals_;  // per slot
+  int64_t forgotten_span_ = 0;
+  Column<DealDayCell> cells_;            // [(day - first_day_) * slots_ + slot]
+  std::vector<DealDayCell> totals_;      // per slot
+  Column<SpanDayCell> forgotten_cells_;  // likewise; empty when forgotten_span_ is 0
+  std::vector<SpanDayCell> forgotten_totals_;
 };
 
 }  // namespace voronka

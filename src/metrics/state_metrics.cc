@@ -165,51 +165,131 @@ bool UntouchedByGaps(const DealTable& deals, size_t row, int64_t lo, int64_t lim
   return after != gaps.begin() && std::prev(after)->to >= limit;
 }
 
-// in_work_count, in_work_amount and load from the rollup's open intervals
-// (DealDayCell::open_from, open_to) when RollupHolds and every snapshot limit is a local
-// midnight or T's horizon (after everything filed): open at a limit L are the intervals begun
-// before L's day less those ended before it, i.e. the rollup's totals less the days from L's
-// on (usually few: snapshots are recent). Deals that reopen are not in the rollup: the caller
-// still visits those. False when the request does not qualify (the caller visits every deal).
-bool InWorkFromRollup(const ScanContext& c, Collector& out, const std::vector<int64_t>& limits,
-                      int32_t last_bucket) {
-  MetricId metric = c.metric->id;
-  if ((metric != MetricId::kInWorkCount && metric != MetricId::kInWorkAmount &&
-       metric != MetricId::kLoad) ||
-      !RollupHolds(c, out)) {
-    return false;
-  }
-  constexpr int64_t kAfterEveryDay = int64_t{1} << 62;
-  std::vector<int64_t> days(limits.size());
-  for (size_t b = 0; b < limits.size(); ++b) {
-    if (limits[b] == c.horizon) {
+constexpr int64_t kAfterEveryDay = int64_t{1} << 62;
+
+// The local days of the first `count` snapshot limits, each a local midnight or, when
+// `horizon_too`, T's horizon (after everything filed: kAfterEveryDay). False when one is
+// neither.
+bool SnapshotDays(const ScanContext& c, const std::vector<int64_t>& limits, size_t count,
+                  bool horizon_too, std::vector<int64_t>& days) {
+  days.resize(count);
+  for (size_t b = 0; b < count; ++b) {
+    if (horizon_too && limits[b] == c.horizon) {
       days[b] = kAfterEveryDay;
     } else if (!MidnightDay(*c.tables, limits[b], days[b])) {
       return false;
     }
   }
+  return true;
+}
+
+// Calls fn(b, slot, cell) for each snapshot day b of `days` (ascending, not empty) and user slot
+// whose owner passes, with the rollup's spans (Cell: DealDayCell's open spans or the forgotten
+// SpanDayCell) begun before that day less those ended before it: the rollup's totals less the
+// days from the snapshot's on (usually few: snapshots are recent).
+template <typename Cell, typename Fn>
+void ForEachSnapshotSlot(const ScanContext& c, const std::vector<int64_t>& days, Fn&& fn) {
   const DealRollup& rollup = c.tables->deals.rollup;
   std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
   // Per slot, the days from the current snapshot's on; days_part: those up to the next one.
-  std::vector<DealDayCell> after, days_part;
-  c.Scanned(rollup.SumDays(days.front(), kAfterEveryDay, after), sizeof(DealDayCell));
-  for (size_t b = 0; b < limits.size(); ++b) {
+  std::vector<Cell> after, days_part;
+  c.Scanned(rollup.SumDays(days.front(), kAfterEveryDay, after), sizeof(Cell));
+  const std::vector<Cell>& totals = rollup.TotalsOf(after);
+  for (size_t b = 0; b < days.size(); ++b) {
     if (b > 0) {
-      c.Scanned(rollup.SumDays(days[b - 1], days[b], days_part), sizeof(DealDayCell));
+      c.Scanned(rollup.SumDays(days[b - 1], days[b], days_part), sizeof(Cell));
       for (size_t slot = 0; slot < after.size(); ++slot) after[slot] -= days_part[slot];
     }
-    int32_t bucket = static_cast<int32_t>(b);
-    Target target = bucket == last_bucket ? Target::kRowAndTotal : Target::kRowOnly;
     for (size_t slot = 0; slot < after.size(); ++slot) {
       if (!slot_passes[slot]) continue;
-      DealDayCell open = rollup.totals()[slot];
-      open -= after[slot];
-      int64_t count = open.open_from - open.open_to;
-      if (count <= 0) continue;
-      int64_t value =
-          metric == MetricId::kInWorkAmount ? open.open_from_amount - open.open_to_amount : count;
-      out.Add(RollupSlotItem(slot), kNone, bucket, {value, 0, 0}, target);
+      Cell spans = totals[slot];
+      spans -= after[slot];
+      fn(b, slot, spans);
     }
+  }
+}
+
+Target TargetOf(size_t bucket, int32_t last_bucket) {
+  return static_cast<int32_t>(bucket) == last_bucket ? Target::kRowAndTotal : Target::kRowOnly;
+}
+
+// in_work_count, in_work_amount and load from the rollup's open spans (DealDayCell::open_from,
+// open_to) when RollupHolds and every snapshot limit is a local midnight or T's horizon (after
+// everything filed, so every span has begun and every ended one has ended). False when the
+// request does not qualify (the caller visits every deal).
+bool InWorkFromRollup(const ScanContext& c, Collector& out, const std::vector<int64_t>& limits,
+                      int32_t last_bucket) {
+  MetricId metric = c.metric->id;
+  std::vector<int64_t> days;
+  if ((metric != MetricId::kInWorkCount && metric != MetricId::kInWorkAmount &&
+       metric != MetricId::kLoad) ||
+      !RollupHolds(c, out) || !SnapshotDays(c, limits, limits.size(), true, days)) {
+    return false;
+  }
+  ForEachSnapshotSlot<DealDayCell>(c, days, [&](size_t b, size_t slot, const DealDayCell& open) {
+    int64_t count = open.open_from - open.open_to;
+    if (count <= 0) return;
+    int64_t value =
+        metric == MetricId::kInWorkAmount ? open.open_from_amount - open.open_to_amount : count;
+    out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b), {value, 0, 0},
+            TargetOf(b, last_bucket));
+  });
+  return true;
+}
+
+// forgotten_count and forgotten_amount from the rollup when RollupHolds and it keeps the
+// request's forgotten span: snapshots at local midnights from its forgotten spans
+// (SpanDayCell), the one at T's horizon from the open deals' last touch (a span may begin
+// after T: the last touch plus the span). Deals whose touches are not trusted
+// (DealTable::touch_stale) are in neither; the caller visits them. False when the request does
+// not qualify.
+bool ForgottenFromRollup(const ScanContext& c, Collector& out, const std::vector<int64_t>& limits,
+                         int32_t last_bucket) {
+  MetricId metric = c.metric->id;
+  const Tables& t = *c.tables;
+  const DealTable& deals = t.deals;
+  int64_t span = int64_t{c.request->forgotten_days} * kMicrosPerDay;
+  bool at_horizon = limits.back() == c.horizon;
+  size_t midnights = limits.size() - (at_horizon ? 1 : 0);
+  std::vector<int64_t> days;
+  if ((metric != MetricId::kForgottenCount && metric != MetricId::kForgottenAmount) ||
+      !RollupHolds(c, out) || deals.rollup.forgotten_span() == 0 ||
+      deals.rollup.forgotten_span() != span || !SnapshotDays(c, limits, midnights, false, days)) {
+    return false;
+  }
+  bool amount = metric == MetricId::kForgottenAmount;
+  if (!days.empty()) {
+    ForEachSnapshotSlot<SpanDayCell>(c, days, [&](size_t b, size_t slot, const SpanDayCell& cell) {
+      int64_t count = cell.from - cell.to;
+      if (count <= 0) return;
+      out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b),
+              {amount ? cell.from_amount - cell.to_amount : count, 0, 0}, TargetOf(b, last_bucket));
+    });
+  }
+  if (!at_horizon) return true;
+  // Now: open deals last touched at least the span before T.
+  std::vector<int64_t> counts(Row(deals.rollup.slots()), 0), amounts(counts.size(), 0);
+  int64_t open = 0;
+  deals.latest_outcome.ForEach([&](size_t row, Outcome outcome) {
+    if (outcome != Outcome::kOpen) return;
+    ++open;
+    if (deals.entity[row] != Entity::kDeal || deals.touch_stale[row] ||
+        c.as_of - deals.last_touch[row] < span) {
+      return;
+    }
+    size_t slot = Row(deals.responsible.value[row] + 1);
+    if (slot >= counts.size()) return;  // a manager past the slots: the rollup went stale
+    ++counts[slot];
+    amounts[slot] += deals.amount.value[row];
+  });
+  c.Scanned(deals.size(), 1);
+  c.Scanned(open, 1 + 1 + 8 + 4 + 8);
+  std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
+  size_t b = midnights;
+  for (size_t slot = 0; slot < counts.size(); ++slot) {
+    if (!slot_passes[slot] || counts[slot] == 0) continue;
+    out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b),
+            {amount ? amounts[slot] : counts[slot], 0, 0}, TargetOf(b, last_bucket));
   }
   return true;
 }
@@ -237,8 +317,9 @@ void ScanState(const ScanContext& c, Collector& out) {
   }
   if (limits.empty()) return;
   int32_t last_bucket = static_cast<int32_t>(limits.size()) - 1;
-  // Deals that never reopen may be counted by the rollup; then only the others are visited.
-  bool rolled_up = InWorkFromRollup(c, out, limits, last_bucket);
+  if (InWorkFromRollup(c, out, limits, last_bucket)) return;  // every deal is in the rollup
+  // Forgotten from the rollup: only deals whose touches are not trusted are visited.
+  bool rolled_up = ForgottenFromRollup(c, out, limits, last_bucket);
   std::vector<std::vector<int32_t>> open_tasks(limits.size());
   if (metric == MetricId::kNoTaskCount) {
     for (size_t b = 0; b < limits.size(); ++b) open_tasks[b] = OpenTasksAt(t, limits[b]);
@@ -264,7 +345,6 @@ void ScanState(const ScanContext& c, Collector& out) {
                    metric == MetricId::kForgottenAmount || metric == MetricId::kNoTaskCount;
   bool open_ranges = metric == MetricId::kInWorkCount || metric == MetricId::kInWorkAmount ||
                      metric == MetricId::kLoad;
-  c.Scanned(deals.size(), rolled_up ? 8 : 1 + 1 + 8 + 8);  // with the rollup: open_until only
   // The deal's snapshots: those it is open in add to the metric.
   auto visit = [&](int32_t d, size_t row, int64_t open_until) {
     if (!c.DealPasses(d)) return;
@@ -362,10 +442,18 @@ void ScanState(const ScanContext& c, Collector& out) {
       }
     }
   };
+  if (rolled_up) {
+    c.Scanned(deals.size(), 1);
+    deals.touch_stale.ForEach([&](size_t row, uint8_t stale) {
+      if (stale) visit(static_cast<int32_t>(row), row, deals.open_until[row]);
+    });
+    return;
+  }
+  c.Scanned(deals.size(), 1 + 1 + 8 + 8);
   int64_t first_limit = limits.front();
   deals.open_until.ForEach([&](size_t row, int64_t open_until) {
     // Closed before the first snapshot: nothing to add (the common case for old deals).
-    if (open_only && open_until != kReopens && (rolled_up || open_until < first_limit)) return;
+    if (open_only && open_until != kReopens && open_until < first_limit) return;
     visit(static_cast<int32_t>(row), row, open_until);
   });
 }

@@ -1,11 +1,12 @@
 // DealRollup on its own: cells by local day and manager, sums of day ranges, a deal withdrawn,
-// days growing forward, and what makes it stale (a day before its room, a manager past its
-// slots).
+// open and forgotten spans, days growing forward, and what makes it stale (a day before its
+// room, a manager past its slots).
 #include "engine/deal_rollup.h"
 
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace voronka {
@@ -29,19 +30,19 @@ DealRollupInput Deal(int32_t user, int64_t created, int64_t close, bool won, int
   in.lost = !won && close >= 0;
   in.close = close >= 0 ? close * kDay + 12 * 3600 * int64_t{1000000} : 0;
   in.amount = amount;
-  in.open_until = close >= 0 ? in.close : std::numeric_limits<int64_t>::max();
+  in.open.push_back({in.created, close >= 0 ? in.close : std::numeric_limits<int64_t>::max()});
   return in;
 }
 
 TEST(DealRollupTest, SumsDaysPerManager) {
   DealRollup rollup;
   EXPECT_FALSE(rollup.live());
-  rollup.Reset(Moscow(), 2, 19000, 19010);
+  rollup.Reset(Moscow(), 2, 19000, 19010, 0);
   ASSERT_TRUE(rollup.live());
-  rollup.Add(Deal(0, 19000, 19004, true, 100), 1, Moscow());   // u0: created 19000, won 19004
-  rollup.Add(Deal(0, 19001, 19004, true, 50), 1, Moscow());    // u0: created 19001, won 19004
-  rollup.Add(Deal(1, 19002, 19003, false, 70), 1, Moscow());   // u1: lost 19003
-  rollup.Add(Deal(-1, 19003, -1, false, 5), 1, Moscow());      // no manager: open
+  rollup.Add(Deal(0, 19000, 19004, true, 100), 1, Moscow());  // u0: created 19000, won 19004
+  rollup.Add(Deal(0, 19001, 19004, true, 50), 1, Moscow());   // u0: created 19001, won 19004
+  rollup.Add(Deal(1, 19002, 19003, false, 70), 1, Moscow());  // u1: lost 19003
+  rollup.Add(Deal(-1, 19003, -1, false, 5), 1, Moscow());     // no manager: open
   std::vector<DealDayCell> sums;
   rollup.SumDays(19000, 19005, sums);
   ASSERT_EQ(sums.size(), static_cast<size_t>(rollup.slots()));
@@ -73,11 +74,60 @@ TEST(DealRollupTest, SumsDaysPerManager) {
   EXPECT_EQ(sums[1].created, 1);
 }
 
+TEST(DealRollupTest, OpenAndForgottenSpans) {
+  // u0's deal (amount 40) created on day 19000 12:00 UTC (15:00 Moscow), open; it is open on
+  // (created, 19003 12:00] and again from 19006 12:00 on (it reopened), and forgotten on
+  // (19001 12:00, 19002 12:00] and from 19008 12:00 on. Kept with a 14-day forgotten span.
+  DealRollup rollup;
+  rollup.Reset(Moscow(), 2, 19000, 19010, 14 * kDay);
+  EXPECT_EQ(rollup.forgotten_span(), 14 * kDay);
+  DealRollupInput deal = Deal(0, 19000, -1, false, 40);
+  int64_t noon = 12 * 3600 * int64_t{1000000};
+  deal.open = {{deal.created, 19003 * kDay + noon},
+               {19006 * kDay + noon, std::numeric_limits<int64_t>::max()}};
+  deal.forgotten = {{19001 * kDay + noon, 19002 * kDay + noon},
+                    {19008 * kDay + noon, std::numeric_limits<int64_t>::max()}};
+  rollup.Add(deal, 1, Moscow());
+  // Open at the Moscow midnight starting day D: begun before D less ended before D.
+  auto open_at = [&](int64_t day) {
+    std::vector<DealDayCell> sums;
+    rollup.SumDays(0, day, sums);
+    return sums[1].open_from - sums[1].open_to;
+  };
+  auto forgotten_at = [&](int64_t day) {
+    std::vector<SpanDayCell> sums;
+    rollup.SumDays(0, day, sums);
+    return std::pair<int64_t, int64_t>(sums[1].from - sums[1].to,
+                                       sums[1].from_amount - sums[1].to_amount);
+  };
+  EXPECT_EQ(open_at(19000), 0);  // before its creation
+  EXPECT_EQ(open_at(19001), 1);
+  EXPECT_EQ(open_at(19003), 1);  // the close at 19003 15:00 comes after this midnight
+  EXPECT_EQ(open_at(19004), 0);
+  EXPECT_EQ(open_at(19007), 1);  // reopened on 19006
+  EXPECT_EQ(forgotten_at(19002), std::pair(int64_t{1}, int64_t{40}));
+  EXPECT_EQ(forgotten_at(19003), std::pair(int64_t{0}, int64_t{0}));
+  EXPECT_EQ(forgotten_at(19008), std::pair(int64_t{0}, int64_t{0}));
+  EXPECT_EQ(forgotten_at(19009), std::pair(int64_t{1}, int64_t{40}));
+  EXPECT_EQ(rollup.forgotten_totals()[1].from, 2);  // both begun, one ended
+  EXPECT_EQ(rollup.forgotten_totals()[1].to, 1);
+  rollup.Add(deal, -1, Moscow());  // withdrawn: nothing left
+  EXPECT_EQ(open_at(19007), 0);
+  EXPECT_EQ(forgotten_at(19009), std::pair(int64_t{0}, int64_t{0}));
+  // Without a forgotten span it keeps none.
+  rollup.Reset(Moscow(), 2, 19000, 19010, 0);
+  rollup.Add(deal, 1, Moscow());
+  std::vector<SpanDayCell> sums;
+  EXPECT_EQ(rollup.SumDays(0, 19010, sums), 0);
+  EXPECT_TRUE(rollup.forgotten_totals().empty());
+  EXPECT_EQ(open_at(19007), 1);
+}
+
 TEST(DealRollupTest, AnEmptyRollupIsLaidOutFromItsFirstDeal) {
   // Built before any deal (a workspace's first batch of users and pipelines), its days start
   // at the first deal's, not at 1970.
   DealRollup rollup;
-  rollup.Reset(Moscow(), 2, 0, -1);
+  rollup.Reset(Moscow(), 2, 0, -1, 0);
   ASSERT_TRUE(rollup.live());
   rollup.Add(Deal(0, 19000, -1, false, 1), 1, Moscow());
   std::vector<DealDayCell> sums;
@@ -88,7 +138,7 @@ TEST(DealRollupTest, AnEmptyRollupIsLaidOutFromItsFirstDeal) {
 
 TEST(DealRollupTest, GrowsForwardAndGoesStaleOutsideItsRoom) {
   DealRollup rollup;
-  rollup.Reset(Moscow(), 2, 19000, 19000);
+  rollup.Reset(Moscow(), 2, 19000, 19000, 0);
   rollup.Add(Deal(1, 19500, -1, false, 1), 1, Moscow());  // a later day: the days grow
   ASSERT_TRUE(rollup.live());
   std::vector<DealDayCell> sums;
@@ -98,14 +148,14 @@ TEST(DealRollupTest, GrowsForwardAndGoesStaleOutsideItsRoom) {
   EXPECT_TRUE(rollup.live());
   rollup.Add(Deal(1, 19000 - 400, -1, false, 1), 1, Moscow());  // before it
   EXPECT_FALSE(rollup.live());
-  rollup.Reset(Moscow(), 2, 19000, 19000);
+  rollup.Reset(Moscow(), 2, 19000, 19000, 0);
   rollup.Add(Deal(rollup.slots(), 19000, -1, false, 1), 1, Moscow());  // past the slots
   EXPECT_FALSE(rollup.live());
   EXPECT_TRUE(rollup.wants_rebuild());
-  rollup.Reset(Moscow(), 2, 19000, 19000 + DealRollup::kMaxDays);  // too long a history
+  rollup.Reset(Moscow(), 2, 19000, 19000 + DealRollup::kMaxDays, 0);  // too long a history
   EXPECT_FALSE(rollup.live());
   EXPECT_FALSE(rollup.wants_rebuild());  // not tried again at every publish
-  rollup.MarkStale();                     // until asked again
+  rollup.MarkStale();                    // until asked again
   EXPECT_TRUE(rollup.wants_rebuild());
 }
 

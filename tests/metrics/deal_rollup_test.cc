@@ -52,7 +52,7 @@ constexpr std::string_view kSecondBatch = R"(
 constexpr std::string_view kMetrics[] = {
     "created_count", "won_count",      "won_amount",      "lost_count",      "lost_amount",
     "avg_check",     "avg_cycle_days", "conversion_rate", "cohort_win_rate", "lost_share",
-    "in_work_count", "in_work_amount", "load"};
+    "in_work_count", "in_work_amount", "load",           "forgotten_count", "forgotten_amount"};
 
 // A monthly report of March and April 2024 grouped by `group_by`; with `scan`, filtered by
 // every deal pipeline, which keeps every deal and makes the engine scan them.
@@ -133,7 +133,7 @@ TEST_F(DealRollupTest, EveryMetricAndGroupingAsScanned) {
 TEST_F(DealRollupTest, TheRollupIsWhatAnswers) {
   // The rollup is built at publish and read (its cells, 64 bytes each), not the deals.
   ASSERT_TRUE(engine_->Read().tables().deals.rollup.live());
-  for (std::string_view metric : {"won_amount", "created_count"}) {
+  for (std::string_view metric : {"won_amount", "created_count", "in_work_count"}) {
     ScanStats rolled, scanned;
     ASSERT_TRUE(RunReport(*engine_, json::parse(Request(metric, R"("responsible")", false)),
                           Instant{0}, {}, &rolled).ok());
