@@ -186,19 +186,20 @@ bool SnapshotDays(const ScanContext& c, const std::vector<int64_t>& limits, size
 // Calls fn(b, slot, cell) for each snapshot day b of `days` (ascending, not empty) and user slot
 // whose owner passes, with the rollup's spans (Cell: DealDayCell's open spans or the forgotten
 // SpanDayCell) begun before that day less those ended before it: the rollup's totals less the
-// days from the snapshot's on (usually few: snapshots are recent).
+// days from the snapshot's on. Snapshots are taken from the last back, so that each day from
+// the first snapshot's on is read once.
 template <typename Cell, typename Fn>
 void ForEachSnapshotSlot(const ScanContext& c, const std::vector<int64_t>& days, Fn&& fn) {
   const DealRollup& rollup = c.tables->deals.rollup;
   std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
-  // Per slot, the days from the current snapshot's on; days_part: those up to the next one.
+  // Per slot, the days from the current snapshot's on; days_part: those up to the one after.
   std::vector<Cell> after, days_part;
-  c.Scanned(rollup.SumDays(days.front(), kAfterEveryDay, after), sizeof(Cell));
+  c.Scanned(rollup.SumDays(days.back(), kAfterEveryDay, after), sizeof(Cell));
   const std::vector<Cell>& totals = rollup.TotalsOf(after);
-  for (size_t b = 0; b < days.size(); ++b) {
-    if (b > 0) {
-      c.Scanned(rollup.SumDays(days[b - 1], days[b], days_part), sizeof(Cell));
-      for (size_t slot = 0; slot < after.size(); ++slot) after[slot] -= days_part[slot];
+  for (size_t b = days.size(); b-- > 0;) {
+    if (b + 1 < days.size()) {
+      c.Scanned(rollup.SumDays(days[b], days[b + 1], days_part), sizeof(Cell));
+      for (size_t slot = 0; slot < after.size(); ++slot) after[slot] += days_part[slot];
     }
     for (size_t slot = 0; slot < after.size(); ++slot) {
       if (!slot_passes[slot]) continue;
