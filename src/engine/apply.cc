@@ -652,7 +652,8 @@ void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
   size_t row = Row(id);
   int64_t key = UpdateKey(r.at);
   auto time_of = [](const std::optional<Instant>& at) { return at ? at->micros : kNoTime; };
-  RollupChange rollup(t, t.tasks.defined[row] ? std::as_const(t.tasks.deal)[row] : kNone);
+  const TaskTable& read = t.tasks;
+  RollupChange rollup(t, read.defined[row] ? read.deal[row] : kNone);
   if (r.completed_at) {
     int64_t old_completed = t.tasks.completed_at.value[row];
     if (t.tasks.completed_at.Set(row, time_of(*r.completed_at), key) && t.tasks.defined[row]) {
