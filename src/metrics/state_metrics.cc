@@ -268,16 +268,19 @@ bool ForgottenFromRollup(const ScanContext& c, Collector& out, const std::vector
     });
   }
   if (!at_horizon) return true;
-  // Now: open deals last touched at least the span before T.
+  // At T: open deals not touched in the span before T.
   std::vector<int64_t> counts(Row(deals.rollup.slots()), 0), amounts(counts.size(), 0);
   int64_t open = 0;
   deals.latest_outcome.ForEach([&](size_t row, Outcome outcome) {
     if (outcome != Outcome::kOpen) return;
     ++open;
-    if (deals.entity[row] != Entity::kDeal || deals.touch_stale[row] ||
-        c.as_of - deals.last_touch[row] < span) {
-      return;
-    }
+    if (deals.entity[row] != Entity::kDeal || deals.touch_stale[row]) return;
+    // As the scan reads it: a deal touched after T (a call planned ahead) is forgotten when a
+    // gap spans the window.
+    int64_t last = deals.last_touch[row];
+    bool forgotten = last < c.horizon ? c.as_of - last >= span
+                                      : UntouchedByGaps(deals, row, c.as_of - span, c.horizon);
+    if (!forgotten) return;
     size_t slot = Row(deals.responsible.value[row] + 1);
     if (slot >= counts.size()) return;  // a manager past the slots: the rollup went stale
     ++counts[slot];

@@ -134,6 +134,16 @@ TEST_F(ForgottenRollupTest, ManagerFiltersAndVisibilityAsScanned) {
   ExpectAsScanned("", Visibility{false, {"u1"}});
 }
 
+TEST_F(ForgottenRollupTest, ACallPlannedAfterTDoesNotUnforget) {
+  // A call on P planned for 06-10, after T: P's window at T (05-06 12:00 to T) is still
+  // untouched, so P stays forgotten at T (3 in all), and at the week end 05-06 too.
+  Feed(*engine_, R"({"type":"activity","id":"p4","kind":"meeting","direction":"out","deal_id":"P","user_id":"u1","at":"2024-06-10T10:00:00+03:00"})");
+  json count = Report(*engine_, Request("forgotten_count", false, R"("responsible")", false));
+  EXPECT_EQ(RowValue(count, R"({"responsible":"u1"})", "2024-05"), 2);
+  EXPECT_EQ(count["total"], 3);
+  ExpectAsScanned();
+}
+
 TEST_F(ForgottenRollupTest, AnotherSpanIsScanned) {
   // The request's own 35 days: not the rollup's span. At T, Q (last touched 04-01) and S (03-06)
   // are forgotten; P (04-20, 30 days before) is not.
