@@ -296,13 +296,31 @@ std::string SpreadBatch(const Tables& t, int round, int size) {
   return text;
 }
 
+// Calls logged on deals spread over the workspace, as a CRM's telephony sends them: each
+// moves its deal's last touch, and with it the deal's forgotten spans in the rollup.
+std::string SpreadActivities(const Tables& t, int round, int size) {
+  std::string text;
+  const int32_t deals = t.deals.size();
+  const int32_t stride = std::max<int32_t>(deals / std::max(size, 1), 1);
+  for (int32_t i = 0; i < size && deals > 0 && t.users.ids.size() > 0; ++i) {
+    int32_t d = (round + i * stride) % deals;
+    std::string user(t.users.ids.Text(i % t.users.ids.size()));
+    text += R"({"type":"activity","id":"bench-call-)" + std::to_string(round) + "-" +
+            std::to_string(i) + R"(","kind":"call","direction":"out","deal_id":")" +
+            std::string(t.deals.ids.Text(d)) + R"(","user_id":")" + user +
+            R"(","at":"2026-10-30T11:00:00Z"})" + "\n";
+  }
+  return text;
+}
+
 // Small batches applied to the loaded engine (parsing not timed: the server parses before it
 // takes the engine's write side): new deals with their records, then changes of deals spread
 // over the workspace. --only keeps those whose name contains its text.
 int ApplyBatches(Engine& engine, const Options& options) {
   for (auto [name, make] :
        {std::pair{"apply a batch of 1000 records (new deals)", &NewBatch},
-        std::pair{"apply a batch of 1000 records (spread changes)", &SpreadBatch}}) {
+        std::pair{"apply a batch of 1000 records (spread changes)", &SpreadBatch},
+        std::pair{"apply a batch of 1000 records (spread calls)", &SpreadActivities}}) {
     if (std::string_view(name).find(options.only) == std::string_view::npos) continue;
     std::vector<double> apply_ms;
     std::vector<double> cpu_ms;
