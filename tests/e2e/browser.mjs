@@ -12,6 +12,11 @@ export const BASE_URL = process.env.VORONKA_URL || 'http://127.0.0.1:8080';
 export const LOGIN = process.env.VORONKA_LOGIN || 'admin';
 export const PASSWORD = process.env.VORONKA_PASSWORD || 'demo';
 export const SCREENSHOTS = process.env.VORONKA_SCREENSHOTS || path.resolve('build/screenshots');
+// The workspace's time zone (scripts/e2e.sh may give it Los Angeles' at the turn of a month):
+// the browser runs in it, and "this month" is its month, not UTC's.
+export const WORKSPACE_TZ = process.env.VORONKA_E2E_TZ || 'Europe/Moscow';
+export const workspaceMonth = (date = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: WORKSPACE_TZ, year: 'numeric', month: '2-digit' }).format(date);
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -33,7 +38,7 @@ export async function openBrowser({ width = 1366, height = 768 } = {}) {
     viewport: { width, height },
     acceptDownloads: true,
     locale: 'ru-RU',
-    timezoneId: process.env.VORONKA_E2E_TZ || 'Europe/Moscow',  // the workspace's (scripts/e2e.sh)
+    timezoneId: WORKSPACE_TZ,
   });
   const problems = [];
   const watch = (page) => {

@@ -3,7 +3,7 @@
 // report says, changes its target, and withdraws it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BASE_URL, loggedInBrowser, waitForPage } from './browser.mjs';
+import { BASE_URL, loggedInBrowser, waitForPage, workspaceMonth } from './browser.mjs';
 
 const session = loggedInBrowser({
   // Leave no goal of this test behind for the other tests.
@@ -14,7 +14,7 @@ const session = loggedInBrowser({
   },
 });
 
-const thisMonth = () => new Date().toISOString().slice(0, 7);
+const thisMonth = () => workspaceMonth();
 
 async function companyGoal() {
   return (await session.api.get('/goals')).find((goal) => goal.scope === 'workspace' && goal.metric === 'created_count');
