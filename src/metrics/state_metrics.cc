@@ -184,14 +184,14 @@ bool SnapshotDays(const ScanContext& c, const std::vector<int64_t>& limits, size
 }
 
 // Calls fn(b, slot, cell) for each snapshot day b of `days` (ascending, not empty) and user slot
-// whose owner passes, with the rollup's spans (Cell: DealDayCell's open spans or the forgotten
-// SpanDayCell) begun before that day less those ended before it: the rollup's totals less the
-// days from the snapshot's on. Snapshots are taken from the last back, so that each day from
-// the first snapshot's on is read once.
+// whose owner passes (`slot_passes`, RollupSlotsPassing), with the rollup's spans (Cell:
+// DealDayCell's open spans or the forgotten SpanDayCell) begun before that day less those ended
+// before it: the rollup's totals less the days from the snapshot's on. Snapshots are taken from the
+// last back, so that each day from the first snapshot's on is read once.
 template <typename Cell, typename Fn>
-void ForEachSnapshotSlot(const ScanContext& c, const std::vector<int64_t>& days, Fn&& fn) {
+void ForEachSnapshotSlot(const ScanContext& c, const std::vector<int64_t>& days,
+                         const std::vector<uint8_t>& slot_passes, Fn&& fn) {
   const DealRollup& rollup = c.tables->deals.rollup;
-  std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
   // Per slot, the days from the current snapshot's on; days_part: those up to the one after.
   std::vector<Cell> after, days_part;
   c.Scanned(rollup.SumDays(days.back(), kAfterEveryDay, after), sizeof(Cell));
@@ -227,14 +227,15 @@ bool InWorkFromRollup(const ScanContext& c, Collector& out, const std::vector<in
       !RollupHolds(c, out) || !SnapshotDays(c, limits, limits.size(), true, days)) {
     return false;
   }
-  ForEachSnapshotSlot<DealDayCell>(c, days, [&](size_t b, size_t slot, const DealDayCell& open) {
-    int64_t count = open.open_from - open.open_to;
-    if (count <= 0) return;
-    int64_t value =
-        metric == MetricId::kInWorkAmount ? open.open_from_amount - open.open_to_amount : count;
-    out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b), {value, 0, 0},
-            TargetOf(b, last_bucket));
-  });
+  ForEachSnapshotSlot<DealDayCell>(
+      c, days, RollupSlotsPassing(c), [&](size_t b, size_t slot, const DealDayCell& open) {
+        int64_t count = open.open_from - open.open_to;
+        if (count <= 0) return;
+        int64_t value =
+            metric == MetricId::kInWorkAmount ? open.open_from_amount - open.open_to_amount : count;
+        out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b), {value, 0, 0},
+                TargetOf(b, last_bucket));
+      });
   return true;
 }
 
@@ -259,13 +260,16 @@ bool ForgottenFromRollup(const ScanContext& c, Collector& out, const std::vector
     return false;
   }
   bool amount = metric == MetricId::kForgottenAmount;
+  std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
   if (!days.empty()) {
-    ForEachSnapshotSlot<SpanDayCell>(c, days, [&](size_t b, size_t slot, const SpanDayCell& cell) {
-      int64_t count = cell.from - cell.to;
-      if (count <= 0) return;
-      out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b),
-              {amount ? cell.from_amount - cell.to_amount : count, 0, 0}, TargetOf(b, last_bucket));
-    });
+    ForEachSnapshotSlot<SpanDayCell>(
+        c, days, slot_passes, [&](size_t b, size_t slot, const SpanDayCell& cell) {
+          int64_t count = cell.from - cell.to;
+          if (count <= 0) return;
+          out.Add(RollupSlotItem(slot), kNone, static_cast<int32_t>(b),
+                  {amount ? cell.from_amount - cell.to_amount : count, 0, 0},
+                  TargetOf(b, last_bucket));
+        });
   }
   if (!at_horizon) return true;
   // At T: open deals not touched in the span before T.
@@ -288,7 +292,6 @@ bool ForgottenFromRollup(const ScanContext& c, Collector& out, const std::vector
   });
   c.Scanned(deals.size(), 1);
   c.Scanned(open, 1 + 1 + 8 + 4 + 8);
-  std::vector<uint8_t> slot_passes = RollupSlotsPassing(c);
   size_t b = midnights;
   for (size_t slot = 0; slot < counts.size(); ++slot) {
     if (!slot_passes[slot] || counts[slot] == 0) continue;
