@@ -111,11 +111,12 @@ int Run(const std::string& history, const std::string& requests_path, int runs) 
       // Each run derives its filter bitmaps afresh, as the databases evaluate their WHERE.
       engine.Read().tables().cache.Clear();
       auto begin = Clock::now();
-      Result<json> result = RunReport(engine, request, Instant{0}, {}, &stats);
+      // The answer's text, as the server sends it; read back outside the timed part.
+      Result<std::string> result = RunReportText(engine.Read(), request, Instant{0}, {}, &stats);
       double ms = Seconds(begin) * 1000;
       if (!result.ok()) Fail(item.at("id").get<std::string>() + ": " + result.message());
       if (r == 0) {
-        answer = std::move(result.value());
+        answer = json::parse(result.value());
         bytes = stats.bytes_scanned;
       } else {
         times.push_back(ms);

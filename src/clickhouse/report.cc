@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "metrics/answer.h"
 #include "metrics/goals.h"
+#include "metrics/report.h"
 #include "metrics/scan.h"
 
 namespace voronka::clickhouse {
@@ -171,6 +172,12 @@ Result<json> RunReport(const Client& client, const std::string& ws, const json& 
 Result<json> RunReport(const Client& client, const std::string& ws, const Tables& directory,
                        const json& body, Instant now, const Visibility& visibility,
                        const AdminSettings& settings) {
+  return ParsedAnswer(RunReportText(client, ws, directory, body, now, visibility, settings));
+}
+
+Result<std::string> RunReportText(const Client& client, const std::string& ws,
+                                  const Tables& directory, const json& body, Instant now,
+                                  const Visibility& visibility, const AdminSettings& settings) {
   Result<ReportRequest> parsed = ParseRequest(body, now, directory);
   if (!parsed.ok()) return parsed.status();
   ReportRequest& request = parsed.value();
@@ -192,11 +199,8 @@ Result<json> RunReport(const Client& client, const std::string& ws, const Tables
     Result<json> goals = GoalProgress(tables, request, [&](const ReportRequest& total) {
       return Total(client, tables, ws, total, visibility, rewrites);
     });
-    if (goals.ok()) {
-      goals.value()["period"] = PeriodJson(request.period);
-      goals.value()["as_of"] = FormatInstant(request.as_of);
-    }
-    return goals;
+    if (!goals.ok()) return goals.status();
+    return PrintGoalAnswer(std::move(goals).value(), request);
   }
   Result<ScanContext> plan = PlanScan(client, ws, tables, request, visibility, rewrites);
   if (!plan.ok()) return plan.status();

@@ -56,5 +56,10 @@ Result<nlohmann::json> RunReport(const Client& client, const std::string& worksp
                                  const Tables& directory, const nlohmann::json& request,
                                  Instant now, const Visibility& visibility = {},
                                  const AdminSettings& settings = {});
+// That answer as the JSON text the server sends (RunReport parses it).
+Result<std::string> RunReportText(const Client& client, const std::string& workspace,
+                                  const Tables& directory, const nlohmann::json& request,
+                                  Instant now, const Visibility& visibility = {},
+                                  const AdminSettings& settings = {});
 
 }  // namespace voronka::clickhouse

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "metrics/format.h"
+#include "model/json_writer.h"
 #include "model/money.h"
 
 namespace voronka {
@@ -44,13 +45,13 @@ std::vector<AnswerKey> OrderedKeys(const AnswerSource& s) {
 }
 
 // The extra members a row carries for some metrics (median, weighted amount, capacity).
-void AddExtras(const AnswerSource& s, const Cell& cell, const AnswerKey& key, json& row) {
+void WriteExtras(const AnswerSource& s, const Cell& cell, const AnswerKey& key, JsonWriter& row) {
   switch (s.request->metric->kind) {
     case ValueKind::kMinutesMean:
-      row["median"] = Median(cell);
+      row.Member("median", Median(cell));
       break;
     case ValueKind::kForecast:
-      row["weighted"] = FormatMoney(cell.b);
+      row.Member("weighted", FormatMoney(cell.b));
       break;
     default:
       break;
@@ -61,11 +62,17 @@ void AddExtras(const AnswerSource& s, const Cell& cell, const AnswerKey& key, js
       if (group_by[k].dimension != Dimension::kResponsible) continue;
       const std::string& user = key.keys[k];
       int32_t capacity = user.empty() ? kNone : s.capacity(user);
-      row["capacity"] = capacity == kNone ? json(nullptr) : json(capacity);
-      row["load"] =
-          capacity <= 0 ? json(nullptr) : json(RoundTo(static_cast<double>(cell.a) / capacity, 4));
+      row.Key("capacity");
+      capacity == kNone ? row.Null() : row.Int(capacity);
+      row.Key("load");
+      capacity <= 0 ? row.Null() : row.Double(RoundTo(static_cast<double>(cell.a) / capacity, 4));
     }
   }
+}
+
+void WritePeriod(JsonWriter& out, const Period& period) {
+  out.BeginObject().Member("from", FormatDate(period.from)).Member("to", FormatDate(period.to));
+  out.EndObject();
 }
 
 }  // namespace
@@ -74,25 +81,41 @@ json PeriodJson(const Period& period) {
   return {{"from", FormatDate(period.from)}, {"to", FormatDate(period.to)}};
 }
 
-json PrintAnswer(const AnswerSource& s) {
+std::string PrintGoalAnswer(json goals, const ReportRequest& request) {
+  goals["period"] = PeriodJson(request.period);
+  goals["as_of"] = FormatInstant(request.as_of);
+  return goals.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Written as text, not built as a tree first: a by-manager report of 24 months has 12 000 rows,
+// and their tree's allocations were most of the report's time.
+std::string PrintAnswer(const AnswerSource& s) {
   const ReportRequest& request = *s.request;
   const auto& group_by = request.group_by;
   ValueKind kind = request.metric->kind;
-  json rows = json::array();
   std::map<std::string, std::map<std::string, std::string>> labels;
   static const Cell kEmpty;
+  std::string text;
+  JsonWriter out(text);
+  std::string group;  // the row's group object, written once per key and copied per bucket
+  out.BeginObject().Member("metric", request.metric->name).Key("period");
+  WritePeriod(out, request.period);
+  out.Member("as_of", FormatInstant(request.as_of)).Key("rows").BeginArray();
   for (const AnswerKey& key : OrderedKeys(s)) {
-    json group = json::object();
+    group.clear();
+    JsonWriter group_out(group);
+    group_out.BeginObject();
     if (key.stage_row != kNone) {
       const auto& [stage, name] = s.stage_rows[Row(key.stage_row)];
-      group["stage"] = stage;
+      group_out.Member("stage", stage);
       labels["stage"][stage] = name;
     }
     for (size_t k = 0; k < group_by.size(); ++k) {
-      const std::string& text = key.keys[k];
-      labels[group_by[k].name][text] = text.empty() ? std::string() : s.label(k, text);
-      group[group_by[k].name] = text;
+      const std::string& value = key.keys[k];
+      labels[group_by[k].name][value] = value.empty() ? std::string() : s.label(k, value);
+      group_out.Member(group_by[k].name, value);
     }
+    group_out.EndObject();
     auto main_row = s.main->rows.find(key);
     const std::vector<Cell>* cells = main_row == s.main->rows.end() ? nullptr : &main_row->second;
     const std::vector<Cell>* compared_cells = nullptr;
@@ -102,31 +125,39 @@ json PrintAnswer(const AnswerSource& s) {
     }
     for (int32_t b = 0; b < s.buckets->count(); ++b) {
       const Cell& cell = cells ? (*cells)[Row(b)] : kEmpty;
-      json row = {{"group", group}};
-      if (request.granularity != Granularity::kNone) row["bucket"] = s.buckets->Label(b);
-      row["value"] = FormatValue(cell, kind);
-      AddExtras(s, cell, key, row);
+      out.BeginObject().Key("group").Raw(group);
+      if (request.granularity != Granularity::kNone) out.Member("bucket", s.buckets->Label(b));
+      out.Member("value", FormatValue(cell, kind));
+      WriteExtras(s, cell, key, out);
       if (s.compared != nullptr) {
         bool in_compared = b < s.compared_buckets->count();
         const Cell& other = compared_cells && in_compared ? (*compared_cells)[Row(b)] : kEmpty;
-        row["compare"] = in_compared ? FormatValue(other, kind) : json(nullptr);
+        out.Key("compare");
+        in_compared ? out.Value(FormatValue(other, kind)) : out.Null();
       }
-      rows.push_back(std::move(row));
+      out.EndObject();
     }
   }
+  out.EndArray();
 
   const Cell& total = s.main->total;
-  json answer = {{"metric", request.metric->name},        {"period", PeriodJson(request.period)},
-                 {"as_of", FormatInstant(request.as_of)}, {"rows", std::move(rows)},
-                 {"total", FormatValue(total, kind)},     {"labels", labels}};
-  if (kind == ValueKind::kForecast) answer["total_weighted"] = FormatMoney(total.b);
-  if (kind == ValueKind::kMinutesMean) answer["total_median"] = Median(total);
-  if (!s.pipeline.empty()) answer["pipeline"] = s.pipeline;
-  if (s.compared != nullptr) {
-    answer["compare_period"] = PeriodJson(*s.compared_period);
-    answer["total_compare"] = FormatValue(s.compared->total, kind);
+  out.Member("total", FormatValue(total, kind)).Key("labels").BeginObject();
+  for (const auto& [name, values] : labels) {
+    out.Key(name).BeginObject();
+    for (const auto& [value, label] : values) out.Member(value, label);
+    out.EndObject();
   }
-  return answer;
+  out.EndObject();
+  if (kind == ValueKind::kForecast) out.Member("total_weighted", FormatMoney(total.b));
+  if (kind == ValueKind::kMinutesMean) out.Member("total_median", Median(total));
+  if (!s.pipeline.empty()) out.Member("pipeline", s.pipeline);
+  if (s.compared != nullptr) {
+    out.Key("compare_period");
+    WritePeriod(out, *s.compared_period);
+    out.Member("total_compare", FormatValue(s.compared->total, kind));
+  }
+  out.EndObject();
+  return text;
 }
 
 }  // namespace voronka

@@ -51,8 +51,11 @@ struct AnswerSource {
 // {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}.
 nlohmann::json PeriodJson(const Period& period);
 
-// {"metric", "period", "as_of", "rows", "total", "labels"} and the compare, pipeline and
-// extra members some metrics carry.
-nlohmann::json PrintAnswer(const AnswerSource& source);
+// The answer's JSON text: {"metric", "period", "as_of", "rows", "total", "labels"} and the
+// compare, pipeline and extra members some metrics carry.
+std::string PrintAnswer(const AnswerSource& source);
+// The text of goal_progress's answer: its goals (GoalProgress) with the request's period and
+// as_of.
+std::string PrintGoalAnswer(nlohmann::json goals, const ReportRequest& request);
 
 }  // namespace voronka

@@ -40,6 +40,16 @@ Result<json> RunReport(const Engine& engine, const json& body, Instant now,
 
 Result<json> RunReport(const Engine::ReadView& view, const json& body, Instant now,
                        const Visibility& visibility, ScanStats* stats) {
+  return ParsedAnswer(RunReportText(view, body, now, visibility, stats));
+}
+
+Result<json> ParsedAnswer(Result<std::string> text) {
+  if (!text.ok()) return text.status();
+  return json::parse(text.value());
+}
+
+Result<std::string> RunReportText(const Engine::ReadView& view, const json& body, Instant now,
+                                  const Visibility& visibility, ScanStats* stats) {
   const Tables& tables = view.tables();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
   if (!parsed.ok()) return parsed.status();
@@ -49,11 +59,8 @@ Result<json> RunReport(const Engine::ReadView& view, const json& body, Instant n
   }
   if (request.metric->family == MetricFamily::kGoal) {
     Result<json> goals = GoalProgress(tables, request, visibility);
-    if (goals.ok()) {
-      goals.value()["period"] = PeriodJson(request.period);
-      goals.value()["as_of"] = FormatInstant(request.as_of);
-    }
-    return goals;
+    if (!goals.ok()) return goals.status();
+    return PrintGoalAnswer(std::move(goals).value(), request);
   }
   Result<ScanContext> made = ScanContext::Make(tables, request, visibility);
   if (!made.ok()) return made.status();

@@ -25,6 +25,11 @@ Result<nlohmann::json> RunReport(const Engine& engine, const nlohmann::json& req
 Result<nlohmann::json> RunReport(const Engine::ReadView& view, const nlohmann::json& request,
                                  Instant now, const Visibility& visibility = {},
                                  ScanStats* stats = nullptr);
+// The answer as the JSON text the server sends (RunReport parses it): written as text, without
+// building a tree first.
+Result<std::string> RunReportText(const Engine::ReadView& view, const nlohmann::json& request,
+                                  Instant now, const Visibility& visibility = {},
+                                  ScanStats* stats = nullptr);
 
 // SPEC §3 drill-down: the same request plus "group" and "bucket" of a row (neither: the
 // total), "offset", "limit", "sort" -> {"total": N, "items": [...]}: deals with id, title,
@@ -33,5 +38,12 @@ Result<nlohmann::json> RunReport(const Engine::ReadView& view, const nlohmann::j
 Result<nlohmann::json> RunDrilldown(const Engine& engine, const nlohmann::json& request,
                                     Instant now, const Visibility& visibility = {},
                                     ScanStats* stats = nullptr);
+// The drill-down's JSON text (RunDrilldown parses it).
+Result<std::string> RunDrilldownText(const Engine& engine, const nlohmann::json& request,
+                                     Instant now, const Visibility& visibility = {},
+                                     ScanStats* stats = nullptr);
+
+// A JSON text this module wrote, parsed (for callers that read the answer's members).
+Result<nlohmann::json> ParsedAnswer(Result<std::string> text);
 
 }  // namespace voronka

@@ -90,10 +90,10 @@ void Api::Report(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Result<json> answer =
+  Result<std::string> answer =
       runtime_.Report(context.workspace_id, *engine, *body, Instant{context.now}, visibility);
   if (!answer.ok()) return SendFailure(context.response, answer.status());
-  SendJson(context.response, 200, answer.value());
+  SendJsonText(context.response, 200, std::move(answer).value());
 }
 
 void Api::Drilldown(RouteContext& context) {
@@ -102,10 +102,10 @@ void Api::Drilldown(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Result<json> answer =
+  Result<std::string> answer =
       runtime_.Drilldown(context.workspace_id, *engine, *body, Instant{context.now}, visibility);
   if (!answer.ok()) return SendFailure(context.response, answer.status());
-  SendJson(context.response, 200, answer.value());
+  SendJsonText(context.response, 200, std::move(answer).value());
 }
 
 // GET /search?q=TEXT[&offset=N][&limit=N][&sort=FIELD]: the deals and leads whose title contains
@@ -143,10 +143,10 @@ void Api::Search(RouteContext& context) {
   std::shared_ptr<const Engine> engine = EngineOf(context);
   if (engine == nullptr) return;
   Visibility visibility = VisibilityOf(*engine, *context.caller);
-  Result<json> answer =
+  Result<std::string> answer =
       runtime_.Drilldown(context.workspace_id, *engine, request, Instant{context.now}, visibility);
   if (!answer.ok()) return SendFailure(context.response, answer.status());
-  SendJson(context.response, 200, answer.value());
+  SendJsonText(context.response, 200, std::move(answer).value());
 }
 
 void Api::Export(RouteContext& context) {
@@ -196,8 +196,8 @@ void Api::Export(RouteContext& context) {
       json request = (*body)["report"];
       request["metric"] = metric;
       if (!AdmitReportRequest(context, request)) return;  // each column, not only the first
-      Result<json> answer =
-          runtime_.Report(context.workspace_id, *engine, request, Instant{context.now}, visibility);
+      Result<json> answer = ParsedAnswer(runtime_.Report(context.workspace_id, *engine, request,
+                                                         Instant{context.now}, visibility));
       if (!answer.ok()) {
         return SendFailure(context.response, answer.status(), "metrics: " + metric + ": ");
       }
@@ -214,8 +214,8 @@ void Api::Export(RouteContext& context) {
         TableOfReport(answer.value(), json{{"metric", "activity_count"}, {"group_by", {"source"}}});
   } else if (is_report) {
     const json& request = (*body)["report"];
-    Result<json> answer =
-        runtime_.Report(context.workspace_id, *engine, request, Instant{context.now}, visibility);
+    Result<json> answer = ParsedAnswer(
+        runtime_.Report(context.workspace_id, *engine, request, Instant{context.now}, visibility));
     if (!answer.ok()) return SendFailure(context.response, answer.status());
     table = TableOfReport(answer.value(), request);
   } else if (is_feed) {
@@ -242,8 +242,8 @@ void Api::Export(RouteContext& context) {
   } else {
     json request = (*body)["drilldown"];
     if (!request.contains("limit")) request["limit"] = kExportRowLimit;
-    Result<json> answer = runtime_.Drilldown(context.workspace_id, *engine, request,
-                                             Instant{context.now}, visibility);
+    Result<json> answer = ParsedAnswer(runtime_.Drilldown(context.workspace_id, *engine, request,
+                                                          Instant{context.now}, visibility));
     if (!answer.ok()) return SendFailure(context.response, answer.status());
     table = TableOfDrilldown(answer.value(),
                              UserNamesOf(*engine, answer.value().value("items", json::array())));

@@ -198,8 +198,9 @@ bool Api::ParseSavedReport(RouteContext& context, const Engine& engine, const js
   // refused now, not when someone opens the dashboard.
   json request = body["report"];
   if (!AdmitReportRequest(context, request)) return false;
-  Result<json> answer = runtime_.Report(context.workspace_id, engine, request, Instant{context.now},
-                                        VisibilityOf(engine, *context.caller));
+  Result<std::string> answer =
+      runtime_.Report(context.workspace_id, engine, request, Instant{context.now},
+                      VisibilityOf(engine, *context.caller));
   if (!answer.ok()) {
     SendFailure(context.response, answer.status(), "report: ");
     return false;
@@ -320,8 +321,8 @@ void Api::RunSavedReport(RouteContext& context) {
   }
   if (!AdmitReportRequest(context, request)) return;
   Result<json> answer =
-      runtime_.Report(context.workspace_id, *engine, request, Instant{context.now},
-                      VisibilityOf(*engine, *context.caller));
+      ParsedAnswer(runtime_.Report(context.workspace_id, *engine, request, Instant{context.now},
+                                   VisibilityOf(*engine, *context.caller)));
   if (!answer.ok()) return SendFailure(context.response, answer.status());
   json out = std::move(answer).value();
   out["saved_report"] = json{{"id", report->id},

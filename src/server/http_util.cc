@@ -12,6 +12,13 @@ void SendJson(httplib::Response& response, int status, const json& body) {
                        "application/json; charset=utf-8");
 }
 
+void SendJsonText(httplib::Response& response, int status, std::string body) {
+  response.status = status;
+  // set_content copies its text; the answer is moved in after it set the type.
+  response.set_content("", 0, "application/json; charset=utf-8");
+  response.body = std::move(body);
+}
+
 void SendError(httplib::Response& response, int status, std::string_view message) {
   SendJson(response, status, json{{"error", message}});
 }

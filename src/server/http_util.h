@@ -16,6 +16,8 @@ namespace voronka {
 
 // Answers `body` as JSON with `status`.
 void SendJson(httplib::Response& response, int status, const nlohmann::json& body);
+// Answers `status` with a body already written as JSON text.
+void SendJsonText(httplib::Response& response, int status, std::string body);
 // Answers {"error": message}.
 void SendError(httplib::Response& response, int status, std::string_view message);
 // A failed request: 503 with Retry-After when a server it needs is unreachable

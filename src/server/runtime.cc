@@ -238,26 +238,29 @@ void Runtime::FollowFacts(int64_t workspace_id, Workspace& workspace, bool now_t
   if (workspace.data_version.load() != version) workspace.facts_batch.store(latest.value());
 }
 
-Result<nlohmann::json> Runtime::Report(int64_t workspace_id, const Engine& engine,
-                                       const nlohmann::json& request, Instant now,
-                                       const Visibility& visibility) const {
-  if (!facts_) return RunReport(engine, request, now, visibility);
+Result<std::string> Runtime::Report(int64_t workspace_id, const Engine& engine,
+                                    const nlohmann::json& request, Instant now,
+                                    const Visibility& visibility) const {
+  if (!facts_) return RunReportText(engine.Read(), request, now, visibility);
   // The directory engine already holds what the compiler resolves the request against; the
   // admin's price and source fields rewrite the deals the SQL reads.
   Engine::ReadView view = engine.Read();
-  return clickhouse::RunReport(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
-                               visibility, SettingsOrDefaults(workspace_id));
+  return clickhouse::RunReportText(*facts_, WorkspaceName(workspace_id), view.tables(), request,
+                                   now, visibility, SettingsOrDefaults(workspace_id));
 }
 
-Result<nlohmann::json> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,
-                                          const nlohmann::json& request, Instant now,
-                                          const Visibility& visibility) const {
-  if (!facts_) return RunDrilldown(engine, request, now, visibility);
+Result<std::string> Runtime::Drilldown(int64_t workspace_id, const Engine& engine,
+                                       const nlohmann::json& request, Instant now,
+                                       const Visibility& visibility) const {
+  if (!facts_) return RunDrilldownText(engine, request, now, visibility);
   // The directory as the server holds it: the admin's settings (the deep link among them)
   // apply.
   Engine::ReadView view = engine.Read();
-  return clickhouse::RunDrilldown(*facts_, WorkspaceName(workspace_id), view.tables(), request,
-                                  now, visibility, SettingsOrDefaults(workspace_id));
+  Result<nlohmann::json> answer =
+      clickhouse::RunDrilldown(*facts_, WorkspaceName(workspace_id), view.tables(), request, now,
+                               visibility, SettingsOrDefaults(workspace_id));
+  if (!answer.ok()) return answer.status();
+  return answer.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<nlohmann::json> Runtime::Feed(int64_t workspace_id, const Engine& engine,

@@ -57,13 +57,14 @@ class Runtime {
 
   // A report (SPEC §3) or drill-down of a workspace, answered from where its facts are: the
   // engine (the one engine(workspace_id) gave) or, in scale-out mode, ClickHouse. An error
-  // with unavailable() set means the fact store cannot be reached (503).
-  Result<nlohmann::json> Report(int64_t workspace_id, const Engine& engine,
+  // with unavailable() set means the fact store cannot be reached (503). The answer is its JSON
+  // text, as sent (ParsedAnswer reads it).
+  Result<std::string> Report(int64_t workspace_id, const Engine& engine,
+                             const nlohmann::json& request, Instant now,
+                             const Visibility& visibility) const;
+  Result<std::string> Drilldown(int64_t workspace_id, const Engine& engine,
                                 const nlohmann::json& request, Instant now,
                                 const Visibility& visibility) const;
-  Result<nlohmann::json> Drilldown(int64_t workspace_id, const Engine& engine,
-                                   const nlohmann::json& request, Instant now,
-                                   const Visibility& visibility) const;
   // The desktop's event feed, new clients and activities by source (server/feed.h), answered
   // the same way: from the engine, or in scale-out mode from ClickHouse (clickhouse/desk.h).
   Result<nlohmann::json> Feed(int64_t workspace_id, const Engine& engine,

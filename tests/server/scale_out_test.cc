@@ -12,6 +12,7 @@
 #include "access/ingest_token.h"
 #include "access/password.h"
 #include "clickhouse/schema.h"
+#include "metrics/report.h"
 #include "server/http_util.h"
 #include "server/server.h"
 #include "server/server_instance.h"
@@ -116,8 +117,8 @@ class ScaleOutTest : public ::testing::Test {
 
   json Embedded(const json& request) {
     std::shared_ptr<const Engine> engine = embedded_->engine(embedded_->default_workspace());
-    Result<json> answer = embedded_->Report(embedded_->default_workspace(), *engine, request,
-                                            Instant{NowMicros()}, Visibility{});
+    Result<json> answer = ParsedAnswer(embedded_->Report(
+        embedded_->default_workspace(), *engine, request, Instant{NowMicros()}, Visibility{}));
     EXPECT_TRUE(answer.ok()) << answer.message();
     return answer.ok() ? answer.value() : json();
   }
@@ -220,8 +221,8 @@ TEST_F(ScaleOutTest, DrillDownListsTheDealsBehindARowAndAManagerSeesOnlyHisOwn) 
   EXPECT_EQ(d1["responsible"], "u1");
   // The same answer as the embedded engine gives for the same history.
   std::shared_ptr<const Engine> engine = embedded_->engine(embedded_->default_workspace());
-  Result<json> embedded = embedded_->Drilldown(embedded_->default_workspace(), *engine, anna_row,
-                                               Instant{NowMicros()}, Visibility{});
+  Result<json> embedded = ParsedAnswer(embedded_->Drilldown(
+      embedded_->default_workspace(), *engine, anna_row, Instant{NowMicros()}, Visibility{}));
   ASSERT_TRUE(embedded.ok()) << embedded.message();
   EXPECT_EQ(answer, embedded.value());
 
@@ -294,8 +295,8 @@ TEST_F(ScaleOutTest, DrillDownOfActivitiesShowsAManagerOnlyHisOwnAndThoseOnHisDe
   EXPECT_EQ(Ids(answer), (std::vector<std::string>{"call-anna", "meet-anna", "note-anna"}));
   EXPECT_EQ(answer["items"][0]["title"], "Order 1");
   std::shared_ptr<const Engine> engine = embedded_->engine(embedded_->default_workspace());
-  Result<json> embedded = embedded_->Drilldown(embedded_->default_workspace(), *engine, anna_row,
-                                               Instant{NowMicros()}, Visibility{});
+  Result<json> embedded = ParsedAnswer(embedded_->Drilldown(
+      embedded_->default_workspace(), *engine, anna_row, Instant{NowMicros()}, Visibility{}));
   ASSERT_TRUE(embedded.ok()) << embedded.message();
   EXPECT_EQ(answer, embedded.value());
 
