@@ -6,8 +6,40 @@
 namespace voronka {
 
 ColumnLineage::~ColumnLineage() {
-  for (const Retired& node : retired_) node.destroy(node.node);
-  for (const Retired& node : kept_) node.destroy(node.node);
+  for (const Retired& node : retired_) node.destroy(node.node, *this);
+  for (const Retired& node : kept_) node.destroy(node.node, *this);
+  for (void* chunk : chunks_) ::operator delete(chunk);
+}
+
+void* ColumnLineage::TakeSlot(size_t bytes, bool grows) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!grows && !free_slots_.empty()) {
+    void* slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
+  }
+  return Cut(grows ? growth_ : copies_, bytes);
+}
+
+void* ColumnLineage::Cut(Run& run, size_t bytes) {
+  if (run.left == 0) {
+    constexpr size_t kMaxChunkBytes = size_t{1} << 20;
+    size_t most = std::max<size_t>(1, kMaxChunkBytes / bytes);
+    size_t slots = std::clamp<size_t>(run.last * 2, 1, most);
+    size_t chunk_bytes = slots * bytes;
+    run.next = static_cast<char*>(::operator new(chunk_bytes));
+    chunks_.push_back(run.next);
+    run.left = run.last = slots;
+  }
+  void* slot = run.next;
+  run.next += bytes;
+  --run.left;
+  return slot;
+}
+
+void ColumnLineage::GiveSlot(void* slot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_slots_.push_back(slot);
 }
 
 uint64_t ColumnLineage::NewWriter() {
@@ -80,7 +112,7 @@ void ColumnLineage::Sweep(std::unique_lock<std::mutex>& lock, uint64_t after) {
   }
   retired_.resize(kept);
   lock.unlock();
-  for (const Retired& node : unreached) node.destroy(node.node);
+  for (const Retired& node : unreached) node.destroy(node.node, *this);
 }
 
 }  // namespace voronka

@@ -29,8 +29,9 @@ TEST(Column, SegmentsOfTheFillValueShareOneSegmentUntilWritten) {
   EXPECT_EQ(std::as_const(column)[34], -1);
   EXPECT_EQ(std::as_const(column)[3], -1);   // segment 0 still reads the fill
   EXPECT_EQ(std::as_const(column)[51], -1);  // and segment 3
-  // One segment more: 16 int32 rows, its 8-byte generation and a 16-byte allocation header.
-  EXPECT_EQ(column.allocated_bytes(), shared + 16 * sizeof(int32_t) + 8 + 16);
+  // One segment more: 16 int32 rows and its 8-byte generation (cut from the lineage's chunks,
+  // no allocation header).
+  EXPECT_EQ(column.allocated_bytes(), shared + 16 * sizeof(int32_t) + 8);
 }
 
 TEST(Column, ForEachInVisitsARangeAcrossSegments) {
@@ -170,6 +171,69 @@ TEST(Column, RowsThatOwnMemoryAreCopiedWithTheirSegment) {
   EXPECT_EQ(std::as_const(copy)[5], "name 5");
   copy = names;  // a reader that reads another generation
   EXPECT_EQ(std::as_const(copy)[20], "last");
+}
+
+// A column's segments lie one after another in memory as it grows (chunks of 1, 2, 4, ...
+// segments), so a pass over it streams; a segment copied for a write after a copy of the
+// column goes elsewhere and leaves its neighbours where they are.
+TEST(Column, SegmentsAddedInRowOrderLieOneAfterAnother) {
+  SmallColumn column;
+  for (int32_t row = 0; row < 64 * 16; ++row) column.push_back(row);
+  auto address = [&](size_t segment) {
+    return reinterpret_cast<uintptr_t>(&std::as_const(column)[segment * 16]);
+  };
+  constexpr uintptr_t kStride = 16 * sizeof(int32_t) + 8;  // rows and generation
+  int adjacent = 0;
+  for (size_t segment = 0; segment + 1 < 64; ++segment) {
+    if (address(segment + 1) - address(segment) == kStride) ++adjacent;
+  }
+  // 63 neighbouring pairs less the 6 that straddle chunks (of 1, 2, 4, 8, 16, 32 and 64).
+  EXPECT_EQ(adjacent, 57);
+
+  SmallColumn snapshot = column;
+  uintptr_t before = address(20), after = address(22);
+  column[21 * 16 + 3] = -1;  // segment 21 is copied: the snapshot still reads the old one
+  EXPECT_EQ(address(20), before);
+  EXPECT_EQ(address(22), after);
+  EXPECT_EQ(std::as_const(column)[21 * 16 + 3], -1);
+  EXPECT_EQ(std::as_const(snapshot)[21 * 16 + 3], 21 * 16 + 3);
+}
+
+// The writer is gone before a copy: the chunks live on with the lineage the copy still holds,
+// and (under ASan) each is freed exactly once, with the lineage.
+TEST(Column, ChunksOutliveTheWriterWhileACopyReadsThem) {
+  auto column = std::make_unique<SmallColumn>();
+  for (int32_t row = 0; row < 200; ++row) column->push_back(row);
+  SmallColumn copy = *column;
+  (*column)[5] = -5;  // a segment of the first chunk replaced, the old one kept for the copy
+  column->push_back(200);
+  column.reset();
+  for (size_t row = 0; row < 200; ++row)
+    ASSERT_EQ(std::as_const(copy)[row], static_cast<int32_t>(row)) << row;
+  SmallColumn written = copy;  // a copy that is written becomes a writer with chunks of its own
+  written[7] = 70;
+  written.push_back(1);
+  copy = SmallColumn();
+  EXPECT_EQ(std::as_const(written)[7], 70);
+  EXPECT_EQ(std::as_const(written)[199], 199);
+  EXPECT_EQ(written.size(), 201u);
+}
+
+// A segment freed once no copy reads it gives its memory to the next segment copied for a
+// write, so a writer under a stream of batches does not grow its chunks.
+TEST(Column, AFreedSegmentsMemoryIsReusedByTheNextCopy) {
+  SmallColumn column;
+  for (int32_t row = 0; row < 64; ++row) column.push_back(row);
+  uintptr_t first = reinterpret_cast<uintptr_t>(&std::as_const(column)[0]);
+  auto snapshot = std::make_unique<SmallColumn>(column);
+  column[0] = -1;             // segment 0 copied; the old one is kept for the snapshot
+  snapshot.reset();           // and freed with it
+  SmallColumn next = column;  // the next version is published
+  column[16] = -16;           // segment 1 copied into the freed memory
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(&std::as_const(column)[16]), first);
+  EXPECT_EQ(std::as_const(next)[16], 16);
+  EXPECT_EQ(std::as_const(column)[16], -16);
+  EXPECT_EQ(std::as_const(column)[0], -1);
 }
 
 // Copies are dropped on other threads than the writer's while it writes and copies again, as
