@@ -1,6 +1,9 @@
 // RunDrilldown: the same scan as the report, with a listing collector that keeps the items
 // behind one row (or the total), so the list and the number can never disagree.
 #include <algorithm>
+#include <array>
+#include <unordered_set>
+#include <utility>
 
 #include "metrics/drilldown_items.h"
 #include "metrics/format.h"
@@ -203,6 +206,128 @@ json SortKeyOf(const ScanContext& c, const Item& item, const std::string& field,
   return std::move(picker.key);
 }
 
+// The page of a drill-down, chosen while the scan lists its items: each item is counted once
+// (by kind, row and, for a stage change, its time) and only the first `keep` in the page's
+// order are kept, in a heap. A drill-down of two years' won deals lists ~500 000 of them to
+// show 1 000: storing, deduplicating and sorting them all was most of its time.
+class PageSelector {
+ public:
+  PageSelector(const ScanContext& c, const std::string& sort, size_t keep,
+               LastTouchReader& last_touch)
+      : c_(c),
+        tables_(*c.tables),
+        descending_(!sort.empty() && sort[0] == '-'),
+        field_(sort.empty() ? "id" : sort.substr(descending_ ? 1 : 0)),
+        by_amount_(field_ == "amount"),
+        keep_(keep),
+        last_touch_(last_touch) {}
+
+  void Offer(const Item& item) {
+    if (!FirstTime(item)) return;
+    ++count_;
+    if (keep_ == 0) return;
+    Entry entry{item, kNoTime, nullptr};
+    bool deal_like = item.kind == ItemKind::kDeal || item.kind == ItemKind::kStageChange;
+    if (by_amount_) {
+      if (deal_like) entry.amount = tables_.deals.amount.value[Row(item.row)];
+    } else if (field_ != "id") {
+      entry.key = SortKeyOf(c_, item, field_, last_touch_);
+    }
+    auto before = [this](const Entry& a, const Entry& b) { return Before(a, b); };
+    if (heap_.size() < keep_) {
+      heap_.push_back(std::move(entry));
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    } else if (Before(entry, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), before);
+      heap_.back() = std::move(entry);
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    }
+  }
+
+  // Every item listed, each once.
+  int64_t count() const { return count_; }
+  // The kept items in the page's order (the selector is left empty).
+  std::vector<Item> TakeSorted() {
+    std::sort_heap(heap_.begin(), heap_.end(),
+                   [this](const Entry& a, const Entry& b) { return Before(a, b); });
+    std::vector<Item> items;
+    items.reserve(heap_.size());
+    for (const Entry& entry : heap_) items.push_back(entry.item);
+    heap_.clear();
+    return items;
+  }
+
+ private:
+  struct Entry {
+    Item item;
+    int64_t amount;  // by the amount: the deal's; kNoTime for "no amount" (null)
+    json key;        // by another member than the id or the amount: its sort key
+  };
+
+  // Whether `item` is listed for the first time (an item may contribute several times).
+  bool FirstTime(const Item& item) {
+    if (item.kind == ItemKind::kStageChange) {
+      return changes_.insert({item.row, item.at}).second;
+    }
+    std::vector<uint64_t>& seen = seen_[static_cast<size_t>(item.kind)];
+    size_t row = Row(item.row);
+    if (seen.size() <= row / 64) seen.resize(std::max(row, RowsOf(item.kind)) / 64 + 1, 0);
+    uint64_t bit = uint64_t{1} << (row % 64);
+    if (seen[row / 64] & bit) return false;
+    seen[row / 64] |= bit;
+    return true;
+  }
+
+  // The page's order: by the sort member (nulls last ascending, first descending, as
+  // ItemValueLess orders them), then the id, then the time of a stage change. Items counted
+  // once differ in id or time, so the order is total and never depends on the order records
+  // arrived in.
+  bool Before(const Entry& a, const Entry& b) const {
+    if (by_amount_) {
+      if (a.amount != b.amount) {
+        return descending_ ? AmountLess(b.amount, a.amount) : AmountLess(a.amount, b.amount);
+      }
+    } else if (field_ != "id" && a.key != b.key) {
+      return descending_ ? ItemValueLess(b.key, a.key) : ItemValueLess(a.key, b.key);
+    }
+    std::string_view id_a = ItemId(tables_, a.item), id_b = ItemId(tables_, b.item);
+    if (id_a != id_b) return field_ == "id" && descending_ ? id_b < id_a : id_a < id_b;
+    return ItemValueLess(ChangedAt(a.item), ChangedAt(b.item));
+  }
+  size_t RowsOf(ItemKind kind) const {
+    switch (kind) {
+      case ItemKind::kActivity:
+        return static_cast<size_t>(tables_.activities.ids.size());
+      case ItemKind::kTask:
+        return static_cast<size_t>(tables_.tasks.ids.size());
+      default:
+        return static_cast<size_t>(tables_.deals.size());
+    }
+  }
+  static bool AmountLess(int64_t a, int64_t b) {
+    if (a == kNoTime || b == kNoTime) return a != kNoTime && b == kNoTime;
+    return a < b;
+  }
+
+  struct ChangeHash {
+    size_t operator()(const std::pair<int32_t, int64_t>& change) const {
+      return std::hash<int64_t>()(change.second) * 31 + static_cast<size_t>(change.first);
+    }
+  };
+
+  const ScanContext& c_;
+  const Tables& tables_;
+  bool descending_;
+  std::string field_;
+  bool by_amount_;
+  size_t keep_;
+  LastTouchReader& last_touch_;
+  int64_t count_ = 0;
+  std::vector<Entry> heap_;                    // a max-heap by Before: its front is the last kept
+  std::array<std::vector<uint64_t>, 4> seen_;  // per item kind, a bit per row
+  std::unordered_set<std::pair<int32_t, int64_t>, ChangeHash> changes_;
+};
+
 }  // namespace
 
 Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
@@ -263,76 +388,25 @@ Result<std::string> RunDrilldownText(const Engine& engine, const json& body, Ins
       return Status::Error("bucket '" + *request.drill_bucket + "' is not in the period");
   }
   bool total = request.drill_group.empty() && bucket < 0;
-  Collector collector(c, targets, bucket, total);
-  RunScan(c, collector);
-
   LastTouchReader last_touch(tables, c.horizon);
-  std::vector<Item> items = collector.TakeItems();
-  std::string field = request.sort.empty() ? "id" : request.sort;
-  bool descending = field[0] == '-';
-  if (descending) field.erase(0, 1);
-  // Sort keys are built natively for the usual fields (the id, the amount) and from the
-  // item's JSON for any other; JSON of whole items is built for the page only.
-  bool by_amount = field == "amount";
-  std::vector<json> keys;
-  std::vector<int64_t> amounts;  // by_amount: the deal's amount; kNoTime for "no amount" (null)
-  if (by_amount) {
-    amounts.reserve(items.size());
-    for (const Item& item : items) {
-      bool deal_like = item.kind == ItemKind::kDeal || item.kind == ItemKind::kStageChange;
-      amounts.push_back(deal_like ? tables.deals.amount.value[Row(item.row)] : kNoTime);
-    }
-  } else if (field != "id") {
-    keys.reserve(items.size());
-    for (const Item& item : items) keys.push_back(SortKeyOf(c, item, field, last_touch));
-  }
-  // Null keys go last in ascending order and first in descending order, as ItemValueLess orders
-  // them.
-  auto amount_less = [](int64_t a, int64_t b) {
-    if (a == kNoTime || b == kNoTime) return a != kNoTime && b == kNoTime;
-    return a < b;
-  };
-  std::vector<uint32_t> order(items.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  // Ties fall back to id, then the time of a stage change, then the listing order, so the
-  // order never depends on the order records arrived in and is total: only the page's first
-  // offset + limit positions need sorting (a partial sort, not a sort of every item).
-  auto before = [&](uint32_t a, uint32_t b) {
-    if (by_amount) {
-      if (amounts[a] != amounts[b]) {
-        return descending ? amount_less(amounts[b], amounts[a])
-                          : amount_less(amounts[a], amounts[b]);
-      }
-    } else if (field != "id" && keys[a] != keys[b]) {
-      return descending ? ItemValueLess(keys[b], keys[a]) : ItemValueLess(keys[a], keys[b]);
-    }
-    std::string_view id_a = ItemId(tables, items[a]), id_b = ItemId(tables, items[b]);
-    if (id_a != id_b) {
-      return field == "id" && descending ? id_b < id_a : id_a < id_b;
-    }
-    json changed_a = ChangedAt(items[a]), changed_b = ChangedAt(items[b]);
-    if (changed_a != changed_b) return ItemValueLess(changed_a, changed_b);
-    return a < b;
-  };
-  size_t sorted = static_cast<size_t>(
-      std::clamp<int64_t>(request.offset + request.limit, 0, static_cast<int64_t>(items.size())));
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted), order.end(),
-                    before);
+  size_t keep = static_cast<size_t>(std::max<int64_t>(0, request.offset + request.limit));
+  PageSelector page(c, request.sort, keep, last_touch);
+  Collector collector(c, targets, bucket, total, [&](const Item& item) { page.Offer(item); });
+  RunScan(c, collector);
   if (stats != nullptr) stats->bytes_scanned = c.scanned_bytes;
-  size_t first =
-      static_cast<size_t>(std::min<int64_t>(request.offset, static_cast<int64_t>(items.size())));
-  size_t last = static_cast<size_t>(
-      std::min<int64_t>(request.offset + request.limit, static_cast<int64_t>(items.size())));
+
+  std::vector<Item> kept = page.TakeSorted();
+  size_t first = static_cast<size_t>(std::min<int64_t>(request.offset, page.count()));
   // The page is written as text: a tree of 1 000 items was a quarter of a long drill-down.
   std::string text;
   JsonWriter out(text);
   out.BeginObject()
       .Member("metric", c.metric->name)
-      .Member("total", static_cast<int64_t>(items.size()))
+      .Member("total", page.count())
       .Member("offset", request.offset)
       .Key("items")
       .BeginArray();
-  for (size_t i = first; i < last; ++i) WriteItem(c, items[order[i]], last_touch, out);
+  for (size_t i = first; i < kept.size(); ++i) WriteItem(c, kept[i], last_touch, out);
   out.EndArray().EndObject();
   return text;
 }

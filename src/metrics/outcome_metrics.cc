@@ -1,4 +1,5 @@
 // Outcome metrics: by each deal's state at T and its close time (SPEC §4).
+#include <array>
 #include <unordered_map>
 
 #include "metrics/scans.h"
@@ -310,6 +311,23 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
   }
   c.Scanned(deals.size(), 1);
   int64_t read = 0;
+  // The deals to read are gathered a batch at a time and read with their state and amount
+  // asked for kAhead deals early: one in three deals is won, and read as they come each one
+  // waited for its state's cache line (half of a two-year drill-down's time).
+  constexpr size_t kBatch = 256, kAhead = 8;
+  std::array<int32_t, kBatch> batch;
+  size_t batched = 0;
+  auto flush = [&] {
+    for (size_t i = 0; i < batched; ++i) {
+      if (i + kAhead < batched) {
+        size_t ahead = Row(batch[i + kAhead]);
+        c.state.Prefetch(ahead);
+        __builtin_prefetch(&deals.amount.value[ahead]);
+      }
+      scan.Deal(batch[i], parts);
+    }
+    batched = 0;
+  };
   c.state.ForEachOutcome([&](size_t row, Outcome outcome) {
     if (parts == kByClose && !(need_won && outcome == Outcome::kWon) &&
         !(need_lost && outcome == Outcome::kLost)) {
@@ -317,8 +335,11 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
     }
     ++read;
     int32_t d = static_cast<int32_t>(row);
-    if (c.DealPasses(d)) scan.Deal(d, parts);
+    if (!c.DealPasses(d)) return;
+    batch[batched++] = d;
+    if (batched == kBatch) flush();
   });
+  flush();
   c.Scanned(read, 53);
 }
 

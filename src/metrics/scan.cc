@@ -452,24 +452,6 @@ Collector::Collector(const ScanContext& context)
   PlanDenseIndex();
 }
 
-std::vector<Item> Collector::TakeItems() {
-  auto identity = [](const Item& item) {
-    return std::make_tuple(static_cast<uint8_t>(item.kind), item.row,
-                           item.kind == ItemKind::kStageChange ? item.at : 0);
-  };
-  std::vector<Item> items = std::move(items_);
-  items_.clear();
-  // Contributions of one item carry the same item, so an unstable sort keeps the answer; a
-  // list taken in row order is already sorted and is only checked.
-  auto less = [&](const Item& a, const Item& b) { return identity(a) < identity(b); };
-  if (!std::is_sorted(items.begin(), items.end(), less))
-    std::sort(items.begin(), items.end(), less);
-  items.erase(std::unique(items.begin(), items.end(),
-                          [&](const Item& a, const Item& b) { return identity(a) == identity(b); }),
-              items.end());
-  return items;
-}
-
 void Collector::PlanDenseIndex() {
   constexpr int64_t kMaxDenseSlots = int64_t{1} << 18;  // 1 MB of row numbers at most
   const auto& group_by = context_->request->group_by;
@@ -536,12 +518,13 @@ int32_t Collector::RowIndex(const GroupKey& key) {
 }
 
 Collector::Collector(const ScanContext& context, const GroupKey& key_targets, int32_t bucket,
-                     bool total)
+                     bool total, std::function<void(const Item&)> list)
     : context_(&context),
       listing_(true),
       listing_total_(total),
       targets_(key_targets),
-      target_bucket_(bucket) {}
+      target_bucket_(bucket),
+      list_(std::move(list)) {}
 
 void Collector::ResolveKeys(const Item& item) {
   const auto& group_by = context_->request->group_by;
@@ -569,7 +552,7 @@ void Collector::Add(const Item& item, int32_t stage_row, int32_t bucket, const C
         }
       }
     }
-    if (wanted) items_.push_back(item);  // duplicates go at TakeItems, not per row
+    if (wanted) list_(item);
     return;
   }
   if (target != Target::kRowOnly) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -88,6 +89,8 @@ class DealStates {
   Outcome outcome(size_t row) const {
     return outcomes_ != nullptr ? (*outcomes_)[row] : own_outcome_[row];
   }
+  // Asks for the cache line of a row's state, to be read soon.
+  void Prefetch(size_t row) const { __builtin_prefetch(&(*this)[row]); }
   // Calls fn(size_t row, Outcome outcome) for every deal in row order, in a tight loop.
   template <typename Fn>
   void ForEachOutcome(Fn&& fn) const {
@@ -188,10 +191,13 @@ class Collector {
  public:
   // An aggregating collector: cells per group key and bucket, and the total.
   explicit Collector(const ScanContext& context);
-  // A listing collector: the items behind the row matching `key_targets` (per key index, the id
-  // wanted, or kAny) and `bucket` (-1 any); with `total`, the items behind the total.
+  // A listing collector: hands `list` each contribution of an item behind the row matching
+  // `key_targets` (per key index, the id wanted, or kAny) and `bucket` (-1 any); with `total`,
+  // behind the total. An item that contributes several times is handed over each time. One
+  // call per contribution listed, so a drill-down keeps only its page as the scan goes.
   static constexpr int32_t kAny = -3;
-  Collector(const ScanContext& context, const GroupKey& key_targets, int32_t bucket, bool total);
+  Collector(const ScanContext& context, const GroupKey& key_targets, int32_t bucket, bool total,
+            std::function<void(const Item&)> list);
 
   // Adds a contribution of `item` to stage row `stage_row` (kNone when not per-stage) and
   // bucket `bucket` (-1: outside the period, ignored).
@@ -214,9 +220,6 @@ class Collector {
   const Cell& total() const { return total_; }
   // True for a listing collector (a drill-down), which needs every item.
   bool listing() const { return listing_; }
-  // The listed items, each once (the first contribution of an item that contributed several
-  // times), ordered by kind, row and time; the collector's list is left empty.
-  std::vector<Item> TakeItems();
 
  private:
   void ResolveKeys(const Item& item);
@@ -239,7 +242,7 @@ class Collector {
   std::vector<int32_t> dense_rows_;  // kNone: no row yet
   std::unordered_map<GroupKey, int32_t, GroupKeyHash> hashed_rows_;
   Cell total_;
-  std::vector<Item> items_;
+  std::function<void(const Item&)> list_;
   std::array<std::vector<int32_t>, 4> resolved_;  // per group key, reused between calls
 };
 

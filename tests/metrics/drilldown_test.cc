@@ -87,6 +87,63 @@ TEST(Drilldown, ItemsCarryDealDetailsAndDeepLinks) {
   EXPECT_EQ(page["items"][0]["id"], "D4");
 }
 
+// The drill-down keeps only its page while the scan lists items, so every page must be the
+// same slice of one order: pages of 2 put end to end are the whole list, for every sort.
+// Created in March: D1, D2, D4, D5 (D3 was created in February).
+TEST(Drilldown, PagesPutEndToEndAreTheWholeOrderedList) {
+  auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
+  json request = {{"metric", "created_count"},
+                  {"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}},
+                  {"as_of", "2024-04-01T12:00:00+03:00"}};
+  auto ids = [](const json& drill) {
+    std::vector<std::string> out;
+    for (const json& item : drill["items"]) out.push_back(item["id"]);
+    return out;
+  };
+  for (const char* sort :
+       {"id", "-id", "amount", "-amount", "title", "-days_since_touch", "responsible", "stage"}) {
+    request["sort"] = sort;
+    request["offset"] = 0;
+    request["limit"] = 100;
+    std::vector<std::string> whole = ids(Drill(*engine, request.dump()));
+    ASSERT_EQ(whole.size(), 4u) << sort;
+    std::vector<std::string> paged;
+    for (int offset = 0; offset < 5; offset += 2) {
+      request["offset"] = offset;
+      request["limit"] = 2;
+      json page = Drill(*engine, request.dump());
+      EXPECT_EQ(page["total"], 4) << sort;
+      for (const std::string& id : ids(page)) paged.push_back(id);
+    }
+    EXPECT_EQ(paged, whole) << sort;
+  }
+  // By amount: D1 150000, D2 50000, D4 20000, D5 10000; by responsible, u1 (D1) first, then
+  // u2's D2 and D5 in id order, then u3 (D4).
+  request["offset"] = 0;
+  request["limit"] = 100;
+  request["sort"] = "-amount";
+  EXPECT_EQ(ids(Drill(*engine, request.dump())),
+            (std::vector<std::string>{"D1", "D2", "D4", "D5"}));
+  request["sort"] = "responsible";
+  EXPECT_EQ(ids(Drill(*engine, request.dump())),
+            (std::vector<std::string>{"D1", "D2", "D5", "D4"}));
+}
+
+// An item that counts in several buckets is listed once when the row is drilled without a
+// bucket. In work at the weekly snapshots of March (4th, 11th, 18th, 25th, then T), u1 has D1
+// (open from 03-01 until won on 03-10: the 4th) and D3 (open until lost on 03-15: the 4th and
+// the 11th): two deals, three contributions.
+TEST(Drilldown, AnItemInSeveralBucketsIsListedOnce) {
+  auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
+  json drill = Drill(*engine, R"({"metric":"in_work_count",
+      "period":{"from":"2024-03-01","to":"2024-04-01"},"as_of":"2024-03-31T12:00:00+03:00",
+      "granularity":"week","group_by":["responsible"],"group":{"responsible":"u1"}})");
+  EXPECT_EQ(drill["total"], 2);
+  ASSERT_EQ(drill["items"].size(), 2u);
+  EXPECT_EQ(drill["items"][0]["id"], "D1");
+  EXPECT_EQ(drill["items"][1]["id"], "D3");
+}
+
 TEST(Drilldown, VisibilityLimitsNumbersAndLists) {
   // A manager u2 sees only D2 and D5 (their deals): created in March = 2.
   auto engine = Load(std::string(kWorkspace) + std::string(kHistory));

@@ -5,42 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "model/json_writer.h"
+
 namespace voronka::sqlite {
 
 namespace {
 
+// A string as JSON text, as every answer writes one.
 void AppendJsonString(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 15]);
-        } else {
-          out.push_back(c);  // UTF-8 passes through unchanged
-        }
-    }
-  }
-  out.push_back('"');
+  JsonWriter(out).String(text);
 }
 
 // A reader for exactly the JSON AppendFieldJson writes (plus insignificant whitespace).
