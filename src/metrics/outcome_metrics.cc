@@ -1,5 +1,6 @@
 // Outcome metrics: by each deal's state at T and its close time (SPEC §4).
 #include <array>
+#include <bit>
 #include <unordered_map>
 
 #include "metrics/scans.h"
@@ -328,17 +329,27 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
     }
     batched = 0;
   };
-  c.state.ForEachOutcome([&](size_t row, Outcome outcome) {
-    if (parts == kByClose && !(need_won && outcome == Outcome::kWon) &&
-        !(need_lost && outcome == Outcome::kLost)) {
-      return;
-    }
+  auto take = [&](size_t row) {
     ++read;
     int32_t d = static_cast<int32_t>(row);
     if (!c.DealPasses(d)) return;
     batch[batched++] = d;
     if (batched == kBatch) flush();
+  };
+  // Which deals to read is decided 64 at a time into a bit mask, without a branch per deal:
+  // a third of them are won, in no pattern a branch predictor could learn.
+  bool all = parts != kByClose;
+  uint64_t mask = 0;
+  auto drain = [&](size_t base) {
+    for (; mask != 0; mask &= mask - 1) take(base + static_cast<size_t>(std::countr_zero(mask)));
+  };
+  c.state.ForEachOutcome([&](size_t row, Outcome outcome) {
+    bool wanted =
+        all | (need_won & (outcome == Outcome::kWon)) | (need_lost & (outcome == Outcome::kLost));
+    mask |= uint64_t{wanted} << (row & 63);
+    if ((row & 63) == 63) drain(row - 63);
   });
+  drain(static_cast<size_t>(deals.size()) & ~size_t{63});
   flush();
   c.Scanned(read, 53);
 }
