@@ -1,5 +1,6 @@
-// RunDrilldown: the same scan as the report, with a listing collector that keeps the items
-// behind one row (or the total), so the list and the number can never disagree.
+// RunDrilldown: the same scan as the report, with a listing collector that hands over the items
+// behind one row (or the total), so the list and the number can never disagree; the page is
+// chosen from them as the scan goes.
 #include <algorithm>
 #include <array>
 #include <unordered_set>
