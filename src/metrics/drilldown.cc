@@ -104,9 +104,19 @@ void ItemMembers(const ScanContext& c, const Item& item, LastTouchReader& last_t
   }
 }
 
-double DaysOf(const DaysSince& days) {
+// A member's value as JSON, as the page prints it: times as RFC 3339 text, days rounded to
+// two decimals, the deal's deep link (drilldown_items.h); null where there is none.
+json JsonOf(const Tables&, TimeValue time) {
+  return TimeOrNull(time.micros);
+}
+json JsonOf(const Tables&, DaysSince days) {
+  if (days.since == kNoTime) return nullptr;
   return RoundTo(static_cast<double>(days.as_of - days.since) / static_cast<double>(kMicrosPerDay),
                  2);
+}
+json JsonOf(const Tables& tables, DealLink link) {
+  if (link.deal == kNone) return nullptr;
+  return DealUrl(tables.settings.deal_url, tables.deals.ids.Text(link.deal));
 }
 
 // Writes an item's members as JSON text.
@@ -118,31 +128,9 @@ struct ItemWriter {
   void operator()(std::string_view name, MoneyValue money) const {
     out.Member(name, FormatMoney(money.minor));
   }
-  void operator()(std::string_view name, TimeValue time) const {
-    out.Key(name);
-    time.micros == kNoTime ? out.Null() : out.String(FormatInstant(Instant{time.micros}));
-  }
-  void operator()(std::string_view name, DaysSince days) const {
-    out.Key(name);
-    days.since == kNoTime ? out.Null() : out.Double(DaysOf(days));
-  }
-  void operator()(std::string_view name, DealLink link) const {
-    out.Key(name);
-    const std::string& pattern = tables.settings.deal_url;
-    if (link.deal == kNone || pattern.empty()) {
-      out.Null();
-      return;
-    }
-    std::string_view id = tables.deals.ids.Text(link.deal);
-    size_t at = pattern.find("{id}");
-    if (at == std::string::npos) {
-      out.String(pattern);
-      return;
-    }
-    std::string url;
-    url.reserve(pattern.size() + id.size());
-    url.append(pattern, 0, at).append(id).append(pattern, at + 4);
-    out.String(url);
+  template <typename Value>
+  void operator()(std::string_view name, const Value& value) const {
+    out.Member(name, JsonOf(tables, value));
   }
 };
 
@@ -159,18 +147,9 @@ struct ItemKeyPicker {
   void operator()(std::string_view name, MoneyValue money) {
     if (name == field) key = money.minor;
   }
-  void operator()(std::string_view name, TimeValue time) {
-    if (name == field) key = TimeOrNull(time.micros);
-  }
-  void operator()(std::string_view name, DaysSince days) {
-    if (name == field) key = days.since == kNoTime ? json(nullptr) : json(DaysOf(days));
-  }
-  void operator()(std::string_view name, DealLink link) {
-    if (name == field) {
-      key = link.deal == kNone
-                ? json(nullptr)
-                : DealUrl(tables.settings.deal_url, tables.deals.ids.Text(link.deal));
-    }
+  template <typename Value>
+  void operator()(std::string_view name, const Value& value) {
+    if (name == field) key = JsonOf(tables, value);
   }
 };
 
