@@ -18,8 +18,9 @@ size_t Row(int32_t id) {
   return static_cast<size_t>(id);
 }
 
-// Writes `value` unless the cell holds it already, so that a cell left at its column's fill
-// value keeps its segment shared (Column::resize) instead of copying it.
+// Writes `value` unless the cell holds it already, so that the cell's segment stays shared
+// (a column's fill segment, Column::resize; or a segment of the published version) instead of
+// being copied.
 template <typename T, int kShift>
 void StoreValue(Column<T, kShift>& column, size_t row, T value) {
   if (!(std::as_const(column)[row] == value)) column[row] = value;
@@ -280,9 +281,10 @@ void RefreshDerived(Tables& t, int32_t deal) {
   const DealTable& read = t.deals;
   DealMoment old = read.latest[row];
   DealMoment now = DealStateLatest(t, deal);
-  t.deals.latest[row] = now;
-  t.deals.latest_outcome[row] = now.outcome;
-  t.deals.open_until[row] = OpenUntil(t, deal);
+  // Written only when changed: a write copies the segment the published version holds.
+  StoreValue(t.deals.latest, row, now);
+  StoreValue(t.deals.latest_outcome, row, now.outcome);
+  StoreValue(t.deals.open_until, row, OpenUntil(t, deal));
   t.deals.close_index.Move(deal, old.close, now.close);
   if (old.stage != now.stage) {
     CountPipelineDeal(t, old.stage, -1);
@@ -293,7 +295,7 @@ void RefreshDerived(Tables& t, int32_t deal) {
   if (read.converted_to.value[row] != kNone) {
     last = std::max(last, read.converted_to.key[row] >> 1);
   }
-  t.deals.last_change_at[row] = last;
+  StoreValue(t.deals.last_change_at, row, last);
   int64_t changed = read.defined[row] ? std::max(last, read.created_at[row]) : last;
   t.deals.latest_change_at = std::max(t.deals.latest_change_at, changed);
 }

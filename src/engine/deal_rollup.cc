@@ -126,32 +126,56 @@ bool DealRollup::AddAt(int64_t day, int32_t slot, const Cell& delta) {
   return true;
 }
 
-template <typename Cell>
-bool DealRollup::AddSpans(const std::vector<RollupSpan>& spans, int32_t slot, int32_t sign,
-                          int64_t amount, const TimeZone& zone) {
+namespace {
+
+// Each span's begin and end (sign), as deltas of the cell type (Cell).
+template <typename Cell, typename Delta>
+void CollectSpans(const std::vector<RollupSpan>& spans, int32_t slot, int32_t sign, int64_t amount,
+                  const TimeZone& zone, std::vector<Delta>& deltas) {
   for (const RollupSpan& span : spans) {
     Cell begun;
     MarkBegun(begun, sign, amount);
-    if (!AddAt(zone.DateOf(Instant{span.from}).days, slot, begun)) return false;
+    deltas.push_back({zone.DateOf(Instant{span.from}).days, slot, begun});
     if (span.to == std::numeric_limits<int64_t>::max()) continue;  // not ended
     Cell ended;
     MarkEnded(ended, sign, amount);
-    if (!AddAt(zone.DateOf(Instant{span.to}).days, slot, ended)) return false;
+    deltas.push_back({zone.DateOf(Instant{span.to}).days, slot, ended});
   }
-  return true;
 }
 
-void DealRollup::Add(const DealRollupInput& deal, int32_t sign, const TimeZone& zone) {
-  if (!live_ || !deal.counted) return;
+// Sums the deltas of the same cell into its first one and drops those that sum to nothing.
+// A deal's deltas are few (a dozen), so the search is linear.
+template <typename Delta>
+void MergeDeltas(std::vector<Delta>& deltas) {
+  size_t kept = 0;
+  for (size_t i = 0; i < deltas.size(); ++i) {
+    bool merged = false;
+    for (size_t j = 0; j < kept; ++j) {
+      if (deltas[j].day == deltas[i].day && deltas[j].slot == deltas[i].slot) {
+        deltas[j].cell += deltas[i].cell;
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) deltas[kept++] = deltas[i];
+  }
+  deltas.resize(kept);
+  std::erase_if(deltas, [](const Delta& delta) { return delta.cell == decltype(delta.cell){}; });
+}
+
+}  // namespace
+
+void DealRollup::CollectDeltas(const DealRollupInput& deal, int32_t sign, const TimeZone& zone,
+                               Deltas& deltas) const {
+  if (!deal.counted) return;
   int32_t slot = deal.user + 1;
   DealDayCell created;
   created.created = sign;
   if (deal.won) created.created_won = sign;
-  if (!AddAt(zone.DateOf(Instant{deal.created}).days, slot, created)) return;
-  if (!AddSpans<DealDayCell>(deal.open, slot, sign, deal.amount, zone)) return;
-  if (forgotten_span_ > 0 &&
-      !AddSpans<SpanDayCell>(deal.forgotten, slot, sign, deal.amount, zone)) {
-    return;
+  deltas.deals.push_back({zone.DateOf(Instant{deal.created}).days, slot, created});
+  CollectSpans<DealDayCell>(deal.open, slot, sign, deal.amount, zone, deltas.deals);
+  if (forgotten_span_ > 0) {
+    CollectSpans<SpanDayCell>(deal.forgotten, slot, sign, deal.amount, zone, deltas.spans);
   }
   if (!deal.won && !deal.lost) return;
   DealDayCell closed;
@@ -163,7 +187,34 @@ void DealRollup::Add(const DealRollupInput& deal, int32_t sign, const TimeZone& 
     closed.lost = sign;
     closed.lost_amount = sign * deal.amount;
   }
-  AddAt(zone.DateOf(Instant{deal.close}).days, slot, closed);
+  deltas.deals.push_back({zone.DateOf(Instant{deal.close}).days, slot, closed});
+}
+
+template <typename Cell>
+bool DealRollup::AddDeltas(const std::vector<Delta<Cell>>& deltas) {
+  for (const Delta<Cell>& delta : deltas) {
+    if (!AddAt(delta.day, delta.slot, delta.cell)) return false;
+  }
+  return true;
+}
+
+void DealRollup::Add(const DealRollupInput& deal, int32_t sign, const TimeZone& zone) {
+  Change(sign < 0 ? deal : DealRollupInput{}, sign > 0 ? deal : DealRollupInput{}, zone);
+}
+
+void DealRollup::Change(const DealRollupInput& before, const DealRollupInput& after,
+                        const TimeZone& zone) {
+  if (!live_) return;
+  // Kept between calls so that a batch of records allocates none.
+  thread_local Deltas deltas;
+  deltas.deals.clear();
+  deltas.spans.clear();
+  CollectDeltas(before, -1, zone, deltas);
+  CollectDeltas(after, 1, zone, deltas);
+  MergeDeltas(deltas.deals);
+  MergeDeltas(deltas.spans);
+  if (!AddDeltas(deltas.deals)) return;
+  AddDeltas(deltas.spans);
 }
 
 int64_t DealRollup::SumDays(int64_t from, int64_t to, std::vector<DealDayCell>& sums) const {

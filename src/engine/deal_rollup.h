@@ -109,6 +109,11 @@ class DealRollup {
              int64_t forgotten_span);
   // Adds (sign 1) or withdraws (sign -1) a deal; the zone is the one of Reset.
   void Add(const DealRollupInput& deal, int32_t sign, const TimeZone& zone);
+  // Withdraws `before` and adds `after` (one deal changed by a record), writing only the cells
+  // whose sum changes: a record that moves a deal's last touch, or its amount, leaves the
+  // cells of its creation and close days as they were, and their segments shared with the
+  // published version.
+  void Change(const DealRollupInput& before, const DealRollupInput& after, const TimeZone& zone);
 
   // Sums the cells of local days [from, to) per user slot into `sums` (resized to slots(),
   // zeroed first). Returns the number of cells read.
@@ -143,10 +148,23 @@ class DealRollup {
   std::vector<SpanDayCell>& TotalsOf(const SpanDayCell&) { return forgotten_totals_; }
   template <typename Cell>
   int64_t Sum(const Column<Cell>& cells, int64_t from, int64_t to, std::vector<Cell>& sums) const;
-  // Adds (sign) each span's begin and end to the cells; false when one was out of range.
+  // The cells a deal adds to (sign 1) or withdraws from (-1), each as a day, a slot and the
+  // amount added to the cell, in the order Add writes them.
   template <typename Cell>
-  bool AddSpans(const std::vector<RollupSpan>& spans, int32_t slot, int32_t sign, int64_t amount,
-                const TimeZone& zone);
+  struct Delta {
+    int64_t day;
+    int32_t slot;
+    Cell cell;
+  };
+  struct Deltas {
+    std::vector<Delta<DealDayCell>> deals;
+    std::vector<Delta<SpanDayCell>> spans;
+  };
+  void CollectDeltas(const DealRollupInput& deal, int32_t sign, const TimeZone& zone,
+                     Deltas& deltas) const;
+  // Adds the deltas to the cells; false (and stale) when one was out of range.
+  template <typename Cell>
+  bool AddDeltas(const std::vector<Delta<Cell>>& deltas);
   void Grow(int64_t days);
 
   bool live_ = false;

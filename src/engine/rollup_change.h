@@ -34,8 +34,7 @@ class RollupChange {
     if (!rollup.live() || deal_ == kNone) return;
     DealRollupInput after = RollupInputOf(t_, deal_);
     if (after == before_) return;
-    rollup.Add(before_, -1, t_.settings.time_zone);
-    rollup.Add(after, 1, t_.settings.time_zone);
+    rollup.Change(before_, after, t_.settings.time_zone);
   }
 
  private:

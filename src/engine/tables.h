@@ -159,6 +159,8 @@ struct DealMoment {
   int32_t stage = kNone;
   int64_t entered = kNoTime;  // start of the current visit to `stage`
   int64_t close = kNoTime;    // close time when won or lost
+
+  bool operator==(const DealMoment&) const = default;
 };
 
 struct DealTable {

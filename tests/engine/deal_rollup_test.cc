@@ -123,6 +123,60 @@ TEST(DealRollupTest, OpenAndForgottenSpans) {
   EXPECT_EQ(open_at(19007), 1);
 }
 
+TEST(DealRollupTest, AChangeLeavesWhatWithdrawingAndAddingAgainLeaves) {
+  // One deal changed by a record: Change(before, after) writes only the cells whose sum moves,
+  // and must leave every day's sums as Add(before, -1) then Add(after, 1) does. The cases: the
+  // amount changed (the creation day's open-from cell moves, its created count does not), the
+  // last touch moved (only forgotten cells move), the deal won, and handed to another manager.
+  int64_t noon = 12 * 3600 * int64_t{1000000};
+  DealRollupInput open = Deal(0, 19000, -1, false, 40);
+  open.forgotten = {{19001 * kDay + noon, std::numeric_limits<int64_t>::max()}};
+  DealRollupInput richer = open;
+  richer.amount = 55;
+  DealRollupInput touched = open;
+  touched.forgotten = {{19004 * kDay + noon, std::numeric_limits<int64_t>::max()}};
+  DealRollupInput won = Deal(0, 19000, 19005, true, 40);
+  DealRollupInput handed = Deal(1, 19000, 19005, true, 40);
+  const std::vector<std::pair<DealRollupInput, DealRollupInput>> changes = {
+      {open, richer}, {open, touched}, {touched, won}, {won, handed}, {handed, DealRollupInput{}}};
+  for (size_t i = 0; i < changes.size(); ++i) {
+    SCOPED_TRACE(i);
+    const auto& [before, after] = changes[i];
+    DealRollup changed, readded;
+    for (DealRollup* rollup : {&changed, &readded}) {
+      rollup->Reset(Moscow(), 2, 19000, 19010, 14 * kDay);
+      rollup->Add(Deal(0, 19002, -1, false, 7), 1, Moscow());  // another deal of u0's
+      rollup->Add(before, 1, Moscow());
+    }
+    changed.Change(before, after, Moscow());
+    readded.Add(before, -1, Moscow());
+    readded.Add(after, 1, Moscow());
+    for (int64_t day = 19000; day <= 19010; ++day) {
+      std::vector<DealDayCell> changed_cells, readded_cells;
+      changed.SumDays(day, day + 1, changed_cells);
+      readded.SumDays(day, day + 1, readded_cells);
+      EXPECT_EQ(changed_cells, readded_cells) << "day " << day;
+      std::vector<SpanDayCell> changed_spans, readded_spans;
+      changed.SumDays(day, day + 1, changed_spans);
+      readded.SumDays(day, day + 1, readded_spans);
+      EXPECT_EQ(changed_spans, readded_spans) << "day " << day;
+    }
+    EXPECT_EQ(changed.totals(), readded.totals());
+    EXPECT_EQ(changed.forgotten_totals(), readded.forgotten_totals());
+  }
+  // By hand, the amount change: u0's open-from amount on 19000 is 55, not 40, and the day
+  // still counts one creation.
+  DealRollup rollup;
+  rollup.Reset(Moscow(), 2, 19000, 19010, 14 * kDay);
+  rollup.Add(open, 1, Moscow());
+  rollup.Change(open, richer, Moscow());
+  std::vector<DealDayCell> sums;
+  rollup.SumDays(19000, 19001, sums);
+  EXPECT_EQ(sums[1].created, 1);
+  EXPECT_EQ(sums[1].open_from, 1);
+  EXPECT_EQ(sums[1].open_from_amount, 55);
+}
+
 TEST(DealRollupTest, AnEmptyRollupIsLaidOutFromItsFirstDeal) {
   // Built before any deal (a workspace's first batch of users and pipelines), its days start
   // at the first deal's, not at 1970.
