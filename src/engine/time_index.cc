@@ -1,6 +1,7 @@
 #include "engine/time_index.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <limits>
 
 namespace voronka {
@@ -9,6 +10,27 @@ namespace {
 
 constexpr int64_t kNoTimeValue = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMicrosPerWeek = int64_t{7} * 24 * 3600 * 1000000;
+
+// The index of the last `row` in rows[0, count), or -1. Compared 16 at a time without an
+// early exit inside a block, which the compiler turns into vector compares: a week of a large
+// table holds tens of thousands of rows, and a row that moves is looked for in its old week.
+ptrdiff_t FindLast(const int32_t* rows, size_t count, int32_t row) {
+  constexpr size_t kBlock = 16;
+  size_t end = count;
+  for (; end >= kBlock; end -= kBlock) {
+    const int32_t* block = rows + end - kBlock;
+    int hit = 0;
+    for (size_t i = 0; i < kBlock; ++i) hit |= block[i] == row;
+    if (hit == 0) continue;
+    for (size_t i = kBlock; i-- > 0;) {
+      if (block[i] == row) return static_cast<ptrdiff_t>(end - kBlock + i);
+    }
+  }
+  for (size_t i = end; i-- > 0;) {
+    if (rows[i] == row) return static_cast<ptrdiff_t>(i);
+  }
+  return -1;
+}
 
 }  // namespace
 
@@ -20,27 +42,35 @@ int64_t TimeIndex::WeekOf(int64_t at) {
 
 void TimeIndex::Add(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
-  std::vector<int32_t>& rows = weeks_[WeekOf(at)].Mut();
-  // Grown by an eighth, not doubled: a week of a large table holds hundreds of thousands of
-  // rows, and doubling left a third of the index unused on average.
-  if (rows.size() == rows.capacity()) rows.reserve(rows.size() + rows.size() / 8 + 16);
+  Week& week = weeks_[WeekOf(at)].Mut();
+  if (week.chunks.empty() || week.chunks.back()->size() == kChunkRows) week.chunks.emplace_back();
+  Chunk& rows = week.chunks.back().Mut();
+  // Grown by doubling up to a chunk's size: only each week's last chunk has room to spare.
+  if (rows.size() == rows.capacity()) rows.reserve(std::min(kChunkRows, rows.size() * 2 + 16));
   rows.push_back(row);
+  ++week.rows;
   ++size_;
 }
 
 void TimeIndex::Remove(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
-  auto week = weeks_.find(WeekOf(at));
-  if (week == weeks_.end()) return;
-  const std::vector<int32_t>& filed = *week->second;
+  auto found = weeks_.find(WeekOf(at));
+  if (found == weeks_.end()) return;
   // Searched from the back: a row that moves usually was filed recently.
-  auto found = std::find(filed.rbegin(), filed.rend(), row);
-  if (found == filed.rend()) return;
-  auto position = std::prev(found.base()) - filed.begin();
-  std::vector<int32_t>& rows = week->second.Mut();
-  rows.erase(rows.begin() + position);
-  --size_;
-  if (rows.empty()) weeks_.erase(week);
+  const std::vector<CowPtr<Chunk>>& chunks = found->second->chunks;
+  for (size_t c = chunks.size(); c-- > 0;) {
+    const Chunk& filed = *chunks[c];
+    ptrdiff_t index = FindLast(filed.data(), filed.size(), row);
+    if (index < 0) continue;
+    Week& week = found->second.Mut();
+    Chunk& rows = week.chunks[c].Mut();
+    rows.erase(rows.begin() + index);
+    if (rows.empty()) week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
+    --week.rows;
+    --size_;
+    if (week.rows == 0) weeks_.erase(found);
+    return;
+  }
 }
 
 void TimeIndex::Move(int32_t row, int64_t old_at, int64_t new_at) {
@@ -56,7 +86,7 @@ int64_t TimeIndex::CandidateCount(int64_t lo, int64_t hi) const {
   int64_t count = 0;
   auto end = weeks_.upper_bound(WeekOf(hi - 1));
   for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
-    count += static_cast<int64_t>(week->second->size());
+    count += week->second->rows;
   }
   return count;
 }

@@ -70,6 +70,47 @@ TEST(TimeIndex, VisitsTheRowsOfTheWeeksOverlappingTheRange) {
             (std::vector<int32_t>{1}));
 }
 
+TEST(TimeIndex, AWeekOfManyChunksKeepsItsRowsInOrderAndACopyKeepsItsOwn) {
+  // 2.5 chunks of rows in one week (rows 0..N-1, filed in order), a copy taken as a snapshot
+  // takes one, then the writer unfiles every row of the first chunk but one, all of the second
+  // and the last row, and files three more. The copy still lists every row it had; the writer
+  // lists the rest in filing order, and counts them.
+  const int32_t n = static_cast<int32_t>(TimeIndex::kChunkRows * 5 / 2);
+  const int64_t at = Micros("2024-03-07T12:00:00Z");
+  TimeIndex index;
+  for (int32_t row = 0; row < n; ++row) index.Add(row, at);
+  const TimeIndex copy = index;
+  const int32_t chunk = static_cast<int32_t>(TimeIndex::kChunkRows);
+  std::vector<int32_t> kept;
+  for (int32_t row = 0; row < n; ++row) {
+    bool removed = (row < chunk && row != 7) || (row >= chunk && row < 2 * chunk) || row == n - 1;
+    if (removed) {
+      index.Move(row, at, std::numeric_limits<int64_t>::min());
+    } else {
+      kept.push_back(row);
+    }
+  }
+  for (int32_t row : {n + 2, n, n + 1}) {
+    index.Add(row, at);
+    kept.push_back(row);
+  }
+  std::vector<int32_t> listed;
+  index.ForEachCandidate(at, at + 1, [&](int32_t row) { listed.push_back(row); });
+  EXPECT_EQ(listed, kept);
+  EXPECT_EQ(index.size(), static_cast<int64_t>(kept.size()));
+  EXPECT_EQ(index.CandidateCount(at, at + 1), static_cast<int64_t>(kept.size()));
+  std::vector<int32_t> copied;
+  copy.ForEachCandidate(at, at + 1, [&](int32_t row) { copied.push_back(row); });
+  ASSERT_EQ(copied.size(), static_cast<size_t>(n));
+  for (int32_t row = 0; row < n; ++row) EXPECT_EQ(copied[static_cast<size_t>(row)], row);
+  EXPECT_EQ(copy.CandidateCount(at, at + 1), n);
+  // Unfiling every row leaves no week behind.
+  for (int32_t row : kept) index.Move(row, at, std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(index.size(), 0);
+  EXPECT_EQ(index.CandidateCount(at, at + 1), 0);
+  EXPECT_EQ(index.allocated_bytes(), 0u);
+}
+
 constexpr std::string_view kPipelines = R"(
 {"type":"pipeline","id":"p1","name":"B2B","entity":"deal","stages":[{"id":"a","name":"A","semantic":"open"},{"id":"b","name":"B","semantic":"open"},{"id":"won","name":"Won","semantic":"won"},{"id":"lost","name":"Lost","semantic":"lost"}]}
 {"type":"pipeline","id":"p2","name":"Retail","entity":"deal","stages":[{"id":"r","name":"R","semantic":"open"},{"id":"r_won","name":"Won","semantic":"won"}]}
