@@ -30,8 +30,8 @@ namespace voronka {
 // batch of 1 000 records copies the blocks and segments it touches (new rows land in each
 // column's last segment; a live feed's changes anywhere), and a replaced one is freed when no
 // version that reads it is left. The time
-// indexes copy their week map per version and share each week's row list the same way. The
-// dictionaries share one slot table of atomic words between versions: interning only fills
+// indexes copy their week map per version and share each week, and each chunk of a week's
+// rows, the same way. The dictionaries share one slot table of atomic words between versions: interning only fills
 // empty slots with ids an older version does not know, and a version's Find ignores ids past
 // its own size, so no slot is ever changed under a reader (engine/dictionary.h).
 //
