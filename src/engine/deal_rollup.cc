@@ -198,23 +198,30 @@ bool DealRollup::AddDeltas(const std::vector<Delta<Cell>>& deltas) {
   return true;
 }
 
+// Deltas kept between calls, so that neither a batch nor a rebuild allocates per deal.
+DealRollup::Deltas& DealRollup::EmptyDeltas() {
+  thread_local Deltas deltas;
+  deltas.deals.clear();
+  deltas.spans.clear();
+  return deltas;
+}
+
 void DealRollup::Add(const DealRollupInput& deal, int32_t sign, const TimeZone& zone) {
-  Change(sign < 0 ? deal : DealRollupInput{}, sign > 0 ? deal : DealRollupInput{}, zone);
+  if (!live_) return;
+  Deltas& deltas = EmptyDeltas();
+  CollectDeltas(deal, sign, zone, deltas);
+  if (AddDeltas(deltas.deals)) AddDeltas(deltas.spans);
 }
 
 void DealRollup::Change(const DealRollupInput& before, const DealRollupInput& after,
                         const TimeZone& zone) {
   if (!live_) return;
-  // Kept between calls so that a batch of records allocates none.
-  thread_local Deltas deltas;
-  deltas.deals.clear();
-  deltas.spans.clear();
+  Deltas& deltas = EmptyDeltas();
   CollectDeltas(before, -1, zone, deltas);
   CollectDeltas(after, 1, zone, deltas);
   MergeDeltas(deltas.deals);
   MergeDeltas(deltas.spans);
-  if (!AddDeltas(deltas.deals)) return;
-  AddDeltas(deltas.spans);
+  if (AddDeltas(deltas.deals)) AddDeltas(deltas.spans);
 }
 
 int64_t DealRollup::SumDays(int64_t from, int64_t to, std::vector<DealDayCell>& sums) const {

@@ -160,6 +160,7 @@ class DealRollup {
     std::vector<Delta<DealDayCell>> deals;
     std::vector<Delta<SpanDayCell>> spans;
   };
+  static Deltas& EmptyDeltas();
   void CollectDeltas(const DealRollupInput& deal, int32_t sign, const TimeZone& zone,
                      Deltas& deltas) const;
   // Adds the deltas to the cells; false (and stale) when one was out of range.

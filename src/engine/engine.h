@@ -31,9 +31,9 @@ namespace voronka {
 // column's last segment; a live feed's changes anywhere), and a replaced one is freed when no
 // version that reads it is left. The time
 // indexes copy their week map per version and share each week, and each chunk of a week's
-// rows, the same way. The dictionaries share one slot table of atomic words between versions: interning only fills
-// empty slots with ids an older version does not know, and a version's Find ignores ids past
-// its own size, so no slot is ever changed under a reader (engine/dictionary.h).
+// rows, the same way. The dictionaries share one slot table of atomic words between versions:
+// interning only fills empty slots with ids an older version does not know, and a version's Find
+// ignores ids past its own size, so no slot is ever changed under a reader (engine/dictionary.h).
 //
 // Costs: memory grows by the segments copied while an older version is still read, released
 // with its last reader; with no reader, the writer's copy and the published one share every

@@ -48,7 +48,6 @@ void TimeIndex::Add(int32_t row, int64_t at) {
   // Grown by doubling up to a chunk's size: only each week's last chunk has room to spare.
   if (rows.size() == rows.capacity()) rows.reserve(std::min(kChunkRows, rows.size() * 2 + 16));
   rows.push_back(row);
-  ++week.rows;
   ++size_;
 }
 
@@ -66,9 +65,8 @@ void TimeIndex::Remove(int32_t row, int64_t at) {
     Chunk& rows = week.chunks[c].Mut();
     rows.erase(rows.begin() + index);
     if (rows.empty()) week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
-    --week.rows;
     --size_;
-    if (week.rows == 0) weeks_.erase(found);
+    if (week.chunks.empty()) weeks_.erase(found);
     return;
   }
 }
@@ -86,7 +84,9 @@ int64_t TimeIndex::CandidateCount(int64_t lo, int64_t hi) const {
   int64_t count = 0;
   auto end = weeks_.upper_bound(WeekOf(hi - 1));
   for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
-    count += week->second->rows;
+    for (const CowPtr<Chunk>& chunk : week->second->chunks) {
+      count += static_cast<int64_t>(chunk->size());
+    }
   }
   return count;
 }

@@ -62,8 +62,7 @@ class TimeIndex {
   // batch of calls copied all of them.
   using Chunk = std::vector<int32_t>;
   struct Week {
-    std::vector<CowPtr<Chunk>> chunks;
-    int64_t rows = 0;
+    std::vector<CowPtr<Chunk>> chunks;  // none empty; a week without rows is no week
   };
 
   // An ordered map of weeks, not a flat array from the first week: times are any int64 (a
