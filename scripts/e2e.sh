@@ -48,15 +48,6 @@ trap cleanup EXIT
 data="$work/data"
 deals=${VORONKA_E2E_DEALS:-3000}
 "$bin" demo --deals "$deals" --seed 3 --out "$work/demo.ndjson" >/dev/null
-# The pages open on this month and the tests read its numbers. In the first hours of a month
-# in Moscow (the demo company's zone) there are none yet, so the workspace and the browser then
-# keep Los Angeles' time, where the month before is still running.
-zone=Europe/Moscow
-if [ "$(TZ=Europe/Moscow date +%d)" = 01 ] && [ "$(TZ=Europe/Moscow date +%-H)" -lt 11 ]; then
-  zone=America/Los_Angeles
-  sed -i '0,/"time_zone":"Europe\/Moscow"/s//"time_zone":"America\/Los_Angeles"/' "$work/demo.ndjson"
-fi
-export VORONKA_E2E_TZ=$zone
 "$bin" import --data "$data" "$work/demo.ndjson" >/dev/null
 "$bin" user add --data "$data" --login admin --password demo --role admin >/dev/null
 ingest_token=$("$bin" token create --data "$data" | tail -n 1)

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, waitForPage } from './browser.mjs';
+import { BASE_URL, PERIOD, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, waitForPage } from './browser.mjs';
 
-const PERIOD = { preset: 'this_month' };
 
 const session = loggedInBrowser({
   // The other tests expect the workspace as the demo made it.

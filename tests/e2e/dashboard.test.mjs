@@ -6,9 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BASE_URL, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage, xlsxRows } from './browser.mjs';
+import { BASE_URL, PERIOD, SCREENSHOTS, logIn, loggedInBrowser, openBrowser, sendNewDeal, waitForPage, xlsxRows } from './browser.mjs';
 
-const PERIOD = { preset: 'this_month' };
 const HEADLINE = ['created_count', 'won_amount', 'won_count', 'avg_check', 'avg_cycle_days', 'in_work_count', 'forgotten_count', 'lost_count'];
 const PAGES = ['overview', 'dynamics', 'managers', 'funnel', 'forgotten', 'activities', 'goals', 'desktop'];
 
@@ -242,7 +241,7 @@ test('a period without data says so, and the period picker sets a custom range',
   await waitForPlate('created_count', '0');
   await session.page.locator('[data-widget="trend"] .empty').waitFor();
   await session.page.locator('[data-widget="funnel"] .empty').waitFor();
-  await session.page.selectOption('select[name="period"]', 'this_month');
+  await session.page.selectOption('select[name="period"]', PERIOD.preset);
   await session.page.locator('input[name="from"]').waitFor({ state: 'detached' });
 });
 

@@ -6,9 +6,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BASE_URL, loggedInBrowser, sendNewDeal, waitForPage } from './browser.mjs';
+import { BASE_URL, PERIOD, loggedInBrowser, sendNewDeal, waitForPage } from './browser.mjs';
 
-const PERIOD = { preset: 'this_month' };
 
 const session = loggedInBrowser();
 
