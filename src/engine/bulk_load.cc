@@ -1,5 +1,6 @@
 #include "engine/bulk_load.h"
 
+#include <pthread.h>
 #include <time.h>
 
 #include <chrono>
@@ -131,6 +132,7 @@ Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
   Status read_status = Status::Ok();
   BulkLoadTimes measured;
   std::thread reader([&] {
+    pthread_setname_np(pthread_self(), "bulk-load-read");  // for top -H and perf
     double cpu = ThreadCpuSeconds();
     ChunkSlots slots(queue);
     read_status = read(slots);

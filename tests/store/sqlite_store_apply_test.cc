@@ -262,6 +262,52 @@ TEST_F(SqliteStoreApplyTest, WorkspacesDoNotShareRecords) {
 
   ParsedBatch none;
   EXPECT_FALSE(store_->Apply(9999, none).ok());
+}
+
+// Updates are read back in the order they were stored, each with its own custom fields, while
+// the other workspace's updates lie between them in the same table.
+TEST_F(SqliteStoreApplyTest, UpdatesInterleavedWithAnotherWorkspacesLoadBackInOrder) {
+  int64_t other = store_->CreateWorkspace("acme").value();
+  ParsedBatch base = Parse(kBase);
+  ASSERT_TRUE(store_->Apply(other, base).ok());
+  auto update = [](std::string_view at, std::string_view set) {
+    return R"({"type":"deal_update","id":"D1","at":")" + std::string(at) + R"(","set":)" +
+           std::string(set) + "}";
+  };
+  auto apply = [&](int64_t workspace, const std::string& ndjson) {
+    ParsedBatch batch = Parse(ndjson);
+    ASSERT_TRUE(store_->Apply(workspace, batch).ok()) << ndjson;
+  };
+  apply(workspace_, update("2024-03-05T00:00:00Z", R"({"amount":"1.00","fields":{"size":"M"}})"));
+  apply(other, update("2024-03-04T00:00:00Z", R"({"fields":{"size":"XL","delivery":"no"}})"));
+  apply(workspace_, update("2024-03-02T00:00:00Z", R"({"title":"Второй"})"));
+  apply(other, update("2024-03-03T00:00:00Z", R"({"amount":"3.00"})"));
+  apply(workspace_, update("2024-03-06T00:00:00Z", R"({"fields":{"delivery":"no"}})"));
+
+  auto updates_of = [&](int64_t workspace) {
+    std::vector<DealUpdateRecord> out;
+    for (const Record& record : LoadAll(*store_, workspace)) {
+      if (const auto* body = std::get_if<DealUpdateRecord>(&record.body)) out.push_back(*body);
+    }
+    return out;
+  };
+  std::vector<DealUpdateRecord> here = updates_of(workspace_);
+  ASSERT_EQ(here.size(), 3u);
+  EXPECT_EQ(here[0].amount, 100);
+  ASSERT_EQ(here[0].fields.size(), 1u);
+  EXPECT_EQ(here[0].fields[0].name, "size");
+  EXPECT_EQ(here[1].title, "Второй");
+  EXPECT_TRUE(here[1].fields.empty());
+  ASSERT_EQ(here[2].fields.size(), 1u);
+  EXPECT_EQ(here[2].fields[0].name, "delivery");
+
+  std::vector<DealUpdateRecord> there = updates_of(other);
+  ASSERT_EQ(there.size(), 2u);
+  ASSERT_EQ(there[0].fields.size(), 2u);
+  EXPECT_EQ(there[0].fields[0].name, "size");
+  EXPECT_EQ(there[0].fields[1].name, "delivery");
+  EXPECT_EQ(there[1].amount, 300);
+  EXPECT_TRUE(there[1].fields.empty());
   EXPECT_FALSE(store_->Load(9999, [](const Record&) {}).ok());
 }
 

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "ingest/defined_ids.h"
+#include "store/sqlite/file_prefetch.h"
 #include "store/sqlite/id_catalog.h"
 #include "store/sqlite/record_reader.h"
 #include "store/sqlite/record_writer.h"
@@ -159,6 +160,8 @@ Status SqliteStore::ReadWithOwnConnection(
   Result<std::unique_ptr<sqlite::Connection>> db =
       sqlite::Connection::Open(db_path_, /*read_only=*/false);
   if (!db.ok()) return db.status();
+  // The read visits most pages of the file, in key order: fetch them in file order meanwhile.
+  sqlite::FilePrefetch prefetch({db_path_, db_path_ + "-wal"});
   return read(**db);
 }
 
