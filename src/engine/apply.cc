@@ -586,9 +586,17 @@ void PrefetchRecord(const Tables& tables, const RecordBody& body) {
           if (record.deal_id) tables.deals.ids.Prefetch(*record.deal_id);
         }
         if constexpr (std::is_same_v<T, StageChangeRecord>) tables.deals.ids.Prefetch(record.deal_id);
-        if constexpr (std::is_same_v<T, DealRecord> || std::is_same_v<T, DealUpdateRecord>) {
+        if constexpr (std::is_same_v<T, DealRecord>) {
+          // A deal is the first sight of most titles, companies and contacts: each lookup
+          // misses the cache, and a start-up load makes a million of them.
           tables.deals.ids.Prefetch(record.id);
+          tables.titles.Prefetch(record.title);
+          if (record.company_id) tables.companies.ids.Prefetch(*record.company_id);
+          if (record.contact_id) tables.contacts.ids.Prefetch(*record.contact_id);
         }
+        if constexpr (std::is_same_v<T, DealUpdateRecord>) tables.deals.ids.Prefetch(record.id);
+        if constexpr (std::is_same_v<T, CompanyRecord>) tables.companies.ids.Prefetch(record.id);
+        if constexpr (std::is_same_v<T, ContactRecord>) tables.contacts.ids.Prefetch(record.id);
         if constexpr (std::is_same_v<T, TaskRecord>) {
           tables.tasks.ids.Prefetch(record.id);
           if (record.deal_id) tables.deals.ids.Prefetch(*record.deal_id);
