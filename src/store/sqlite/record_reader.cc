@@ -295,43 +295,26 @@ Status MergeFields(Statement& fields, int& rc, std::vector<CustomField>& out, Co
   return Status::Ok();
 }
 
-// Deals and their custom fields: two scans in deal id order, merged here (a join would look
-// each deal's fields up in the fields' B-tree, one descent per deal).
-Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
-  Result<Statement> deals = Statement::Prepare(db, kDealsSql);
-  if (!deals.ok()) return deals.status();
-  Result<Statement> fields = Statement::Prepare(db, kDealFieldsSql);
+// Runs `sql` and `fields_sql` (both with ?1 = workspace) side by side, calling
+// row_fn(row, merge) per row of the first; merge(out, compare) fills `out` with that row's
+// fields (MergeFields).
+template <typename RowFn>
+Status ForEachRowWithFields(sqlite3* db, int64_t workspace_id, const char* sql,
+                            const char* fields_sql, RowFn row_fn) {
+  Result<Statement> rows = Statement::Prepare(db, sql);
+  if (!rows.ok()) return rows.status();
+  Result<Statement> fields = Statement::Prepare(db, fields_sql);
   if (!fields.ok()) return fields.status();
-  deals->Bind(1, workspace_id);
+  rows->Bind(1, workspace_id);
   fields->Bind(1, workspace_id);
   int field_rc = fields->Step();
-  const Row row(*deals);
+  auto merge = [&](std::vector<CustomField>& out, auto compare) {
+    return MergeFields(*fields, field_rc, out, compare);
+  };
+  const Row row(*rows);
   int rc;
-  while ((rc = deals->Step()) == SQLITE_ROW) {
-    std::optional<Entity> entity = ParseEntity(row.Text(1));
-    if (!entity) return Corrupt("deals", "entity");
-    DealRecord& deal = NextBody<DealRecord>(slots, row, 16);
-    SetText(deal.id, row, 0);
-    deal.entity = *entity;
-    SetText(deal.title, row, 2);
-    SetText(deal.pipeline_id, row, 3);
-    SetText(deal.stage_id, row, 4);
-    deal.amount = row.Int(5);
-    deal.original_amount = row.OptInt(6);
-    SetOptText(deal.original_currency, row, 7);
-    SetOptText(deal.responsible_id, row, 8);
-    SetOptText(deal.company_id, row, 9);
-    SetOptText(deal.contact_id, row, 10);
-    SetOptText(deal.source, row, 11);
-    SetOptText(deal.deal_type, row, 12);
-    deal.created_at = Instant{row.Int(13)};
-    SetOptText(deal.loss_reason, row, 14);
-    SetOptText(deal.converted_to, row, 15);
-    // Both scans are in BINARY (memcmp) order of the deal id, as std::string_view compares.
-    Status merged = MergeFields(*fields, field_rc, deal.fields,
-                                [&](const Row& field) { return field.Text(0).compare(deal.id); });
-    if (!merged.ok()) return merged;
-    slots.Commit();
+  while ((rc = rows->Step()) == SQLITE_ROW) {
+    if (Status status = row_fn(row, merge); !status.ok()) return status;
   }
   if (rc != SQLITE_DONE || (field_rc != SQLITE_ROW && field_rc != SQLITE_DONE)) {
     return StepError(db);
@@ -339,48 +322,68 @@ Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   return Status::Ok();
 }
 
+// Deals and their custom fields: two scans in deal id order, merged here (a join would look
+// each deal's fields up in the fields' B-tree, one descent per deal).
+Status ReadDeals(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  return ForEachRowWithFields(
+      db, workspace_id, kDealsSql, kDealFieldsSql, [&](const Row& row, auto& merge) {
+        std::optional<Entity> entity = ParseEntity(row.Text(1));
+        if (!entity) return Corrupt("deals", "entity");
+        DealRecord& deal = NextBody<DealRecord>(slots, row, 16);
+        SetText(deal.id, row, 0);
+        deal.entity = *entity;
+        SetText(deal.title, row, 2);
+        SetText(deal.pipeline_id, row, 3);
+        SetText(deal.stage_id, row, 4);
+        deal.amount = row.Int(5);
+        deal.original_amount = row.OptInt(6);
+        SetOptText(deal.original_currency, row, 7);
+        SetOptText(deal.responsible_id, row, 8);
+        SetOptText(deal.company_id, row, 9);
+        SetOptText(deal.contact_id, row, 10);
+        SetOptText(deal.source, row, 11);
+        SetOptText(deal.deal_type, row, 12);
+        deal.created_at = Instant{row.Int(13)};
+        SetOptText(deal.loss_reason, row, 14);
+        SetOptText(deal.converted_to, row, 15);
+        // Both scans are in BINARY (memcmp) order of the deal id, as std::string_view compares.
+        Status merged =
+            merge(deal.fields, [&](const Row& field) { return field.Text(0).compare(deal.id); });
+        if (merged.ok()) slots.Commit();
+        return merged;
+      });
+}
+
 // Deal updates and their custom fields: two scans in seq order, merged as ReadDeals does.
 Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
-  Result<Statement> updates = Statement::Prepare(db, kDealUpdatesSql);
-  if (!updates.ok()) return updates.status();
-  Result<Statement> fields = Statement::Prepare(db, kDealUpdateFieldsSql);
-  if (!fields.ok()) return fields.status();
-  updates->Bind(1, workspace_id);
-  fields->Bind(1, workspace_id);
-  int field_rc = fields->Step();
-  const Row row(*updates);
-  int rc;
-  while ((rc = updates->Step()) == SQLITE_ROW) {
-    int64_t seq = row.Int(0);
-    int64_t present = row.Int(3);
-    DealUpdateRecord& update = NextBody<DealUpdateRecord>(slots, row, 13);
-    SetText(update.id, row, 1);
-    update.at = Instant{row.Int(2)};
-    if (present & kSetTitle) {
-      if (!update.title) update.title.emplace();
-      SetText(*update.title, row, 4);
-    } else {
-      update.title.reset();
-    }
-    update.amount = (present & kSetAmount) ? std::optional<int64_t>(row.Int(5)) : std::nullopt;
-    SetMember(update.responsible_id, row, 6, present, kSetResponsible);
-    SetMember(update.company_id, row, 7, present, kSetCompany);
-    SetMember(update.contact_id, row, 8, present, kSetContact);
-    SetMember(update.source, row, 9, present, kSetSource);
-    SetMember(update.deal_type, row, 10, present, kSetDealType);
-    SetMember(update.loss_reason, row, 11, present, kSetLossReason);
-    SetMember(update.converted_to, row, 12, present, kSetConvertedTo);
-    Status merged = MergeFields(*fields, field_rc, update.fields, [&](const Row& field) {
-      int64_t field_seq = field.Int(0);
-      return field_seq < seq ? -1 : field_seq > seq ? 1 : 0;
-    });
-    if (!merged.ok()) return merged;
-    slots.Commit();
-  }
-  if (rc != SQLITE_DONE || (field_rc != SQLITE_ROW && field_rc != SQLITE_DONE)) {
-    return StepError(db);
-  }
-  return Status::Ok();
+  return ForEachRowWithFields(
+      db, workspace_id, kDealUpdatesSql, kDealUpdateFieldsSql, [&](const Row& row, auto& merge) {
+        int64_t seq = row.Int(0);
+        int64_t present = row.Int(3);
+        DealUpdateRecord& update = NextBody<DealUpdateRecord>(slots, row, 13);
+        SetText(update.id, row, 1);
+        update.at = Instant{row.Int(2)};
+        if (present & kSetTitle) {
+          if (!update.title) update.title.emplace();
+          SetText(*update.title, row, 4);
+        } else {
+          update.title.reset();
+        }
+        update.amount = (present & kSetAmount) ? std::optional<int64_t>(row.Int(5)) : std::nullopt;
+        SetMember(update.responsible_id, row, 6, present, kSetResponsible);
+        SetMember(update.company_id, row, 7, present, kSetCompany);
+        SetMember(update.contact_id, row, 8, present, kSetContact);
+        SetMember(update.source, row, 9, present, kSetSource);
+        SetMember(update.deal_type, row, 10, present, kSetDealType);
+        SetMember(update.loss_reason, row, 11, present, kSetLossReason);
+        SetMember(update.converted_to, row, 12, present, kSetConvertedTo);
+        Status merged = merge(update.fields, [&](const Row& field) {
+          int64_t field_seq = field.Int(0);
+          return field_seq < seq ? -1 : field_seq > seq ? 1 : 0;
+        });
+        if (merged.ok()) slots.Commit();
+        return merged;
+      });
 }
 
 Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
