@@ -11,27 +11,6 @@ namespace {
 constexpr int64_t kNoTimeValue = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMicrosPerWeek = int64_t{7} * 24 * 3600 * 1000000;
 
-// The index of the last `row` in rows[0, count), or -1. Compared 16 at a time without an
-// early exit inside a block, which the compiler turns into vector compares: a week of a large
-// table holds tens of thousands of rows, and a row that moves is looked for in its old week.
-ptrdiff_t FindLast(const int32_t* rows, size_t count, int32_t row) {
-  constexpr size_t kBlock = 16;
-  size_t end = count;
-  for (; end >= kBlock; end -= kBlock) {
-    const int32_t* block = rows + end - kBlock;
-    int hit = 0;
-    for (size_t i = 0; i < kBlock; ++i) hit |= block[i] == row;
-    if (hit == 0) continue;
-    for (size_t i = kBlock; i-- > 0;) {
-      if (block[i] == row) return static_cast<ptrdiff_t>(end - kBlock + i);
-    }
-  }
-  for (size_t i = end; i-- > 0;) {
-    if (rows[i] == row) return static_cast<ptrdiff_t>(i);
-  }
-  return -1;
-}
-
 }  // namespace
 
 int64_t TimeIndex::WeekOf(int64_t at) {
@@ -40,35 +19,59 @@ int64_t TimeIndex::WeekOf(int64_t at) {
   return (at % kMicrosPerWeek < 0) ? week - 1 : week;
 }
 
+// The chunk of `week` where `row` is or would go: the first whose last row is not below it,
+// or the last chunk.
+size_t TimeIndex::ChunkOf(const Week& week, int32_t row) {
+  auto found =
+      std::lower_bound(week.chunks.begin(), week.chunks.end(), row,
+                       [](const CowPtr<Chunk>& chunk, int32_t r) { return chunk->back() < r; });
+  if (found == week.chunks.end()) --found;
+  return static_cast<size_t>(found - week.chunks.begin());
+}
+
 void TimeIndex::Add(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
   Week& week = weeks_[WeekOf(at)].Mut();
-  if (week.chunks.empty() || week.chunks.back()->size() == kChunkRows) week.chunks.emplace_back();
-  Chunk& rows = week.chunks.back().Mut();
-  // Grown by doubling up to a chunk's size: only each week's last chunk has room to spare.
-  if (rows.size() == rows.capacity()) rows.reserve(std::min(kChunkRows, rows.size() * 2 + 16));
-  rows.push_back(row);
   ++size_;
+  if (week.chunks.empty() ||
+      (week.chunks.back()->back() < row && week.chunks.back()->size() == kChunkRows)) {
+    // Rows filed in increasing order (a load, new rows) fill one chunk after another.
+    week.chunks.emplace_back();
+    Chunk& rows = week.chunks.back().Mut();
+    rows.reserve(16);
+    rows.push_back(row);
+    return;
+  }
+  size_t c = ChunkOf(week, row);
+  Chunk& rows = week.chunks[c].Mut();
+  // Grown by doubling up to a chunk's size.
+  if (rows.size() == rows.capacity()) rows.reserve(std::min(kChunkRows, rows.size() * 2 + 16));
+  rows.insert(std::lower_bound(rows.begin(), rows.end(), row), row);
+  if (rows.size() > kChunkRows) {
+    // A full chunk split in two halves, so that the next rows filed between them fit.
+    Chunk upper(rows.begin() + kChunkRows / 2, rows.end());
+    rows.resize(kChunkRows / 2);
+    rows.shrink_to_fit();
+    week.chunks.insert(week.chunks.begin() + static_cast<std::ptrdiff_t>(c) + 1,
+                       CowPtr<Chunk>(std::move(upper)));
+  }
 }
 
 void TimeIndex::Remove(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
   auto found = weeks_.find(WeekOf(at));
   if (found == weeks_.end()) return;
-  // Searched from the back: a row that moves usually was filed recently.
-  const std::vector<CowPtr<Chunk>>& chunks = found->second->chunks;
-  for (size_t c = chunks.size(); c-- > 0;) {
-    const Chunk& filed = *chunks[c];
-    ptrdiff_t index = FindLast(filed.data(), filed.size(), row);
-    if (index < 0) continue;
-    Week& week = found->second.Mut();
-    Chunk& rows = week.chunks[c].Mut();
-    rows.erase(rows.begin() + index);
-    if (rows.empty()) week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
-    --size_;
-    if (week.chunks.empty()) weeks_.erase(found);
-    return;
-  }
+  size_t c = ChunkOf(*found->second, row);
+  const Chunk& filed = *found->second->chunks[c];
+  auto at_row = std::lower_bound(filed.begin(), filed.end(), row);
+  if (at_row == filed.end() || *at_row != row) return;
+  auto index = at_row - filed.begin();
+  Week& week = found->second.Mut();
+  Chunk& rows = week.chunks[c].Mut();
+  rows.erase(rows.begin() + index);
+  if (rows.empty()) week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
+  --size_;
+  if (week.chunks.empty()) weeks_.erase(found);
 }
 
 void TimeIndex::Move(int32_t row, int64_t old_at, int64_t new_at) {

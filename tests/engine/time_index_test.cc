@@ -74,7 +74,7 @@ TEST(TimeIndex, AWeekOfManyChunksKeepsItsRowsInOrderAndACopyKeepsItsOwn) {
   // 2.5 chunks of rows in one week (rows 0..N-1, filed in order), a copy taken as a snapshot
   // takes one, then the writer unfiles every row of the first chunk but one, all of the second
   // and the last row, and files three more. The copy still lists every row it had; the writer
-  // lists the rest in filing order, and counts them.
+  // lists the rest in increasing order, and counts them.
   const int32_t n = static_cast<int32_t>(TimeIndex::kChunkRows * 5 / 2);
   const int64_t at = Micros("2024-03-07T12:00:00Z");
   TimeIndex index;
@@ -90,10 +90,8 @@ TEST(TimeIndex, AWeekOfManyChunksKeepsItsRowsInOrderAndACopyKeepsItsOwn) {
       kept.push_back(row);
     }
   }
-  for (int32_t row : {n + 2, n, n + 1}) {
-    index.Add(row, at);
-    kept.push_back(row);
-  }
+  for (int32_t row : {n + 2, n, n + 1}) index.Add(row, at);
+  for (int32_t row : {n, n + 1, n + 2}) kept.push_back(row);
   std::vector<int32_t> listed;
   index.ForEachCandidate(at, at + 1, [&](int32_t row) { listed.push_back(row); });
   EXPECT_EQ(listed, kept);
@@ -109,6 +107,58 @@ TEST(TimeIndex, AWeekOfManyChunksKeepsItsRowsInOrderAndACopyKeepsItsOwn) {
   EXPECT_EQ(index.size(), 0);
   EXPECT_EQ(index.CandidateCount(at, at + 1), 0);
   EXPECT_EQ(index.allocated_bytes(), 0u);
+}
+
+// Rows filed out of order into one week (several chunks' worth, so full chunks split), some
+// unfiled again, others moved to the next week, while copies are taken: each lists exactly
+// the rows a sorted set kept beside it holds at that moment, in increasing order.
+TEST(TimeIndex, RowsFiledInAnyOrderAreListedInIncreasingOrder) {
+  const int64_t week1 = Micros("2024-03-07T12:00:00Z");
+  const int64_t week2 = Micros("2024-03-14T12:00:00Z");
+  const int32_t n = static_cast<int32_t>(TimeIndex::kChunkRows * 3);
+  // Rows 0..n-1 in a fixed shuffled order: i * 7919 mod n visits each once (7919 is prime and
+  // does not divide n = 3 * 4096).
+  auto shuffled = [&](int32_t i) { return static_cast<int32_t>((int64_t{i} * 7919) % n); };
+  TimeIndex index;
+  std::vector<int32_t> in1, in2;  // the model: rows filed under each week
+  auto listed = [](const TimeIndex& idx, int64_t at) {
+    std::vector<int32_t> rows;
+    idx.ForEachCandidate(at, at + 1, [&](int32_t row) { rows.push_back(row); });
+    return rows;
+  };
+  auto sorted = [](std::vector<int32_t> rows) {
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  for (int32_t i = 0; i < n; ++i) {
+    index.Add(shuffled(i), week1);
+    in1.push_back(shuffled(i));
+  }
+  const TimeIndex filed = index;
+  ASSERT_EQ(listed(index, week1), sorted(in1));
+  // Every third row leaves the index, every fifth left moves to the next week.
+  std::vector<int32_t> rest;
+  for (int32_t i = 0; i < n; ++i) {
+    int32_t row = shuffled(i);
+    if (i % 3 == 0) {
+      index.Move(row, week1, std::numeric_limits<int64_t>::min());
+    } else if (i % 5 == 0) {
+      index.Move(row, week1, week2);
+      in2.push_back(row);
+    } else {
+      rest.push_back(row);
+    }
+  }
+  EXPECT_EQ(listed(index, week1), sorted(rest));
+  EXPECT_EQ(listed(index, week2), sorted(in2));
+  EXPECT_EQ(index.size(), static_cast<int64_t>(rest.size() + in2.size()));
+  EXPECT_EQ(index.CandidateCount(week1, week1 + 1), static_cast<int64_t>(rest.size()));
+  // Unfiling a row that is not filed there changes nothing.
+  index.Move(in2.front(), week1, std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(listed(index, week2), sorted(in2));
+  // The copy taken after filing still lists every row.
+  EXPECT_EQ(listed(filed, week1), sorted(in1));
+  EXPECT_EQ(filed.size(), n);
 }
 
 constexpr std::string_view kPipelines = R"(
