@@ -19,7 +19,7 @@ std::string WriteFile(const std::string& path, size_t bytes) {
   return path;
 }
 
-TEST(FilePrefetchTest, ReadsAheadFilesThatFitInFreeMemory) {
+TEST(FilePrefetchTest, ReadsAheadFilesThatFitInAvailableMemory) {
   testing::TempDir dir;
   std::string db = WriteFile(dir.path() + "/voronka.db", 1 << 20);
   FilePrefetch prefetch({db, dir.path() + "/voronka.db-wal"});  // no log: skipped
@@ -27,7 +27,7 @@ TEST(FilePrefetchTest, ReadsAheadFilesThatFitInFreeMemory) {
 }
 
 // A sparse file the size of twice the machine's memory: reading it ahead would only evict.
-TEST(FilePrefetchTest, LeavesAFileLargerThanHalfTheFreeMemory) {
+TEST(FilePrefetchTest, LeavesAFileLargerThanHalfTheAvailableMemory) {
   testing::TempDir dir;
   std::string db = dir.path() + "/voronka.db";
   WriteFile(db, 0);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 
 namespace voronka::sqlite {
 
@@ -20,7 +21,18 @@ int64_t FileSize(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
 }
 
+// Memory available without swapping (the kernel's MemAvailable: free pages and the page
+// cache it can drop), or the free pages where /proc is not there.
 int64_t FreeMemory() {
+  if (std::FILE* meminfo = std::fopen("/proc/meminfo", "r")) {
+    char line[128];
+    long long kb = -1;
+    while (std::fgets(line, sizeof line, meminfo) != nullptr) {
+      if (std::sscanf(line, "MemAvailable: %lld kB", &kb) == 1) break;
+    }
+    std::fclose(meminfo);
+    if (kb >= 0) return static_cast<int64_t>(kb) * 1024;
+  }
   long pages = ::sysconf(_SC_AVPHYS_PAGES);
   long page_size = ::sysconf(_SC_PAGESIZE);
   return pages > 0 && page_size > 0 ? static_cast<int64_t>(pages) * page_size : 0;

@@ -17,7 +17,7 @@ namespace voronka::sqlite {
 class FilePrefetch {
  public:
   // Starts reading `paths` ahead, one after another, unless together they exceed half the
-  // memory that is free now (then the pages read first would be evicted before they are used,
+  // memory available now (then the pages read first would be evicted before they are used,
   // and the reads would only compete with the reader's own). Missing files are skipped.
   explicit FilePrefetch(std::vector<std::string> paths);
   // Stops between two steps and waits for the thread.
