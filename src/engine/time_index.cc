@@ -33,20 +33,16 @@ void TimeIndex::Add(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
   Week& week = weeks_[WeekOf(at)].Mut();
   ++size_;
-  if (week.chunks.empty() ||
-      (week.chunks.back()->back() < row && week.chunks.back()->size() == kChunkRows)) {
-    // Rows filed in increasing order (a load, new rows) fill one chunk after another.
+  // Rows filed in increasing order (a load, new rows) append, filling one chunk after another.
+  const bool last = week.chunks.empty() || week.chunks.back()->back() < row;
+  if (last && (week.chunks.empty() || week.chunks.back()->size() == kChunkRows)) {
     week.chunks.emplace_back();
-    Chunk& rows = week.chunks.back().Mut();
-    rows.reserve(16);
-    rows.push_back(row);
-    return;
   }
-  size_t c = ChunkOf(week, row);
+  size_t c = last ? week.chunks.size() - 1 : ChunkOf(week, row);
   Chunk& rows = week.chunks[c].Mut();
   // Grown by doubling up to a chunk's size.
   if (rows.size() == rows.capacity()) rows.reserve(std::min(kChunkRows, rows.size() * 2 + 16));
-  rows.insert(std::lower_bound(rows.begin(), rows.end(), row), row);
+  rows.insert(last ? rows.end() : std::lower_bound(rows.begin(), rows.end(), row), row);
   if (rows.size() > kChunkRows) {
     // A full chunk split in two halves, so that the next rows filed between them fit.
     Chunk upper(rows.begin() + kChunkRows / 2, rows.end());

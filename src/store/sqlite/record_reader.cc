@@ -301,24 +301,17 @@ Status MergeFields(Statement& fields, int& rc, std::vector<CustomField>& out, Co
 template <typename RowFn>
 Status ForEachRowWithFields(sqlite3* db, int64_t workspace_id, const char* sql,
                             const char* fields_sql, RowFn row_fn) {
-  Result<Statement> rows = Statement::Prepare(db, sql);
-  if (!rows.ok()) return rows.status();
   Result<Statement> fields = Statement::Prepare(db, fields_sql);
   if (!fields.ok()) return fields.status();
-  rows->Bind(1, workspace_id);
   fields->Bind(1, workspace_id);
   int field_rc = fields->Step();
   auto merge = [&](std::vector<CustomField>& out, auto compare) {
     return MergeFields(*fields, field_rc, out, compare);
   };
-  const Row row(*rows);
-  int rc;
-  while ((rc = rows->Step()) == SQLITE_ROW) {
-    if (Status status = row_fn(row, merge); !status.ok()) return status;
-  }
-  if (rc != SQLITE_DONE || (field_rc != SQLITE_ROW && field_rc != SQLITE_DONE)) {
-    return StepError(db);
-  }
+  Status status =
+      ForEachRow(db, workspace_id, sql, [&](const Row& row) { return row_fn(row, merge); });
+  if (!status.ok()) return status;
+  if (field_rc != SQLITE_ROW && field_rc != SQLITE_DONE) return StepError(db);
   return Status::Ok();
 }
 
