@@ -124,7 +124,8 @@ int64_t HeapOf(const PackedList<T>& items) {
 template <typename T, int kShift>
 int64_t BytesOf(const Column<T, kShift>& column) {
   int64_t bytes = static_cast<int64_t>(column.allocated_bytes());
-  if constexpr (std::is_class_v<T> && !std::is_trivially_copyable_v<T>) {
+  if constexpr (std::is_class_v<T> &&
+                (!std::is_trivially_copyable_v<T> || requires { T::kOwnsBlock; })) {
     for (const T& row : column) bytes += HeapOf(row);
   }
   return bytes;

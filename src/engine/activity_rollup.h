@@ -29,8 +29,8 @@ class ActivityRollup {
     if (first_hour >= end_hour) return 0;
     std::vector<int64_t> counts;  // per user slot
     int64_t cells = 0;
-    auto end = weeks_.upper_bound(FloorDiv(end_hour - 1, kHoursPerWeek));
-    for (auto week = weeks_.lower_bound(FloorDiv(first_hour, kHoursPerWeek)); week != end;
+    auto end = weeks_->upper_bound(FloorDiv(end_hour - 1, kHoursPerWeek));
+    for (auto week = weeks_->lower_bound(FloorDiv(first_hour, kHoursPerWeek)); week != end;
          ++week) {
       const std::vector<uint32_t>& cellsOfWeek = *week->second;
       int64_t week_hour = week->first * kHoursPerWeek;
@@ -55,7 +55,7 @@ class ActivityRollup {
   // Bytes of the week map and cells (with 16 bytes of malloc header per allocation).
   size_t allocated_bytes() const {
     size_t bytes = 0;
-    for (const auto& week : weeks_) bytes += 64 + 32 + week.second->capacity() * sizeof(uint32_t);
+    for (const auto& week : *weeks_) bytes += 64 + 32 + week.second->capacity() * sizeof(uint32_t);
     return bytes;
   }
 
@@ -66,8 +66,10 @@ class ActivityRollup {
 
  private:
   // Per UTC week (hours since the epoch / 168), one count per user slot (user id + 1) and
-  // hour of the week: [slot * 168 + hour]. Shared between engine versions like TimeIndex weeks.
-  std::map<int64_t, CowPtr<std::vector<uint32_t>>> weeks_;
+  // hour of the week: [slot * 168 + hour]. Shared between engine versions like TimeIndex weeks
+  // (the map too).
+  using Weeks = std::map<int64_t, CowPtr<std::vector<uint32_t>>>;
+  CowPtr<Weeks> weeks_{Weeks{}};
 };
 
 }  // namespace voronka

@@ -121,13 +121,13 @@ void Touch(Tables& t, int32_t deal, int64_t at) {
   }
   if (at > last) {
     d.last_touch[row] = at;
-    if (at - last >= kTouchGap) d.touch_gaps[row].push_back({last, at});
+    if (at - last >= kTouchGap) d.touch_gaps.Edit(row).push_back({last, at});
     return;
   }
   if (at < first) {
     d.first_touch[row] = at;
     if (first - at >= kTouchGap) {
-      PackedList<TouchGap>& gaps = d.touch_gaps[row];
+      ListEdit<TouchGap> gaps = d.touch_gaps.Edit(row);
       gaps.insert(gaps.begin(), {at, first});
     }
     return;
@@ -138,7 +138,7 @@ void Touch(Tables& t, int32_t deal, int64_t at) {
   if (inside == gaps.end() || inside->from >= at) return;
   size_t index = static_cast<size_t>(inside - gaps.begin());
   TouchGap split = *inside;
-  PackedList<TouchGap>& changed = d.touch_gaps[row];
+  ListEdit<TouchGap> changed = d.touch_gaps.Edit(row);
   changed.erase(changed.begin() + static_cast<std::ptrdiff_t>(index));
   if (split.to - at >= kTouchGap) {
     changed.insert(changed.begin() + static_cast<std::ptrdiff_t>(index), {at, split.to});
@@ -306,7 +306,7 @@ bool EntryBefore(const StageEntry& a, const StageEntry& b) {
   return a.seq < b.seq;
 }
 
-void InsertEntry(PackedList<StageEntry>& history, const StageEntry& entry) {
+void InsertEntry(ListEdit<StageEntry> history, const StageEntry& entry) {
   history.insert(std::upper_bound(history.begin(), history.end(), entry, EntryBefore), entry);
 }
 
@@ -406,7 +406,7 @@ void ApplyDeal(Tables& t, const DealRecord& r) {
   d.loss_reason.Set(row, OptionalValue(t, r.loss_reason), key);
   d.converted_to.Set(row, OptionalValue(t, r.converted_to), key);
   SetFields(t, deal, r.fields, key);
-  PackedList<StageEntry>& history = d.history[row];
+  ListEdit<StageEntry> history = d.history.Edit(row);
   history.erase_if([](const StageEntry& e) { return e.creation; });
   InsertEntry(history, StageEntry{r.created_at.micros, EnsureStage(t, r.stage_id), kNone,
                                   t.next_seq++, true});
@@ -442,9 +442,13 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
   SetOptional(d.loss_reason, row, r.loss_reason, key, value);
   SetOptional(d.converted_to, row, r.converted_to, key, value);
   SetFields(t, deal, r.fields, key);
-  PackedList<int64_t>& updates = d.update_times[row];
+  const PackedList<int64_t>& updates = std::as_const(d.update_times)[row];
   auto at = std::lower_bound(updates.begin(), updates.end(), r.at.micros);
-  if (at == updates.end() || *at != r.at.micros) updates.insert(at, r.at.micros);
+  if (at == updates.end() || *at != r.at.micros) {
+    size_t index = static_cast<size_t>(at - updates.begin());
+    ListEdit<int64_t> edit = d.update_times.Edit(row);
+    edit.insert(edit.begin() + index, r.at.micros);
+  }
   if (r.converted_to.has_value()) RefreshDerived(t, deal);
 }
 
@@ -455,7 +459,8 @@ void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
   for (const StageEntry& e : std::as_const(t.deals.history)[Row(deal)]) {
     if (!e.creation && e.at == r.at.micros && e.stage == stage) return;  // a re-sent change
   }
-  InsertEntry(t.deals.history[Row(deal)], StageEntry{r.at.micros, stage, OptionalUser(t, r.by), t.next_seq++, false});
+  InsertEntry(t.deals.history.Edit(Row(deal)),
+              StageEntry{r.at.micros, stage, OptionalUser(t, r.by), t.next_seq++, false});
   Touch(t, deal, r.at.micros);
   RefreshDerived(t, deal);
 }

@@ -42,6 +42,21 @@ void ColumnLineage::GiveSlot(void* slot) {
   free_slots_.push_back(slot);
 }
 
+void* ColumnLineage::TakeBlockSlot(size_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!free_block_slots_.empty()) {
+    void* slot = free_block_slots_.back();
+    free_block_slots_.pop_back();
+    return slot;
+  }
+  return Cut(blocks_, bytes);
+}
+
+void ColumnLineage::GiveBlockSlot(void* slot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_block_slots_.push_back(slot);
+}
+
 uint64_t ColumnLineage::NewWriter() {
   std::lock_guard<std::mutex> lock(mutex_);
   return next_++;

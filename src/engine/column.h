@@ -137,6 +137,11 @@ class ColumnLineage {
   void* TakeSlot(size_t bytes, bool grows);
   // A segment's memory is free again (the segment destroyed). Any thread.
   void GiveSlot(void* slot);
+  // The same for blocks (of one size too), from chunks of their own: a batch spread over a
+  // table copies a block of every column it writes per 64 segments, and freed one by one into
+  // malloc's bins they cost as much again as the copies.
+  void* TakeBlockSlot(size_t bytes);
+  void GiveBlockSlot(void* slot);
 
  private:
   struct Run {
@@ -155,11 +160,14 @@ class ColumnLineage {
   std::multiset<uint64_t> readers_;
   std::vector<Retired> retired_;
   std::vector<Retired> kept_;
-  // The segment pool, under mutex_ (the writer takes, readers dropping a version give back).
+  // The segment and block pools, under mutex_ (the writer takes, readers dropping a version
+  // give back).
   std::vector<void*> chunks_;
   std::vector<void*> free_slots_;
   Run growth_;
   Run copies_;
+  std::vector<void*> free_block_slots_;
+  Run blocks_;
 };
 
 // Rows per segment for segments of about `bytes` bytes (4 to 4 096 rows). A batch spread over
@@ -192,6 +200,10 @@ class Column {
   static constexpr size_t kMask = kSegmentRows - 1;
   static constexpr int kBlockShift = kShift + 6;
   static constexpr size_t kBlockSegments = 64;
+  // Rows that are handles of heap blocks the column owns (PackedList): a row's block is changed
+  // in place by the generation that made it, copied and retired by a later one (Edit), and
+  // freed or retired with the writer that holds it (Release). Segments never free them.
+  static constexpr bool kOwnsBlocks = requires { T::kOwnsBlock; };
 
   Column() = default;
   Column(const Column& other) { CopyFrom(other); }
@@ -215,14 +227,14 @@ class Column {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Bytes held by the block table, blocks and segments (not the heap memory rows may own;
-  // with a malloc header of 16 bytes per block; the fill segment once; not the free slots of
-  // the lineage's chunks), for memory accounting.
+  // the fill segment once; not the free slots of the lineage's chunks), for memory
+  // accounting.
   size_t allocated_bytes() const {
     size_t bytes = blocks_.capacity() * sizeof(Block*);
     if (fill_ != nullptr) bytes += sizeof(Segment);
     for (const Block* block : blocks_) {
       if (block == nullptr) continue;
-      bytes += sizeof(Block) + 16;
+      bytes += sizeof(Block);
       for (const Segment* segment : block->segments) {
         if (segment != nullptr && segment != fill_) bytes += sizeof(Segment);
       }
@@ -274,6 +286,19 @@ class Column {
     return hot_rows_[row & kMask];
   }
   const T& back() const { return (*this)[size_ - 1]; }
+
+  // A row that owns a heap block (T::kOwnsBlock: a PackedList), for changing its list: the
+  // row's segment is made the column's own as by any write, and so is its block, copied when
+  // an older generation made it (a copy of the column can still read that one, which is
+  // retired like a node). Copies of the column share the rows' blocks as they share segments.
+  auto Edit(size_t row) requires kOwnsBlocks {
+    T& value = (*this)[row];
+    if (!value.empty() && value.gen() != gen_) {
+      retired_.push_back({value.block(), &FreeBlock, value.gen(), gen_});
+      value = value.CopyAt(gen_);
+    }
+    return typename T::Editor(value, gen_);
+  }
 
   void push_back(T value) {
     if ((size_ >> kBlockShift) == blocks_.size()) blocks_.push_back(nullptr);
@@ -354,15 +379,38 @@ class Column {
   static constexpr size_t kNoSegment = ~size_t{0};
   // Plain values compared with ==: their new segments may share a fill segment.
   static constexpr bool kShareFill = std::is_trivially_copyable_v<T> && std::equality_comparable<T>;
+  static_assert(!kOwnsBlocks || kShareFill);
+  static void FreeBlock(void* block, ColumnLineage&) { T::Free(block); }
+  // The blocks of a segment's rows: retired at the writer's generation when a copy may read
+  // them (`read`), else freed.
+  void ReleaseBlocks(const Segment& segment, bool read) {
+    if constexpr (kOwnsBlocks) {
+      for (const T& row : segment.rows) {
+        if (row.empty()) continue;
+        if (read) {
+          retired_.push_back({row.block(), &FreeBlock, row.gen(), gen_});
+        } else {
+          T::Free(row.block());
+        }
+      }
+    }
+  }
 
   template <typename Node>
   static void Destroy(void* node, ColumnLineage& lineage) {
+    static_cast<Node*>(node)->~Node();
     if constexpr (std::is_same_v<Node, Segment>) {
-      static_cast<Segment*>(node)->~Segment();
       lineage.GiveSlot(node);
     } else {
-      delete static_cast<Node*>(node);
+      lineage.GiveBlockSlot(node);
     }
+  }
+  // A block made at generation `gen` in `lineage`'s memory: a copy of `from`, or empty.
+  static Block* MakeBlock(ColumnLineage& lineage, const Block* from, uint64_t gen) {
+    void* slot = lineage.TakeBlockSlot(sizeof(Block));
+    Block* block = from == nullptr ? new (slot) Block{gen, {}} : new (slot) Block(*from);
+    block->gen = gen;
+    return block;
   }
   // A segment made at generation `gen` in `lineage`'s memory: a copy of `from`, or
   // value-initialized rows when null. `grows`: a segment the column adds in row order.
@@ -417,6 +465,7 @@ class Column {
           if (block == nullptr) continue;
           for (Segment* segment : block->segments) {
             if (segment == nullptr || segment->gen == ColumnLineage::kKept) continue;
+            ReleaseBlocks(*segment, read);
             if (read) {
               Dispose(segment);
             } else {
@@ -426,7 +475,7 @@ class Column {
           if (read) {
             Dispose(block);
           } else {
-            delete block;
+            Destroy<Block>(block, *lineage_);
           }
         }
         lineage_->DropWriter(retired_);
@@ -478,14 +527,16 @@ class Column {
     }
     for (Block*& block : blocks_) {
       if (block == nullptr) continue;
-      block = new Block(*block);
-      block->gen = gen;
+      block = MakeBlock(*lineage, block, gen);
       for (Segment*& segment : block->segments) {
         if (segment == nullptr) continue;
         if (segment == fill_) {
           segment = fill;
         } else {
           segment = MakeSegment(*lineage, segment, gen, true);
+          if constexpr (kOwnsBlocks) {  // the blocks too: the copy is a column of its own
+            for (T& row : segment->rows) row = row.CopyAt(gen);
+          }
         }
       }
     }
@@ -507,11 +558,8 @@ class Column {
     if constexpr (std::is_same_v<Node, Segment>) {
       bool grows = slot == nullptr || slot->gen == ColumnLineage::kKept;
       made = MakeSegment(*lineage_, slot, gen_, grows);
-    } else if (slot == nullptr) {
-      made = new Node{gen_, {}};
     } else {
-      made = new Node(*slot);
-      made->gen = gen_;
+      made = MakeBlock(*lineage_, slot, gen_);
     }
     Dispose(slot);
     slot = made;

@@ -83,17 +83,17 @@ void DealRollup::MarkStale() {
   wants_rebuild_ = true;
   if (!live_) return;
   live_ = false;
-  cells_ = Column<DealDayCell>();
+  cells_ = Cells<DealDayCell>();
   totals_.clear();
-  forgotten_cells_ = Column<SpanDayCell>();
+  forgotten_cells_ = Cells<SpanDayCell>();
   forgotten_totals_.clear();
   days_ = 0;
 }
 
 void DealRollup::Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day,
                        int64_t forgotten_span) {
-  cells_ = Column<DealDayCell>();
-  forgotten_cells_ = Column<SpanDayCell>();
+  cells_ = Cells<DealDayCell>();
+  forgotten_cells_ = Cells<SpanDayCell>();
   wants_rebuild_ = false;
   zone_name_ = zone.name();
   forgotten_span_ = forgotten_span;
@@ -233,7 +233,7 @@ int64_t DealRollup::SumDays(int64_t from, int64_t to, std::vector<SpanDayCell>& 
 }
 
 template <typename Cell>
-int64_t DealRollup::Sum(const Column<Cell>& cells, int64_t from, int64_t to,
+int64_t DealRollup::Sum(const Cells<Cell>& cells, int64_t from, int64_t to,
                         std::vector<Cell>& sums) const {
   sums.assign(static_cast<size_t>(slots_), Cell{});
   if (cells.size() == 0) return 0;

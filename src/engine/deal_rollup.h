@@ -137,17 +137,21 @@ class DealRollup {
   }
 
  private:
+  // The cells' columns: a batch spread over the workspace writes cells of many days, each
+  // write copying its segment, so these are ~1 KiB (16 and 42 cells) rather than 4.
+  template <typename Cell>
+  using Cells = Column<Cell, SegmentShiftFor<Cell>(1024)>;
   // Adds `delta` to the cell of `day` and `slot` of `cells` (growing the days of both columns
   // forward) and to the slot's total; false (and stale) when the day or slot is out of range.
   template <typename Cell>
   bool AddAt(int64_t day, int32_t slot, const Cell& delta);
   // The column and totals of a cell type.
-  Column<DealDayCell>& CellsOf(const DealDayCell&) { return cells_; }
-  Column<SpanDayCell>& CellsOf(const SpanDayCell&) { return forgotten_cells_; }
+  Cells<DealDayCell>& CellsOf(const DealDayCell&) { return cells_; }
+  Cells<SpanDayCell>& CellsOf(const SpanDayCell&) { return forgotten_cells_; }
   std::vector<DealDayCell>& TotalsOf(const DealDayCell&) { return totals_; }
   std::vector<SpanDayCell>& TotalsOf(const SpanDayCell&) { return forgotten_totals_; }
   template <typename Cell>
-  int64_t Sum(const Column<Cell>& cells, int64_t from, int64_t to, std::vector<Cell>& sums) const;
+  int64_t Sum(const Cells<Cell>& cells, int64_t from, int64_t to, std::vector<Cell>& sums) const;
   // The cells a deal adds to (sign 1) or withdraws from (-1), each as a day, a slot and the
   // amount added to the cell, in the order Add writes them.
   template <typename Cell>
@@ -175,9 +179,9 @@ class DealRollup {
   int64_t days_ = 0;
   int32_t slots_ = 0;
   int64_t forgotten_span_ = 0;
-  Column<DealDayCell> cells_;            // [(day - first_day_) * slots_ + slot]
+  Cells<DealDayCell> cells_;             // [(day - first_day_) * slots_ + slot]
   std::vector<DealDayCell> totals_;      // per slot
-  Column<SpanDayCell> forgotten_cells_;  // likewise; empty when forgotten_span_ is 0
+  Cells<SpanDayCell> forgotten_cells_;   // likewise; empty when forgotten_span_ is 0
   std::vector<SpanDayCell> forgotten_totals_;
 };
 

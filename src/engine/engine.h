@@ -22,8 +22,9 @@ namespace voronka {
 // and see all of a batch or none of it.
 //
 // What makes the per-batch copy cheap (engine/column.h): every column of per-row data is a
-// Column, a list of fixed-size segments (~4 KiB; 4 rows for the per-deal lists, whose rows own
-// heap memory) grouped 64 to a block. Copying the tables copies the block pointers (a few
+// Column, a list of fixed-size segments (~4 KiB; ~1 KiB for the deal and task columns a live
+// feed changes anywhere, whose per-deal lists are handles of blocks the column owns) grouped
+// 64 to a block. Copying the tables copies the block pointers (a few
 // thousand at 1M deals): microseconds, not a pass over the data. Blocks and segments record
 // the generation that made them, not a reference count (ColumnLineage): the writer changes in
 // place only the ones made since the last published copy and copies older ones first, so a

@@ -5,7 +5,8 @@
 // money is int64 minor units. Tables are plain data: the Engine owns them and publishes
 // immutable copies. Columns of per-row data are Column (copy-on-write segments) so that a copy
 // costs a copy of segment pointers; the small dimension tables (users, departments, stages,
-// pipelines: hundreds of rows) are plain vectors, copied whole.
+// pipelines: hundreds of rows) are plain vectors, copied whole, but for their names: a copy of
+// 500 users' names was 500 allocations per published batch.
 #pragma once
 
 #include <cstdint>
@@ -42,14 +43,15 @@ inline int64_t UpdateKey(Instant at) {
 
 // The columns of deals and tasks, which a live feed changes row by row all over the table: a
 // batch of changes spread over the workspace copies one segment per changed row and column
-// (ColumnLineage). Their segments are the default ~4 KiB all the same: 512-byte ones made such
-// a batch half as costly but every scan about twice as slow, since the small segments of a
-// table's columns lie interleaved in memory (docs/performance.md, fifth pass). A per-row list
-// (a deal's stage history) has segments of 4 rows, since copying a segment copies each list.
+// (ColumnLineage), so their segments are ~1 KiB (docs/performance.md, "2026-12-02: smaller
+// live segments"); a column's segments lie in runs (ColumnLineage::TakeSlot), so a scan
+// still reads them in long sequential stretches. A per-row list (a deal's stage history) is an
+// 8-byte handle of a block the column owns: copying a segment copies the handles, changing a
+// list copies its block (Column::Edit).
 template <typename T>
-using LiveColumn = Column<T, SegmentShiftFor<T>(4096)>;
+using LiveColumn = Column<T, SegmentShiftFor<T>(1024)>;
 template <typename T>
-using LiveListColumn = Column<PackedList<T>, 2>;
+using LiveListColumn = LiveColumn<PackedList<T>>;
 
 // A column whose every cell remembers the key of the record that set it.
 template <typename T>
@@ -81,7 +83,7 @@ struct WorkspaceSettings {
 
 struct UserTable {
   Dictionary ids;
-  std::vector<std::string> name;
+  Column<std::string> name;
   std::vector<int32_t> department;
   std::vector<uint8_t> active;
   std::vector<int32_t> capacity;  // kNone: no capacity set
@@ -89,14 +91,14 @@ struct UserTable {
 
 struct DepartmentTable {
   Dictionary ids;
-  std::vector<std::string> name;
+  Column<std::string> name;
   std::vector<int32_t> parent;
   std::vector<int32_t> head;
 };
 
 struct StageTable {
   Dictionary ids;
-  std::vector<std::string> name;
+  Column<std::string> name;
   std::vector<int32_t> pipeline;  // kNone until a pipeline lists the stage
   std::vector<StageSemantic> semantic;
   // SPEC §4 positions: open stages 0..K-1 in pipeline order, won stages K, lost kNone.
@@ -105,7 +107,7 @@ struct StageTable {
 
 struct PipelineTable {
   Dictionary ids;
-  std::vector<std::string> name;
+  Column<std::string> name;
   std::vector<Entity> entity;
   std::vector<std::vector<int32_t>> stages;  // stage ids in pipeline order
   std::vector<int32_t> open_stage_count;     // K

@@ -31,7 +31,7 @@ size_t TimeIndex::ChunkOf(const Week& week, int32_t row) {
 
 void TimeIndex::Add(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
-  Week& week = weeks_[WeekOf(at)].Mut();
+  Week& week = weeks_.Mut()[WeekOf(at)].Mut();
   ++size_;
   // Rows filed in increasing order (a load, new rows) append, filling one chunk after another.
   const bool last = week.chunks.empty() || week.chunks.back()->back() < row;
@@ -55,19 +55,21 @@ void TimeIndex::Add(int32_t row, int64_t at) {
 
 void TimeIndex::Remove(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
-  auto found = weeks_.find(WeekOf(at));
-  if (found == weeks_.end()) return;
-  size_t c = ChunkOf(*found->second, row);
-  const Chunk& filed = *found->second->chunks[c];
+  auto filed_week = weeks_->find(WeekOf(at));
+  if (filed_week == weeks_->end()) return;
+  size_t c = ChunkOf(*filed_week->second, row);
+  const Chunk& filed = *filed_week->second->chunks[c];
   auto at_row = std::lower_bound(filed.begin(), filed.end(), row);
   if (at_row == filed.end() || *at_row != row) return;
   auto index = at_row - filed.begin();
+  Weeks& weeks = weeks_.Mut();
+  auto found = weeks.find(WeekOf(at));
   Week& week = found->second.Mut();
   Chunk& rows = week.chunks[c].Mut();
   rows.erase(rows.begin() + index);
   if (rows.empty()) week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
   --size_;
-  if (week.chunks.empty()) weeks_.erase(found);
+  if (week.chunks.empty()) weeks.erase(found);
 }
 
 void TimeIndex::Move(int32_t row, int64_t old_at, int64_t new_at) {
@@ -81,8 +83,8 @@ void TimeIndex::Move(int32_t row, int64_t old_at, int64_t new_at) {
 int64_t TimeIndex::CandidateCount(int64_t lo, int64_t hi) const {
   if (lo >= hi) return 0;
   int64_t count = 0;
-  auto end = weeks_.upper_bound(WeekOf(hi - 1));
-  for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
+  auto end = weeks_->upper_bound(WeekOf(hi - 1));
+  for (auto week = weeks_->lower_bound(WeekOf(lo)); week != end; ++week) {
     for (const CowPtr<Chunk>& chunk : week->second->chunks) {
       count += static_cast<int64_t>(chunk->size());
     }

@@ -24,8 +24,8 @@ class TimeIndex {
   template <typename Fn>
   void ForEachCandidate(int64_t lo, int64_t hi, Fn&& fn) const {
     if (lo >= hi) return;
-    auto end = weeks_.upper_bound(WeekOf(hi - 1));
-    for (auto week = weeks_.lower_bound(WeekOf(lo)); week != end; ++week) {
+    auto end = weeks_->upper_bound(WeekOf(hi - 1));
+    for (auto week = weeks_->lower_bound(WeekOf(lo)); week != end; ++week) {
       for (const CowPtr<Chunk>& chunk : week->second->chunks) {
         for (int32_t row : *chunk) fn(row);
       }
@@ -38,7 +38,7 @@ class TimeIndex {
   // Bytes of the week map, weeks and chunks (with 16 bytes of malloc header per allocation).
   size_t allocated_bytes() const {
     size_t bytes = 0;
-    for (const auto& [number, week] : weeks_) {
+    for (const auto& [number, week] : *weeks_) {
       bytes += 64 + 16 + sizeof(Week) + 16 + week->chunks.capacity() * sizeof(CowPtr<Chunk>);
       for (const CowPtr<Chunk>& chunk : week->chunks) {
         bytes += 8 + sizeof(Chunk) + 16 + chunk->capacity() * sizeof(int32_t);
@@ -50,7 +50,7 @@ class TimeIndex {
   static int64_t WeekOf(int64_t at);
 
   // Rows per chunk of a week's list (the most a change copies while a snapshot holds it).
-  static constexpr size_t kChunkRows = 4096;
+  static constexpr size_t kChunkRows = 1024;
 
  private:
   void Remove(int32_t row, int64_t at);
@@ -71,8 +71,10 @@ class TimeIndex {
   static size_t ChunkOf(const Week& week, int32_t row);
 
   // An ordered map of weeks, not a flat array from the first week: times are any int64 (a
-  // deal created in 1970 and one in 2100 must not allocate every week between them).
-  std::map<int64_t, CowPtr<Week>> weeks_;
+  // deal created in 1970 and one in 2100 must not allocate every week between them). Shared
+  // by the copies too: publishing a version copies it only for the indexes a batch changed.
+  using Weeks = std::map<int64_t, CowPtr<Week>>;
+  CowPtr<Weeks> weeks_{Weeks{}};
   int64_t size_ = 0;
 };
 
