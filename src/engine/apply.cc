@@ -382,7 +382,7 @@ void ApplyPipeline(Tables& t, const PipelineRecord& r) {
 
 void ApplyDeal(Tables& t, const DealRecord& r) {
   int32_t deal = EnsureDeal(t, r.id);
-  RollupChange rollup(t, deal);
+  WillChangeRollup(t, deal);
   size_t row = Row(deal);
   DealTable& d = t.deals;
   if (d.defined[row] && d.created_at[row] != r.created_at.micros) WithdrawTouch(t, deal);
@@ -424,7 +424,7 @@ void SetOptional(VersionedColumn<int32_t>& column, size_t row,
 
 void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
   int32_t deal = EnsureDeal(t, r.id);
-  RollupChange rollup(t, deal);
+  WillChangeRollup(t, deal);
   size_t row = Row(deal);
   DealTable& d = t.deals;
   int64_t key = UpdateKey(r.at);
@@ -455,7 +455,7 @@ void ApplyDealUpdate(Tables& t, const DealUpdateRecord& r) {
 void ApplyStageChange(Tables& t, const StageChangeRecord& r) {
   int32_t deal = EnsureDeal(t, r.deal_id);
   int32_t stage = EnsureStage(t, r.to);
-  RollupChange rollup(t, deal);
+  WillChangeRollup(t, deal);
   for (const StageEntry& e : std::as_const(t.deals.history)[Row(deal)]) {
     if (!e.creation && e.at == r.at.micros && e.stage == stage) return;  // a re-sent change
   }
@@ -489,8 +489,8 @@ void ApplyActivity(Tables& t, const ActivityRecord& r) {
   size_t row = Row(id);
   int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
   int32_t old_deal = std::as_const(a.deal)[row];
-  RollupChange rollup(t, deal);  // the deal's touches, and the one it was on before
-  RollupChange old_rollup(t, old_deal != deal ? old_deal : kNone);
+  WillChangeRollup(t, deal);  // the deal's touches, and the one it was on before
+  if (old_deal != deal) WillChangeRollup(t, old_deal);
   if (a.deal[row] != kNone && (a.deal[row] != deal || a.at[row] != r.at.micros)) {
     WithdrawTouch(t, a.deal[row]);  // a re-sent activity moved in time or to another deal
   }
@@ -515,8 +515,8 @@ void ApplyTask(Tables& t, const TaskRecord& r) {
   TaskTable& tasks = t.tasks;
   int32_t deal = r.deal_id ? EnsureDeal(t, *r.deal_id) : kNone;
   int32_t old_deal = std::as_const(tasks.deal)[row];
-  RollupChange rollup(t, deal);  // the deal's touches, and the one it was on before
-  RollupChange old_rollup(t, old_deal != deal ? old_deal : kNone);
+  WillChangeRollup(t, deal);  // the deal's touches, and the one it was on before
+  if (old_deal != deal) WillChangeRollup(t, old_deal);
   int64_t old_completed = tasks.completed_at.value[row];
   int64_t key = BaseKey(r.created_at);
   tasks.completed_at.Set(row, r.completed_at ? r.completed_at->micros : kNoTime, key);
@@ -548,7 +548,7 @@ void ApplyTaskUpdate(Tables& t, const TaskUpdateRecord& r) {
   int64_t key = UpdateKey(r.at);
   auto time_of = [](const std::optional<Instant>& at) { return at ? at->micros : kNoTime; };
   const TaskTable& read = t.tasks;
-  RollupChange rollup(t, read.defined[row] ? read.deal[row] : kNone);
+  WillChangeRollup(t, read.defined[row] ? read.deal[row] : kNone);
   if (r.completed_at) {
     int64_t old_completed = t.tasks.completed_at.value[row];
     if (t.tasks.completed_at.Set(row, time_of(*r.completed_at), key) && t.tasks.defined[row]) {
@@ -612,6 +612,11 @@ void PrefetchRecord(const Tables& tables, const RecordBody& body) {
 }
 
 void ApplyRecord(Tables& tables, const RecordBody& body) {
+  ApplyRecordUnsettled(tables, body);
+  SettleRollup(tables);
+}
+
+void ApplyRecordUnsettled(Tables& tables, const RecordBody& body) {
   tables.cache.Clear();
   std::visit(
       [&](const auto& record) {

@@ -79,7 +79,21 @@ DealDayCell& DealDayCell::operator-=(const DealDayCell& other) {
   return *this;
 }
 
+DealRollupInput* PendingRollup::Note(int32_t deal) {
+  auto [at, added] = index_.try_emplace(deal, deals_.size());
+  if (!added) return nullptr;
+  deals_.push_back(deal);
+  if (before_.size() < deals_.size()) before_.emplace_back();
+  return &before_[deals_.size() - 1];
+}
+
+void PendingRollup::Clear() {
+  deals_.clear();
+  index_.clear();
+}
+
 void DealRollup::MarkStale() {
+  pending_.Clear();
   wants_rebuild_ = true;
   if (!live_) return;
   live_ = false;
@@ -92,6 +106,7 @@ void DealRollup::MarkStale() {
 
 void DealRollup::Reset(const TimeZone& zone, int32_t users, int64_t first_day, int64_t last_day,
                        int64_t forgotten_span) {
+  pending_.Clear();
   cells_ = Cells<DealDayCell>();
   forgotten_cells_ = Cells<SpanDayCell>();
   wants_rebuild_ = false;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/column.h"
@@ -78,6 +79,37 @@ struct DealRollupInput {
   bool operator==(const DealRollupInput&) const = default;
 };
 
+// The deals whose share of the rollup the records of a batch change, each with what it added
+// before the batch's first record on it (engine/rollup_change.h): the batch's change is then
+// withdrawn and added once per deal when the batch ends, not once per record (a CRM sends a
+// deal's update, its stage change and its calls together). The writer's alone: a copy of it
+// (the version the engine publishes) starts empty.
+class PendingRollup {
+ public:
+  PendingRollup() = default;
+  PendingRollup(const PendingRollup& /*other*/) {}
+  PendingRollup& operator=(const PendingRollup& other) {
+    if (this != &other) Clear();
+    return *this;
+  }
+
+  // The entry to fill with what `deal` adds now, or null when the batch has noted it already.
+  DealRollupInput* Note(int32_t deal);
+  // Calls fn(int32_t deal, const DealRollupInput& before) for each deal noted, in the order
+  // noted.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (size_t i = 0; i < deals_.size(); ++i) fn(deals_[i], before_[i]);
+  }
+  void Clear();
+
+ private:
+  std::vector<int32_t> deals_;
+  std::unordered_map<int32_t, size_t> index_;  // deal -> its place in deals_
+  // before_[i] for deals_[i]; entries past deals_.size() are kept for their vectors' capacity.
+  std::vector<DealRollupInput> before_;
+};
+
 class DealRollup {
  public:
   // Cells are laid out day after day, each day one cell per user slot (user id + 1), over a
@@ -89,6 +121,9 @@ class DealRollup {
 
   // False until built and after it goes stale; readers then scan the deals instead.
   bool live() const { return live_; }
+  // The deals the records applied since the last SettleRollup (engine/rollup_change.h)
+  // changed: emptied when the rollup goes stale.
+  PendingRollup& pending() { return pending_; }
   // Stops keeping it and asks for a rebuild.
   void MarkStale();
   // Whether a rebuild was asked for since the last one. A rebuild that could not lay the
@@ -183,6 +218,7 @@ class DealRollup {
   std::vector<DealDayCell> totals_;      // per slot
   Cells<SpanDayCell> forgotten_cells_;   // likewise; empty when forgotten_span_ is 0
   std::vector<SpanDayCell> forgotten_totals_;
+  PendingRollup pending_;
 };
 
 }  // namespace voronka

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "engine/rollup_change.h"
+
 namespace voronka {
 
 Engine::Engine() : current_(std::make_shared<const Tables>()) {}
@@ -32,8 +34,9 @@ void Engine::ApplyLocked(const std::vector<Record>& records) {
     if (record.event_id.has_value() && !applied_events_.insert(*record.event_id).second) {
       continue;
     }
-    ApplyRecord(working_, record.body);
+    ApplyRecordUnsettled(working_, record.body);
   }
+  SettleRollup(working_);
 }
 
 void Engine::PublishLocked() {

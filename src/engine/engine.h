@@ -100,6 +100,9 @@ class Engine {
 
 // Applies one record to the tables (no locking, no event_id check).
 void ApplyRecord(Tables& tables, const RecordBody& body);
+// As ApplyRecord, leaving the rollup's share of the change for SettleRollup
+// (engine/rollup_change.h), which a batch calls once after its last record.
+void ApplyRecordUnsettled(Tables& tables, const RecordBody& body);
 // Builds DealTable::rollup afresh from every deal (it went stale, or was never built).
 void RebuildDealRollup(Tables& tables);
 // Starts loading the id-table slots ApplyRecord(tables, body) will look up first.

@@ -82,14 +82,18 @@ int64_t ForgottenSpanOf(const WorkspaceSettings& settings) {
 
 // What a deal adds to DealTable::rollup: its latest state, creation, amount and responsible,
 // and its open and forgotten spans.
-DealRollupInput RollupInputOf(const Tables& t, int32_t deal) {
+void RollupInputOf(const Tables& t, int32_t deal, DealRollupInput& in) {
   const DealTable& d = t.deals;
   size_t row = Row(deal);
-  DealRollupInput in;
-  if (Row(deal) >= d.latest.size()) return in;
+  in.counted = in.won = in.lost = false;
+  in.user = kNone;
+  in.created = in.close = in.amount = 0;
+  in.open.clear();
+  in.forgotten.clear();
+  if (Row(deal) >= d.latest.size()) return;
   const DealMoment& m = d.latest[row];
   in.counted = m.outcome != Outcome::kNotCreated && d.entity[row] == Entity::kDeal;
-  if (!in.counted) return in;
+  if (!in.counted) return;
   in.won = m.outcome == Outcome::kWon;
   in.lost = m.outcome == Outcome::kLost;
   in.user = d.responsible.value[row];
@@ -99,7 +103,25 @@ DealRollupInput RollupInputOf(const Tables& t, int32_t deal) {
   OpenSpansOf(t, deal, in.open);
   int64_t span = d.rollup.forgotten_span();
   if (span > 0) ForgottenSpansOf(t, deal, span, in.open, in.forgotten);
-  return in;
+}
+
+void WillChangeRollup(Tables& t, int32_t deal) {
+  DealRollup& rollup = t.deals.rollup;
+  if (!rollup.live() || deal == kNone) return;
+  if (DealRollupInput* before = rollup.pending().Note(deal)) RollupInputOf(t, deal, *before);
+}
+
+void SettleRollup(Tables& t) {
+  DealRollup& rollup = t.deals.rollup;
+  if (!rollup.live()) return;
+  thread_local DealRollupInput after;
+  rollup.pending().ForEach([&](int32_t deal, const DealRollupInput& before) {
+    RollupInputOf(t, deal, after);
+    // A change that makes the rollup stale (a day out of its range) leaves the rest to the
+    // rebuild.
+    if (after != before && rollup.live()) rollup.Change(before, after, t.settings.time_zone);
+  });
+  rollup.pending().Clear();
 }
 
 void RebuildDealRollup(Tables& t) {
@@ -124,8 +146,10 @@ void RebuildDealRollup(Tables& t) {
   }
   rollup.Reset(zone, t.users.ids.size(), zone.DateOf(Instant{first}).days,
                zone.DateOf(Instant{last}).days, ForgottenSpanOf(t.settings));
+  DealRollupInput input;
   for (int32_t deal = 0; deal < t.deals.size() && rollup.live(); ++deal) {
-    rollup.Add(RollupInputOf(t, deal), 1, zone);
+    RollupInputOf(t, deal, input);
+    rollup.Add(input, 1, zone);
   }
 }
 

@@ -1,6 +1,6 @@
 // Keeping DealTable::rollup in step with the records applied (engine/apply.cc): what a deal
 // adds to it (its latest outcome, amount, responsible, and the spans in which it is open and
-// forgotten), and the guard that withdraws it before a record and adds it again after.
+// forgotten), withdrawn before a batch's records on the deal and added again after them.
 #pragma once
 
 #include <cstdint>
@@ -10,37 +10,20 @@
 
 namespace voronka {
 
-// What `deal` adds to the rollup now (nothing when it is not a created deal).
-DealRollupInput RollupInputOf(const Tables& t, int32_t deal);
+// What `deal` adds to the rollup now (nothing when it is not a created deal), into `in` (its
+// vectors' capacity reused).
+void RollupInputOf(const Tables& t, int32_t deal, DealRollupInput& in);
 
 // The forgotten span the rollup keeps spans of for these settings: the workspace's, when touch
 // gaps that long are kept (DealTable::touch_gaps); else 0 (none).
 int64_t ForgottenSpanOf(const WorkspaceSettings& settings);
 
-// Keeps the rollup in step with one record's change of a deal: what the deal added before the
-// record is withdrawn and what it adds after is added, when the two differ.
-class RollupChange {
- public:
-  // kNone: no deal, nothing kept.
-  RollupChange(Tables& t, int32_t deal)
-      : t_(t),
-        deal_(deal),
-        before_(t.deals.rollup.live() && deal != kNone ? RollupInputOf(t, deal)
-                                                       : DealRollupInput{}) {}
-  RollupChange(const RollupChange&) = delete;
-  RollupChange& operator=(const RollupChange&) = delete;
-  ~RollupChange() {
-    DealRollup& rollup = t_.deals.rollup;
-    if (!rollup.live() || deal_ == kNone) return;
-    DealRollupInput after = RollupInputOf(t_, deal_);
-    if (after == before_) return;
-    rollup.Change(before_, after, t_.settings.time_zone);
-  }
-
- private:
-  Tables& t_;
-  int32_t deal_;
-  DealRollupInput before_;
-};
+// Keeping the rollup in step with the records applied: before a record changes `deal` (kNone:
+// no deal), WillChangeRollup notes what the deal adds to the rollup, once per batch (the
+// first record's); SettleRollup then withdraws that and adds what each noted deal adds now,
+// when the two differ. The rollup is right again after SettleRollup, which ApplyRecord calls
+// after every record and the engine after every batch.
+void WillChangeRollup(Tables& t, int32_t deal);
+void SettleRollup(Tables& t);
 
 }  // namespace voronka

@@ -126,6 +126,30 @@ TEST_F(DealRollupTest, InWorkAtEachMonthEnd) {
   EXPECT_EQ(amount["total"], "55.00");
 }
 
+// A batch that changes one deal several times (won again, its amount and responsible, a call,
+// reopened) and wins another settles the rollup once per deal at its end: the rollup answers
+// as the scan, and as a person counts.
+TEST_F(DealRollupTest, ABatchOfSeveralRecordsOnOneDealAsScanned) {
+  Feed(*engine_, R"(
+{"type":"stage_change","deal_id":"D","from":"failed","to":"paid","at":"2024-04-20T10:00:00+03:00"}
+{"type":"deal_update","id":"D","at":"2024-04-21T10:00:00+03:00","set":{"amount":"90","responsible_id":"u1"}}
+{"type":"activity","id":"call-D","kind":"call","direction":"out","deal_id":"D","user_id":"u1","at":"2024-04-22T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"D","from":"paid","to":"taken","at":"2024-04-25T10:00:00+03:00"}
+{"type":"stage_change","deal_id":"F","from":"taken","to":"paid","at":"2024-04-25T10:00:00+03:00"}
+)");
+  ExpectAllAsScanned(*engine_);
+  // Won: A, B, I, E as before, and F (no responsible) in April; D reopened, no longer lost.
+  json won = Report(*engine_, Request("won_count", R"("responsible")", false));
+  EXPECT_EQ(RowValue(won, R"({"responsible":""})", "2024-04"), 1);
+  EXPECT_EQ(won["total"], 5);
+  json lost = Report(*engine_, Request("lost_count", "", false));
+  EXPECT_EQ(lost["total"], 0);
+  // In work at the end of April: C (50) and D (90, now u1's).
+  json in_work = Report(*engine_, Request("in_work_amount", R"("responsible")", false));
+  EXPECT_EQ(RowValue(in_work, R"({"responsible":"u1"})", "2024-04"), "90.00");
+  EXPECT_EQ(in_work["total"], "140.00");
+}
+
 TEST_F(DealRollupTest, EveryMetricAndGroupingAsScanned) {
   ExpectAllAsScanned(*engine_);
 }
