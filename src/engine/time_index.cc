@@ -22,11 +22,9 @@ int64_t TimeIndex::WeekOf(int64_t at) {
 // The chunk of `week` where `row` is or would go: the first whose last row is not below it,
 // or the last chunk.
 size_t TimeIndex::ChunkOf(const Week& week, int32_t row) {
-  auto found =
-      std::lower_bound(week.chunks.begin(), week.chunks.end(), row,
-                       [](const CowPtr<Chunk>& chunk, int32_t r) { return chunk->back() < r; });
-  if (found == week.chunks.end()) --found;
-  return static_cast<size_t>(found - week.chunks.begin());
+  auto found = std::lower_bound(week.lasts.begin(), week.lasts.end(), row);
+  if (found == week.lasts.end()) --found;
+  return static_cast<size_t>(found - week.lasts.begin());
 }
 
 void TimeIndex::Add(int32_t row, int64_t at) {
@@ -34,22 +32,26 @@ void TimeIndex::Add(int32_t row, int64_t at) {
   Week& week = weeks_.Mut()[WeekOf(at)].Mut();
   ++size_;
   // Rows filed in increasing order (a load, new rows) append, filling one chunk after another.
-  const bool last = week.chunks.empty() || week.chunks.back()->back() < row;
+  const bool last = week.lasts.empty() || week.lasts.back() < row;
   if (last && (week.chunks.empty() || week.chunks.back()->size() == kChunkRows)) {
     week.chunks.emplace_back();
+    week.lasts.push_back(row);
   }
   size_t c = last ? week.chunks.size() - 1 : ChunkOf(week, row);
   Chunk& rows = week.chunks[c].Mut();
   // Grown by doubling up to a chunk's size.
   if (rows.size() == rows.capacity()) rows.reserve(std::min(kChunkRows, rows.size() * 2 + 16));
   rows.insert(last ? rows.end() : std::lower_bound(rows.begin(), rows.end(), row), row);
+  week.lasts[c] = rows.back();
   if (rows.size() > kChunkRows) {
     // A full chunk split in two halves, so that the next rows filed between them fit.
     Chunk upper(rows.begin() + kChunkRows / 2, rows.end());
     rows.resize(kChunkRows / 2);
     rows.shrink_to_fit();
-    week.chunks.insert(week.chunks.begin() + static_cast<std::ptrdiff_t>(c) + 1,
-                       CowPtr<Chunk>(std::move(upper)));
+    auto after = static_cast<std::ptrdiff_t>(c) + 1;
+    week.lasts[c] = rows.back();
+    week.lasts.insert(week.lasts.begin() + after, upper.back());
+    week.chunks.insert(week.chunks.begin() + after, CowPtr<Chunk>(std::move(upper)));
   }
 }
 
@@ -67,7 +69,12 @@ void TimeIndex::Remove(int32_t row, int64_t at) {
   Week& week = found->second.Mut();
   Chunk& rows = week.chunks[c].Mut();
   rows.erase(rows.begin() + index);
-  if (rows.empty()) week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
+  if (rows.empty()) {
+    week.chunks.erase(week.chunks.begin() + static_cast<std::ptrdiff_t>(c));
+    week.lasts.erase(week.lasts.begin() + static_cast<std::ptrdiff_t>(c));
+  } else {
+    week.lasts[c] = rows.back();
+  }
   --size_;
   if (week.chunks.empty()) weeks.erase(found);
 }

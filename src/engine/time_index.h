@@ -39,7 +39,8 @@ class TimeIndex {
   size_t allocated_bytes() const {
     size_t bytes = 0;
     for (const auto& [number, week] : *weeks_) {
-      bytes += 64 + 16 + sizeof(Week) + 16 + week->chunks.capacity() * sizeof(CowPtr<Chunk>);
+      bytes += 64 + 16 + sizeof(Week) + 16 + week->chunks.capacity() * sizeof(CowPtr<Chunk>) + 16 +
+               week->lasts.capacity() * sizeof(int32_t);
       for (const CowPtr<Chunk>& chunk : week->chunks) {
         bytes += 8 + sizeof(Chunk) + 16 + chunk->capacity() * sizeof(int32_t);
       }
@@ -67,6 +68,8 @@ class TimeIndex {
   using Chunk = std::vector<int32_t>;
   struct Week {
     std::vector<CowPtr<Chunk>> chunks;  // none empty; a week without rows is no week
+    // Each chunk's last row, searched without loading the chunks.
+    std::vector<int32_t> lasts;
   };
   static size_t ChunkOf(const Week& week, int32_t row);
 

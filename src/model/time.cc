@@ -2,8 +2,10 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 
 namespace voronka {
 
@@ -192,11 +194,31 @@ TimeZone TimeZone::Utc() { return TimeZone(); }
 LocalDate TimeZone::DateOf(Instant instant) const {
   int64_t micros = instant.micros;
   if (zone_ != nullptr) {
-    using namespace std::chrono;
-    sys_seconds seconds{duration_cast<std::chrono::seconds>(microseconds(micros))};
-    if (micros < 0 && micros % kMicrosPerSecond != 0) seconds -= std::chrono::seconds(1);
-    auto info = zone_->get_info(seconds);
-    micros += info.offset.count() * kMicrosPerSecond;
+    // The zone's offset over the span of the last instant looked up, per thread: instants
+    // come in runs of the same span (a deal's dates, a report's rows), and a lookup is a
+    // search of the zone's transitions and a string copy.
+    struct Span {
+      const date::time_zone* zone = nullptr;
+      int64_t begin = 0, end = 0, offset = 0;  // micros [begin, end) at offset micros
+    };
+    thread_local Span last;
+    if (last.zone != zone_ || micros < last.begin || micros >= last.end) {
+      using namespace std::chrono;
+      sys_seconds seconds{duration_cast<std::chrono::seconds>(microseconds(micros))};
+      if (micros < 0 && micros % kMicrosPerSecond != 0) seconds -= std::chrono::seconds(1);
+      auto info = zone_->get_info(seconds);
+      constexpr int64_t kFar = std::numeric_limits<int64_t>::max() / kMicrosPerSecond;
+      auto micros_of = [&](sys_seconds at) {
+        int64_t count = at.time_since_epoch().count();
+        return std::clamp(count, -kFar, kFar) * kMicrosPerSecond;
+      };
+      last = Span{zone_, micros_of(info.begin), micros_of(info.end),
+                  info.offset.count() * kMicrosPerSecond};
+      if (micros < last.begin || micros >= last.end) last.zone = nullptr;  // past the clamp
+      micros += info.offset.count() * kMicrosPerSecond;
+    } else {
+      micros += last.offset;
+    }
   }
   int64_t days = micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
   return LocalDate{static_cast<int32_t>(days)};

@@ -54,4 +54,23 @@ TEST(TimeTest, DaylightSavingInWarsaw) {
   EXPECT_FALSE(TimeZone::Find("Mars/Olympus").ok());
 }
 
+// DateOf keeps the offset of the last span it looked up: instants on either side of a change,
+// in either order and between two zones, each get their own span's offset.
+TEST(TimeTest, DatesAcrossAnOffsetChangeInAnyOrder) {
+  auto warsaw = TimeZone::Find("Europe/Warsaw").value();
+  auto moscow = TimeZone::Find("Europe/Moscow").value();
+  auto date = [](const TimeZone& zone, const char* at) {
+    return FormatDate(zone.DateOf(ParseInstant(at).value()));
+  };
+  // 2024-10-27 01:00 UTC Warsaw leaves summer time (+02:00 -> +01:00).
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(date(warsaw, "2024-10-26T22:30:00Z"), "2024-10-27");  // 00:30 summer time
+    EXPECT_EQ(date(warsaw, "2024-10-27T22:30:00Z"), "2024-10-27");  // 23:30 winter time
+    EXPECT_EQ(date(moscow, "2024-10-27T22:30:00Z"), "2024-10-28");  // 01:30 in Moscow
+    EXPECT_EQ(date(warsaw, "2024-10-26T21:30:00Z"), "2024-10-26");  // 23:30 summer time
+    EXPECT_EQ(date(warsaw, "2024-10-27T23:00:00Z"), "2024-10-28");  // midnight, winter time
+    EXPECT_EQ(date(warsaw, "1900-01-01T12:00:00Z"), "1900-01-01");  // before any change
+  }
+}
+
 }  // namespace voronka
