@@ -43,9 +43,9 @@ inline int64_t UpdateKey(Instant at) {
 
 // The columns of deals and tasks, which a live feed changes row by row all over the table: a
 // batch of changes spread over the workspace copies one segment per changed row and column
-// (ColumnLineage), so their segments are ~1 KiB (docs/performance.md, "2026-12-02: smaller
-// live segments"); a column's segments lie in runs (ColumnLineage::TakeSlot), so a scan
-// still reads them in long sequential stretches. A per-row list (a deal's stage history) is an
+// (ColumnLineage), so their segments are ~1 KiB (docs/performance.md, "2026-12-02 (later): a
+// spread batch copies less"); a column's segments lie in runs (ColumnLineage::TakeSlot), so a
+// scan still reads them in long sequential stretches. A per-row list (a deal's stage history) is an
 // 8-byte handle of a block the column owns: copying a segment copies the handles, changing a
 // list copies its block (Column::Edit).
 template <typename T>
