@@ -13,12 +13,14 @@ ColumnLineage::~ColumnLineage() {
 
 void* ColumnLineage::TakeSlot(size_t bytes, bool grows) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!grows && !free_slots_.empty()) {
-    void* slot = free_slots_.back();
-    free_slots_.pop_back();
-    return slot;
-  }
-  return Cut(grows ? growth_ : copies_, bytes);
+  return grows ? Cut(growth_, bytes) : Reuse(free_slots_, copies_, bytes);
+}
+
+void* ColumnLineage::Reuse(std::vector<void*>& free, Run& run, size_t bytes) {
+  if (free.empty()) return Cut(run, bytes);
+  void* slot = free.back();
+  free.pop_back();
+  return slot;
 }
 
 void* ColumnLineage::Cut(Run& run, size_t bytes) {
@@ -44,12 +46,7 @@ void ColumnLineage::GiveSlot(void* slot) {
 
 void* ColumnLineage::TakeBlockSlot(size_t bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!free_block_slots_.empty()) {
-    void* slot = free_block_slots_.back();
-    free_block_slots_.pop_back();
-    return slot;
-  }
-  return Cut(blocks_, bytes);
+  return Reuse(free_block_slots_, blocks_, bytes);
 }
 
 void ColumnLineage::GiveBlockSlot(void* slot) {

@@ -150,6 +150,8 @@ class ColumnLineage {
     size_t last = 0;       // slots of the last chunk made
   };
   void* Cut(Run& run, size_t bytes);
+  // A freed slot of `free`, else one cut from `run` (under mutex_).
+  void* Reuse(std::vector<void*>& free, Run& run, size_t bytes);
 
   // Frees (outside the lock) the nodes retired after generation `after` that no reader
   // reaches.

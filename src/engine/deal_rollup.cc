@@ -80,8 +80,7 @@ DealDayCell& DealDayCell::operator-=(const DealDayCell& other) {
 }
 
 DealRollupInput* PendingRollup::Note(int32_t deal) {
-  auto [at, added] = index_.try_emplace(deal, deals_.size());
-  if (!added) return nullptr;
+  if (!noted_.insert(deal).second) return nullptr;
   deals_.push_back(deal);
   if (before_.size() < deals_.size()) before_.emplace_back();
   return &before_[deals_.size() - 1];
@@ -89,7 +88,7 @@ DealRollupInput* PendingRollup::Note(int32_t deal) {
 
 void PendingRollup::Clear() {
   deals_.clear();
-  index_.clear();
+  noted_.clear();
 }
 
 void DealRollup::MarkStale() {

@@ -12,7 +12,7 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/column.h"
@@ -105,7 +105,7 @@ class PendingRollup {
 
  private:
   std::vector<int32_t> deals_;
-  std::unordered_map<int32_t, size_t> index_;  // deal -> its place in deals_
+  std::unordered_set<int32_t> noted_;  // deals_, for the lookup
   // before_[i] for deals_[i]; entries past deals_.size() are kept for their vectors' capacity.
   std::vector<DealRollupInput> before_;
 };
@@ -173,7 +173,7 @@ class DealRollup {
 
  private:
   // The cells' columns: a batch spread over the workspace writes cells of many days, each
-  // write copying its segment, so these are ~1 KiB (16 and 42 cells) rather than 4.
+  // write copying its segment, so these are ~1 KiB (16 and 32 cells) rather than 4.
   template <typename Cell>
   using Cells = Column<Cell, SegmentShiftFor<Cell>(1024)>;
   // Adds `delta` to the cell of `day` and `slot` of `cells` (growing the days of both columns

@@ -111,7 +111,6 @@ class ListEdit {
  public:
   ListEdit(PackedList<T>& list, uint64_t gen) : list_(list), gen_(gen) {}
 
-  const PackedList<T>& list() const { return list_; }
   const T* begin() const { return list_.begin(); }
   const T* end() const { return list_.end(); }
 

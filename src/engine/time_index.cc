@@ -57,15 +57,16 @@ void TimeIndex::Add(int32_t row, int64_t at) {
 
 void TimeIndex::Remove(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
-  auto filed_week = weeks_->find(WeekOf(at));
+  const int64_t number = WeekOf(at);
+  auto filed_week = weeks_->find(number);
   if (filed_week == weeks_->end()) return;
   size_t c = ChunkOf(*filed_week->second, row);
   const Chunk& filed = *filed_week->second->chunks[c];
   auto at_row = std::lower_bound(filed.begin(), filed.end(), row);
   if (at_row == filed.end() || *at_row != row) return;
   auto index = at_row - filed.begin();
-  Weeks& weeks = weeks_.Mut();
-  auto found = weeks.find(WeekOf(at));
+  Weeks& weeks = weeks_.Mut();  // may copy the map: found again in the copy
+  auto found = weeks.find(number);
   Week& week = found->second.Mut();
   Chunk& rows = week.chunks[c].Mut();
   rows.erase(rows.begin() + index);

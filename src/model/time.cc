@@ -215,10 +215,8 @@ LocalDate TimeZone::DateOf(Instant instant) const {
       last = Span{zone_, micros_of(info.begin), micros_of(info.end),
                   info.offset.count() * kMicrosPerSecond};
       if (micros < last.begin || micros >= last.end) last.zone = nullptr;  // past the clamp
-      micros += info.offset.count() * kMicrosPerSecond;
-    } else {
-      micros += last.offset;
     }
+    micros += last.offset;
   }
   int64_t days = micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
   return LocalDate{static_cast<int32_t>(days)};
