@@ -199,6 +199,7 @@ class PageSelector {
         descending_(!sort.empty() && sort[0] == '-'),
         field_(sort.empty() ? "id" : sort.substr(descending_ ? 1 : 0)),
         by_amount_(field_ == "amount"),
+        by_id_(field_ == "id"),
         keep_(keep),
         last_touch_(last_touch) {}
 
@@ -206,20 +207,27 @@ class PageSelector {
     if (!FirstTime(item)) return;
     ++count_;
     if (keep_ == 0) return;
-    Entry entry{item, kNoTime, nullptr};
+    Entry entry{item, kNoTime, 0};
+    json key;
     bool deal_like = item.kind == ItemKind::kDeal || item.kind == ItemKind::kStageChange;
     if (by_amount_) {
       if (deal_like) entry.amount = tables_.deals.amount.value[Row(item.row)];
-    } else if (field_ != "id") {
-      entry.key = SortKeyOf(c_, item, field_, last_touch_);
+    } else if (!by_id_) {
+      key = SortKeyOf(c_, item, field_, last_touch_);
     }
     auto before = [this](const Entry& a, const Entry& b) { return Before(a, b); };
     if (heap_.size() < keep_) {
-      heap_.push_back(std::move(entry));
+      if (Keyed()) {
+        entry.key = static_cast<uint32_t>(keys_.size());
+        keys_.push_back(std::move(key));
+      }
+      heap_.push_back(entry);
       std::push_heap(heap_.begin(), heap_.end(), before);
-    } else if (Before(entry, heap_.front())) {
+    } else if (Before(entry, key, heap_.front(), KeyOf(heap_.front()))) {
       std::pop_heap(heap_.begin(), heap_.end(), before);
-      heap_.back() = std::move(entry);
+      entry.key = heap_.back().key;  // the key slot of the item it replaces
+      if (Keyed()) keys_[entry.key] = std::move(key);
+      heap_.back() = entry;
       std::push_heap(heap_.begin(), heap_.end(), before);
     }
   }
@@ -234,15 +242,24 @@ class PageSelector {
     items.reserve(heap_.size());
     for (const Entry& entry : heap_) items.push_back(entry.item);
     heap_.clear();
+    keys_.clear();
     return items;
   }
 
  private:
+  // A kept item, plain data so that the heap moves it cheaply (a drill-down of two years'
+  // won deals by amount replaces thousands of them).
   struct Entry {
     Item item;
     int64_t amount;  // by the amount: the deal's; kNoTime for "no amount" (null)
-    json key;        // by another member than the id or the amount: its sort key
+    uint32_t key;    // by another member than the id or the amount: its sort key in keys_
   };
+
+  bool Keyed() const { return !by_amount_ && !by_id_; }
+  const json& KeyOf(const Entry& entry) const {
+    static const json kNull;
+    return Keyed() ? keys_[entry.key] : kNull;
+  }
 
   // Whether `item` is listed for the first time (an item may contribute several times).
   bool FirstTime(const Item& item) {
@@ -262,16 +279,18 @@ class PageSelector {
   // ItemValueLess orders them), then the id, then the time of a stage change. Items counted
   // once differ in id or time, so the order is total and never depends on the order records
   // arrived in.
-  bool Before(const Entry& a, const Entry& b) const {
+  bool Before(const Entry& a, const Entry& b) const { return Before(a, KeyOf(a), b, KeyOf(b)); }
+  // The same, with the entries' sort keys (an entry not kept yet has its key apart).
+  bool Before(const Entry& a, const json& key_a, const Entry& b, const json& key_b) const {
     if (by_amount_) {
       if (a.amount != b.amount) {
         return descending_ ? AmountLess(b.amount, a.amount) : AmountLess(a.amount, b.amount);
       }
-    } else if (field_ != "id" && a.key != b.key) {
-      return descending_ ? ItemValueLess(b.key, a.key) : ItemValueLess(a.key, b.key);
+    } else if (!by_id_ && key_a != key_b) {
+      return descending_ ? ItemValueLess(key_b, key_a) : ItemValueLess(key_a, key_b);
     }
     std::string_view id_a = ItemId(tables_, a.item), id_b = ItemId(tables_, b.item);
-    if (id_a != id_b) return field_ == "id" && descending_ ? id_b < id_a : id_a < id_b;
+    if (id_a != id_b) return by_id_ && descending_ ? id_b < id_a : id_a < id_b;
     return ItemValueLess(ChangedAt(a.item), ChangedAt(b.item));
   }
   size_t RowsOf(ItemKind kind) const {
@@ -300,10 +319,12 @@ class PageSelector {
   bool descending_;
   std::string field_;
   bool by_amount_;
+  bool by_id_;
   size_t keep_;
   LastTouchReader& last_touch_;
   int64_t count_ = 0;
   std::vector<Entry> heap_;                    // a max-heap by Before: its front is the last kept
+  std::vector<json> keys_;                     // the kept entries' sort keys (Entry::key)
   std::array<std::vector<uint64_t>, 4> seen_;  // per item kind, a bit per row
   std::unordered_set<std::pair<int32_t, int64_t>, ChangeHash> changes_;
 };
