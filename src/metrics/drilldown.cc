@@ -208,28 +208,13 @@ class PageSelector {
     ++count_;
     if (keep_ == 0) return;
     Entry entry{item, kNoTime, 0};
-    json key;
+    if (Keyed()) {
+      Keep(entry, SortKeyOf(c_, item, field_, last_touch_));
+      return;
+    }
     bool deal_like = item.kind == ItemKind::kDeal || item.kind == ItemKind::kStageChange;
-    if (by_amount_) {
-      if (deal_like) entry.amount = tables_.deals.amount.value[Row(item.row)];
-    } else if (!by_id_) {
-      key = SortKeyOf(c_, item, field_, last_touch_);
-    }
-    auto before = [this](const Entry& a, const Entry& b) { return Before(a, b); };
-    if (heap_.size() < keep_) {
-      if (Keyed()) {
-        entry.key = static_cast<uint32_t>(keys_.size());
-        keys_.push_back(std::move(key));
-      }
-      heap_.push_back(entry);
-      std::push_heap(heap_.begin(), heap_.end(), before);
-    } else if (Before(entry, key, heap_.front(), KeyOf(heap_.front()))) {
-      std::pop_heap(heap_.begin(), heap_.end(), before);
-      entry.key = heap_.back().key;  // the key slot of the item it replaces
-      if (Keyed()) keys_[entry.key] = std::move(key);
-      heap_.back() = entry;
-      std::push_heap(heap_.begin(), heap_.end(), before);
-    }
+    if (by_amount_ && deal_like) entry.amount = tables_.deals.amount.value[Row(item.row)];
+    Keep(entry, NullKey());
   }
 
   // Every item listed, each once.
@@ -256,9 +241,28 @@ class PageSelector {
   };
 
   bool Keyed() const { return !by_amount_ && !by_id_; }
-  const json& KeyOf(const Entry& entry) const {
-    static const json kNull;
-    return Keyed() ? keys_[entry.key] : kNull;
+  static const json& NullKey() {
+    static const json null;
+    return null;
+  }
+  const json& KeyOf(const Entry& entry) const { return Keyed() ? keys_[entry.key] : NullKey(); }
+  // Keeps `entry` (its sort key `key` when Keyed) if it is among the first `keep_` so far.
+  void Keep(Entry entry, const json& key) {
+    auto before = [this](const Entry& a, const Entry& b) { return Before(a, b); };
+    if (heap_.size() < keep_) {
+      if (Keyed()) {
+        entry.key = static_cast<uint32_t>(keys_.size());
+        keys_.push_back(key);
+      }
+      heap_.push_back(entry);
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    } else if (Before(entry, key, heap_.front(), KeyOf(heap_.front()))) {
+      std::pop_heap(heap_.begin(), heap_.end(), before);
+      entry.key = heap_.back().key;  // the key slot of the item it replaces
+      if (Keyed()) keys_[entry.key] = key;
+      heap_.back() = entry;
+      std::push_heap(heap_.begin(), heap_.end(), before);
+    }
   }
 
   // Whether `item` is listed for the first time (an item may contribute several times).
