@@ -192,4 +192,13 @@ void RunScan(const ScanContext& c, Collector& out) {
   }
 }
 
+bool ScanSplitsByDeal(const ScanContext& c) {
+  // Through the time indexes each part would walk the period's whole index for its half.
+  return c.metric->family == MetricFamily::kOutcome && OutcomeScansEveryDeal(c);
+}
+
+void RunScanPart(const ScanContext& c, Collector& out, DealRows rows) {
+  if (c.metric->family == MetricFamily::kOutcome) ScanOutcome(c, out, rows);
+}
+
 }  // namespace voronka

@@ -3,6 +3,7 @@
 // chosen from them as the scan goes.
 #include <algorithm>
 #include <array>
+#include <future>
 #include <unordered_set>
 #include <utility>
 
@@ -217,6 +218,13 @@ class PageSelector {
     Keep(entry, NullKey());
   }
 
+  // Takes in the items another selector kept for other items (a part of the scan over other
+  // deals): this selector then holds the page of both, and counts both.
+  void Merge(const PageSelector& other) {
+    count_ += other.count_;
+    for (const Entry& entry : other.heap_) Keep(entry, other.KeyOf(entry));
+  }
+
   // Every item listed, each once.
   int64_t count() const { return count_; }
   // The kept items in the page's order (the selector is left empty).
@@ -336,12 +344,14 @@ class PageSelector {
 }  // namespace
 
 Result<json> RunDrilldown(const Engine& engine, const json& body, Instant now,
-                          const Visibility& visibility, ScanStats* stats) {
-  return ParsedAnswer(RunDrilldownText(engine, body, now, visibility, stats));
+                          const Visibility& visibility, ScanStats* stats,
+                          const DrilldownOptions& options) {
+  return ParsedAnswer(RunDrilldownText(engine, body, now, visibility, stats, options));
 }
 
 Result<std::string> RunDrilldownText(const Engine& engine, const json& body, Instant now,
-                                     const Visibility& visibility, ScanStats* stats) {
+                                     const Visibility& visibility, ScanStats* stats,
+                                     const DrilldownOptions& options) {
   Engine::ReadView view = engine.Read();
   const Tables& tables = view.tables();
   Result<ReportRequest> parsed = ParseRequest(body, now, tables);
@@ -396,8 +406,27 @@ Result<std::string> RunDrilldownText(const Engine& engine, const json& body, Ins
   LastTouchReader last_touch(tables, c.horizon);
   size_t keep = static_cast<size_t>(std::max<int64_t>(0, request.offset + request.limit));
   PageSelector page(c, request.sort, keep, last_touch);
-  Collector collector(c, targets, bucket, total, [&](const Item& item) { page.Offer(item); });
-  RunScan(c, collector);
+  auto list = [&](PageSelector& into) {
+    return Collector(c, targets, bucket, total, [&into](const Item& item) { into.Offer(item); });
+  };
+  if (ScanSplitsByDeal(c) && tables.deals.size() >= std::max(options.split_deals, 2)) {
+    // Two halves of the deals, each listed by its own thread into its own page, then merged:
+    // a drill-down into two years' won deals offers ~500 000 of them for a page of 1 000.
+    int32_t middle = tables.deals.size() / 2;
+    LastTouchReader other_touch(tables, c.horizon);
+    PageSelector other(c, request.sort, keep, other_touch);
+    std::future<void> second = std::async(std::launch::async, [&] {
+      Collector collector = list(other);
+      RunScanPart(c, collector, DealRows{middle, INT32_MAX});
+    });
+    Collector collector = list(page);
+    RunScanPart(c, collector, DealRows{0, middle});
+    second.get();
+    page.Merge(other);
+  } else {
+    Collector collector = list(page);
+    RunScan(c, collector);
+  }
   if (stats != nullptr) stats->bytes_scanned = c.scanned_bytes;
 
   std::vector<Item> kept = page.TakeSorted();

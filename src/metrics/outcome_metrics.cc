@@ -1,4 +1,5 @@
 // Outcome metrics: by each deal's state at T and its close time (SPEC §4).
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <unordered_map>
@@ -263,12 +264,35 @@ bool OutcomeFromRollup(const ScanContext& c, Collector& out) {
   return true;
 }
 
+// The time indexes hold creation and the latest close: they answer when the state is the
+// latest one (T after every change) and the period's weeks hold a minority of the deals;
+// otherwise one sequential pass is cheaper than random reads through an index. The number of
+// deals the indexes list for the period, or -1 when a pass over every deal is cheaper.
+int64_t IndexCandidates(const ScanContext& c, uint8_t parts) {
+  const DealTable& deals = c.tables->deals;
+  const Buckets& buckets = *c.buckets;
+  bool index_holds = c.state.borrowed() || !(parts & kByClose);  // creation never changes with T
+  if (!index_holds) return -1;
+  int64_t candidates = 0;
+  if (parts & kByCreation)
+    candidates += deals.created_index.CandidateCount(buckets.start(), buckets.end());
+  if (parts & kByClose)
+    candidates += deals.close_index.CandidateCount(buckets.start(), buckets.end());
+  return candidates < deals.size() / 4 ? candidates : -1;
+}
+
 }  // namespace
 
-void ScanOutcome(const ScanContext& c, Collector& out) {
-  if (OutcomeFromRollup(c, out)) return;
+bool OutcomeScansEveryDeal(const ScanContext& c) {
+  return IndexCandidates(c, PartsOf(c.metric->id)) < 0;
+}
+
+void ScanOutcome(const ScanContext& c, Collector& out, DealRows rows) {
   const Tables& t = *c.tables;
   const DealTable& deals = t.deals;
+  rows.end = std::min(rows.end, deals.size());
+  bool every_deal = rows.begin == 0 && rows.end == deals.size();
+  if (every_deal && OutcomeFromRollup(c, out)) return;
   const Buckets& buckets = *c.buckets;
   MetricId metric = c.metric->id;
   bool repeat_metric = metric == MetricId::kRepeatWonCount || metric == MetricId::kNewWonCount ||
@@ -280,25 +304,17 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
   OutcomeScan scan{c, out, metric, earliest_win, first_deal};
   uint8_t parts = PartsOf(metric);
 
-  // The time indexes hold creation and the latest close: they answer when the state is the
-  // latest one (T after every change) and the period's weeks hold a minority of the deals;
-  // otherwise one sequential pass is cheaper than random reads through an index.
-  int64_t candidates = 0;
-  if (parts & kByCreation)
-    candidates += deals.created_index.CandidateCount(buckets.start(), buckets.end());
-  if (parts & kByClose)
-    candidates += deals.close_index.CandidateCount(buckets.start(), buckets.end());
-  bool index_holds = c.state.borrowed() || !(parts & kByClose);  // creation never changes with T
-  if (index_holds && candidates < deals.size() / 4) {
+  int64_t candidates = IndexCandidates(c, parts);
+  if (candidates >= 0) {
     c.Scanned(candidates, 4 + 53);
     if (parts & kByCreation) {
       deals.created_index.ForEachCandidate(buckets.start(), buckets.end(), [&](int32_t d) {
-        if (c.DealPasses(d)) scan.Deal(d, kByCreation);
+        if (rows.Holds(d) && c.DealPasses(d)) scan.Deal(d, kByCreation);
       });
     }
     if (parts & kByClose) {
       deals.close_index.ForEachCandidate(buckets.start(), buckets.end(), [&](int32_t d) {
-        if (c.DealPasses(d)) scan.Deal(d, kByClose);
+        if (rows.Holds(d) && c.DealPasses(d)) scan.Deal(d, kByClose);
       });
     }
     return;
@@ -310,7 +326,7 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
                 metric == MetricId::kLostShare;
     need_won = !need_lost || metric == MetricId::kLostShare;
   }
-  c.Scanned(deals.size(), 1);
+  c.Scanned(rows.end - rows.begin, 1);
   int64_t read = 0;
   // The deals to read are gathered a batch at a time and read with their state and amount
   // asked for kAhead deals early: one in three deals is won, and read as they come each one
@@ -343,13 +359,13 @@ void ScanOutcome(const ScanContext& c, Collector& out) {
   auto drain = [&](size_t base) {
     for (; mask != 0; mask &= mask - 1) take(base + static_cast<size_t>(std::countr_zero(mask)));
   };
-  c.state.ForEachOutcome([&](size_t row, Outcome outcome) {
+  c.state.ForEachOutcome(Row(rows.begin), Row(rows.end), [&](size_t row, Outcome outcome) {
     bool wanted =
         all | (need_won & (outcome == Outcome::kWon)) | (need_lost & (outcome == Outcome::kLost));
     mask |= uint64_t{wanted} << (row & 63);
     if ((row & 63) == 63) drain(row - 63);
   });
-  drain(static_cast<size_t>(deals.size()) & ~size_t{63});
+  drain(Row(rows.end) & ~size_t{63});
   flush();
   c.Scanned(read, 53);
 }

@@ -35,13 +35,20 @@ Result<std::string> RunReportText(const Engine::ReadView& view, const nlohmann::
 // total), "offset", "limit", "sort" -> {"total": N, "items": [...]}: deals with id, title,
 // amount, stage, responsible, created_at, closed_at, days_on_stage, days_since_touch, url;
 // activities or tasks for their metrics. For every counting metric N equals the number shown.
+// How a drill-down runs: from `split_deals` deals on, a metric scanned deal by deal (the
+// outcome metrics) is listed by two threads, each over half of the deals.
+struct DrilldownOptions {
+  int32_t split_deals = 1 << 16;
+};
 Result<nlohmann::json> RunDrilldown(const Engine& engine, const nlohmann::json& request,
                                     Instant now, const Visibility& visibility = {},
-                                    ScanStats* stats = nullptr);
+                                    ScanStats* stats = nullptr,
+                                    const DrilldownOptions& options = {});
 // The drill-down's JSON text (RunDrilldown parses it).
 Result<std::string> RunDrilldownText(const Engine& engine, const nlohmann::json& request,
                                      Instant now, const Visibility& visibility = {},
-                                     ScanStats* stats = nullptr);
+                                     ScanStats* stats = nullptr,
+                                     const DrilldownOptions& options = {});
 
 // A JSON text this module wrote, parsed (for callers that read the answer's members).
 Result<nlohmann::json> ParsedAnswer(Result<std::string> text);

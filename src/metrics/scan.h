@@ -3,7 +3,9 @@
 // aggregates them into (group, bucket) cells or lists the items behind one cell.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -91,11 +93,13 @@ class DealStates {
   }
   // Asks for the cache line of a row's state, to be read soon.
   void Prefetch(size_t row) const { __builtin_prefetch(&(*this)[row]); }
-  // Calls fn(size_t row, Outcome outcome) for every deal in row order, in a tight loop.
+  // Calls fn(size_t row, Outcome outcome) for every deal of the rows [begin, end) in row order,
+  // in a tight loop.
   template <typename Fn>
-  void ForEachOutcome(Fn&& fn) const {
-    if (outcomes_ != nullptr) return outcomes_->ForEach(fn);
-    for (size_t row = 0; row < own_outcome_.size(); ++row) fn(row, own_outcome_[row]);
+  void ForEachOutcome(size_t begin, size_t end, Fn&& fn) const {
+    if (outcomes_ != nullptr) return outcomes_->ForEachIn(begin, end, fn);
+    end = std::min(end, own_outcome_.size());
+    for (size_t row = begin; row < end; ++row) fn(row, own_outcome_[row]);
   }
 
  private:
@@ -158,9 +162,11 @@ class ScanContext {
   std::vector<int32_t> stage_row;
 
   // Bytes of columns the scans read (ScanStats); scans add rows x row width once per column.
+  // Parts of a scan on other threads (RunScanPart) add to it too.
   mutable int64_t scanned_bytes = 0;
   void Scanned(int64_t rows, size_t row_bytes) const {
-    scanned_bytes += rows * static_cast<int64_t>(row_bytes);
+    std::atomic_ref<int64_t>(scanned_bytes)
+        .fetch_add(rows * static_cast<int64_t>(row_bytes), std::memory_order_relaxed);
   }
 
   // Whether an activity, a task, or a thing done by `user` on `deal` exists for the request

@@ -5,8 +5,20 @@
 
 namespace voronka {
 
-// Outcome metrics: created, won, lost, averages, conversion, repeat/new (SPEC §4).
-void ScanOutcome(const ScanContext& context, Collector& out);
+// A range of deal rows [begin, end): the part of a scan one thread takes when a drill-down is
+// shared between threads. Each deal is in one part, and so is everything listed for it.
+struct DealRows {
+  int32_t begin = 0;
+  int32_t end = INT32_MAX;
+  bool Holds(int32_t deal) const { return deal >= begin && deal < end; }
+};
+
+// Outcome metrics: created, won, lost, averages, conversion, repeat/new (SPEC §4). With `rows`,
+// only the deals in them.
+void ScanOutcome(const ScanContext& context, Collector& out, DealRows rows = {});
+// Whether an outcome scan that is not answered from the rollup passes over every deal (else it
+// reads the period's deals through the time indexes).
+bool OutcomeScansEveryDeal(const ScanContext& context);
 // State metrics: in work, per stage, forgotten, no task, overdue tasks, load, forecast.
 void ScanState(const ScanContext& context, Collector& out);
 // Movement metrics: funnel, funnel_conversion, stage_movement, lost_from_stage, stage time
@@ -21,6 +33,11 @@ void ScanMembership(const ScanContext& context, Collector& out);
 
 // The scan of the context's metric.
 void RunScan(const ScanContext& context, Collector& out);
+// Whether the scan of the context's metric can be run as parts over deal rows (RunScanPart).
+bool ScanSplitsByDeal(const ScanContext& context);
+// The part of the scan for the deals in `rows` (ScanSplitsByDeal): parts over rows that cover
+// every deal once, each with its own collector, list every item once in all.
+void RunScanPart(const ScanContext& context, Collector& out, DealRows rows);
 
 // Each deal's last touch strictly before `limit` (kNoTime when none): its creation, stage
 // changes, activities on it, its tasks created or completed. One pass over the touch columns,

@@ -129,6 +129,56 @@ TEST(Drilldown, PagesPutEndToEndAreTheWholeOrderedList) {
             (std::vector<std::string>{"D1", "D2", "D5", "D4"}));
 }
 
+// A drill-down of many deals is listed by two threads, each over half of the deals (rows D1, D2
+// and D3, D4, D5 here), and their pages merged: the answer is the one a single pass gives, for
+// every outcome metric, sort and page.
+TEST(Drilldown, TwoThreadsListWhatOneLists) {
+  auto engine = Load(std::string(kWorkspace) + std::string(kHistory));
+  auto drill = [&](const json& request, int32_t split_deals) {
+    Result<json> answer =
+        RunDrilldown(*engine, request, Instant{0}, {}, nullptr, DrilldownOptions{split_deals});
+    EXPECT_TRUE(answer.ok()) << answer.message();
+    return answer.ok() ? answer.value() : json(nullptr);
+  };
+  json request = {{"period", {{"from", "2024-03-01"}, {"to", "2024-04-01"}}},
+                  {"as_of", "2024-04-01T12:00:00+03:00"}};
+  for (const char* metric :
+       {"created_count", "won_count", "won_amount", "lost_count", "conversion_rate",
+        "cohort_win_rate", "repeat_won_count", "new_client_count"}) {
+    request["metric"] = metric;
+    for (const char* sort : {"id", "-id", "amount", "-amount", "title", "-days_since_touch"}) {
+      request["sort"] = sort;
+      for (int limit : {1, 2, 100}) {
+        request["limit"] = limit;
+        for (int offset : {0, 1}) {
+          request["offset"] = offset;
+          EXPECT_EQ(drill(request, 1), drill(request, 1 << 30)) << request.dump();
+        }
+      }
+    }
+  }
+  // Created in March: D1 150000, D2 50000 (the first half), D4 20000, D5 10000 (the second).
+  // The three largest take two from the first half and one from the second; the two smallest
+  // both from the second.
+  request["metric"] = "created_count";
+  request["offset"] = 0;
+  request["limit"] = 3;
+  request["sort"] = "-amount";
+  json largest = drill(request, 1);
+  EXPECT_EQ(largest["total"], 4);
+  ASSERT_EQ(largest["items"].size(), 3u);
+  EXPECT_EQ(largest["items"][0]["id"], "D1");
+  EXPECT_EQ(largest["items"][1]["id"], "D2");
+  EXPECT_EQ(largest["items"][2]["id"], "D4");
+  request["limit"] = 2;
+  request["sort"] = "amount";
+  json smallest = drill(request, 1);
+  EXPECT_EQ(smallest["total"], 4);
+  ASSERT_EQ(smallest["items"].size(), 2u);
+  EXPECT_EQ(smallest["items"][0]["id"], "D5");
+  EXPECT_EQ(smallest["items"][1]["id"], "D4");
+}
+
 // An item that counts in several buckets is listed once when the row is drilled without a
 // bucket. In work at the weekly snapshots of March (4th, 11th, 18th, 25th, then T), u1 has D1
 // (open from 03-01 until won on 03-10: the 4th) and D3 (open until lost on 03-15: the 4th and
