@@ -123,8 +123,13 @@ size_t Dictionary::SlotOf(std::string_view text, uint32_t hash, int32_t limit) c
   }
 }
 
-void Dictionary::Grow() {
-  size_t count = slots_ == nullptr ? 16 : slots_->size * 2;
+void Dictionary::Reserve(size_t texts) {
+  size_t count = slots_ == nullptr ? 16 : slots_->size;
+  while ((texts + 1) * 4 > count * 3) count *= 2;
+  if (slots_ == nullptr || count > slots_->size) GrowTo(count);
+}
+
+void Dictionary::GrowTo(size_t count) {
   auto grown = std::make_shared<Slots>(count);
   size_t mask = count - 1;
   if (slots_ != nullptr) {
@@ -142,7 +147,9 @@ void Dictionary::Grow() {
 }
 
 int32_t Dictionary::Intern(std::string_view text) {
-  if (slots_ == nullptr || (refs_.size() + 1) * 4 > slots_->size * 3) Grow();
+  if (slots_ == nullptr || (refs_.size() + 1) * 4 > slots_->size * 3) {
+    GrowTo(slots_ == nullptr ? 16 : slots_->size * 2);
+  }
   uint32_t hash = HashOf(text);
   size_t slot = SlotOf(text, hash, size());
   uint64_t word = slots_->words[slot].load(std::memory_order_relaxed);

@@ -33,6 +33,9 @@ class Dictionary {
   // dictionary lives.
   std::string_view Text(int32_t id) const;
   int32_t size() const { return static_cast<int32_t>(refs_.size()); }
+  // Makes room for `texts` texts in all, so that interning up to that many never rebuilds the
+  // slot table on the way (a bulk load that knows how many are coming).
+  void Reserve(size_t texts);
   // Bytes held for the texts, their references and the slot table (16 bytes of malloc header
   // per allocation), for memory accounting.
   size_t allocated_bytes() const;
@@ -80,7 +83,8 @@ class Dictionary {
 
   // The slot holding `text` among ids below `limit`, or the empty slot ending its probe.
   size_t SlotOf(std::string_view text, uint32_t hash, int32_t limit) const;
-  void Grow();
+  // Replaces the slot table with one of `count` slots (a power of two) holding every id.
+  void GrowTo(size_t count);
 
   // Per id, where its text is: the address of its first byte in the arena (low 48 bits; user
   // space addresses fit in 47 on x86-64 and 48 on AArch64) and its length (high 16 bits;

@@ -24,6 +24,11 @@ void Engine::Publish() {
   PublishLocked();
 }
 
+void Engine::ExpectActivities(int64_t count) {
+  std::lock_guard<std::mutex> lock(writer_);
+  if (count > 0) working_.activities.ids.Reserve(static_cast<size_t>(count));
+}
+
 void Engine::ApplyLocked(const std::vector<Record>& records) {
   // The id lookups of the record kAhead places on are started before each record is applied,
   // so that their cache misses overlap instead of stalling one after another.

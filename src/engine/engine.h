@@ -75,6 +75,10 @@ class Engine {
   void ApplyUnpublished(const std::vector<Record>& records);
   // Makes everything applied so far the current version.
   void Publish();
+  // Makes room for `count` activities in all (a load that knows how many are coming): the
+  // table of their ids is sized once instead of rebuilt each time it fills (a tenth of a
+  // start-up's applying at 22 million activities). Changes no answer.
+  void ExpectActivities(int64_t count);
 
   // The current version of the tables (the one published by the latest Apply).
   ReadView Read() const {

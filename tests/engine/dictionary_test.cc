@@ -38,6 +38,29 @@ TEST(Dictionary, HundredThousandIdsThroughManyGrowths) {
   EXPECT_EQ(ids.Intern("a12345"), 12345);
 }
 
+TEST(Dictionary, AReservedTableIsNotRebuiltWhileItsTextsArrive) {
+  // Room for 100 000 texts made up front: the slot table (2^18 slots: at most three quarters
+  // full, 2^17 would hold 98 304) holds them all, so the bytes held grow only by the texts and
+  // their references.
+  Dictionary ids;
+  ids.Intern("first");
+  ids.Reserve(100000);
+  size_t reserved = ids.allocated_bytes();
+  EXPECT_GE(reserved, (size_t{1} << 18) * sizeof(uint64_t));
+  for (int i = 1; i < 100000; ++i) ASSERT_EQ(ids.Intern("a" + std::to_string(i)), i);
+  size_t filled = ids.allocated_bytes();
+  // Texts "a1".."a99999" (at most 6 bytes each) and 8-byte references: under 1.5 MB more.
+  EXPECT_LT(filled - reserved, size_t{1500000});
+  EXPECT_EQ(ids.Find("first"), 0);
+  EXPECT_EQ(ids.Find("a99999"), 99999);
+  EXPECT_EQ(ids.Find("b1"), kNone);
+  // Past the reservation the table grows as before; a smaller reservation changes nothing.
+  ids.Reserve(10);
+  EXPECT_EQ(ids.allocated_bytes(), filled);
+  EXPECT_EQ(ids.Intern("a100000"), 100000);
+  EXPECT_EQ(ids.Find("a5"), 5);
+}
+
 TEST(Dictionary, LongTextsKeepEveryByte) {
   // Texts are stored one after another in chunks of up to 64 KiB; a text of 20 000 bytes gets
   // a chunk of its own, one of 70 000 bytes (past the 16-bit length of a reference) carries

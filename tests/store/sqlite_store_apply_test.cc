@@ -68,6 +68,40 @@ TEST_F(SqliteStoreApplyTest, ADealWithAKnownIdReplacesTheStoredOne) {
   EXPECT_EQ(RowCounts(store_->path())["deal_fields"], 1);
 }
 
+// The store counts each workspace's activities as batches add them (a start-up sizes the
+// engine by it): an activity sent again is one activity, a batch rolled back adds none.
+TEST_F(SqliteStoreApplyTest, TheActivityCountIsTheNumberOfDistinctActivities) {
+  EXPECT_EQ(store_->ActivityCount(workspace_).value(), 0);
+  ASSERT_TRUE(Apply(R"(
+{"type":"activity","id":"a1","kind":"call","direction":"out","deal_id":"D1","at":"2024-03-02T10:00:00Z"}
+{"type":"activity","id":"a2","kind":"email","direction":"in","deal_id":"D1","at":"2024-03-03T10:00:00Z"}
+)")
+                  .ok());
+  EXPECT_EQ(store_->ActivityCount(workspace_).value(), 2);
+  // a1 again, changed (replaced, not added), and a new a3: three.
+  ASSERT_TRUE(Apply(R"(
+{"type":"activity","id":"a1","kind":"meeting","direction":"out","deal_id":"D1","at":"2024-03-02T11:00:00Z"}
+{"type":"activity","id":"a3","kind":"call","direction":"in","at":"2024-03-04T10:00:00Z"}
+)")
+                  .ok());
+  EXPECT_EQ(store_->ActivityCount(workspace_).value(), 3);
+  std::vector<ActivityRecord> activities = Loaded<ActivityRecord>();
+  ASSERT_EQ(activities.size(), 3u);
+  EXPECT_EQ(activities[0].id, "a1");
+  EXPECT_EQ(activities[0].kind, ActivityKind::kMeeting);  // the update was stored
+  {
+    // A bulk load of a4 and a5 that is never committed: rolled back, counts included.
+    auto bulk = store_->BeginBulk(workspace_);
+    ASSERT_TRUE(bulk.ok());
+    ParsedBatch batch = Parse(R"(
+{"type":"activity","id":"a4","kind":"call","direction":"out","at":"2024-03-05T10:00:00Z"}
+{"type":"activity","id":"a5","kind":"call","direction":"out","at":"2024-03-06T10:00:00Z"}
+)");
+    ASSERT_TRUE((*bulk)->Add(batch).ok());
+  }
+  EXPECT_EQ(store_->ActivityCount(workspace_).value(), 3);
+}
+
 TEST_F(SqliteStoreApplyTest, EntitiesAreUpsertedById) {
   ApplyResult result = Apply(R"(
 {"type":"user","id":"u1","name":"Аделина К.","active":false}

@@ -146,13 +146,40 @@ TEST(SqliteStoreSchemaTest, OpenMigratesToTheLatestVersionAndRefusesANewerOne) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(sqlite::SchemaVersion(db).value(), sqlite::LatestSchemaVersion());
   // 1: records, 2: accounts and sessions, 3: workspace settings, 4: saved reports and goal
-  // withdrawals, 5: failed logins, 6: CRM hook credentials and sync marks
-  EXPECT_EQ(sqlite::LatestSchemaVersion(), 6);
+  // withdrawals, 5: failed logins, 6: CRM hook credentials and sync marks, 7: activity counts
+  EXPECT_EQ(sqlite::LatestSchemaVersion(), 7);
   sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   auto newer = SqliteStore::Open(dir.path() + "/nested/data");
   ASSERT_FALSE(newer.ok());
   EXPECT_NE(newer.message().find("newer"), std::string::npos) << newer.message();
+}
+
+// A data directory of version 6 holds activities but no counts: migration 7 counts them.
+TEST(SqliteStoreSchemaTest, MigrationSevenCountsTheStoredActivities) {
+  TempDir dir;
+  std::string path;
+  int64_t workspace = 0;
+  {
+    auto store = OpenStore(dir.path());
+    workspace = store->EnsureDefaultWorkspace().value();
+    ParsedBatch batch = Parse(R"(
+{"type":"activity","id":"a1","kind":"call","direction":"out","at":"2024-03-02T10:00:00Z"}
+{"type":"activity","id":"a2","kind":"email","direction":"in","at":"2024-03-03T10:00:00Z"}
+{"type":"activity","id":"a3","kind":"call","direction":"out","at":"2024-03-04T10:00:00Z"}
+)");
+    ASSERT_TRUE(store->Apply(workspace, batch).ok());
+    EXPECT_EQ(store->ActivityCount(workspace).value(), 3);
+    path = store->path();
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE workspace_counts; UPDATE schema_version SET version = 6",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore(dir.path());
+  EXPECT_EQ(store->ActivityCount(workspace).value(), 3);
 }
 
 TEST(SqliteStoreWorkspaceTest, TheDefaultWorkspaceIsCreatedOnce) {

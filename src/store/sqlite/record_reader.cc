@@ -471,6 +471,18 @@ class VisitSlots final : public RecordSlots {
 
 }  // namespace
 
+Result<int64_t> StoredActivityCount(sqlite3* db, int64_t workspace_id) {
+  int64_t count = 0;
+  Status status = ForEachRow(db, workspace_id,
+                             "SELECT activities FROM workspace_counts WHERE workspace_id = ?1",
+                             [&](const Row& row) {
+                               count = row.Int(0);
+                               return Status::Ok();
+                             });
+  if (!status.ok()) return status;
+  return count;
+}
+
 Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id) {
   if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return Status::Error(std::string("store: ") + sqlite3_errmsg(db));

@@ -21,6 +21,9 @@ Status ReadRecords(sqlite3* db, int64_t workspace_id, const std::function<void(R
 // The same, each record built in place in `slots` (the start-up load's chunks).
 Status ReadRecords(sqlite3* db, int64_t workspace_id, RecordSlots& slots);
 
+// How many activities the workspace holds (workspace_counts; 0 when it has none).
+Result<int64_t> StoredActivityCount(sqlite3* db, int64_t workspace_id);
+
 // Steps through every row the queries of ReadRecords return, building no record: the number
 // of rows (for measuring how much of a load is reading rather than decoding).
 Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id);

@@ -54,14 +54,19 @@ constexpr const char* kInsertStageChange =
     "INSERT INTO stage_changes (workspace_id, deal_id, from_stage, to_stage, at, by_user, "
     "event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT (workspace_id, deal_id, at, to_stage) DO NOTHING";
-constexpr const char* kUpsertActivity =
+// An activity is inserted, and only when its id is stored already updated: the writer counts
+// the new ones (workspace_counts).
+constexpr const char* kInsertActivity =
     "INSERT INTO activities (workspace_id, id, kind, direction, deal_id, contact_id, "
     "company_id, user_id, at, duration_s, source, score, event_id) VALUES (?1, ?2, ?3, ?4, "
-    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (workspace_id, id) DO UPDATE SET "
-    "kind = excluded.kind, direction = excluded.direction, deal_id = excluded.deal_id, "
-    "contact_id = excluded.contact_id, company_id = excluded.company_id, "
-    "user_id = excluded.user_id, at = excluded.at, duration_s = excluded.duration_s, "
-    "source = excluded.source, score = excluded.score, event_id = excluded.event_id";
+    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (workspace_id, id) DO NOTHING";
+constexpr const char* kUpdateActivity =
+    "UPDATE activities SET kind = ?3, direction = ?4, deal_id = ?5, contact_id = ?6, "
+    "company_id = ?7, user_id = ?8, at = ?9, duration_s = ?10, source = ?11, score = ?12, "
+    "event_id = ?13 WHERE workspace_id = ?1 AND id = ?2";
+constexpr const char* kAddActivityCount =
+    "INSERT INTO workspace_counts (workspace_id, activities) VALUES (?1, ?2) "
+    "ON CONFLICT (workspace_id) DO UPDATE SET activities = activities + excluded.activities";
 constexpr const char* kUpsertTask =
     "INSERT INTO tasks (workspace_id, id, deal_id, user_id, title, created_at, deadline, "
     "completed_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
@@ -136,7 +141,9 @@ Status RecordWriter::Prepare() {
        "INSERT INTO deal_update_fields (update_seq, position, workspace_id, name, value_json) "
        "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&insert_stage_change_, kInsertStageChange},
-      {&upsert_activity_, kUpsertActivity},
+      {&insert_activity_, kInsertActivity},
+      {&update_activity_, kUpdateActivity},
+      {&add_activity_count_, kAddActivityCount},
       {&upsert_task_, kUpsertTask},
       {&insert_task_update_, kInsertTaskUpdate},
       {&upsert_goal_, kUpsertGoal},
@@ -331,12 +338,31 @@ Result<bool> RecordWriter::WriteStageChange(int64_t workspace_id, const StageCha
 
 Status RecordWriter::WriteActivity(int64_t workspace_id, const ActivityRecord& record,
                                    const Record& envelope) {
-  Statement& s = upsert_activity_;
-  s.BindAll(workspace_id, record.id, std::string_view(ActivityKindName(record.kind)),
-            std::string_view(DirectionName(record.direction)), record.deal_id, record.contact_id,
-            record.company_id, record.user_id, record.at.micros, record.duration_s, record.source,
-            record.score, envelope.event_id);
-  return Done(s, "activity");
+  auto bind = [&](Statement& s) {
+    s.BindAll(workspace_id, record.id, std::string_view(ActivityKindName(record.kind)),
+              std::string_view(DirectionName(record.direction)), record.deal_id, record.contact_id,
+              record.company_id, record.user_id, record.at.micros, record.duration_s, record.source,
+              record.score, envelope.event_id);
+  };
+  bind(insert_activity_);
+  if (Status status = Done(insert_activity_, "activity"); !status.ok()) return status;
+  if (sqlite3_changes(db_) > 0) {
+    ++new_activities_;
+    return Status::Ok();
+  }
+  bind(update_activity_);  // stored already: replaced
+  return Done(update_activity_, "activity");
+}
+
+void RecordWriter::BeginCounts() {
+  new_activities_ = 0;
+}
+
+Status RecordWriter::StoreCounts(int64_t workspace_id) {
+  if (new_activities_ == 0) return Status::Ok();
+  add_activity_count_.BindAll(workspace_id, new_activities_);
+  new_activities_ = 0;
+  return Done(add_activity_count_, "workspace_counts");
 }
 
 Status RecordWriter::WriteTask(int64_t workspace_id, const TaskRecord& record,

@@ -45,6 +45,11 @@ class RecordWriter {
   // An error leaves the transaction to be rolled back by the caller.
   Result<bool> Write(int64_t workspace_id, const Record& record, IdCatalog& catalog);
 
+  // The counts of a workspace's records kept in workspace_counts (activities): a batch calls
+  // BeginCounts before its first Write and StoreCounts after its last, in its transaction.
+  void BeginCounts();
+  Status StoreCounts(int64_t workspace_id);
+
  private:
   explicit RecordWriter(sqlite3* db) : db_(db) {}
   Status Prepare();
@@ -79,7 +84,9 @@ class RecordWriter {
       insert_stage_;
   Statement upsert_company_, upsert_contact_, upsert_deal_, delete_deal_fields_, insert_deal_field_;
   Statement insert_deal_update_, insert_deal_update_field_, insert_stage_change_;
-  Statement upsert_activity_, upsert_task_, insert_task_update_, upsert_goal_;
+  Statement insert_activity_, update_activity_, add_activity_count_;
+  Statement upsert_task_, insert_task_update_, upsert_goal_;
+  int64_t new_activities_ = 0;  // activities inserted since BeginCounts
   // Scratch buffers reused for every record, so steady-state writing allocates nothing.
   std::string json_;
   std::string digest_input_;

@@ -333,6 +333,16 @@ CREATE TABLE crm_state (
   PRIMARY KEY (workspace_id, crm, kind)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 7: how many activities each workspace holds (RecordWriter keeps it), so that a start-up
+    // sizes the engine's table of activity ids once instead of rebuilding it as it fills.
+    R"sql(
+CREATE TABLE workspace_counts (
+  workspace_id INTEGER PRIMARY KEY REFERENCES workspaces(id),
+  activities INTEGER NOT NULL
+) STRICT;
+INSERT INTO workspace_counts (workspace_id, activities)
+  SELECT workspace_id, count(*) FROM activities GROUP BY workspace_id;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -93,6 +93,9 @@ class SqliteStore final : public WorkspaceStore {
   Status Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const;
   // The same, each record built in place in `slots` (see model/record_slots.h).
   Status Load(int64_t workspace_id, RecordSlots& slots) const;
+  // How many activities the workspace holds (kept as batches add them): what a start-up sizes
+  // the engine for before Load.
+  Result<int64_t> ActivityCount(int64_t workspace_id) const;
   // Reads every row Load would read without building records; the number of rows (the
   // start-up benchmark's figure for reading alone).
   Result<int64_t> StepRows(int64_t workspace_id) const;

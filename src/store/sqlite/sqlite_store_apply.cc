@@ -52,6 +52,7 @@ ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
 
   ApplyResult result;
   result.applied_indices.reserve(batch.records.size());
+  writer_->BeginCounts();
   for (size_t index = 0; index < batch.records.size(); ++index) {
     const Record& record = batch.records[index];
     Result<bool> stored = writer_->Write(workspace_id, record, catalog);
@@ -66,6 +67,9 @@ ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
     } else {
       ++result.skipped;
     }
+  }
+  if (Status status = writer_->StoreCounts(workspace_id); !status.ok()) {
+    return Failed(status.message());
   }
   return result;
 }
@@ -175,6 +179,18 @@ Status SqliteStore::Load(int64_t workspace_id, RecordSlots& slots) const {
   return ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
     return sqlite::ReadRecords(db.get(), workspace_id, slots);
   });
+}
+
+Result<int64_t> SqliteStore::ActivityCount(int64_t workspace_id) const {
+  int64_t count = 0;
+  Status status = ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
+    Result<int64_t> stored = sqlite::StoredActivityCount(db.get(), workspace_id);
+    if (!stored.ok()) return stored.status();
+    count = stored.value();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return count;
 }
 
 Result<int64_t> SqliteStore::StepRows(int64_t workspace_id) const {
