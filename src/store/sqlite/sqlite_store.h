@@ -116,6 +116,9 @@ class SqliteStore final : public WorkspaceStore {
   // Runs `read` on a connection of its own to the database (Load, StepRows).
   Status ReadWithOwnConnection(int64_t workspace_id,
                                const std::function<Status(sqlite::Connection&)>& read) const;
+  // The number `read` reads on such a connection (ActivityCount, StepRows).
+  Result<int64_t> ReadNumber(int64_t workspace_id,
+                             const std::function<Result<int64_t>(sqlite::Connection&)>& read) const;
   // With the writer's turn held and a write transaction open: if another process committed
   // to the file since this store last looked, reloads workspaces, tokens and catalogs.
   Status CatchUpWithOtherWriters();

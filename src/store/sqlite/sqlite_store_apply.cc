@@ -181,28 +181,29 @@ Status SqliteStore::Load(int64_t workspace_id, RecordSlots& slots) const {
   });
 }
 
-Result<int64_t> SqliteStore::ActivityCount(int64_t workspace_id) const {
-  int64_t count = 0;
+Result<int64_t> SqliteStore::ReadNumber(
+    int64_t workspace_id, const std::function<Result<int64_t>(sqlite::Connection&)>& read) const {
+  int64_t number = 0;
   Status status = ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
-    Result<int64_t> stored = sqlite::StoredActivityCount(db.get(), workspace_id);
-    if (!stored.ok()) return stored.status();
-    count = stored.value();
+    Result<int64_t> got = read(db);
+    if (!got.ok()) return got.status();
+    number = got.value();
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return count;
+  return number;
+}
+
+Result<int64_t> SqliteStore::ActivityCount(int64_t workspace_id) const {
+  return ReadNumber(workspace_id, [&](sqlite::Connection& db) {
+    return sqlite::StoredActivityCount(db.get(), workspace_id);
+  });
 }
 
 Result<int64_t> SqliteStore::StepRows(int64_t workspace_id) const {
-  int64_t rows = 0;
-  Status status = ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
-    Result<int64_t> stepped = sqlite::StepRows(db.get(), workspace_id);
-    if (!stepped.ok()) return stepped.status();
-    rows = stepped.value();
-    return Status::Ok();
+  return ReadNumber(workspace_id, [&](sqlite::Connection& db) {
+    return sqlite::StepRows(db.get(), workspace_id);
   });
-  if (!status.ok()) return status;
-  return rows;
 }
 
 }  // namespace voronka
