@@ -31,15 +31,16 @@ Result<std::string> RunReportText(const Engine::ReadView& view, const nlohmann::
                                   Instant now, const Visibility& visibility = {},
                                   ScanStats* stats = nullptr);
 
-// SPEC §3 drill-down: the same request plus "group" and "bucket" of a row (neither: the
-// total), "offset", "limit", "sort" -> {"total": N, "items": [...]}: deals with id, title,
-// amount, stage, responsible, created_at, closed_at, days_on_stage, days_since_touch, url;
-// activities or tasks for their metrics. For every counting metric N equals the number shown.
 // How a drill-down runs: from `split_deals` deals on, a metric scanned deal by deal (the
 // outcome metrics) is listed by two threads, each over half of the deals.
 struct DrilldownOptions {
   int32_t split_deals = 1 << 16;
 };
+
+// SPEC §3 drill-down: the same request plus "group" and "bucket" of a row (neither: the
+// total), "offset", "limit", "sort" -> {"total": N, "items": [...]}: deals with id, title,
+// amount, stage, responsible, created_at, closed_at, days_on_stage, days_since_touch, url;
+// activities or tasks for their metrics. For every counting metric N equals the number shown.
 Result<nlohmann::json> RunDrilldown(const Engine& engine, const nlohmann::json& request,
                                     Instant now, const Visibility& visibility = {},
                                     ScanStats* stats = nullptr,

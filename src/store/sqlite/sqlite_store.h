@@ -113,12 +113,15 @@ class SqliteStore final : public WorkspaceStore {
   Status ReloadTokens();
   Status ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catalog);
   bool WorkspaceExists(int64_t workspace_id) const;
-  // Runs `read` on a connection of its own to the database (Load, StepRows).
+  // Runs `read` on a connection of its own to the database (Load, StepRows, ActivityCount);
+  // `whole_file`: the read visits most of the file, which is read ahead meanwhile.
   Status ReadWithOwnConnection(int64_t workspace_id,
-                               const std::function<Status(sqlite::Connection&)>& read) const;
+                               const std::function<Status(sqlite::Connection&)>& read,
+                               bool whole_file = true) const;
   // The number `read` reads on such a connection (ActivityCount, StepRows).
   Result<int64_t> ReadNumber(int64_t workspace_id,
-                             const std::function<Result<int64_t>(sqlite::Connection&)>& read) const;
+                             const std::function<Result<int64_t>(sqlite::Connection&)>& read,
+                             bool whole_file) const;
   // With the writer's turn held and a write transaction open: if another process committed
   // to the file since this store last looked, reloads workspaces, tokens and catalogs.
   Status CatchUpWithOtherWriters();

@@ -156,14 +156,16 @@ Status SqliteStore::BulkLoad::Commit() {
   return status;
 }
 
-Status SqliteStore::ReadWithOwnConnection(
-    int64_t workspace_id, const std::function<Status(sqlite::Connection&)>& read) const {
+Status SqliteStore::ReadWithOwnConnection(int64_t workspace_id,
+                                          const std::function<Status(sqlite::Connection&)>& read,
+                                          bool whole_file) const {
   if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
   // A connection of its own: the read runs on a WAL snapshot beside any writer, and a long
   // replay at start-up holds no lock that Apply or a token check waits for.
   Result<std::unique_ptr<sqlite::Connection>> db =
       sqlite::Connection::Open(db_path_, /*read_only=*/false);
   if (!db.ok()) return db.status();
+  if (!whole_file) return read(**db);
   // The read visits most pages of the file, in key order: fetch them in file order meanwhile.
   sqlite::FilePrefetch prefetch({db_path_, db_path_ + "-wal"});
   return read(**db);
@@ -182,28 +184,34 @@ Status SqliteStore::Load(int64_t workspace_id, RecordSlots& slots) const {
 }
 
 Result<int64_t> SqliteStore::ReadNumber(
-    int64_t workspace_id, const std::function<Result<int64_t>(sqlite::Connection&)>& read) const {
+    int64_t workspace_id, const std::function<Result<int64_t>(sqlite::Connection&)>& read,
+    bool whole_file) const {
   int64_t number = 0;
-  Status status = ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
-    Result<int64_t> got = read(db);
-    if (!got.ok()) return got.status();
-    number = got.value();
-    return Status::Ok();
-  });
+  Status status = ReadWithOwnConnection(
+      workspace_id,
+      [&](sqlite::Connection& db) {
+        Result<int64_t> got = read(db);
+        if (!got.ok()) return got.status();
+        number = got.value();
+        return Status::Ok();
+      },
+      whole_file);
   if (!status.ok()) return status;
   return number;
 }
 
 Result<int64_t> SqliteStore::ActivityCount(int64_t workspace_id) const {
-  return ReadNumber(workspace_id, [&](sqlite::Connection& db) {
-    return sqlite::StoredActivityCount(db.get(), workspace_id);
-  });
+  return ReadNumber(
+      workspace_id,
+      [&](sqlite::Connection& db) { return sqlite::StoredActivityCount(db.get(), workspace_id); },
+      /*whole_file=*/false);
 }
 
 Result<int64_t> SqliteStore::StepRows(int64_t workspace_id) const {
-  return ReadNumber(workspace_id, [&](sqlite::Connection& db) {
-    return sqlite::StepRows(db.get(), workspace_id);
-  });
+  return ReadNumber(
+      workspace_id,
+      [&](sqlite::Connection& db) { return sqlite::StepRows(db.get(), workspace_id); },
+      /*whole_file=*/true);
 }
 
 }  // namespace voronka
