@@ -6,63 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <new>
+
+#include "model/text_hash.h"
 
 namespace voronka {
 
 namespace {
-
-uint64_t Load64(const char* bytes) {
-  uint64_t word;
-  std::memcpy(&word, bytes, sizeof(word));
-  return word;
-}
-uint64_t Load32(const char* bytes) {
-  uint32_t word;
-  std::memcpy(&word, bytes, sizeof(word));
-  return word;
-}
-// The halves of a 128-bit product folded together: every bit of both inputs reaches every bit
-// of the result.
-uint64_t Fold(uint64_t a, uint64_t b) {
-  unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
-}
-
-// A text's hash, in the way of wyhash: a text of up to 16 bytes is read as two (overlapping)
-// words, longer ones 16 bytes at a time, and folded by 128-bit products. Ids are short (a
-// start-up hashes over a hundred million of them): two loads and two products instead of a
-// byte loop.
-uint32_t HashOf(std::string_view text) {
-  constexpr uint64_t kSeed = 0xa0761d6478bd642fULL, kOdd = 0xe7037ed1a0b428dbULL,
-                     kLength = 0x8ebc6af09c88c6e3ULL;
-  const char* bytes = text.data();
-  size_t size = text.size();
-  uint64_t seed = kSeed;
-  uint64_t a = 0, b = 0;
-  if (size > 16) {
-    size_t at = 0;
-    for (; size - at > 16; at += 16) {
-      seed = Fold(Load64(bytes + at) ^ kOdd, Load64(bytes + at + 8) ^ seed);
-    }
-    a = Load64(bytes + size - 16);
-    b = Load64(bytes + size - 8);
-  } else if (size >= 8) {
-    a = Load64(bytes);
-    b = Load64(bytes + size - 8);
-  } else if (size >= 4) {
-    a = Load32(bytes);
-    b = Load32(bytes + size - 4);
-  } else if (size > 0) {
-    auto byte = [&](size_t i) {
-      return static_cast<uint64_t>(static_cast<unsigned char>(bytes[i]));
-    };
-    a = (byte(0) << 16) | (byte(size / 2) << 8) | byte(size - 1);
-  }
-  uint64_t h = Fold(a ^ kOdd, b ^ seed);
-  return static_cast<uint32_t>(Fold(h ^ kLength ^ size, kOdd));
-}
 
 int32_t IdOf(uint64_t word) {
   return static_cast<int32_t>(static_cast<uint32_t>(word));
@@ -145,7 +95,7 @@ Dictionary::Slots::~Slots() {
 }
 
 void Dictionary::Prefetch(std::string_view text) const {
-  if (slots_ != nullptr) __builtin_prefetch(&slots_->words[HashOf(text) & (slots_->size - 1)]);
+  if (slots_ != nullptr) __builtin_prefetch(&slots_->words[TextHash(text) & (slots_->size - 1)]);
 }
 
 size_t Dictionary::SlotOf(std::string_view text, uint32_t hash, int32_t limit) const {
@@ -191,7 +141,7 @@ int32_t Dictionary::Intern(std::string_view text) {
   if (slots_ == nullptr || (refs_.size() + 1) * 4 > slots_->size * 3) {
     GrowTo(slots_ == nullptr ? 16 : slots_->size * 2);
   }
-  uint32_t hash = HashOf(text);
+  uint32_t hash = TextHash(text);
   size_t slot = SlotOf(text, hash, size());
   uint64_t word = slots_->words[slot].load(std::memory_order_relaxed);
   if (IdOf(word) != kNone) return IdOf(word);
@@ -204,7 +154,7 @@ int32_t Dictionary::Intern(std::string_view text) {
 
 int32_t Dictionary::Find(std::string_view text) const {
   if (slots_ == nullptr) return kNone;
-  size_t slot = SlotOf(text, HashOf(text), size());
+  size_t slot = SlotOf(text, TextHash(text), size());
   int32_t id = IdOf(slots_->words[slot].load(std::memory_order_acquire));
   return id < size() ? id : kNone;  // an empty slot may have been filled since, by a newer copy
 }

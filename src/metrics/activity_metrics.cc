@@ -193,8 +193,7 @@ void RunScan(const ScanContext& c, Collector& out) {
 }
 
 bool ScanSplitsByDeal(const ScanContext& c) {
-  // Through the time indexes each part would walk the period's whole index for its half.
-  return c.metric->family == MetricFamily::kOutcome && OutcomeScansEveryDeal(c);
+  return c.metric->family == MetricFamily::kOutcome && OutcomeSplitsByDeal(c);
 }
 
 void RunScanPart(const ScanContext& c, Collector& out, DealRows rows) {

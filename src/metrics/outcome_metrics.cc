@@ -264,6 +264,12 @@ bool OutcomeFromRollup(const ScanContext& c, Collector& out) {
   return true;
 }
 
+// Metrics that tell repeat customers' wins from new ones (EarliestWinByCustomer).
+bool ByRepeatCustomer(MetricId metric) {
+  return metric == MetricId::kRepeatWonCount || metric == MetricId::kNewWonCount ||
+         metric == MetricId::kRepeatShare;
+}
+
 // The time indexes hold creation and the latest close: they answer when the state is the
 // latest one (T after every change) and the period's weeks hold a minority of the deals;
 // otherwise one sequential pass is cheaper than random reads through an index. The number of
@@ -283,8 +289,13 @@ int64_t IndexCandidates(const ScanContext& c, uint8_t parts) {
 
 }  // namespace
 
-bool OutcomeScansEveryDeal(const ScanContext& c) {
-  return IndexCandidates(c, PartsOf(c.metric->id)) < 0;
+bool OutcomeSplitsByDeal(const ScanContext& c) {
+  MetricId metric = c.metric->id;
+  // Repeat and new customers first pass over every deal for the customers' tables: each part
+  // would build them again.
+  bool per_customer = ByRepeatCustomer(metric) || metric == MetricId::kNewClientCount;
+  // Through the time indexes each part would walk the period's whole index for its half.
+  return !per_customer && IndexCandidates(c, PartsOf(metric)) < 0;
 }
 
 void ScanOutcome(const ScanContext& c, Collector& out, DealRows rows) {
@@ -295,10 +306,8 @@ void ScanOutcome(const ScanContext& c, Collector& out, DealRows rows) {
   if (every_deal && OutcomeFromRollup(c, out)) return;
   const Buckets& buckets = *c.buckets;
   MetricId metric = c.metric->id;
-  bool repeat_metric = metric == MetricId::kRepeatWonCount || metric == MetricId::kNewWonCount ||
-                       metric == MetricId::kRepeatShare;
   std::vector<int64_t> earliest_win;
-  if (repeat_metric) earliest_win = EarliestWinByCustomer(c);
+  if (ByRepeatCustomer(metric)) earliest_win = EarliestWinByCustomer(c);
   std::vector<int32_t> first_deal;
   if (metric == MetricId::kNewClientCount) first_deal = FirstDealOfCustomer(t, c.horizon);
   OutcomeScan scan{c, out, metric, earliest_win, first_deal};

@@ -16,9 +16,9 @@ struct DealRows {
 // Outcome metrics: created, won, lost, averages, conversion, repeat/new (SPEC §4). With `rows`,
 // only the deals in them.
 void ScanOutcome(const ScanContext& context, Collector& out, DealRows rows = {});
-// Whether an outcome scan that is not answered from the rollup passes over every deal (else it
-// reads the period's deals through the time indexes).
-bool OutcomeScansEveryDeal(const ScanContext& context);
+// Whether parts of an outcome scan over deal rows (ScanOutcome's `rows`) together do no more
+// than the whole: a pass over every deal that builds nothing from all deals first.
+bool OutcomeSplitsByDeal(const ScanContext& context);
 // State metrics: in work, per stage, forgotten, no task, overdue tasks, load, forecast.
 void ScanState(const ScanContext& context, Collector& out);
 // Movement metrics: funnel, funnel_conversion, stage_movement, lost_from_stage, stage time

@@ -1,16 +1,8 @@
 #include "store/sqlite/id_catalog.h"
 
-#include <functional>
+#include "model/text_hash.h"
 
 namespace voronka::sqlite {
-
-namespace {
-
-uint32_t HashOf(std::string_view id) {
-  return static_cast<uint32_t>(std::hash<std::string_view>()(id));
-}
-
-}  // namespace
 
 size_t IdSet::FindSlot(std::string_view id, uint32_t hash) const {
   size_t mask = slots_.size() - 1;
@@ -26,13 +18,13 @@ size_t IdSet::FindSlot(std::string_view id, uint32_t hash) const {
 
 bool IdSet::Contains(std::string_view id) const {
   if (size_ == 0) return false;
-  return slots_[FindSlot(id, HashOf(id))].used();
+  return slots_[FindSlot(id, TextHash(id))].used();
 }
 
 bool IdSet::Insert(std::string_view id) {
   // Keep the load factor at most 1/2 so probe runs stay short.
   if ((size_ + 1) * 2 > slots_.size()) Grow();
-  uint32_t hash = HashOf(id);
+  uint32_t hash = TextHash(id);
   Slot& slot = slots_[FindSlot(id, hash)];
   if (slot.used()) return false;
   slot = Slot{chars_.size() + 1, hash, static_cast<uint32_t>(id.size())};
