@@ -110,6 +110,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const std::string& data_dir,
     workspace->data_version.store(StartVersion());
     runtime->workspaces_.emplace(info.id, std::move(workspace));
   }
+  // The loads above read the whole file: the store's ids now come from memory, not the disk.
+  runtime->store_->LoadCatalogsInBackground();
   return runtime;
 }
 

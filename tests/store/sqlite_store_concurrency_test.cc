@@ -113,5 +113,46 @@ TEST(SqliteStoreConcurrencyTest, TwoStoresOnOneDirectorySeeEachOthersWrites) {
   EXPECT_EQ(LoadAll(*importer, workspace).size(), 4u);  // settings, pipeline, deal, change
 }
 
+TEST(SqliteStoreConcurrencyTest, AReopenedStoreReadsItsIdsWhenFirstNeeded) {
+  TempDir dir;
+  int64_t workspace = 0;
+  {
+    auto store = OpenStore(dir.path());
+    workspace = store->EnsureDefaultWorkspace().value();
+    ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1));
+    ASSERT_TRUE(store->Apply(workspace, history).ok());
+  }
+  {
+    // Read on the first question.
+    auto store = OpenStore(dir.path());
+    EXPECT_TRUE(store->CatalogOf(workspace).HasDeal("D1"));
+    EXPECT_FALSE(store->CatalogOf(workspace).HasDeal("D2"));
+    EXPECT_FALSE(store->CatalogOf(workspace + 1).HasDeal("D1"));  // no such workspace
+  }
+  {
+    // Read in the background while batches arrive: each batch sees every stored id.
+    auto store = OpenStore(dir.path());
+    store->LoadCatalogsInBackground();
+    ParsedBatch known =
+        Parse(R"({"type":"stage_change","deal_id":"D1","to":"b","at":"2024-03-02T10:00:00Z"})");
+    ApplyResult result = store->Apply(workspace, known);
+    for (const std::string& error : result.errors) ADD_FAILURE() << error;
+    EXPECT_EQ(result.applied, 1);
+    ParsedBatch unknown =
+        Parse(R"({"type":"stage_change","deal_id":"D2","to":"b","at":"2024-03-02T10:00:00Z"})");
+    result = store->Apply(workspace, unknown);
+    ASSERT_EQ(result.errors.size(), 1u);
+    EXPECT_NE(result.errors[0].find("line 1"), std::string::npos) << result.errors[0];
+    EXPECT_NE(result.errors[0].find("D2"), std::string::npos) << result.errors[0];
+  }
+  {
+    // Closed while the background read may still run.
+    auto store = OpenStore(dir.path());
+    store->LoadCatalogsInBackground();
+  }
+  auto store = OpenStore(dir.path());
+  EXPECT_EQ(LoadAll(*store, workspace).size(), 4u);  // settings, pipeline, deal, change
+}
+
 }  // namespace
 }  // namespace voronka

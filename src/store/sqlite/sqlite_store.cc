@@ -46,7 +46,14 @@ std::string NewToken() {
 
 }  // namespace
 
-SqliteStore::~SqliteStore() = default;
+std::string SqliteStore::UnknownWorkspace(int64_t workspace_id) {
+  return "no workspace with id " + std::to_string(workspace_id);
+}
+
+SqliteStore::~SqliteStore() {
+  stopping_ = true;
+  if (catalog_loader_.joinable()) catalog_loader_.join();
+}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& data_dir) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
@@ -103,12 +110,9 @@ Status SqliteStore::CatchUpWithOtherWriters() {
   if (version == data_version_) return Status::Ok();
   if (Status status = ReloadWorkspaces(); !status.ok()) return status;
   if (Status status = ReloadTokens(); !status.ok()) return status;
-  std::vector<WorkspaceInfo> workspaces = Workspaces();
-  std::lock_guard lock(catalog_mutex_);
-  for (const WorkspaceInfo& workspace : workspaces) {
-    std::unique_ptr<sqlite::IdCatalog>& catalog = catalogs_[workspace.id];
-    if (catalog == nullptr) catalog = std::make_unique<sqlite::IdCatalog>();
-    if (Status status = ReloadCatalog(workspace.id, *catalog); !status.ok()) return status;
+  {
+    std::lock_guard lock(catalog_mutex_);
+    catalogs_.clear();  // read again when next used
   }
   data_version_ = version;
   return Status::Ok();
@@ -157,9 +161,11 @@ Status SqliteStore::ReloadTokens() {
   return Status::Ok();
 }
 
-Status SqliteStore::ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catalog) {
-  catalog.Clear();
-  sqlite3* db = writer_db_->get();
+Result<std::unique_ptr<sqlite::IdCatalog>> SqliteStore::ReadCatalog(int64_t workspace_id) const {
+  Result<std::unique_ptr<Connection>> connection = Connection::Open(db_path_, /*read_only=*/false);
+  if (!connection.ok()) return connection.status();
+  sqlite3* db = connection.value()->get();
+  auto catalog = std::make_unique<sqlite::IdCatalog>();
   Result<Statement> stages = Statement::Prepare(
       db,
       "SELECT p.id, s.id FROM pipelines p LEFT JOIN stages s ON s.workspace_id = "
@@ -172,7 +178,7 @@ Status SqliteStore::ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catal
   auto flush = [&] {
     if (!pipeline) return;
     std::vector<std::string_view> views(stage_ids.begin(), stage_ids.end());
-    catalog.SetPipeline(*pipeline, views);
+    catalog->SetPipeline(*pipeline, views);
   };
   int rc;
   while ((rc = stages->Step()) == SQLITE_ROW) {
@@ -183,7 +189,7 @@ Status SqliteStore::ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catal
     }
     if (!stages->IsNull(1)) stage_ids.push_back(stages->String(1));
   }
-  if (rc != SQLITE_DONE) return writer_db_->Error("store: stages");
+  if (rc != SQLITE_DONE) return connection.value()->Error("store: stages");
   flush();
 
   auto read_ids = [&](const char* sql, auto add) -> Status {
@@ -192,14 +198,39 @@ Status SqliteStore::ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catal
     ids->Bind(1, workspace_id);
     int step;
     while ((step = ids->Step()) == SQLITE_ROW) add(ids->Text(0));
-    if (step != SQLITE_DONE) return writer_db_->Error("store: ids");
+    if (step != SQLITE_DONE) return connection.value()->Error("store: ids");
     return Status::Ok();
   };
   Status status = read_ids("SELECT id FROM deals WHERE workspace_id = ?1",
-                           [&](std::string_view id) { catalog.AddDeal(id); });
+                           [&](std::string_view id) { catalog->AddDeal(id); });
   if (!status.ok()) return status;
-  return read_ids("SELECT id FROM tasks WHERE workspace_id = ?1",
-                  [&](std::string_view id) { catalog.AddTask(id); });
+  status = read_ids("SELECT id FROM tasks WHERE workspace_id = ?1",
+                    [&](std::string_view id) { catalog->AddTask(id); });
+  if (!status.ok()) return status;
+  return catalog;
+}
+
+Result<sqlite::IdCatalog*> SqliteStore::CatalogLocked(int64_t workspace_id) const {
+  auto found = catalogs_.find(workspace_id);
+  if (found != catalogs_.end()) return found->second.get();
+  if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
+  Result<std::unique_ptr<sqlite::IdCatalog>> read = ReadCatalog(workspace_id);
+  if (!read.ok()) return read.status();
+  sqlite::IdCatalog* catalog = read.value().get();
+  catalogs_.emplace(workspace_id, std::move(read).value());
+  return catalog;
+}
+
+void SqliteStore::LoadCatalogsInBackground() {
+  if (catalog_loader_.joinable()) return;
+  catalog_loader_ = std::thread([this] {
+    for (const WorkspaceInfo& workspace : Workspaces()) {
+      if (stopping_) return;
+      std::lock_guard lock(catalog_mutex_);
+      // A failed read is not kept: the batch that needs the catalog reads it and reports why.
+      (void)CatalogLocked(workspace.id);
+    }
+  });
 }
 
 Result<int64_t> SqliteStore::EnsureDefaultWorkspace() {
@@ -331,9 +362,9 @@ template <typename Fn>
 auto SqliteStore::WorkspaceCatalog::Ask(Fn fn,
                                         decltype(fn(std::declval<const Catalog&>())) none) const {
   std::lock_guard lock(store_->catalog_mutex_);
-  auto found = store_->catalogs_.find(workspace_id_);
-  if (found == store_->catalogs_.end()) return none;
-  return fn(static_cast<const Catalog&>(*found->second));
+  Result<sqlite::IdCatalog*> catalog = store_->CatalogLocked(workspace_id_);
+  if (!catalog.ok()) return none;
+  return fn(static_cast<const Catalog&>(*catalog.value()));
 }
 
 std::optional<std::string_view> SqliteStore::WorkspaceCatalog::PipelineOfStage(

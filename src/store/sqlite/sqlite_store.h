@@ -3,6 +3,7 @@
 // only after the transaction is synced to disk (WAL, synchronous=FULL).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -104,15 +106,27 @@ class SqliteStore final : public WorkspaceStore {
   // A view rather than SqliteStore being a Catalog itself, because one store holds many
   // workspaces. Answers from memory, waiting at most for the chunk being written; it already
   // knows the ids of an open BulkLoad's chunks (forgotten again if the load rolls back).
+  // A workspace's ids are read from the database the first time they are needed (Open does
+  // not: at 1M deals that read is 12 s from a cold disk, before a server could start loading).
   WorkspaceCatalog CatalogOf(int64_t workspace_id) const;
+  // Reads every workspace's catalog not read yet, on a thread of the store's own, so that the
+  // first batch after a start does not wait for it: called once the start-up has read the
+  // whole file (its pages are then in memory). A batch arriving meanwhile waits for its
+  // workspace's read.
+  void LoadCatalogsInBackground();
 
  private:
   SqliteStore() = default;
   Status Initialize(const std::string& data_dir);
   Status ReloadWorkspaces();
   Status ReloadTokens();
-  Status ReloadCatalog(int64_t workspace_id, sqlite::IdCatalog& catalog);
+  // With catalog_mutex_ held: the workspace's catalog, read on first use (see CatalogOf);
+  // an error when the workspace does not exist or the read failed.
+  Result<sqlite::IdCatalog*> CatalogLocked(int64_t workspace_id) const;
+  // Reads the workspace's stored ids on a connection of its own (what is committed).
+  Result<std::unique_ptr<sqlite::IdCatalog>> ReadCatalog(int64_t workspace_id) const;
   bool WorkspaceExists(int64_t workspace_id) const;
+  static std::string UnknownWorkspace(int64_t workspace_id);
   // Runs `read` on a connection of its own to the database (Load, StepRows, ActivityCount);
   // `whole_file`: the read visits most of the file, which is read ahead meanwhile.
   Status ReadWithOwnConnection(int64_t workspace_id,
@@ -148,9 +162,12 @@ class SqliteStore final : public WorkspaceStore {
   mutable std::mutex lookup_mutex_;
   std::unique_ptr<sqlite::Connection> lookup_db_;
 
-  // Guards catalogs_ (taken after write_mutex_ when both are held).
+  // Guards catalogs_ (taken after write_mutex_ when both are held). A workspace without an
+  // entry has not been read yet; forgetting an entry makes the next use read it again.
   mutable std::mutex catalog_mutex_;
-  std::unordered_map<int64_t, std::unique_ptr<sqlite::IdCatalog>> catalogs_;
+  mutable std::unordered_map<int64_t, std::unique_ptr<sqlite::IdCatalog>> catalogs_;
+  std::atomic<bool> stopping_{false};
+  std::thread catalog_loader_;  // LoadCatalogsInBackground; joined by the destructor
 
   // Guards workspaces_ and token_hashes_ (taken last).
   mutable std::shared_mutex meta_mutex_;

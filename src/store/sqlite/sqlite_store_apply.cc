@@ -28,10 +28,6 @@ std::string LineOf(const ParsedBatch& batch, size_t index) {
   return "line " + std::to_string(line);
 }
 
-std::string UnknownWorkspace(int64_t workspace_id) {
-  return "no workspace with id " + std::to_string(workspace_id);
-}
-
 }  // namespace
 
 ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
@@ -39,9 +35,9 @@ ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
   // A batch with syntax errors is still checked for references, so that one answer lists
   // every error of the batch.
   std::lock_guard lock(catalog_mutex_);
-  auto found = catalogs_.find(workspace_id);
-  if (found == catalogs_.end()) return Failed(UnknownWorkspace(workspace_id));
-  sqlite::IdCatalog& catalog = *found->second;
+  Result<sqlite::IdCatalog*> found = CatalogLocked(workspace_id);
+  if (!found.ok()) return Failed(found.message());
+  sqlite::IdCatalog& catalog = *found.value();
 
   if (defined_later != nullptr) {
     ValidateReferences(batch, EitherCatalog(*defined_later, catalog));
@@ -76,11 +72,11 @@ ApplyResult SqliteStore::WriteBatch(int64_t workspace_id, ParsedBatch& batch,
 
 void SqliteStore::RollBack(int64_t workspace_id) {
   writer_db_->Exec("ROLLBACK");
-  // The catalog learnt the ids of the rolled-back records as they were written; rebuilding it
-  // from what is committed is simpler than undoing, and this is the rare path.
+  // The catalog learnt the ids of the rolled-back records as they were written; reading it
+  // again from what is committed (on its next use) is simpler than undoing, and this is the
+  // rare path.
   std::lock_guard lock(catalog_mutex_);
-  auto found = catalogs_.find(workspace_id);
-  if (found != catalogs_.end()) ReloadCatalog(workspace_id, *found->second);
+  catalogs_.erase(workspace_id);
 }
 
 Status SqliteStore::Commit(int64_t workspace_id, bool workspace_changed) {
