@@ -20,6 +20,11 @@ class ActivityRollup {
   // Counts `delta` activities of `user` (kNone: no user) at `at` (kNoTime: not counted).
   void Add(int32_t user, int64_t at, int32_t delta);
 
+  // The counts of UTC week `week` (hours since the epoch / kHoursPerWeek) for changing, with
+  // room for user slots (user id + 1) below `slots`: cell [slot * kHoursPerWeek + hour of the
+  // week]. For a bulk load counting a week's activities at once.
+  uint32_t* MutableWeek(int64_t week, size_t slots);
+
   // Calls fn(int32_t user, int64_t count) for each user (kNone included) with activities in
   // [lo, hi), both whole UTC hours (lo % kMicrosPerHour == 0); users in id order, kNone first,
   // only non-zero counts. Returns the number of cells read (for scan statistics).

@@ -36,6 +36,8 @@ double ThreadCpuSeconds() {
 // reader, so their memory (already touched) is reused rather than allocated per chunk.
 class ChunkQueue {
  public:
+  explicit ChunkQueue(size_t readers) : readers_(readers) {}
+
   // Reader: a chunk to fill: an applied one (its records to be overwritten) or a new one.
   std::vector<Record> TakeEmpty() {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -59,16 +61,16 @@ class ChunkQueue {
     full_.push_back(std::move(chunk));
     ready_.notify_one();
   }
-  // Reader: no more chunks.
+  // Reader: no more chunks from this reader.
   void Finish() {
     std::lock_guard<std::mutex> lock(mutex_);
-    finished_ = true;
+    --readers_;
     ready_.notify_one();
   }
-  // Applier: the next full chunk; false when the reader finished and none is left.
+  // Applier: the next full chunk; false when every reader finished and none is left.
   bool PopFull(std::vector<Record>& chunk) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [&] { return !full_.empty() || finished_; });
+    ready_.wait(lock, [&] { return !full_.empty() || readers_ == 0; });
     if (full_.empty()) return false;
     chunk = std::move(full_.front());
     full_.pop_front();
@@ -87,7 +89,7 @@ class ChunkQueue {
   std::condition_variable room_;   // the queue has room
   std::deque<std::vector<Record>> full_;
   std::vector<std::vector<Record>> empty_;
-  bool finished_ = false;
+  size_t readers_;  // not finished yet
 };
 
 // The reader's side: builds records in place in the chunk being filled, hands it over when
@@ -128,17 +130,25 @@ Status BulkLoad(Engine& engine, const std::function<Status(const RecordSink&)>& 
 
 Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
                 BulkLoadTimes* times) {
-  ChunkQueue queue;
-  Status read_status = Status::Ok();
+  return BulkLoad(engine, std::vector<SlotsRead>{read}, times);
+}
+
+Status BulkLoad(Engine& engine, const std::vector<SlotsRead>& reads, BulkLoadTimes* times) {
+  ChunkQueue queue(reads.size());
+  std::vector<Status> read_status(reads.size(), Status::Ok());
+  std::vector<double> read_cpu(reads.size(), 0);
   BulkLoadTimes measured;
-  std::thread reader([&] {
-    pthread_setname_np(pthread_self(), "bulk-load-read");  // for top -H and perf
-    double cpu = ThreadCpuSeconds();
-    ChunkSlots slots(queue);
-    read_status = read(slots);
-    slots.Finish();
-    measured.read_cpu_seconds = ThreadCpuSeconds() - cpu;
-  });
+  std::vector<std::thread> readers;
+  for (size_t r = 0; r < reads.size(); ++r) {
+    readers.emplace_back([&, r] {
+      pthread_setname_np(pthread_self(), "bulk-load-read");  // for top -H and perf
+      double cpu = ThreadCpuSeconds();
+      ChunkSlots slots(queue);
+      read_status[r] = reads[r](slots);
+      slots.Finish();
+      read_cpu[r] = ThreadCpuSeconds() - cpu;
+    });
+  }
   std::vector<Record> chunk;
   while (true) {
     auto waiting = std::chrono::steady_clock::now();
@@ -152,14 +162,19 @@ Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
     measured.records += static_cast<int64_t>(chunk.size());
     queue.GiveBack(std::move(chunk));
   }
-  reader.join();
-  if (read_status.ok()) {
-    auto publishing = std::chrono::steady_clock::now();
-    engine.Publish();
-    measured.publish_seconds = SecondsSince(publishing);
+  for (std::thread& reader : readers) reader.join();
+  for (double cpu : read_cpu) measured.read_cpu_seconds += cpu;
+  for (const Status& status : read_status) {
+    if (!status.ok()) {
+      if (times != nullptr) *times = measured;
+      return status;
+    }
   }
+  auto publishing = std::chrono::steady_clock::now();
+  engine.Publish();
+  measured.publish_seconds = SecondsSince(publishing);
   if (times != nullptr) *times = measured;
-  return read_status;
+  return Status::Ok();
 }
 
 }  // namespace voronka

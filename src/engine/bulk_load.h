@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "engine/engine.h"
 #include "model/record_slots.h"
@@ -17,7 +18,7 @@ struct BulkLoadTimes {
   double apply_seconds = 0;      // applying, on the calling thread
   double apply_cpu_seconds = 0;  // of which the thread ran (the rest it waited for a core)
   double wait_seconds = 0;       // the calling thread waiting for the reader's next chunk
-  double read_cpu_seconds = 0;   // CPU time of the reading thread (reading, building records)
+  double read_cpu_seconds = 0;   // CPU time of the reading threads (reading, building records)
   double publish_seconds = 0;    // publishing the loaded version once at the end
 };
 
@@ -37,6 +38,12 @@ Status BulkLoad(Engine& engine, const std::function<Status(const RecordSink&)>& 
 // moved, and a slot of an applied chunk is overwritten member by member, reusing its strings'
 // memory.
 Status BulkLoad(Engine& engine, const std::function<Status(RecordSlots&)>& read,
+                BulkLoadTimes* times = nullptr);
+// The same with several reads, each on a thread of its own, all at once: the records of one
+// read are applied in its order, those of different reads interleaved in any order (the
+// engine's answers do not depend on it). The first failed read's error is returned.
+using SlotsRead = std::function<Status(RecordSlots&)>;
+Status BulkLoad(Engine& engine, const std::vector<SlotsRead>& reads,
                 BulkLoadTimes* times = nullptr);
 
 }  // namespace voronka

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <limits>
+
 #include "engine/rollup_change.h"
 
 namespace voronka {
@@ -16,6 +18,10 @@ void Engine::ApplyUnpublished(const std::vector<Record>& records) {
   std::lock_guard<std::mutex> lock(writer_);
   // A bulk load does not keep the rollup record by record: it is built once at publish.
   working_.deals.rollup.MarkStale();
+  ActivityTable& activities = working_.activities;
+  if (activities.unfiled_from == std::numeric_limits<int32_t>::max()) {
+    activities.unfiled_from = static_cast<int32_t>(activities.kind.size());
+  }
   ApplyLocked(records);
 }
 
@@ -45,6 +51,7 @@ void Engine::ApplyLocked(const std::vector<Record>& records) {
 }
 
 void Engine::PublishLocked() {
+  FileNewActivities(working_);
   if (working_.deals.rollup.wants_rebuild()) RebuildDealRollup(working_);
   // Publishing: a copy of the working tables (segment pointers, not rows) becomes current. The
   // version it replaces is freed here unless a reader still holds it.

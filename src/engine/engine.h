@@ -71,7 +71,8 @@ class Engine {
   // so Read() keeps returning the version before them until Publish() (or the next Apply)
   // makes all of them current at once. Publishing is what makes the next batch's first write
   // to each block and segment copy it (the published version holds it); a load that publishes
-  // once writes every segment in place.
+  // once writes every segment in place. New activities are filed in their time index and
+  // hourly counts when it publishes, all at once (FileNewActivities).
   void ApplyUnpublished(const std::vector<Record>& records);
   // Makes everything applied so far the current version.
   void Publish();
@@ -107,6 +108,10 @@ void ApplyRecord(Tables& tables, const RecordBody& body);
 // As ApplyRecord, leaving the rollup's share of the change for SettleRollup
 // (engine/rollup_change.h), which a batch calls once after its last record.
 void ApplyRecordUnsettled(Tables& tables, const RecordBody& body);
+// Files the activities at or past ActivityTable::unfiled_from in its time index and hourly
+// counts, as ApplyRecord does one by one (a bulk load's at its end: grouped by week, each
+// week's index and counts are written once instead of once per activity at random).
+void FileNewActivities(Tables& tables);
 // Builds DealTable::rollup afresh from every deal (it went stale, or was never built).
 void RebuildDealRollup(Tables& tables);
 // Starts loading the id-table slots ApplyRecord(tables, body) will look up first.

@@ -245,6 +245,9 @@ struct ActivityTable {
   Column<int8_t> score;    // nps 0..10, -1 none
   TimeIndex at_index;           // rows by the week of `at`
   ActivityRollup hourly;        // counts per user and UTC hour of `at`
+  // Rows at or past this one are in neither at_index nor hourly yet: a bulk load's new rows,
+  // filed all at once when it publishes (FileNewActivities).
+  int32_t unfiled_from = std::numeric_limits<int32_t>::max();
 
   int32_t size() const { return ids.size(); }
 };

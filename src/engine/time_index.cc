@@ -55,6 +55,23 @@ void TimeIndex::Add(int32_t row, int64_t at) {
   }
 }
 
+void TimeIndex::AppendToWeek(int64_t number, const int32_t* rows, size_t count) {
+  if (count == 0) return;
+  Week& week = weeks_.Mut()[number].Mut();
+  size_ += static_cast<int64_t>(count);
+  for (size_t next = 0; next < count;) {
+    if (week.chunks.empty() || week.chunks.back()->size() == kChunkRows) {
+      week.chunks.emplace_back();
+      week.lasts.push_back(rows[next]);
+    }
+    Chunk& chunk = week.chunks.back().Mut();
+    size_t take = std::min(kChunkRows - chunk.size(), count - next);
+    chunk.insert(chunk.end(), rows + next, rows + next + take);
+    week.lasts.back() = chunk.back();
+    next += take;
+  }
+}
+
 void TimeIndex::Remove(int32_t row, int64_t at) {
   if (at == kNoTimeValue) return;
   const int64_t number = WeekOf(at);

@@ -16,6 +16,10 @@ class TimeIndex {
   // Files `row` under the week of `at`. A row is filed at most once per index: callers move it
   // with Move when its time changes. kNoTime (INT64_MIN) rows are not filed.
   void Add(int32_t row, int64_t at);
+  // Files `count` rows, in increasing order and each above every row filed there before,
+  // under week `number` (WeekOf): what Add gives for each, without looking the week up per
+  // row (a bulk load files its new rows week by week).
+  void AppendToWeek(int64_t number, const int32_t* rows, size_t count);
   // Refiles `row` from the week of `old_at` to that of `new_at` (either may be kNoTime).
   void Move(int32_t row, int64_t old_at, int64_t new_at);
   // Rows filed under the weeks that overlap [lo, hi): every row whose time lies in [lo, hi)

@@ -36,16 +36,20 @@ Result<std::shared_ptr<Engine>> LoadWorkspaceEngine(const SqliteStore& store, in
   if (Result<int64_t> activities = store.ActivityCount(workspace_id); activities.ok()) {
     engine->ExpectActivities(activities.value());
   }
-  Status loaded = BulkLoad(
-      *engine,
-      [&](RecordSlots& slots) {
-        RewritingSlots rewriting(slots, settings);
-        Status status = store.Load(workspace_id, rewriting);
-        if (!status.ok()) return status;
-        if (std::optional<Record> record = SettingsRecord(settings)) slots.Put(*record);
-        return Status::Ok();
-      },
-      times);
+  Result<std::unique_ptr<SqliteStore::SplitRead>> split = store.BeginSplitRead(workspace_id);
+  if (!split.ok()) return split.status();
+  auto read = [&](int part) {
+    return [&, part](RecordSlots& slots) {
+      RewritingSlots rewriting(slots, settings);
+      Status status = (*split)->Read(part, rewriting);
+      if (!status.ok()) return status;
+      // The settings come after the stored workspace record, which part 0 reads first.
+      if (part != 0) return Status::Ok();
+      if (std::optional<Record> record = SettingsRecord(settings)) slots.Put(*record);
+      return Status::Ok();
+    };
+  };
+  Status loaded = BulkLoad(*engine, {read(0), read(1)}, times);
   if (!loaded.ok()) return loaded;
   return engine;
 }

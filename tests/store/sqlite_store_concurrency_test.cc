@@ -113,6 +113,65 @@ TEST(SqliteStoreConcurrencyTest, TwoStoresOnOneDirectorySeeEachOthersWrites) {
   EXPECT_EQ(LoadAll(*importer, workspace).size(), 4u);  // settings, pipeline, deal, change
 }
 
+// The types of the records a part of a split read gives, in order.
+std::vector<std::string> ReadPart(SqliteStore::SplitRead& read, int part) {
+  class Names final : public RecordSlots {
+   public:
+    Record& Next() override { return record_; }
+    void Commit() override { names.emplace_back(RecordTypeName(record_.body)); }
+    std::vector<std::string> names;
+
+   private:
+    Record record_;
+  } slots;
+  Status status = read.Read(part, slots);
+  EXPECT_TRUE(status.ok()) << status.message();
+  return slots.names;
+}
+
+std::string Activity(int i) {
+  return R"({"type":"activity","id":"A)" + std::to_string(i) +
+         R"(","kind":"call","deal_id":"D1","at":"2024-03-02T10:00:00Z"})";
+}
+
+TEST(SqliteStoreConcurrencyTest, ASplitReadSeesOneSnapshotInBothParts) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  int64_t workspace = store->EnsureDefaultWorkspace().value();
+  ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1) + "\n" + Activity(1));
+  ASSERT_TRUE(store->Apply(workspace, history).ok());
+
+  auto read = store->BeginSplitRead(workspace);
+  ASSERT_TRUE(read.ok()) << read.message();
+  // Committed after the read began: in neither part.
+  ParsedBatch later = Parse(Deal(2) + "\n" + Activity(2));
+  ASSERT_TRUE(store->Apply(workspace, later).ok());
+  std::vector<std::string> first = ReadPart(**read, 0);
+  std::vector<std::string> second = ReadPart(**read, 1);
+  EXPECT_EQ(first, (std::vector<std::string>{"workspace", "pipeline", "deal"}));
+  EXPECT_EQ(second, std::vector<std::string>{"activity"});
+  EXPECT_FALSE(store->BeginSplitRead(workspace + 1).ok());
+}
+
+TEST(SqliteStoreConcurrencyTest, ASplitReadBesideALongBulkLoadReadsInOnePart) {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  int64_t workspace = store->EnsureDefaultWorkspace().value();
+  ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1) + "\n" + Activity(1));
+  ASSERT_TRUE(store->Apply(workspace, history).ok());
+  // An import holding the file's write lock: the two parts cannot be pinned to one snapshot.
+  auto bulk = store->BeginBulk(workspace);
+  ASSERT_TRUE(bulk.ok());
+  ParsedBatch chunk = Parse(Deal(2));
+  ASSERT_TRUE((*bulk)->Add(chunk).ok());
+  auto read = store->BeginSplitRead(workspace);
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(ReadPart(**read, 0),
+            (std::vector<std::string>{"workspace", "pipeline", "deal", "activity"}));
+  EXPECT_TRUE(ReadPart(**read, 1).empty());
+  ASSERT_TRUE((*bulk)->Commit().ok());
+}
+
 TEST(SqliteStoreConcurrencyTest, AReopenedStoreReadsItsIdsWhenFirstNeeded) {
   TempDir dir;
   int64_t workspace = 0;

@@ -379,8 +379,8 @@ Status ReadDealUpdates(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
       });
 }
 
-Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
-  Status status = ForEachRow(db, workspace_id, kStageChangesSql, [&](const Row& row) {
+Status ReadStageChanges(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  return ForEachRow(db, workspace_id, kStageChangesSql, [&](const Row& row) {
     StageChangeRecord& change = NextBody<StageChangeRecord>(slots, row, 5);
     SetText(change.deal_id, row, 0);
     SetOptText(change.from, row, 1);
@@ -390,8 +390,11 @@ Status ReadEvents(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
     slots.Commit();
     return Status::Ok();
   });
-  if (!status.ok()) return status;
-  status = ForEachRow(db, workspace_id, kActivitiesSql, [&](const Row& row) {
+}
+
+// Activities, tasks, task updates and goals.
+Status ReadActivitiesAndTasks(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
+  Status status = ForEachRow(db, workspace_id, kActivitiesSql, [&](const Row& row) {
     std::optional<ActivityKind> kind = ParseActivityKind(row.Text(1));
     std::optional<Direction> direction = ParseDirection(row.Text(2));
     if (!kind || !direction) return Corrupt("activities", "kind or direction");
@@ -501,16 +504,23 @@ Result<int64_t> StepRows(sqlite3* db, int64_t workspace_id) {
   return rows;
 }
 
+Status ReadRecordsPart(sqlite3* db, int64_t workspace_id, int part, RecordSlots& slots) {
+  if (part == 1) return ReadActivitiesAndTasks(db, workspace_id, slots);
+  Status status = ReadWorkspace(db, workspace_id, slots);
+  if (status.ok()) status = ReadEntities(db, workspace_id, slots);
+  if (status.ok()) status = ReadDeals(db, workspace_id, slots);
+  if (status.ok()) status = ReadDealUpdates(db, workspace_id, slots);
+  if (status.ok()) status = ReadStageChanges(db, workspace_id, slots);
+  return status;
+}
+
 Status ReadRecords(sqlite3* db, int64_t workspace_id, RecordSlots& slots) {
   // A read transaction pins one WAL snapshot for all the queries below.
   if (sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return Status::Error(std::string("store: ") + sqlite3_errmsg(db));
   }
-  Status status = ReadWorkspace(db, workspace_id, slots);
-  if (status.ok()) status = ReadEntities(db, workspace_id, slots);
-  if (status.ok()) status = ReadDeals(db, workspace_id, slots);
-  if (status.ok()) status = ReadDealUpdates(db, workspace_id, slots);
-  if (status.ok()) status = ReadEvents(db, workspace_id, slots);
+  Status status = ReadRecordsPart(db, workspace_id, 0, slots);
+  if (status.ok()) status = ReadRecordsPart(db, workspace_id, 1, slots);
   sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   return status;
 }

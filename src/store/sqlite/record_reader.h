@@ -21,6 +21,13 @@ Status ReadRecords(sqlite3* db, int64_t workspace_id, const std::function<void(R
 // The same, each record built in place in `slots` (the start-up load's chunks).
 Status ReadRecords(sqlite3* db, int64_t workspace_id, RecordSlots& slots);
 
+// The records of ReadRecords in two parts that two connections can read at once, in the order
+// ReadRecords gives them within each: part 0 the settings, departments, users, pipelines,
+// companies, contacts, deals, deal updates and stage changes; part 1 activities, tasks, task
+// updates and goals. Runs no transaction of its own: the caller's read transaction decides
+// which snapshot it sees.
+Status ReadRecordsPart(sqlite3* db, int64_t workspace_id, int part, RecordSlots& slots);
+
 // How many activities the workspace holds (workspace_counts; 0 when it has none).
 Result<int64_t> StoredActivityCount(sqlite3* db, int64_t workspace_id);
 

@@ -28,6 +28,7 @@ namespace voronka {
 namespace sqlite {
 class Checkpointer;
 class Connection;
+class FilePrefetch;
 class IdCatalog;
 class RecordWriter;
 }  // namespace sqlite
@@ -47,6 +48,7 @@ struct ApplyResult {
 class SqliteStore final : public WorkspaceStore {
  public:
   class BulkLoad;
+  class SplitRead;
   class WorkspaceCatalog;
 
   ~SqliteStore() override;
@@ -95,6 +97,13 @@ class SqliteStore final : public WorkspaceStore {
   Status Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const;
   // The same, each record built in place in `slots` (see model/record_slots.h).
   Status Load(int64_t workspace_id, RecordSlots& slots) const;
+  // What Load reads, in two parts (sqlite::ReadRecordsPart: definitions, deals and their
+  // history; activities and tasks) that two threads read at once from one snapshot, each on
+  // a connection of its own: the start-up's reading is then two threads' work beside the one
+  // applying. When another writer holds the file for longer than a moment (an import's bulk
+  // load), one snapshot cannot be pinned for both: part 0 then reads everything, part 1
+  // nothing.
+  Result<std::unique_ptr<SplitRead>> BeginSplitRead(int64_t workspace_id) const;
   // How many activities the workspace holds (kept as batches add them): what a start-up sizes
   // the engine for before Load.
   Result<int64_t> ActivityCount(int64_t workspace_id) const;
@@ -202,6 +211,27 @@ class SqliteStore::BulkLoad {
   bool open_ = true;
   bool failed_ = false;
   bool workspace_changed_ = false;
+};
+
+// See SqliteStore::BeginSplitRead. The whole file is read ahead while it lives.
+class SqliteStore::SplitRead {
+ public:
+  static constexpr int kParts = 2;
+  ~SplitRead();
+  SplitRead(const SplitRead&) = delete;
+  SplitRead& operator=(const SplitRead&) = delete;
+
+  // Reads part `part` (0 or 1) into `slots`, each part once, the two on different threads.
+  Status Read(int part, RecordSlots& slots);
+
+ private:
+  friend class SqliteStore;
+  SplitRead() = default;
+
+  int64_t workspace_id_ = 0;
+  bool split_ = false;  // both connections in a read transaction on the same snapshot
+  std::unique_ptr<sqlite::Connection> readers_[kParts];
+  std::unique_ptr<sqlite::FilePrefetch> prefetch_;
 };
 
 // A Catalog view of one workspace; each call takes the store's catalog lock briefly.

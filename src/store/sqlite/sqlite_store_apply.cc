@@ -167,6 +167,55 @@ Status SqliteStore::ReadWithOwnConnection(int64_t workspace_id,
   return read(**db);
 }
 
+Result<std::unique_ptr<SqliteStore::SplitRead>> SqliteStore::BeginSplitRead(
+    int64_t workspace_id) const {
+  if (!WorkspaceExists(workspace_id)) return Status::Error(UnknownWorkspace(workspace_id));
+  std::unique_ptr<SplitRead> read(new SplitRead());
+  read->workspace_id_ = workspace_id;
+  for (std::unique_ptr<sqlite::Connection>& reader : read->readers_) {
+    Result<std::unique_ptr<sqlite::Connection>> db =
+        sqlite::Connection::Open(db_path_, /*read_only=*/false);
+    if (!db.ok()) return db.status();
+    reader = std::move(db).value();
+  }
+  // One snapshot for both: no commit may land between the starts of their read
+  // transactions, so the file's write lock is held meanwhile (a moment).
+  Result<std::unique_ptr<sqlite::Connection>> lock =
+      sqlite::Connection::Open(db_path_, /*read_only=*/false);
+  if (!lock.ok()) return lock.status();
+  sqlite3_busy_timeout(lock.value()->get(), 1000);
+  if (lock.value()->Exec("BEGIN IMMEDIATE").ok()) {
+    bool pinned = true;
+    for (std::unique_ptr<sqlite::Connection>& reader : read->readers_) {
+      // A read transaction takes its snapshot at its first read.
+      pinned = pinned && reader->Exec("BEGIN; SELECT 1 FROM workspaces LIMIT 1;").ok();
+    }
+    (void)lock.value()->Exec("ROLLBACK");
+    read->split_ = pinned;
+    if (!pinned) {
+      for (std::unique_ptr<sqlite::Connection>& reader : read->readers_) {
+        (void)reader->Exec("ROLLBACK");
+      }
+    }
+  }
+  // Both parts visit most pages of the file, in key order: fetch them in file order meanwhile.
+  read->prefetch_ =
+      std::make_unique<sqlite::FilePrefetch>(std::vector<std::string>{db_path_, db_path_ + "-wal"});
+  return read;
+}
+
+SqliteStore::SplitRead::~SplitRead() = default;
+
+Status SqliteStore::SplitRead::Read(int part, RecordSlots& slots) {
+  if (!split_) {
+    if (part != 0) return Status::Ok();
+    return sqlite::ReadRecords(readers_[0]->get(), workspace_id_, slots);
+  }
+  Status status = sqlite::ReadRecordsPart(readers_[part]->get(), workspace_id_, part, slots);
+  (void)readers_[part]->Exec("COMMIT");  // ends the read transaction
+  return status;
+}
+
 Status SqliteStore::Load(int64_t workspace_id, const std::function<void(Record&)>& visit) const {
   return ReadWithOwnConnection(workspace_id, [&](sqlite::Connection& db) {
     return sqlite::ReadRecords(db.get(), workspace_id, visit);
