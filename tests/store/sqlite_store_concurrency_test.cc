@@ -134,12 +134,18 @@ std::string Activity(int i) {
          R"(","kind":"call","deal_id":"D1","at":"2024-03-02T10:00:00Z"})";
 }
 
+// The default workspace, holding a pipeline, deal D1 and its activity A1.
+int64_t StoreDealAndActivity(SqliteStore& store) {
+  int64_t workspace = store.EnsureDefaultWorkspace().value();
+  ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1) + "\n" + Activity(1));
+  EXPECT_TRUE(store.Apply(workspace, history).ok());
+  return workspace;
+}
+
 TEST(SqliteStoreConcurrencyTest, ASplitReadSeesOneSnapshotInBothParts) {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  int64_t workspace = store->EnsureDefaultWorkspace().value();
-  ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1) + "\n" + Activity(1));
-  ASSERT_TRUE(store->Apply(workspace, history).ok());
+  int64_t workspace = StoreDealAndActivity(*store);
 
   auto read = store->BeginSplitRead(workspace);
   ASSERT_TRUE(read.ok()) << read.message();
@@ -156,9 +162,7 @@ TEST(SqliteStoreConcurrencyTest, ASplitReadSeesOneSnapshotInBothParts) {
 TEST(SqliteStoreConcurrencyTest, ASplitReadBesideALongBulkLoadReadsInOnePart) {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  int64_t workspace = store->EnsureDefaultWorkspace().value();
-  ParsedBatch history = Parse(std::string(kPipeline) + "\n" + Deal(1) + "\n" + Activity(1));
-  ASSERT_TRUE(store->Apply(workspace, history).ok());
+  int64_t workspace = StoreDealAndActivity(*store);
   // An import holding the file's write lock: the two parts cannot be pinned to one snapshot.
   auto bulk = store->BeginBulk(workspace);
   ASSERT_TRUE(bulk.ok());
