@@ -74,12 +74,4 @@ void IdCatalog::SetPipeline(std::string_view pipeline_id,
   for (std::string_view stage : stage_ids) stages_[std::string(stage)] = index;
 }
 
-void IdCatalog::Clear() {
-  pipelines_.clear();
-  stages_.clear();
-  deals_.Clear();
-  tasks_.Clear();
-  // pipeline_names_ stays: views into it may still be held by a caller.
-}
-
 }  // namespace voronka::sqlite

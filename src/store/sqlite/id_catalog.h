@@ -56,7 +56,6 @@ class IdCatalog final : public Catalog {
   void SetPipeline(std::string_view pipeline_id, const std::vector<std::string_view>& stage_ids);
   void AddDeal(std::string_view deal_id) { deals_.Insert(deal_id); }
   void AddTask(std::string_view task_id) { tasks_.Insert(task_id); }
-  void Clear();
 
  private:
   // Pipeline ids are interned for the life of the catalog so that the views PipelineOfStage
