@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -164,17 +165,15 @@ Status BulkLoad(Engine& engine, const std::vector<SlotsRead>& reads, BulkLoadTim
   }
   for (std::thread& reader : readers) reader.join();
   for (double cpu : read_cpu) measured.read_cpu_seconds += cpu;
-  for (const Status& status : read_status) {
-    if (!status.ok()) {
-      if (times != nullptr) *times = measured;
-      return status;
-    }
+  auto failed = std::find_if(read_status.begin(), read_status.end(),
+                             [](const Status& status) { return !status.ok(); });
+  if (failed == read_status.end()) {
+    auto publishing = std::chrono::steady_clock::now();
+    engine.Publish();
+    measured.publish_seconds = SecondsSince(publishing);
   }
-  auto publishing = std::chrono::steady_clock::now();
-  engine.Publish();
-  measured.publish_seconds = SecondsSince(publishing);
   if (times != nullptr) *times = measured;
-  return Status::Ok();
+  return failed == read_status.end() ? Status::Ok() : *failed;
 }
 
 }  // namespace voronka
